@@ -1,0 +1,122 @@
+/**
+ * Narrow ports between the core and the outside world. The core imports no SDK: adapters in
+ * src/adapters implement these with AWS SDK v3 and @kubernetes/client-node, and the sandbox plugs a
+ * simulated region and API server behind those same adapters.
+ */
+import type {
+  AsgSizes,
+  AutoScalingGroupState,
+  Ec2Instance,
+  EksClusterState,
+  EksNodegroupState,
+  EksUpdateState,
+  LaunchTemplateVersion,
+} from "./model/aws";
+import type { EvictionResult, KubeEventRecord, KubeNode, KubePdb, KubePod, NodeChange } from "./model/kube";
+import type { ExecutionStatusPort, LockRecord, RunRecord } from "./model/state";
+
+export interface AutoScalingPort {
+  describeGroup(name: string): Promise<AutoScalingGroupState | undefined>;
+  /** Groups carrying every one of these tags. */
+  findGroupsByTags(tags: Record<string, string>): Promise<AutoScalingGroupState[]>;
+  updateSizes(name: string, sizes: AsgSizes): Promise<void>;
+  suspendProcesses(name: string, processes: string[]): Promise<void>;
+  resumeProcesses(name: string, processes: string[]): Promise<void>;
+  /** "already-gone" when the instance is not (or no longer) in a group: an expected outcome. */
+  terminateInstance(instanceId: string, decrementDesiredCapacity: boolean): Promise<"terminating" | "already-gone">;
+  completeLifecycleAction(action: {
+    groupName: string;
+    hookName: string;
+    instanceId: string;
+    token?: string;
+    result: "CONTINUE" | "ABANDON";
+  }): Promise<"completed" | "not-found">;
+  recordLifecycleActionHeartbeat(action: {
+    groupName: string;
+    hookName: string;
+    instanceId: string;
+    token?: string;
+  }): Promise<"recorded" | "not-found">;
+}
+
+export interface Ec2Port {
+  describeInstances(instanceIds: string[]): Promise<Ec2Instance[]>;
+  /** Resolves "$Latest", "$Default" or a number to the concrete version and its AMI. */
+  describeLaunchTemplateVersion(templateId: string, version: string): Promise<LaunchTemplateVersion>;
+}
+
+export interface EksPort {
+  describeCluster(name: string): Promise<EksClusterState | undefined>;
+  describeNodegroup(cluster: string, nodegroup: string): Promise<EksNodegroupState | undefined>;
+  updateNodegroupVersion(request: {
+    cluster: string;
+    nodegroup: string;
+    version?: string;
+    releaseVersion?: string;
+    launchTemplate?: { id?: string; name?: string; version?: string };
+    force?: boolean;
+  }): Promise<EksUpdateState>;
+  updateNodegroupConfig(request: {
+    cluster: string;
+    nodegroup: string;
+    updateConfig?: { maxUnavailable?: number; maxUnavailablePercentage?: number };
+    scalingConfig?: { minSize?: number; maxSize?: number; desiredSize?: number };
+  }): Promise<EksUpdateState>;
+  describeUpdate(request: { cluster: string; nodegroup?: string; updateId: string }): Promise<EksUpdateState>;
+}
+
+export interface KubePort {
+  listNodes(): Promise<KubeNode[]>;
+  listPods(filter?: { nodeName?: string }): Promise<KubePod[]>;
+  listPdbs(): Promise<KubePdb[]>;
+  setUnschedulable(nodeName: string, unschedulable: boolean): Promise<NodeChange>;
+  /** Eviction API only (policy/v1 Eviction). A 429 is a result ("blocked"), not an error. */
+  evictPod(namespace: string, name: string): Promise<EvictionResult>;
+  /** Used only when the operator asked for force. */
+  deletePod(namespace: string, name: string, gracePeriodSeconds?: number): Promise<"deleted" | "not-found">;
+  deleteNode(nodeName: string): Promise<"deleted" | "not-found">;
+  recordEvent(event: KubeEventRecord): Promise<void>;
+}
+
+/** Tugboat's own store: locks, runs and per-batch plans (DynamoDB in AWS). */
+export interface StatePort {
+  getLock(cluster: string): Promise<LockRecord | undefined>;
+  /** Creates the lock only if none exists. */
+  putLockIfAbsent(lock: LockRecord): Promise<{ ok: true } | { ok: false; holder: LockRecord }>;
+  /** Replaces a lock only if it is still held by `expectedOwner` (stale-lock takeover). */
+  replaceLock(expectedOwner: string, lock: LockRecord): Promise<boolean>;
+  /** Deletes the lock only if `owner` holds it. */
+  releaseLock(cluster: string, owner: string): Promise<boolean>;
+  requestAbort(cluster: string, requestedBy: string): Promise<LockRecord | undefined>;
+  putRun(run: RunRecord): Promise<void>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  /** Runs of a cluster, newest first. */
+  listRuns(cluster: string, limit?: number): Promise<RunRecord[]>;
+  putItem(runId: string, key: string, value: unknown): Promise<void>;
+  getItem<T>(runId: string, key: string): Promise<T | undefined>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Log {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+  error(message: string, attributes?: Record<string, unknown>): void;
+}
+
+export type { ExecutionStatusPort };
+
+/** Everything a step may touch, built once per cold start (or per sandbox run). */
+export interface Deps {
+  autoScaling: AutoScalingPort;
+  ec2: Ec2Port;
+  eks: EksPort;
+  /** Kubernetes access for a cluster: EKS token or a kubeconfig from SSM/Secrets Manager. */
+  kube(cluster: string): Promise<KubePort>;
+  state: StatePort;
+  executions: ExecutionStatusPort;
+  clock: Clock;
+  log: Log;
+}

@@ -1,0 +1,161 @@
+/**
+ * The scenario file format: what the sandbox simulates. Documented in docs/scenarios.md; every field
+ * has a default grounded in published figures so that a minimal file is a realistic cluster.
+ */
+import { z } from "zod";
+
+const disruptionValue = z.union([
+  z.number().int().nonnegative(),
+  z.string().regex(/^\d+%$/, 'a percentage such as "25%"'),
+]);
+
+export const pdbSchema = z
+  .object({
+    minAvailable: disruptionValue.optional(),
+    maxUnavailable: disruptionValue.optional(),
+  })
+  .strict()
+  .refine((p) => (p.minAvailable === undefined) !== (p.maxUnavailable === undefined), {
+    message: "a PDB sets exactly one of minAvailable or maxUnavailable",
+  });
+
+export const timingSchema = z
+  .object({
+    /** EC2 pending → running. Published figures for EKS-optimized AMIs put boot at 60–120 s. */
+    instanceBootSeconds: z.number().nonnegative().default(60),
+    /** running → node Ready (kubelet registration, CNI). */
+    nodeReadySeconds: z.number().nonnegative().default(30),
+    /** Pod scheduled → Ready (image cached). */
+    podStartSeconds: z.number().nonnegative().default(5),
+    /** Extra seconds before a zonal volume is attached to a new node (EBS detach/attach). */
+    volumeAttachSeconds: z.number().nonnegative().default(10),
+    /** Modelled time of one Lambda step (cold and warm starts averaged). */
+    stepSeconds: z.number().nonnegative().default(0.2),
+    /** Modelled round trip of one AWS API call. */
+    awsCallSeconds: z.number().nonnegative().default(0.05),
+    /** Modelled round trip of one Kubernetes API call. */
+    kubeCallSeconds: z.number().nonnegative().default(0.01),
+    /** EKS control-plane version update. Published: roughly 8–15 minutes. */
+    controlPlaneUpdateSeconds: z.number().nonnegative().default(600),
+    /** EKS add-on update. */
+    addonUpdateSeconds: z.number().nonnegative().default(60),
+  })
+  .strict();
+
+export const nodeGroupSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "letters, digits, '-', '_' or '.'"),
+    kind: z.enum(["self-managed-asg", "eks-managed"]),
+    instanceType: z.string().default("m6i.large"),
+    /** Pods a node can run besides DaemonSet pods. */
+    podCapacity: z.number().int().positive().default(20),
+    zones: z.record(z.string(), z.number().int().nonnegative()),
+    /** "all", or how many nodes run an older launch template version than the group's current one. */
+    outdated: z.union([z.literal("all"), z.number().int().nonnegative()]).default(0),
+    minSize: z.number().int().nonnegative().optional(),
+    /** Defaults to the node count: as tight as many real groups are; a roll raises it temporarily. */
+    maxSize: z.number().int().nonnegative().optional(),
+    /** Kubelet version of the group's nodes (default: the cluster's). */
+    kubernetesVersion: z.string().optional(),
+    /** Spot capacity: the sandbox can send interruption warnings to these nodes. */
+    capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
+    labels: z.record(z.string(), z.string()).default({}),
+    /** EKS managed groups: updateConfig.maxUnavailable (EKS default 1). */
+    maxUnavailable: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const workloadSchema = z
+  .object({
+    kind: z.enum(["Deployment", "StatefulSet", "DaemonSet"]),
+    namespace: z.string().default("default"),
+    name: z.string().min(1),
+    replicas: z.number().int().nonnegative().optional(),
+    terminationGracePeriodSeconds: z.number().int().nonnegative().default(30),
+    /** Seconds a pod takes to exit after SIGTERM (capped by the grace period). Default: the grace period. */
+    shutdownSeconds: z.number().nonnegative().optional(),
+    /** Seconds from scheduled to Ready (default: timing.podStartSeconds). */
+    startSeconds: z.number().nonnegative().optional(),
+    pdb: pdbSchema.optional(),
+    /** Each replica's volume is pinned to the AZ where it first ran (EBS). */
+    zonalVolumes: z.boolean().default(false),
+    priorityClassName: z.string().optional(),
+    /** Restrict to one node group (a nodeSelector on the group's label). */
+    nodeGroup: z.string().optional(),
+  })
+  .strict();
+
+export const insightSchema = z
+  .object({
+    name: z.string(),
+    status: z.enum(["PASSING", "WARNING", "ERROR", "UNKNOWN"]),
+    description: z.string().default(""),
+  })
+  .strict();
+
+export const faultSchema = z.discriminatedUnion("kind", [
+  z
+    .object({
+      kind: z.literal("throttle"),
+      /** Fraction of AWS calls answered with a throttling error. */
+      rate: z.number().min(0).max(1),
+      service: z.enum(["autoscaling", "ec2", "eks", "any"]).default("any"),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal("never-join"),
+      /** How many launched instances boot but never register as nodes. */
+      count: z.number().int().positive().default(1),
+      nodeGroup: z.string().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal("insufficient-capacity"),
+      zone: z.string(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal("pdb-blocked"),
+      /** A workload whose pods stay unready for this long (so its PDB refuses evictions meanwhile). */
+      workload: z.string(),
+      namespace: z.string().default("default"),
+      /** Seconds after the start; omitted = for ever. */
+      clearAfterSeconds: z.number().nonnegative().optional(),
+    })
+    .strict(),
+]);
+
+export const scenarioSchema = z
+  .object({
+    name: z.string().optional(),
+    description: z.string().optional(),
+    seed: z.number().int().default(1),
+    region: z.string().default("us-east-1"),
+    timing: timingSchema.default(timingSchema.parse({})),
+    cluster: z
+      .object({
+        name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "letters, digits, '-' or '_'"),
+        kind: z.enum(["eks", "self-managed"]),
+        version: z.string().regex(/^1\.\d+$/, 'a Kubernetes minor version such as "1.30"'),
+        nodeGroups: z.array(nodeGroupSchema).min(1),
+        workloads: z.array(workloadSchema).default([]),
+        addons: z.record(z.string(), z.string()).default({}),
+        insights: z.array(insightSchema).default([]),
+        controlPlane: z
+          .object({ zones: z.record(z.string(), z.number().int().positive()) })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    faults: z.array(faultSchema).default([]),
+  })
+  .strict();
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioNodeGroup = z.infer<typeof nodeGroupSchema>;
+export type ScenarioWorkload = z.infer<typeof workloadSchema>;
+export type ScenarioTiming = z.infer<typeof timingSchema>;
+export type ScenarioFault = z.infer<typeof faultSchema>;
