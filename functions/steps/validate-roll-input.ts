@@ -1,0 +1,7 @@
+import { validateRollInput } from "../../src/core/steps/roll/start";
+import { stepHandler } from "../lib/step-handler";
+
+/** The first step sees the raw request: it is where bad input gets its clear error. */
+export const handler = stepHandler("input", (_deps, state: { request: unknown }) => validateRollInput(state.request), {
+  requireRun: false,
+});

@@ -1,0 +1,189 @@
+/**
+ * planRoll: from a snapshot of the group (and the pods and PDBs on it) to a plan object. Pure and
+ * deterministic: the same snapshot always gives the same batches, in AZ-then-instance order.
+ */
+import type { KubePdb, KubePod } from "../model/kube";
+import type { RollInput } from "./input";
+import { findOutdated, interleaveByZone, type OutdatedMember } from "./outdated";
+import { coveredBy, isDrainable } from "./pods";
+import type { GroupSnapshot, NodeGroupMode } from "./snapshot-types";
+import { isLeaving } from "./snapshot-types";
+import { resolveSurge } from "./surge";
+
+export interface PlannedVictim {
+  instanceId: string;
+  availabilityZone: string;
+  nodeName?: string;
+  reasons: string[];
+}
+
+export interface PlannedBatch {
+  index: number;
+  victims: PlannedVictim[];
+  byZone: Record<string, number>;
+}
+
+export interface PdbRisk {
+  pdb: string;
+  podsOnOutdatedNodes: number;
+  disruptionsAllowed: number;
+  desiredHealthy: number;
+  expectedPods: number;
+  /** desiredHealthy ≥ expectedPods: no eviction can ever pass, whatever the roll does. */
+  neverAllows: boolean;
+  /** Evictions this PDB serialises: ceil(pods to move / allowed at once). */
+  rounds: number;
+}
+
+export interface RollPlan {
+  cluster: string;
+  nodeGroup: string;
+  mode: NodeGroupMode;
+  asgName: string;
+  groupSize: number;
+  outdated: number;
+  upToDate: number;
+  surge: number;
+  batches: PlannedBatch[];
+  /** Ready, schedulable nodes per AZ at the start: the capacity no AZ may drop below. */
+  baselineByZone: Record<string, number>;
+  maxSizeNeeded: number;
+  /** Set when the group's max size must be raised temporarily for the surge. */
+  raiseMaxTo?: number;
+  pdbRisks: PdbRisk[];
+  predictedSeconds: number;
+  notes: string[];
+}
+
+export interface PlanRollArgs {
+  snapshot: GroupSnapshot;
+  input: Pick<RollInput, "maxSurge" | "timing">;
+  pods: KubePod[];
+  pdbs: KubePdb[];
+}
+
+export function planRoll({ snapshot, input, pods, pdbs }: PlanRollArgs): RollPlan {
+  const live = snapshot.members.filter((m) => !isLeaving(m));
+  const outdated = findOutdated(live, snapshot.target);
+  const zones = [...new Set(live.map((m) => m.availabilityZone))].sort();
+  const surge = Math.min(resolveSurge(input.maxSurge, live.length, zones.length), Math.max(1, outdated.length));
+  const ordered = interleaveByZone(outdated);
+  const batches: PlannedBatch[] = [];
+  for (let i = 0; i < ordered.length; i += surge) {
+    const victims = ordered.slice(i, i + surge).map(toVictim);
+    batches.push({ index: batches.length, victims, byZone: countByZone(victims) });
+  }
+
+  const baselineByZone: Record<string, number> = {};
+  for (const zone of zones) baselineByZone[zone] = 0;
+  for (const m of live) {
+    if (m.nodeReady && !m.unschedulable)
+      baselineByZone[m.availabilityZone] = (baselineByZone[m.availabilityZone] ?? 0) + 1;
+  }
+
+  const maxSizeNeeded = snapshot.asg.desiredCapacity + (outdated.length > 0 ? surge : 0);
+  const notes: string[] = [];
+  let raiseMaxTo: number | undefined;
+  if (snapshot.mode === "self-managed-asg" && maxSizeNeeded > snapshot.asg.maxSize) {
+    raiseMaxTo = maxSizeNeeded;
+    notes.push(
+      `max size ${snapshot.asg.maxSize} leaves no room for a surge of ${surge}: raised to ${maxSizeNeeded} during the roll, restored after`,
+    );
+  }
+
+  const victimNodes = new Set(outdated.map((m) => m.nodeName).filter((n): n is string => n !== undefined));
+  const pdbRisks = assessPdbs(pdbs, pods, victimNodes);
+  const predictedSeconds = predictDuration(batches, pods, pdbRisks, input.timing);
+  return {
+    cluster: snapshot.cluster,
+    nodeGroup: snapshot.nodeGroup,
+    mode: snapshot.mode,
+    asgName: snapshot.asg.name,
+    groupSize: live.length,
+    outdated: outdated.length,
+    upToDate: live.length - outdated.length,
+    surge,
+    batches,
+    baselineByZone,
+    maxSizeNeeded,
+    ...(raiseMaxTo !== undefined ? { raiseMaxTo } : {}),
+    pdbRisks,
+    predictedSeconds,
+    notes,
+  };
+}
+
+function toVictim(m: OutdatedMember): PlannedVictim {
+  return {
+    instanceId: m.instanceId,
+    availabilityZone: m.availabilityZone,
+    ...(m.nodeName !== undefined ? { nodeName: m.nodeName } : {}),
+    reasons: m.reasons,
+  };
+}
+
+export function countByZone(victims: { availabilityZone: string }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of victims) out[v.availabilityZone] = (out[v.availabilityZone] ?? 0) + 1;
+  return out;
+}
+
+function assessPdbs(pdbs: KubePdb[], pods: KubePod[], victimNodes: Set<string>): PdbRisk[] {
+  const risks: PdbRisk[] = [];
+  for (const pdb of [...pdbs].sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))) {
+    const onVictims = pods.filter(
+      (p) => p.nodeName !== undefined && victimNodes.has(p.nodeName) && isDrainable(p) && coveredBy(pdb, p),
+    ).length;
+    if (onVictims === 0) continue;
+    const allowedAtOnce = Math.max(1, pdb.expectedPods - pdb.desiredHealthy);
+    risks.push({
+      pdb: `${pdb.namespace}/${pdb.name}`,
+      podsOnOutdatedNodes: onVictims,
+      disruptionsAllowed: pdb.disruptionsAllowed,
+      desiredHealthy: pdb.desiredHealthy,
+      expectedPods: pdb.expectedPods,
+      neverAllows: pdb.expectedPods > 0 && pdb.desiredHealthy >= pdb.expectedPods,
+      rounds: Math.ceil(onVictims / allowedAtOnce),
+    });
+  }
+  return risks;
+}
+
+/** Seconds the Wait loops add on average beyond the modelled event (half the poll interval). */
+const READY_POLL_SLACK = 5;
+const DRAIN_POLL_SLACK = 3;
+
+/**
+ * Predicted duration from the timing model: per batch, boot and join of the replacements, the drain
+ * (the longest grace period on the batch's nodes, or the PDB-serialised eviction rounds when longer),
+ * and the poll slack of the Wait loops.
+ */
+function predictDuration(
+  batches: PlannedBatch[],
+  pods: KubePod[],
+  risks: PdbRisk[],
+  timing: RollInput["timing"],
+): number {
+  const podsByNode = new Map<string, KubePod[]>();
+  for (const pod of pods) {
+    if (pod.nodeName === undefined || !isDrainable(pod)) continue;
+    const list = podsByNode.get(pod.nodeName) ?? [];
+    list.push(pod);
+    podsByNode.set(pod.nodeName, list);
+  }
+  const totalRounds = risks.reduce((max, r) => Math.max(max, r.rounds), 0);
+  let total = 0;
+  for (const batch of batches) {
+    const batchPods = batch.victims.flatMap((v) => (v.nodeName ? (podsByNode.get(v.nodeName) ?? []) : []));
+    const longestGrace = batchPods.reduce((max, p) => Math.max(max, p.terminationGracePeriodSeconds), 0);
+    const rounds = Math.ceil(totalRounds / Math.max(1, batches.length));
+    const pdbSeconds = rounds * (timing.podStartSeconds + 2);
+    total +=
+      timing.instanceBootSeconds +
+      timing.nodeReadySeconds +
+      READY_POLL_SLACK +
+      Math.max(longestGrace, pdbSeconds) +
+      DRAIN_POLL_SLACK;
+  }
+  return Math.round(total);
+}

@@ -1,0 +1,21 @@
+/** What a drain does with each kind of pod (pure). */
+import type { KubePdb, KubePod } from "../model/kube";
+
+/** A drain evicts every pod except DaemonSet pods (they tolerate cordons), mirror pods and finished pods. */
+export function isDrainable(pod: KubePod): boolean {
+  if (pod.ownerKind === "DaemonSet" || pod.mirror) return false;
+  return pod.phase !== "Succeeded" && pod.phase !== "Failed";
+}
+
+export function coveredBy(pdb: KubePdb, pod: KubePod): boolean {
+  if (pdb.namespace !== pod.namespace) return false;
+  const entries = Object.entries(pdb.matchLabels);
+  if (entries.length === 0) return false;
+  return entries.every(([key, value]) => pod.labels[key] === value);
+}
+
+const CRITICAL_PRIORITY_CLASSES = new Set(["system-node-critical", "system-cluster-critical"]);
+
+export function isSystemCritical(pod: KubePod): boolean {
+  return pod.priorityClassName !== undefined && CRITICAL_PRIORITY_CLASSES.has(pod.priorityClassName);
+}

@@ -1,0 +1,170 @@
+/**
+ * The roll workflow's state: what travels between states (small: ids, counters, deadlines) and what
+ * lives in the store keyed by run (original group settings, plans, batches). Shared by the steps, the
+ * workflow tests and the CLI so that a renamed field breaks type-checking, not an execution.
+ */
+import type { RunRecord } from "../model/state";
+import type { Deps } from "../ports";
+import type { RollInput } from "./input";
+import type { NodeGroupMode } from "./snapshot-types";
+
+export interface RunRef {
+  executionId: string;
+  runId: string;
+  startedAt: string;
+}
+
+export interface LockResult {
+  acquired: boolean;
+  reason?: string;
+  tookOverFrom?: string;
+}
+
+export interface ReconcileResult {
+  reconciledRuns: string[];
+  actions: string[];
+  /** The group settings before the dead run changed them: this run restores to these. */
+  original?: RollRunData["original"];
+}
+
+export interface PlanResult {
+  mode: NodeGroupMode;
+  asgName: string;
+  outdated: number;
+  groupSize: number;
+  surge: number;
+  batchesPlanned: number;
+  predictedSeconds: number;
+}
+
+export interface PreflightResult {
+  ok: boolean;
+  problems: string[];
+  warnings: string[];
+}
+
+export interface BatchCursor {
+  index: number;
+  finished: boolean;
+  aborted: boolean;
+  size: number;
+  byZone: Record<string, number>;
+  readyDeadline?: string;
+}
+
+export interface CheckResult {
+  done: boolean;
+  failed: boolean;
+  reason?: string;
+  attempts: number;
+  deadline?: string;
+}
+
+export interface DrainResult extends CheckResult {
+  remainingPods: number;
+  blocked: { pod: string; message: string }[];
+}
+
+export interface ManagedUpdateResult extends CheckResult {
+  updateId: string;
+  status: string;
+}
+
+export interface Halt {
+  reason: string;
+  /** Instances that never joined: terminated on restore. */
+  strayInstances?: string[];
+}
+
+export interface StepFailure {
+  Error: string;
+  Cause: string;
+}
+
+export interface RollState {
+  input: RollInput;
+  run: RunRef;
+  lock?: LockResult;
+  reconcile?: ReconcileResult;
+  plan?: PlanResult;
+  preflight?: PreflightResult;
+  batch?: BatchCursor;
+  ready?: CheckResult & { strayInstances?: string[] };
+  drain?: DrainResult;
+  validation?: CheckResult;
+  managed?: ManagedUpdateResult;
+  halt?: Halt;
+  error?: StepFailure;
+}
+
+export type RollOutcome = "succeeded" | "failed" | "refused" | "aborted";
+
+export interface RollSummary {
+  outcome: RollOutcome;
+  cluster: string;
+  nodeGroup: string;
+  runId: string;
+  dryRun: boolean;
+  nodesOutdatedBefore: number;
+  nodesOutdatedAfter: number;
+  nodesReplaced: number;
+  batches: number;
+  podsEvicted: number;
+  evictionsRefusedByPdb: number;
+  forcedDeletions: number;
+  durationSeconds: number;
+  reason?: string;
+  notes: string[];
+}
+
+/** Everything about a run the workflow state is too small to hold. */
+export interface RollRunData {
+  asgName: string;
+  mode: NodeGroupMode;
+  original: { minSize: number; maxSize: number; desiredCapacity: number; suspendedProcesses: string[] };
+  baselineByZone: Record<string, number>;
+  surge: number;
+  outdatedBefore: number;
+  pendingPodsAtStart: number;
+  /** Processes this run suspended (and must resume). */
+  suspendedByRun: string[];
+  counters: { podsEvicted: number; evictionsRefusedByPdb: number; forcedDeletions: number; nodesReplaced: number };
+  batchesStarted: number;
+  notes: string[];
+  summary?: RollSummary;
+  /** Set when a later run reconciled this one's leftovers. */
+  reconciledBy?: string;
+}
+
+export interface StoredBatch {
+  index: number;
+  victims: { instanceId: string; availabilityZone: string; nodeName?: string; reasons: string[] }[];
+  byZone: Record<string, number>;
+  cordoned: string[];
+  terminated: string[];
+  startedAt: string;
+}
+
+export const batchKey = (index: number) => `batch-${String(index).padStart(5, "0")}`;
+export const planKey = (index: number) => `plan-batch-${String(index).padStart(5, "0")}`;
+
+export async function loadRunData(
+  deps: Pick<Deps, "state">,
+  runId: string,
+): Promise<RunRecord & { data: RollRunData }> {
+  const run = await deps.state.getRun(runId);
+  if (!run) throw new Error(`run ${runId} has no record in the store`);
+  return run as RunRecord & { data: RollRunData };
+}
+
+export async function updateRunData(
+  deps: Pick<Deps, "state" | "clock">,
+  runId: string,
+  mutate: (data: RollRunData, run: RunRecord) => void,
+): Promise<RollRunData> {
+  const run = await loadRunData(deps, runId);
+  mutate(run.data, run);
+  run.updatedAt = deps.clock.now().toISOString();
+  await deps.state.putRun(run);
+  return run.data;
+}

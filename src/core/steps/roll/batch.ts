@@ -1,0 +1,167 @@
+/**
+ * One batch of a self-managed roll: choose victims from live state, surge their replacements, wait
+ * until every AZ has the Ready capacity to lose them, then cordon.
+ */
+import type { Deps } from "../../ports";
+import { findOutdated, interleaveByZone } from "../../roll/outdated";
+import { countByZone } from "../../roll/plan-roll";
+import { readGroup } from "../../roll/read-group";
+import { isLeaving } from "../../roll/snapshot-types";
+import {
+  type BatchCursor,
+  batchKey,
+  type CheckResult,
+  type DrainResult,
+  loadRunData,
+  type RollState,
+  type StoredBatch,
+  updateRunData,
+} from "../../roll/state";
+import { traceNodeAction } from "../../trace";
+
+const seconds = (deps: Deps, s: number) => new Date(deps.clock.now().getTime() + s * 1000).toISOString();
+
+/**
+ * Re-validate before destroying: victims are chosen from a fresh read, not from the plan, so a node
+ * replaced by someone else, or a replacement left over by a crashed run, is accounted for.
+ */
+export async function selectBatch(deps: Deps, state: RollState): Promise<BatchCursor> {
+  const { input, run } = state;
+  const index = (state.batch?.index ?? -1) + 1;
+  const lock = await deps.state.getLock(input.cluster);
+  if (lock?.abortRequested && lock.owner === run.executionId) {
+    deps.log.warn("abort requested: stopping between batches", { runId: run.runId, by: lock.abortRequestedBy });
+    return { index, finished: false, aborted: true, size: 0, byZone: {} };
+  }
+  const data = (await loadRunData(deps, run.runId)).data;
+  const snapshot = await readGroup(deps, input.cluster, input.nodeGroup, {
+    ...(input.launchTemplateVersion ? { launchTemplateVersion: input.launchTemplateVersion } : {}),
+    ...(input.kubernetesVersion ? { kubernetesVersion: input.kubernetesVersion } : {}),
+  });
+  const outdated = interleaveByZone(findOutdated(snapshot.members, snapshot.target));
+  if (outdated.length === 0) return { index, finished: true, aborted: false, size: 0, byZone: {} };
+
+  const victims = outdated.slice(0, data.surge).map((m) => ({
+    instanceId: m.instanceId,
+    availabilityZone: m.availabilityZone,
+    ...(m.nodeName ? { nodeName: m.nodeName } : {}),
+    reasons: m.reasons,
+  }));
+  const batch: StoredBatch = {
+    index,
+    victims,
+    byZone: countByZone(victims),
+    cordoned: [],
+    terminated: [],
+    startedAt: deps.clock.now().toISOString(),
+  };
+  await deps.state.putItem(run.runId, batchKey(index), batch);
+  await updateRunData(deps, run.runId, (d) => {
+    d.batchesStarted = Math.max(d.batchesStarted, index + 1);
+  });
+  return {
+    index,
+    finished: false,
+    aborted: false,
+    size: victims.length,
+    byZone: batch.byZone,
+    readyDeadline: seconds(deps, input.readyTimeoutSeconds),
+  };
+}
+
+/** Raises desired capacity so that one replacement per victim is on its way (surge first). */
+export async function surgeBatch(deps: Deps, state: RollState): Promise<{ desiredCapacity: number; launched: number }> {
+  const { run, batch } = state;
+  if (!batch) throw new Error("surge without a batch");
+  const data = (await loadRunData(deps, run.runId)).data;
+  const group = await deps.autoScaling.describeGroup(data.asgName);
+  if (!group) throw new Error(`Auto Scaling group ${data.asgName} disappeared`);
+  // Replacements already running (a previous batch's spares, a crashed run's surge) count toward this one.
+  const target = data.original.desiredCapacity + batch.size;
+  if (group.desiredCapacity >= target) return { desiredCapacity: group.desiredCapacity, launched: 0 };
+  if (target > group.maxSize) await deps.autoScaling.updateSizes(data.asgName, { maxSize: target });
+  await deps.autoScaling.updateSizes(data.asgName, { desiredCapacity: target });
+  deps.log.info(`surged ${data.asgName} to ${target}`, { runId: run.runId, batch: batch.index });
+  return { desiredCapacity: target, launched: target - group.desiredCapacity };
+}
+
+/**
+ * Done when, in every AZ of the batch, the Ready schedulable nodes minus the victims still cover the
+ * AZ's capacity at the start (safety invariants 3 and 4). An instance that never joins halts the roll.
+ */
+export async function checkReplacements(
+  deps: Deps,
+  state: RollState,
+): Promise<CheckResult & { strayInstances?: string[] }> {
+  const { input, run, batch } = state;
+  if (!batch) throw new Error("readiness check without a batch");
+  const attempts = (state.ready?.done === false ? state.ready.attempts : 0) + 1;
+  const data = (await loadRunData(deps, run.runId)).data;
+  const stored = await deps.state.getItem<StoredBatch>(run.runId, batchKey(batch.index));
+  const victimIds = new Set(stored?.victims.map((v) => v.instanceId));
+  const snapshot = await readGroup(deps, input.cluster, input.nodeGroup);
+  const live = snapshot.members.filter((m) => !isLeaving(m));
+
+  const shortfalls: string[] = [];
+  for (const [zone, victims] of Object.entries(batch.byZone)) {
+    const ready = live.filter((m) => m.availabilityZone === zone && m.nodeReady && !m.unschedulable).length;
+    const victimsUp = live.filter(
+      (m) => m.availabilityZone === zone && victimIds.has(m.instanceId) && m.nodeReady && !m.unschedulable,
+    ).length;
+    const need = data.baselineByZone[zone] ?? 0;
+    if (ready - victimsUp < need) {
+      shortfalls.push(
+        `${zone} has ${ready - victimsUp} Ready nodes besides its ${victims} in the batch, needs ${need}`,
+      );
+    }
+  }
+  if (shortfalls.length === 0) return { done: true, failed: false, attempts };
+
+  const deadline = batch.readyDeadline ? Date.parse(batch.readyDeadline) : Number.POSITIVE_INFINITY;
+  if (deps.clock.now().getTime() < deadline) return { done: false, failed: false, attempts };
+  const stray = live.filter((m) => !victimIds.has(m.instanceId) && !m.nodeName).map((m) => m.instanceId);
+  const strayText =
+    stray.length > 0
+      ? `; instance${stray.length > 1 ? "s" : ""} ${stray.join(", ")} launched but never joined the cluster (no Node with their providerID or private DNS name): check the AMI, user data, the node IAM role and the aws-auth/access entries`
+      : "; no replacement was launched: check the group's scaling activities for launch failures (capacity, quotas, subnets)";
+  return {
+    done: false,
+    failed: true,
+    attempts,
+    reason: `replacements for batch ${batch.index + 1} not Ready after ${input.readyTimeoutSeconds} s: ${shortfalls.join("; ")}${strayText}`,
+    strayInstances: stray,
+  };
+}
+
+/** Cordons the batch and starts its drain clock. */
+export async function cordonBatch(deps: Deps, state: RollState): Promise<DrainResult> {
+  const { input, run, batch } = state;
+  if (!batch) throw new Error("cordon without a batch");
+  const stored = await deps.state.getItem<StoredBatch>(run.runId, batchKey(batch.index));
+  if (!stored) throw new Error(`batch ${batch.index} of run ${run.runId} is not in the store`);
+  const kube = await deps.kube(input.cluster);
+  for (const victim of stored.victims) {
+    if (!victim.nodeName) continue;
+    const change = await kube.setUnschedulable(victim.nodeName, true);
+    if (change === "not-found") continue;
+    if (!stored.cordoned.includes(victim.nodeName)) stored.cordoned.push(victim.nodeName);
+    if (change === "changed") {
+      await traceNodeAction(deps.log, kube, {
+        runId: run.runId,
+        node: victim.nodeName,
+        instanceId: victim.instanceId,
+        action: "cordon",
+        reason: `cordoned ${victim.nodeName} for replacement: ${victim.reasons.join(", ")}`,
+      });
+    }
+  }
+  await deps.state.putItem(run.runId, batchKey(batch.index), stored);
+  return {
+    done: false,
+    failed: false,
+    attempts: 0,
+    deadline: seconds(deps, input.drainTimeoutSeconds),
+    remainingPods: -1,
+    blocked: [],
+  };
+}

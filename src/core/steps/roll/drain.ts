@@ -1,0 +1,198 @@
+/**
+ * Drain, terminate and validate one batch. The drain goes through the Eviction API only (safety
+ * invariant 2): a 429 is a budget saying "not now", so the workflow waits and tries again.
+ */
+import type { KubePod } from "../../model/kube";
+import type { Deps, KubePort } from "../../ports";
+import { isDrainable, isSystemCritical } from "../../roll/pods";
+import { readGroup } from "../../roll/read-group";
+import { isLeaving } from "../../roll/snapshot-types";
+import {
+  batchKey,
+  type CheckResult,
+  type DrainResult,
+  loadRunData,
+  type RollState,
+  type StoredBatch,
+  updateRunData,
+} from "../../roll/state";
+import { traceNodeAction } from "../../trace";
+
+async function loadBatch(deps: Deps, state: RollState): Promise<StoredBatch> {
+  const { run, batch } = state;
+  if (!batch) throw new Error("no current batch");
+  const stored = await deps.state.getItem<StoredBatch>(run.runId, batchKey(batch.index));
+  if (!stored) throw new Error(`batch ${batch.index} of run ${run.runId} is not in the store`);
+  return stored;
+}
+
+async function podsOn(kube: KubePort, nodes: string[]): Promise<Map<string, KubePod[]>> {
+  const byNode = new Map<string, KubePod[]>();
+  for (const node of nodes) byNode.set(node, (await kube.listPods({ nodeName: node })).filter(isDrainable));
+  return byNode;
+}
+
+/** One pass: evict what may go now, report what is left. Idempotent; the workflow loops with a Wait. */
+export async function drainBatch(deps: Deps, state: RollState): Promise<DrainResult> {
+  const { input, run } = state;
+  const previous = state.drain;
+  if (!previous) throw new Error("drain before cordon");
+  const attempts = previous.attempts + 1;
+  const stored = await loadBatch(deps, state);
+  const kube = await deps.kube(input.cluster);
+  const byNode = await podsOn(kube, stored.cordoned);
+
+  let evicted = 0;
+  let refused = 0;
+  let remaining = 0;
+  const blocked: DrainResult["blocked"] = [];
+  for (const [node, pods] of byNode) {
+    remaining += pods.length;
+    for (const pod of pods) {
+      if (pod.deleting) continue; // terminating within its grace period: wait for it
+      const result = await kube.evictPod(pod.namespace, pod.name);
+      if (result.outcome === "evicted") {
+        evicted++;
+        deps.log.info(`evicted ${pod.namespace}/${pod.name} from ${node}`, { runId: run.runId, node });
+      } else if (result.outcome === "blocked") {
+        refused++;
+        blocked.push({ pod: `${pod.namespace}/${pod.name}`, message: result.message });
+      } else if (result.outcome === "refused") {
+        blocked.push({ pod: `${pod.namespace}/${pod.name}`, message: `HTTP ${result.status}: ${result.message}` });
+      }
+    }
+  }
+  await updateRunData(deps, run.runId, (data) => {
+    data.counters.podsEvicted += evicted;
+    data.counters.evictionsRefusedByPdb += refused;
+  });
+  if (remaining === 0) {
+    for (const node of stored.cordoned) {
+      await traceNodeAction(deps.log, kube, {
+        runId: run.runId,
+        node,
+        action: "drained",
+        reason: `drained ${node}: every pod evicted and terminated`,
+      });
+    }
+    return { ...previous, done: true, failed: false, attempts, remainingPods: 0, blocked: [] };
+  }
+  const pastDeadline = deps.clock.now().getTime() >= Date.parse(previous.deadline ?? "");
+  if (!pastDeadline || blocked.length === 0) {
+    // Terminating pods get their full grace period; only budgets that keep refusing hit the deadline.
+    return {
+      ...previous,
+      done: false,
+      failed: false,
+      attempts,
+      remainingPods: remaining,
+      blocked: blocked.slice(0, 5),
+    };
+  }
+  if (input.force) {
+    let forced = 0;
+    for (const { pod } of blocked) {
+      const [namespace, name] = pod.split("/") as [string, string];
+      if ((await kube.deletePod(namespace, name)) === "deleted") forced++;
+    }
+    await updateRunData(deps, run.runId, (data) => {
+      data.counters.forcedDeletions += forced;
+    });
+    deps.log.warn(`force-deleted ${forced} pods still protected after the drain deadline`, { runId: run.runId });
+    return { ...previous, done: false, failed: false, attempts, remainingPods: remaining, blocked: [] };
+  }
+  const first = blocked[0];
+  return {
+    ...previous,
+    done: false,
+    failed: true,
+    attempts,
+    remainingPods: remaining,
+    blocked: blocked.slice(0, 5),
+    reason: `drain of batch ${stored.index + 1} blocked for ${input.drainTimeoutSeconds} s: pod ${first?.pod} cannot be evicted: ${first?.message} (${blocked.length} pods blocked); fix the budget or its workload and rerun, or rerun with force to delete them`,
+  };
+}
+
+/** Terminates the drained victims, decrementing desired capacity, after re-checking each one is empty. */
+export async function terminateBatch(deps: Deps, state: RollState): Promise<{ terminated: number; skipped: string[] }> {
+  const { input, run } = state;
+  const stored = await loadBatch(deps, state);
+  const kube = await deps.kube(input.cluster);
+  const byNode = await podsOn(kube, stored.cordoned);
+  const skipped: string[] = [];
+  let terminated = 0;
+  for (const victim of stored.victims) {
+    if (stored.terminated.includes(victim.instanceId)) continue;
+    if (!victim.nodeName || !stored.cordoned.includes(victim.nodeName)) {
+      skipped.push(`${victim.instanceId} (not cordoned: left for a later batch)`);
+      continue;
+    }
+    const left = byNode.get(victim.nodeName) ?? [];
+    if (left.length > 0 && !input.force) {
+      // Safety invariant 1: never terminate a node that still runs pods a drain must move.
+      skipped.push(`${victim.nodeName} still runs ${left.map((p) => `${p.namespace}/${p.name}`).join(", ")}`);
+      continue;
+    }
+    await deps.autoScaling.terminateInstance(victim.instanceId, true);
+    stored.terminated.push(victim.instanceId);
+    terminated++;
+    await deps.state.putItem(run.runId, batchKey(stored.index), stored);
+    await traceNodeAction(deps.log, kube, {
+      runId: run.runId,
+      node: victim.nodeName,
+      instanceId: victim.instanceId,
+      action: "terminate",
+      reason: `terminated ${victim.instanceId} (${victim.nodeName}) with desired capacity decremented`,
+    });
+  }
+  await updateRunData(deps, run.runId, (data) => {
+    data.counters.nodesReplaced += terminated;
+  });
+  return { terminated, skipped };
+}
+
+const VALIDATE_TIMEOUT_SECONDS = 300;
+
+/**
+ * After a batch: every node of the group Ready, system-critical pods healthy, no more Pending pods
+ * than at the start. Loops with a Wait; gives up after a fixed time.
+ */
+export async function validateBatch(deps: Deps, state: RollState): Promise<CheckResult> {
+  const { input, run } = state;
+  const continuing = state.validation?.done === false && !state.validation.failed;
+  const attempts = (continuing ? (state.validation?.attempts ?? 0) : 0) + 1;
+  const deadline =
+    continuing && state.validation?.deadline
+      ? state.validation.deadline
+      : new Date(deps.clock.now().getTime() + VALIDATE_TIMEOUT_SECONDS * 1000).toISOString();
+  const data = (await loadRunData(deps, run.runId)).data;
+  const snapshot = await readGroup(deps, input.cluster, input.nodeGroup);
+  const kube = await deps.kube(input.cluster);
+  const pods = await kube.listPods();
+  const problems: string[] = [];
+  const notReady = snapshot.members.filter((m) => !isLeaving(m) && m.nodeName && !m.nodeReady).map((m) => m.nodeName);
+  if (notReady.length > 0) problems.push(`nodes not Ready: ${notReady.slice(0, 5).join(", ")}`);
+  const critical = pods.filter((p) => isSystemCritical(p) && !p.deleting && !p.ready);
+  if (critical.length > 0) {
+    problems.push(`system-critical pods not Ready: ${critical.slice(0, 5).map((p) => `${p.namespace}/${p.name}`)}`);
+  }
+  const pending = pods.filter((p) => p.phase === "Pending" && isDrainable(p));
+  if (pending.length > data.pendingPodsAtStart) {
+    problems.push(
+      `${pending.length} pods Pending (${data.pendingPodsAtStart} at the start): ${pending
+        .slice(0, 5)
+        .map((p) => `${p.namespace}/${p.name}`)
+        .join(", ")}`,
+    );
+  }
+  if (problems.length === 0) return { done: true, failed: false, attempts };
+  if (deps.clock.now().getTime() < Date.parse(deadline)) {
+    return { done: false, failed: false, attempts, deadline, reason: problems.join("; ") };
+  }
+  return {
+    done: false,
+    failed: true,
+    attempts,
+    reason: `validation after batch ${(state.batch?.index ?? 0) + 1} failed for ${VALIDATE_TIMEOUT_SECONDS} s: ${problems.join("; ")}`,
+  };
+}

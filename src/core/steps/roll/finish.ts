@@ -1,0 +1,162 @@
+/**
+ * The way out of every roll, success or not: restore the group, release the lock, summarise.
+ * Safety invariant 7: a failure halts safely, restores capacity and says why.
+ */
+
+import { releaseClusterLock } from "../../lock";
+import type { Deps } from "../../ports";
+import { findOutdated } from "../../roll/outdated";
+import { readGroup } from "../../roll/read-group";
+import {
+  batchKey,
+  type RollOutcome,
+  type RollRunData,
+  type RollState,
+  type RollSummary,
+  type StoredBatch,
+  updateRunData,
+} from "../../roll/state";
+import { traceNodeAction } from "../../trace";
+
+export interface RestoreResult {
+  actions: string[];
+}
+
+/**
+ * Puts the group back: uncordons victims of an unfinished batch (their pods stay put), terminates
+ * instances that never joined, restores min/max and the processes this run suspended. Desired
+ * capacity is left where it is: replacements already Ready are up to date and the next run reuses them,
+ * while lowering desired would let Auto Scaling pick victims itself, without a drain.
+ */
+export async function restoreGroup(deps: Deps, state: RollState): Promise<RestoreResult> {
+  const { input, run } = state;
+  const actions: string[] = [];
+  const record = await deps.state.getRun(run.runId);
+  if (!record) return { actions };
+  const data = record.data as unknown as RollRunData;
+  const interrupted = state.halt !== undefined || state.error !== undefined || state.batch?.aborted === true;
+  const kube = await deps.kube(input.cluster);
+
+  if (interrupted && state.batch && !state.batch.finished) {
+    const stored = await deps.state.getItem<StoredBatch>(run.runId, batchKey(state.batch.index));
+    for (const victim of stored?.victims ?? []) {
+      if (!victim.nodeName || stored?.terminated.includes(victim.instanceId)) continue;
+      if (!stored?.cordoned.includes(victim.nodeName)) continue;
+      const change = await kube.setUnschedulable(victim.nodeName, false);
+      if (change === "changed") {
+        actions.push(`uncordoned ${victim.nodeName}`);
+        await traceNodeAction(deps.log, kube, {
+          runId: run.runId,
+          node: victim.nodeName,
+          instanceId: victim.instanceId,
+          action: "uncordon",
+          reason: `uncordoned ${victim.nodeName}: the roll stopped before replacing it`,
+        });
+      }
+    }
+  }
+  for (const instanceId of state.halt?.strayInstances ?? []) {
+    const result = await deps.autoScaling.terminateInstance(instanceId, true);
+    if (result === "terminating") actions.push(`terminated ${instanceId}, which never joined the cluster`);
+  }
+
+  const group = await deps.autoScaling.describeGroup(data.asgName);
+  if (group) {
+    const toResume = data.suspendedByRun.filter((p) => group.suspendedProcesses.includes(p));
+    if (toResume.length > 0) {
+      await deps.autoScaling.resumeProcesses(data.asgName, toResume);
+      actions.push(`resumed ${toResume.join(", ")}`);
+    }
+    const maxSize = Math.max(data.original.maxSize, group.desiredCapacity);
+    if (maxSize !== group.maxSize || data.original.minSize !== group.minSize) {
+      await deps.autoScaling.updateSizes(data.asgName, { minSize: data.original.minSize, maxSize });
+      actions.push(`restored ${data.asgName} min ${data.original.minSize}, max ${maxSize}`);
+    }
+    if (group.desiredCapacity > data.original.desiredCapacity) {
+      actions.push(
+        `desired capacity left at ${group.desiredCapacity} (was ${data.original.desiredCapacity}): ${group.desiredCapacity - data.original.desiredCapacity} up-to-date replacements keep serving; rerun the roll to finish and it reuses them`,
+      );
+    }
+  }
+  await updateRunData(deps, run.runId, (d) => {
+    d.notes.push(...actions);
+  });
+  for (const action of actions) deps.log.info(action, { runId: run.runId });
+  return { actions };
+}
+
+export async function releaseRollLock(deps: Deps, state: RollState): Promise<{ released: boolean }> {
+  return releaseClusterLock(deps, state.input.cluster, state.run.executionId);
+}
+
+function outcomeOf(state: RollState): { outcome: RollOutcome; reason?: string } {
+  if (state.error) {
+    const refused = state.error.Error === "InvalidInputError" || !state.lock?.acquired;
+    return { outcome: refused ? "refused" : "failed", reason: causeMessage(state.error) };
+  }
+  if (state.lock && !state.lock.acquired) {
+    return { outcome: "refused", ...(state.lock.reason ? { reason: state.lock.reason } : {}) };
+  }
+  if (state.preflight && !state.preflight.ok) {
+    return { outcome: "refused", reason: `preflight refused the roll: ${state.preflight.problems.join("; ")}` };
+  }
+  if (state.halt) return { outcome: "failed", reason: state.halt.reason };
+  if (state.batch?.aborted) {
+    return { outcome: "aborted", reason: "aborted on request between batches; capacity restored" };
+  }
+  return { outcome: "succeeded" };
+}
+
+/** Lambda puts the error's JSON in Cause; show the operator its message, not the envelope. */
+function causeMessage(error: { Error: string; Cause: string }): string {
+  try {
+    const parsed = JSON.parse(error.Cause) as { errorMessage?: string };
+    if (parsed.errorMessage) return `${error.Error}: ${parsed.errorMessage}`;
+  } catch {
+    // not JSON: use as is
+  }
+  return `${error.Error}: ${error.Cause}`;
+}
+
+export async function summarizeRoll(deps: Deps, state: RollState): Promise<RollSummary> {
+  const { input, run } = state;
+  const { outcome, reason } = outcomeOf(state);
+  const record = await deps.state.getRun(run.runId);
+  const data = record?.data as unknown as RollRunData | undefined;
+  let outdatedAfter = data?.outdatedBefore ?? 0;
+  if (data) {
+    try {
+      const snapshot = await readGroup(deps, input.cluster, input.nodeGroup, {
+        ...(input.launchTemplateVersion ? { launchTemplateVersion: input.launchTemplateVersion } : {}),
+        ...(input.kubernetesVersion ? { kubernetesVersion: input.kubernetesVersion } : {}),
+      });
+      outdatedAfter = findOutdated(snapshot.members, snapshot.target).length;
+    } catch (err) {
+      deps.log.warn("could not re-read the group for the summary", { error: String(err) });
+    }
+  }
+  const summary: RollSummary = {
+    outcome,
+    cluster: input?.cluster ?? "",
+    nodeGroup: input?.nodeGroup ?? "",
+    runId: run.runId,
+    dryRun: input?.dryRun ?? false,
+    nodesOutdatedBefore: data?.outdatedBefore ?? 0,
+    nodesOutdatedAfter: outdatedAfter,
+    nodesReplaced: data?.counters.nodesReplaced ?? 0,
+    batches: data?.batchesStarted ?? 0,
+    podsEvicted: data?.counters.podsEvicted ?? 0,
+    evictionsRefusedByPdb: data?.counters.evictionsRefusedByPdb ?? 0,
+    forcedDeletions: data?.counters.forcedDeletions ?? 0,
+    durationSeconds: Math.round((deps.clock.now().getTime() - Date.parse(run.startedAt)) / 1000),
+    ...(reason ? { reason } : {}),
+    notes: [...(data?.notes ?? []), ...(state.preflight?.warnings ?? [])],
+  };
+  if (record && data) {
+    record.status = outcome === "succeeded" ? "succeeded" : outcome;
+    record.updatedAt = deps.clock.now().toISOString();
+    record.data = { ...record.data, summary } as Record<string, unknown>;
+    await deps.state.putRun(record);
+  }
+  return summary;
+}

@@ -1,0 +1,99 @@
+/**
+ * EKS managed node groups are updated by EKS itself (UpdateNodegroupVersion), after Tugboat's
+ * preflight, and followed with DescribeUpdate to the end. When EKS gives up (PodEvictionFailure after
+ * its 15-minute eviction window), Tugboat names the pod and the budget that blocked it.
+ */
+import type { EksUpdateState } from "../../model/aws";
+import type { Deps } from "../../ports";
+import { coveredBy, isDrainable } from "../../roll/pods";
+import type { ManagedUpdateResult, RollState } from "../../roll/state";
+import { resolveSurge } from "../../roll/surge";
+
+async function startVersionUpdate(deps: Deps, state: RollState): Promise<EksUpdateState> {
+  const { input } = state;
+  const managed = await deps.eks.describeNodegroup(input.cluster, input.nodeGroup);
+  const launchTemplate = managed?.launchTemplate;
+  return deps.eks.updateNodegroupVersion({
+    cluster: input.cluster,
+    nodegroup: input.nodeGroup,
+    ...(launchTemplate?.id || launchTemplate?.name
+      ? {
+          launchTemplate: {
+            ...(launchTemplate.id ? { id: launchTemplate.id } : { name: launchTemplate.name }),
+            version: input.launchTemplateVersion ?? launchTemplate.version ?? "$Latest",
+          },
+        }
+      : {}),
+    ...(input.kubernetesVersion && !launchTemplate ? { version: input.kubernetesVersion } : {}),
+    force: input.force,
+  });
+}
+
+export async function startManagedUpdate(deps: Deps, state: RollState): Promise<ManagedUpdateResult> {
+  const { input } = state;
+  if (input.maxSurge !== undefined) {
+    // EKS's knob for parallelism is updateConfig.maxUnavailable; Tugboat's surge maps onto it.
+    const managed = await deps.eks.describeNodegroup(input.cluster, input.nodeGroup);
+    const size = managed?.scalingConfig.desiredSize ?? 1;
+    const maxUnavailable = Math.min(100, resolveSurge(input.maxSurge, size, 1));
+    if (managed?.updateConfig.maxUnavailable !== maxUnavailable) {
+      const update = await deps.eks.updateNodegroupConfig({
+        cluster: input.cluster,
+        nodegroup: input.nodeGroup,
+        updateConfig: { maxUnavailable },
+      });
+      return { done: false, failed: false, attempts: 0, updateId: update.id, status: `config:${update.status}` };
+    }
+  }
+  const update = await startVersionUpdate(deps, state);
+  return { done: false, failed: false, attempts: 0, updateId: update.id, status: update.status };
+}
+
+export async function checkManagedUpdate(deps: Deps, state: RollState): Promise<ManagedUpdateResult> {
+  const { input } = state;
+  const previous = state.managed;
+  if (!previous) throw new Error("managed update check without an update");
+  const attempts = previous.attempts + 1;
+  const isConfig = previous.status.startsWith("config:");
+  const update = await deps.eks.describeUpdate({
+    cluster: input.cluster,
+    nodegroup: input.nodeGroup,
+    updateId: previous.updateId,
+  });
+  if (update.status === "InProgress") {
+    return { ...previous, attempts, status: isConfig ? `config:${update.status}` : update.status };
+  }
+  if (update.status === "Successful") {
+    if (!isConfig) return { ...previous, attempts, done: true, status: update.status };
+    const next = await startVersionUpdate(deps, state);
+    return { done: false, failed: false, attempts, updateId: next.id, status: next.status };
+  }
+  const errors = update.errors.map((e) => `${e.code}: ${e.message}`).join("; ") || "no error details";
+  const blocker = await describeBlocker(deps, state);
+  return {
+    ...previous,
+    attempts,
+    failed: true,
+    status: update.status,
+    reason: `EKS update ${update.id} of node group ${input.nodeGroup} ${update.status.toLowerCase()}: ${errors}${blocker ? `; ${blocker}` : ""}`,
+  };
+}
+
+/** Finds the pod and PDB that make evictions fail on the group's cordoned nodes. */
+async function describeBlocker(deps: Deps, state: RollState): Promise<string | undefined> {
+  const kube = await deps.kube(state.input.cluster);
+  const [nodes, pods, pdbs] = await Promise.all([kube.listNodes(), kube.listPods(), kube.listPdbs()]);
+  const cordoned = new Set(
+    nodes
+      .filter((n) => n.unschedulable && n.labels["eks.amazonaws.com/nodegroup"] === state.input.nodeGroup)
+      .map((n) => n.name),
+  );
+  for (const pdb of pdbs) {
+    if (pdb.disruptionsAllowed > 0) continue;
+    const pod = pods.find((p) => p.nodeName && cordoned.has(p.nodeName) && isDrainable(p) && coveredBy(pdb, p));
+    if (pod) {
+      return `blocked by pod ${pod.namespace}/${pod.name} on ${pod.nodeName}: PodDisruptionBudget ${pdb.namespace}/${pdb.name} allows 0 disruptions (needs ${pdb.desiredHealthy} healthy, has ${pdb.currentHealthy})`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,77 @@
+/**
+ * Prepares an ASL definition for the local interpreter without changing what it means:
+ * Wait states become Tasks whose local handler advances the virtual clock by the time the
+ * workflow asked for (the interpreter can only replace a wait by fixed real milliseconds), and
+ * Lambda placeholders get ARN-shaped values that the runner maps back to handler modules.
+ */
+export interface PreparedDefinition {
+  definition: Record<string, unknown>;
+  /** State name → placeholder of the Lambda it invokes ("PlanRollFunctionArn"). */
+  lambdaStates: Map<string, string>;
+  /** State name → how long it waits. */
+  waitStates: Map<string, WaitSpec>;
+  stateTypes: Map<string, string>;
+}
+
+export type WaitSpec =
+  | { seconds: number }
+  | { secondsPath: string }
+  | { timestamp: string }
+  | { timestampPath: string };
+
+type StateDef = Record<string, unknown>;
+
+export const SANDBOX_ACCOUNT = "123456789012";
+const WAIT_RESOURCE = `arn:aws:lambda:us-east-1:${SANDBOX_ACCOUNT}:function:tugboat-sandbox-wait`;
+
+export function prepareDefinition(source: Record<string, unknown>, region: string): PreparedDefinition {
+  const definition = structuredClone(source);
+  const lambdaStates = new Map<string, string>();
+  const waitStates = new Map<string, WaitSpec>();
+  const stateTypes = new Map<string, string>();
+  const states = definition.States as Record<string, StateDef>;
+  for (const [name, state] of Object.entries(states)) {
+    stateTypes.set(name, String(state.Type));
+    if (state.Type === "Wait") {
+      waitStates.set(name, waitSpecOf(name, state));
+      const { Seconds: _s, SecondsPath: _sp, Timestamp: _t, TimestampPath: _tp, Type: _type, ...rest } = state;
+      states[name] = { ...rest, Type: "Task", Resource: WAIT_RESOURCE };
+      continue;
+    }
+    if (state.Type === "Task" && state.Resource === "arn:aws:states:::lambda:invoke") {
+      const params = state.Parameters as Record<string, unknown>;
+      const placeholder = /^\$\{(\w+)\}$/.exec(String(params.FunctionName))?.[1];
+      if (!placeholder) throw new Error(`state "${name}": FunctionName must be a \${Placeholder}`);
+      lambdaStates.set(name, placeholder);
+      params.FunctionName = `arn:aws:lambda:${region}:${SANDBOX_ACCOUNT}:function:tugboat-${placeholder}`;
+    }
+  }
+  return { definition, lambdaStates, waitStates, stateTypes };
+}
+
+function waitSpecOf(name: string, state: StateDef): WaitSpec {
+  if (typeof state.Seconds === "number") return { seconds: state.Seconds };
+  if (typeof state.SecondsPath === "string") return { secondsPath: state.SecondsPath };
+  if (typeof state.Timestamp === "string") return { timestamp: state.Timestamp };
+  if (typeof state.TimestampPath === "string") return { timestampPath: state.TimestampPath };
+  throw new Error(`Wait state "${name}" has no Seconds, SecondsPath, Timestamp or TimestampPath`);
+}
+
+/** Reads a simple JSONPath ("$.a.b") from a state input. */
+export function readPath(input: unknown, path: string): unknown {
+  if (path === "$") return input;
+  let value: unknown = input;
+  for (const key of path.replace(/^\$\./, "").split(".")) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/** Seconds a Wait asks for, given its input and the virtual now. */
+export function waitSeconds(spec: WaitSpec, input: unknown, nowMs: number): number {
+  if ("seconds" in spec) return spec.seconds;
+  if ("secondsPath" in spec) return Number(readPath(input, spec.secondsPath) ?? 0);
+  const stamp = "timestamp" in spec ? spec.timestamp : String(readPath(input, spec.timestampPath));
+  return Math.max(0, (Date.parse(stamp) - nowMs) / 1000);
+}

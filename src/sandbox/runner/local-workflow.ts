@@ -1,0 +1,222 @@
+/**
+ * Runs a workflow's ASL definition in aws-local-stepfunctions against the sandbox, with each Lambda
+ * task mapped to the same handler module that is deployed, the lambda:invoke integration emulated
+ * (the handler gets Payload; its result is wrapped; a thrown error becomes Error/Cause as Lambda
+ * reports it), Wait states advancing the virtual clock, and every step costing modelled time.
+ */
+import { resolve } from "node:path";
+import { ExecutionAbortedError, StateMachine } from "aws-local-stepfunctions";
+import { runWithDeps } from "../../../functions/lib/runtime";
+import type { WorkflowSpec } from "../../../workflows";
+import { loadDefinition } from "../../../workflows";
+import type { Deps } from "../../core/ports";
+import type { VirtualClock } from "../clock";
+import { prepareDefinition, SANDBOX_ACCOUNT, waitSeconds } from "./definition";
+import { ExecutionMeter } from "./history";
+
+export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
+
+export interface StepCost {
+  stepSeconds: number;
+  awsCallSeconds: number;
+  kubeCallSeconds: number;
+  /** Total AWS and Kubernetes calls so far; the runner charges the difference across a step. */
+  calls(): { aws: number; kube: number };
+}
+
+export interface RunnerEvent {
+  kind: "state-entered" | "state-exited" | "state-retried" | "state-caught";
+  state: string;
+  stateType: string;
+  atMs: number;
+  output?: unknown;
+}
+
+export interface LocalRunOptions {
+  spec: WorkflowSpec;
+  input: unknown;
+  executionName: string;
+  region: string;
+  clock: VirtualClock;
+  deps: Deps;
+  cost: StepCost;
+  /** Registry shared with the simulated SFN API (DescribeExecution). */
+  executions: Map<string, ExecutionStatus>;
+  /** A hard stop: the execution dies right after this state exits for the given time (default first). */
+  crashAfter?: { state: string; occurrence?: number };
+  /** Called when a state is entered, before it runs (tests use it to inject aborts). */
+  beforeState?: (state: string, occurrence: number) => Promise<void> | void;
+  onEvent?: (event: RunnerEvent) => void;
+}
+
+export interface LocalRunResult {
+  executionArn: string;
+  status: ExecutionStatus;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  /** The last state output seen: the summary of a run that ends in a Fail state. */
+  lastOutput?: unknown;
+  startedAtMs: number;
+  endedAtMs: number;
+  meter: ExecutionMeter;
+}
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+const handlerCache = new Map<string, Handler>();
+const repoRoot = resolve(import.meta.dirname, "../../..");
+
+async function loadHandler(module: string): Promise<Handler> {
+  const cached = handlerCache.get(module);
+  if (cached) return cached;
+  const loaded = (await import(resolve(repoRoot, `${module}.ts`))) as { handler?: Handler };
+  if (typeof loaded.handler !== "function") throw new Error(`${module} exports no handler`);
+  handlerCache.set(module, loaded.handler);
+  return loaded.handler;
+}
+
+/** The JSON Lambda puts in Cause when a function throws. */
+function lambdaError(err: unknown): Error {
+  const source = err instanceof Error ? err : new Error(String(err));
+  const error = new Error(source.message);
+  error.name = source.name || "Error";
+  (error as Error & { cause?: unknown }).cause = JSON.stringify({
+    errorType: error.name,
+    errorMessage: source.message,
+    trace: [],
+  });
+  return error;
+}
+
+export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalRunResult> {
+  const { spec, clock, deps, cost } = options;
+  const prepared = prepareDefinition(loadDefinition(spec), options.region);
+  const executionArn = `arn:aws:states:${options.region}:${SANDBOX_ACCOUNT}:execution:tugboat-${spec.name}:${options.executionName}`;
+  if (options.executions.has(executionArn)) {
+    throw Object.assign(new Error(`Execution Already Exists: '${executionArn}'`), { name: "ExecutionAlreadyExists" });
+  }
+  options.executions.set(executionArn, "RUNNING");
+  const meter = new ExecutionMeter();
+  const occurrences = new Map<string, number>();
+  const startedAtMs = clock.nowMs();
+
+  const taskResourceLocalHandlers: Record<string, (input: never) => Promise<never>> = {};
+  for (const [stateName, placeholder] of prepared.lambdaStates) {
+    const fn = spec.functions[placeholder];
+    if (!fn) throw new Error(`workflow ${spec.name}: no function for placeholder ${placeholder}`);
+    taskResourceLocalHandlers[stateName] = (async (request: { Payload: unknown }) => {
+      const handler = await loadHandler(fn.module);
+      const before = cost.calls();
+      const startMs = clock.nowMs();
+      let result: unknown;
+      try {
+        result = await runWithDeps(deps, () => handler(request.Payload, { functionName: placeholder }));
+      } catch (err) {
+        throw lambdaError(err);
+      } finally {
+        const after = cost.calls();
+        const seconds =
+          cost.stepSeconds +
+          (after.aws - before.aws) * cost.awsCallSeconds +
+          (after.kube - before.kube) * cost.kubeCallSeconds;
+        clock.advanceTo(startMs + seconds * 1000);
+        meter.step(stateName, (clock.nowMs() - startMs) / 1000);
+      }
+      return { ExecutedVersion: "$LATEST", Payload: result, StatusCode: 200 } as never;
+    }) as never;
+  }
+  for (const [stateName, spec] of prepared.waitStates) {
+    taskResourceLocalHandlers[stateName] = (async (input: unknown) => {
+      clock.advanceBy(waitSeconds(spec, input, clock.nowMs()));
+      meter.waited();
+      return input as never;
+    }) as never;
+  }
+  const retryIntervalOverrides: Record<string, number> = {};
+  for (const name of prepared.lambdaStates.keys()) retryIntervalOverrides[name] = 0;
+
+  const machine = new StateMachine(prepared.definition as never, { validationOptions: { checkArn: false } });
+  const execution = machine.run(options.input as never, {
+    overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, retryIntervalOverrides },
+    context: {
+      Execution: {
+        Id: executionArn,
+        Name: options.executionName,
+        StartTime: clock.now().toISOString(),
+        Input: options.input,
+      },
+    } as never,
+  });
+
+  let lastOutput: unknown;
+  let crashed = false;
+  const consume = (async () => {
+    for await (const event of execution.eventLogs) {
+      if (event.type === "StateEntered") {
+        const name = event.state.name;
+        const count = (occurrences.get(name) ?? 0) + 1;
+        occurrences.set(name, count);
+        meter.entered(prepared.stateTypes.get(name) === "Wait" ? "Wait" : event.state.type, event.state.input);
+        options.onEvent?.({ kind: "state-entered", state: name, stateType: event.state.type, atMs: clock.nowMs() });
+      } else if (event.type === "StateExited") {
+        const name = event.state.name;
+        lastOutput = event.state.output;
+        meter.payload(event.state.output);
+        options.onEvent?.({
+          kind: "state-exited",
+          state: name,
+          stateType: event.state.type,
+          atMs: clock.nowMs(),
+          output: event.state.output,
+        });
+        const crash = options.crashAfter;
+        if (crash && crash.state === name && (occurrences.get(name) ?? 0) === (crash.occurrence ?? 1)) {
+          crashed = true;
+          execution.abort();
+        }
+      } else if (event.type === "StateRetried") {
+        meter.retried();
+        options.onEvent?.({
+          kind: "state-retried",
+          state: event.state.name,
+          stateType: event.state.type,
+          atMs: clock.nowMs(),
+        });
+      } else if (event.type === "StateCaught") {
+        options.onEvent?.({
+          kind: "state-caught",
+          state: event.state.name,
+          stateType: event.state.type,
+          atMs: clock.nowMs(),
+        });
+      }
+    }
+  })();
+
+  let result: LocalRunResult;
+  try {
+    const output = await execution.result;
+    result = { executionArn, status: "SUCCEEDED", output, lastOutput, startedAtMs, endedAtMs: clock.nowMs(), meter };
+  } catch (err) {
+    if (err instanceof ExecutionAbortedError || crashed) {
+      result = { executionArn, status: "ABORTED", lastOutput, startedAtMs, endedAtMs: clock.nowMs(), meter };
+    } else {
+      // ExecutionError wraps the runtime error: its name is the States error, its message the Cause.
+      const failure = err as Error & { cause?: unknown };
+      const inner = failure.cause instanceof Error ? failure.cause : failure;
+      result = {
+        executionArn,
+        status: "FAILED",
+        error: inner.name,
+        cause: inner.message,
+        lastOutput,
+        startedAtMs,
+        endedAtMs: clock.nowMs(),
+        meter,
+      };
+    }
+  }
+  await consume.catch(() => undefined);
+  options.executions.set(executionArn, result.status);
+  return result;
+}

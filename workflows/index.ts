@@ -1,0 +1,69 @@
+/**
+ * The workflows Tugboat deploys: name → ASL definition and the step functions its placeholders name.
+ * The stack turns each entry into Lambda functions and a state machine (definitionSubstitutions); the
+ * sandbox runner maps the same placeholders to the same handler modules.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export interface StepFunctionSpec {
+  /** Module path from the repository root, without extension: "functions/steps/plan-roll". */
+  module: string;
+  /** What the step touches, for least-privilege IAM in the stack. */
+  access: (
+    | "autoscaling:read"
+    | "autoscaling:write"
+    | "ec2:read"
+    | "eks:read"
+    | "eks:write"
+    | "state"
+    | "sfn:read"
+    | "kube"
+  )[];
+}
+
+export interface WorkflowSpec {
+  name: string;
+  file: string;
+  /** Placeholder name (without "${" "}") → the step it invokes. */
+  functions: Record<string, StepFunctionSpec>;
+}
+
+const read = ["autoscaling:read", "ec2:read", "eks:read", "state", "kube"] as const;
+
+export const rollNodeGroup: WorkflowSpec = {
+  name: "roll-node-group",
+  file: join(here, "roll-node-group.asl.json"),
+  functions: {
+    ValidateRollInputFunctionArn: { module: "functions/steps/validate-roll-input", access: [] },
+    AcquireLockFunctionArn: { module: "functions/steps/acquire-lock", access: ["state", "sfn:read"] },
+    ReconcileLeftoversFunctionArn: {
+      module: "functions/steps/reconcile-leftovers",
+      access: [...read, "autoscaling:write"],
+    },
+    PlanRollFunctionArn: { module: "functions/steps/plan-roll", access: [...read] },
+    PreflightRollFunctionArn: { module: "functions/steps/preflight-roll", access: [...read] },
+    PrepareGroupFunctionArn: { module: "functions/steps/prepare-group", access: [...read, "autoscaling:write"] },
+    SelectBatchFunctionArn: { module: "functions/steps/select-batch", access: [...read] },
+    SurgeBatchFunctionArn: { module: "functions/steps/surge-batch", access: [...read, "autoscaling:write"] },
+    CheckReplacementsFunctionArn: { module: "functions/steps/check-replacements", access: [...read] },
+    CordonBatchFunctionArn: { module: "functions/steps/cordon-batch", access: [...read] },
+    DrainBatchFunctionArn: { module: "functions/steps/drain-batch", access: [...read] },
+    TerminateBatchFunctionArn: { module: "functions/steps/terminate-batch", access: [...read, "autoscaling:write"] },
+    ValidateBatchFunctionArn: { module: "functions/steps/validate-batch", access: [...read] },
+    RestoreGroupFunctionArn: { module: "functions/steps/restore-group", access: [...read, "autoscaling:write"] },
+    ReleaseLockFunctionArn: { module: "functions/steps/release-lock", access: ["state"] },
+    SummarizeRollFunctionArn: { module: "functions/steps/summarize-roll", access: [...read] },
+    StartManagedUpdateFunctionArn: { module: "functions/steps/start-managed-update", access: [...read, "eks:write"] },
+    CheckManagedUpdateFunctionArn: { module: "functions/steps/check-managed-update", access: [...read] },
+  },
+};
+
+export const workflows: Record<string, WorkflowSpec> = { [rollNodeGroup.name]: rollNodeGroup };
+
+export function loadDefinition(spec: WorkflowSpec): Record<string, unknown> {
+  return JSON.parse(readFileSync(spec.file, "utf8")) as Record<string, unknown>;
+}
