@@ -21,6 +21,7 @@ import {
   snsNotificationSchema,
   TEST_NOTIFICATION_EVENT,
 } from "./schemas";
+import { parseRfc3339 } from "./time";
 
 const ENVELOPE_KEYS = ["detail-type", "source", "detail"] as const;
 
@@ -42,11 +43,12 @@ function stringField(object: JsonObject, key: string): string | null {
 }
 
 function unknownEvent(object: JsonObject | null, reason: string): UnknownEvent {
+  const rawTime = object ? (stringField(object, "time") ?? stringField(object, "Time")) : null;
   return {
     kind: "unknown",
     eventId: object ? (stringField(object, "id") ?? stringField(object, "RequestId")) : null,
-    time: null,
-    rawTime: object ? (stringField(object, "time") ?? stringField(object, "Time")) : null,
+    time: rawTime === null ? null : parseRfc3339(rawTime),
+    rawTime,
     instanceIds: object ? looseInstanceIds(object["detail"] ?? object) : [],
     source: object ? stringField(object, "source") : null,
     detailType: object ? stringField(object, "detail-type") : null,

@@ -134,13 +134,16 @@ export const healthDetailSchema = z.object({
 });
 export type HealthDetail = z.infer<typeof healthDetailSchema>;
 
-/** "detail.instance-id: Invalid input: expected string, received undefined" — for reasons and error messages. */
+/** "detail.instance-id: missing; detail.state: expected string, received number" — for reasons and messages. */
 export function describeIssues(error: z.ZodError, prefix: string): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => {
-      const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
-      return path ? `${path}: ${issue.message}` : issue.message;
-    })
-    .join("; ");
+  const shown = 4;
+  const described = error.issues.slice(0, shown).map((issue) => {
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
+    const message = issue.message.endsWith("received undefined")
+      ? "missing"
+      : issue.message.replace(/^Invalid input: /, "");
+    return path ? `${path}: ${message}` : message;
+  });
+  const more = error.issues.length - shown;
+  return described.join("; ") + (more > 0 ? `; and ${more} more` : "");
 }
