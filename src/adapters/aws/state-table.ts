@@ -1,0 +1,52 @@
+/**
+ * The layout of Tugboat's single DynamoDB table, shared by the stack (which creates it in AWS), the
+ * sandbox (which creates it in dynalite) and DynamoStateStore (which reads and writes it).
+ *
+ *   pk = CLUSTER#<name>   sk = LOCK                          the cluster's lock (one operation at a time)
+ *   pk = CLUSTER#<name>   sk = RUN#<startedAt>#<runId>       index entry: lists a cluster's runs, newest first
+ *   pk = RUN#<runId>      sk = META                          the run record
+ *   pk = RUN#<runId>      sk = ITEM#<key>                    per-run values too big for workflow state
+ *
+ * No secondary index is needed: a cluster's runs are a Query on its own partition.
+ */
+import type { AttributeDefinition, BillingMode, KeySchemaElement } from "@aws-sdk/client-dynamodb";
+
+export const PARTITION_KEY = "pk";
+export const SORT_KEY = "sk";
+
+export const LOCK_SK = "LOCK";
+export const RUN_META_SK = "META";
+export const RUN_INDEX_PREFIX = "RUN#";
+export const ITEM_PREFIX = "ITEM#";
+
+export const clusterPk = (cluster: string) => `CLUSTER#${cluster}`;
+export const runPk = (runId: string) => `RUN#${runId}`;
+export const runIndexSk = (startedAt: string, runId: string) => `${RUN_INDEX_PREFIX}${startedAt}#${runId}`;
+export const itemSk = (key: string) => `${ITEM_PREFIX}${key}`;
+
+/**
+ * DynamoDB refuses items over 400 KB (attribute names and values counted). Values are stored as one
+ * JSON string; this bound leaves room for the keys and the other attributes of the item.
+ */
+export const MAX_VALUE_BYTES = 390 * 1024;
+
+export interface StateTableDefinition {
+  KeySchema: KeySchemaElement[];
+  AttributeDefinitions: AttributeDefinition[];
+  BillingMode: BillingMode;
+}
+
+/** Key schema and attributes, to spread into a CreateTable input (`{ TableName, ...tableDefinition() }`). */
+export function tableDefinition(): StateTableDefinition {
+  return {
+    KeySchema: [
+      { AttributeName: PARTITION_KEY, KeyType: "HASH" },
+      { AttributeName: SORT_KEY, KeyType: "RANGE" },
+    ],
+    AttributeDefinitions: [
+      { AttributeName: PARTITION_KEY, AttributeType: "S" },
+      { AttributeName: SORT_KEY, AttributeType: "S" },
+    ],
+    BillingMode: "PAY_PER_REQUEST",
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Builds every production dependency of the core once (per Lambda cold start, or per sandbox run).
+ * In the sandbox the same clients are built and the simulated region is plugged into their middleware
+ * stacks through `plugins`; nothing else differs.
+ */
+import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { EKSClient } from "@aws-sdk/client-eks";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Pluggable } from "@smithy/types";
+import type { Clock, Deps, Log } from "../core/ports";
+import { AutoScalingAdapter } from "./aws/auto-scaling";
+import { Ec2Adapter } from "./aws/ec2";
+import { EksAdapter } from "./aws/eks";
+import { eksBearerToken } from "./aws/eks-token";
+import { SfnExecutionStatus } from "./aws/executions";
+import { DynamoStateStore } from "./aws/state-store";
+import { kubeConfigForCluster } from "./kube/access";
+import { KubeAdapter } from "./kube/kube-adapter";
+import { powertoolsLog } from "./powertools-log";
+
+/** Service names handed to `plugins`, one per client (and "sts" for the token's signer, see below). */
+export type AwsServiceName = "autoscaling" | "ec2" | "eks" | "ssm" | "secretsmanager" | "sfn" | "sts";
+
+// biome-ignore lint/suspicious/noExplicitAny: a plugin serves clients of every service, whatever their input and output types.
+export type AwsPlugin = Pluggable<any, any>;
+
+export interface AwsDepsOptions {
+  region: string;
+  tableName: string;
+  /** Spread into every client's configuration (credentials, retryStrategy, maxAttempts, …). */
+  clientConfig?: object;
+  /** Middleware to add to a service's client (the sandbox's simulated region). DynamoDB gets none. */
+  plugins?: (service: string) => AwsPlugin[];
+  clock?: Clock;
+  log?: Log;
+  /** DynamoDB endpoint override (dynalite on loopback in the sandbox and in tests). */
+  dynamoEndpoint?: string;
+}
+
+export interface AwsClients {
+  autoScaling: AutoScalingClient;
+  ec2: EC2Client;
+  eks: EKSClient;
+  ssm: SSMClient;
+  secrets: SecretsManagerClient;
+  sfn: SFNClient;
+  dynamo: DynamoDBDocumentClient;
+}
+
+export function createAwsClients(opts: AwsDepsOptions): AwsClients {
+  const config = { region: opts.region, ...(opts.clientConfig ?? {}) };
+  const withPlugins = <T extends { middlewareStack: { use(plugin: AwsPlugin): void } }>(
+    service: AwsServiceName,
+    client: T,
+  ): T => {
+    for (const plugin of opts.plugins?.(service) ?? []) client.middlewareStack.use(plugin);
+    return client;
+  };
+  const dynamo = new DynamoDBClient({
+    ...config,
+    ...(opts.dynamoEndpoint ? { endpoint: opts.dynamoEndpoint } : {}),
+  });
+  return {
+    autoScaling: withPlugins("autoscaling", new AutoScalingClient(config)),
+    ec2: withPlugins("ec2", new EC2Client(config)),
+    eks: withPlugins("eks", new EKSClient(config)),
+    ssm: withPlugins("ssm", new SSMClient(config)),
+    secrets: withPlugins("secretsmanager", new SecretsManagerClient(config)),
+    sfn: withPlugins("sfn", new SFNClient(config)),
+    // Undefined attributes are dropped rather than refused; the store never relies on writing them.
+    dynamo: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+  };
+}
+
+export function createAwsDeps(opts: AwsDepsOptions): Deps & { clients: AwsClients } {
+  const clients = createAwsClients(opts);
+  const clock: Clock = opts.clock ?? { now: () => new Date() };
+  const log = opts.log ?? powertoolsLog();
+  const eks = new EksAdapter(clients.eks);
+
+  // The EKS token is a presigned STS URL built locally: no STS request is sent, so there is no STS
+  // client to plug into. It is signed with the credentials the EKS client resolved, at the clock's
+  // time (virtual time in the sandbox, so that the simulated API server sees a fresh token).
+  const token = (cluster: string) =>
+    eksBearerToken({
+      clusterName: cluster,
+      region: opts.region,
+      credentials: clients.eks.config.credentials,
+      now: clock.now(),
+    });
+
+  return {
+    clients,
+    autoScaling: new AutoScalingAdapter(clients.autoScaling),
+    ec2: new Ec2Adapter(clients.ec2),
+    eks,
+    kube: async (cluster: string) =>
+      new KubeAdapter(await kubeConfigForCluster(cluster, { eks, ssm: clients.ssm, secrets: clients.secrets, token }), {
+        clock,
+      }),
+    state: new DynamoStateStore(clients.dynamo, opts.tableName),
+    executions: new SfnExecutionStatus(clients.sfn),
+    clock,
+    log,
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * KubePort on @kubernetes/client-node (1.x object-parameter API). The same code talks to an EKS API
+ * server in AWS and to the simulated API server on 127.0.0.1 in the sandbox; only the KubeConfig differs.
+ */
+import {
+  CoreV1Api,
+  type CoreV1Event,
+  type KubeConfig,
+  PatchStrategy,
+  PolicyV1Api,
+  setHeaderOptions,
+  type V1Node,
+  type V1Pod,
+  type V1PodDisruptionBudget,
+} from "@kubernetes/client-node";
+import type { EvictionResult, KubeEventRecord, KubeNode, KubePdb, KubePod, NodeChange } from "../../core/model/kube";
+import type { Clock, KubePort } from "../../core/ports";
+import { evictionOutcome, httpStatusOf, kubeStepError } from "./kube-errors";
+import { toKubeNode, toKubePdb, toKubePod } from "./kube-mapping";
+
+/** Events about cluster-scoped objects (nodes) live in "default", where kubectl describe node finds them. */
+const NODE_EVENT_NAMESPACE = "default";
+export const EVENT_SOURCE_COMPONENT = "tugboat";
+/** Items per list page: large enough for few round trips, small enough for a modest Lambda. */
+const DEFAULT_PAGE_SIZE = 500;
+const EVENT_CREATE_ATTEMPTS = 3;
+
+interface ListPage<T> {
+  items: T[];
+  metadata?: { _continue?: string };
+}
+
+export interface KubeAdapterOptions {
+  /** Timestamps of recorded Events (the virtual clock in the sandbox). */
+  clock?: Clock;
+  pageSize?: number;
+}
+
+export class KubeAdapter implements KubePort {
+  private readonly core: CoreV1Api;
+  private readonly policy: PolicyV1Api;
+  private readonly clock: Clock;
+  private readonly pageSize: number;
+  /** Distinguishes Events recorded within the same millisecond. */
+  private eventSequence = 0;
+
+  constructor(kc: KubeConfig, options: KubeAdapterOptions = {}) {
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.policy = kc.makeApiClient(PolicyV1Api);
+    this.clock = options.clock ?? { now: () => new Date() };
+    this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  }
+
+  async listNodes(): Promise<KubeNode[]> {
+    const nodes = await this.listAll<V1Node>("listing nodes", (page) => this.core.listNode(page));
+    return nodes.map(toKubeNode).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async listPods(filter: { nodeName?: string } = {}): Promise<KubePod[]> {
+    const fieldSelector = filter.nodeName ? `spec.nodeName=${filter.nodeName}` : undefined;
+    const context = filter.nodeName ? `listing pods on node ${filter.nodeName}` : "listing pods";
+    const pods = await this.listAll<V1Pod>(context, (page) =>
+      this.core.listPodForAllNamespaces({ ...page, fieldSelector }),
+    );
+    return pods.map(toKubePod).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  }
+
+  async listPdbs(): Promise<KubePdb[]> {
+    const pdbs = await this.listAll<V1PodDisruptionBudget>("listing PodDisruptionBudgets", (page) =>
+      this.policy.listPodDisruptionBudgetForAllNamespaces(page),
+    );
+    return pdbs.map(toKubePdb).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  }
+
+  async setUnschedulable(nodeName: string, unschedulable: boolean): Promise<NodeChange> {
+    const verb = unschedulable ? "cordoning" : "uncordoning";
+    let node: V1Node;
+    try {
+      node = await this.core.readNode({ name: nodeName });
+    } catch (err) {
+      if (httpStatusOf(err) === 404) return "not-found";
+      throw kubeStepError(err, `${verb} node ${nodeName} (reading it)`);
+    }
+    // Idempotent by reading first: "already cordoned" is success without a write.
+    if ((node.spec?.unschedulable === true) === unschedulable) return "unchanged";
+    try {
+      // A JSON merge patch: the client's default for patch bodies is JSON Patch, which this is not.
+      await this.core.patchNode(
+        { name: nodeName, body: { spec: { unschedulable } } },
+        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+      );
+      return "changed";
+    } catch (err) {
+      if (httpStatusOf(err) === 404) return "not-found";
+      throw kubeStepError(err, `${verb} node ${nodeName}`);
+    }
+  }
+
+  async evictPod(namespace: string, name: string): Promise<EvictionResult> {
+    try {
+      await this.core.createNamespacedPodEviction({
+        name,
+        namespace,
+        body: { apiVersion: "policy/v1", kind: "Eviction", metadata: { name, namespace } },
+      });
+      return { outcome: "evicted" };
+    } catch (err) {
+      const outcome = evictionOutcome(err);
+      if (outcome) return outcome;
+      throw kubeStepError(err, `evicting pod ${namespace}/${name}`);
+    }
+  }
+
+  async deletePod(namespace: string, name: string, gracePeriodSeconds?: number): Promise<"deleted" | "not-found"> {
+    try {
+      await this.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds });
+      return "deleted";
+    } catch (err) {
+      if (httpStatusOf(err) === 404) return "not-found";
+      throw kubeStepError(err, `deleting pod ${namespace}/${name}`);
+    }
+  }
+
+  async deleteNode(nodeName: string): Promise<"deleted" | "not-found"> {
+    try {
+      await this.core.deleteNode({ name: nodeName });
+      return "deleted";
+    } catch (err) {
+      if (httpStatusOf(err) === 404) return "not-found";
+      throw kubeStepError(err, `deleting node ${nodeName}`);
+    }
+  }
+
+  async recordEvent(event: KubeEventRecord): Promise<void> {
+    const now = this.clock.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.core.createNamespacedEvent({ namespace: NODE_EVENT_NAMESPACE, body: this.nodeEvent(event, now) });
+        return;
+      } catch (err) {
+        // 409: an Event of that name exists (same node, same instant); the next sequence number is free.
+        if (httpStatusOf(err) === 409 && attempt < EVENT_CREATE_ATTEMPTS) continue;
+        throw kubeStepError(err, `recording event ${event.reason} on node ${event.nodeName}`);
+      }
+    }
+  }
+
+  private nodeEvent(event: KubeEventRecord, now: Date): CoreV1Event {
+    // Named like client-go's recorder (<object>.<hex nanoseconds>), with a sequence number added in.
+    const stamp = (BigInt(now.getTime()) * 1_000_000n + BigInt(this.eventSequence++)).toString(16);
+    return {
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name: `${event.nodeName}.${stamp}`, namespace: NODE_EVENT_NAMESPACE },
+      involvedObject: { apiVersion: "v1", kind: "Node", name: event.nodeName },
+      type: event.type,
+      reason: event.reason,
+      message: event.message,
+      source: { component: EVENT_SOURCE_COMPONENT },
+      reportingComponent: EVENT_SOURCE_COMPONENT,
+      count: 1,
+      firstTimestamp: now,
+      lastTimestamp: now,
+    };
+  }
+
+  private async listAll<T>(
+    context: string,
+    fetchPage: (page: { limit: number; _continue?: string }) => Promise<ListPage<T>>,
+  ): Promise<T[]> {
+    const items: T[] = [];
+    let token: string | undefined;
+    do {
+      try {
+        const page = await fetchPage({ limit: this.pageSize, _continue: token });
+        items.push(...page.items);
+        token = page.metadata?._continue || undefined;
+      } catch (err) {
+        throw kubeStepError(err, context);
+      }
+    } while (token);
+    return items;
+  }
+}

@@ -1,0 +1,97 @@
+/** Translation of Kubernetes API objects into Tugboat's model (src/core/model/kube.ts). */
+import type { V1Node, V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
+import type { KubeNode, KubePdb, KubePod, PodOwnerKind } from "../../core/model/kube";
+
+/** The kubelet's default when a pod does not say (core/v1 PodSpec). */
+const DEFAULT_GRACE_PERIOD_SECONDS = 30;
+export const MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
+
+const KNOWN_OWNER_KINDS: readonly PodOwnerKind[] = ["ReplicaSet", "StatefulSet", "DaemonSet", "Job", "Node"];
+
+/**
+ * "aws:///us-east-1a/i-0123…" → zone and instance. The cloud provider writes this form; some tools
+ * leave the zone out ("aws:///i-0123…"), so both are read.
+ */
+export function parseAwsProviderId(providerId: string | undefined): { instanceId?: string; availabilityZone?: string } {
+  if (!providerId?.startsWith("aws://")) return {};
+  const parts = providerId.slice("aws://".length).split("/").filter(Boolean);
+  const instanceId = parts.at(-1);
+  if (!instanceId?.startsWith("i-")) return {};
+  const availabilityZone = parts.length >= 2 ? parts.at(-2) : undefined;
+  return availabilityZone ? { instanceId, availabilityZone } : { instanceId };
+}
+
+/** The client deserialises timestamps into Date; a stub or older client may hand strings. */
+function toDate(value: Date | string | undefined): Date {
+  return value === undefined ? new Date(0) : new Date(value);
+}
+
+function conditionTrue(conditions: { type: string; status: string }[] | undefined, type: string): boolean {
+  return conditions?.some((c) => c.type === type && c.status === "True") ?? false;
+}
+
+export function toKubeNode(node: V1Node): KubeNode {
+  const providerId = node.spec?.providerID;
+  const out: KubeNode = {
+    name: node.metadata?.name ?? "",
+    ready: conditionTrue(node.status?.conditions, "Ready"),
+    unschedulable: node.spec?.unschedulable === true,
+    kubeletVersion: node.status?.nodeInfo?.kubeletVersion ?? "",
+    labels: { ...(node.metadata?.labels ?? {}) },
+    taints: (node.spec?.taints ?? []).map((t) =>
+      t.value === undefined ? { key: t.key, effect: t.effect } : { key: t.key, value: t.value, effect: t.effect },
+    ),
+    createdAt: toDate(node.metadata?.creationTimestamp),
+  };
+  if (providerId) {
+    out.providerId = providerId;
+    Object.assign(out, parseAwsProviderId(providerId));
+  }
+  const internalDns = node.status?.addresses?.find((a) => a.type === "InternalDNS")?.address;
+  if (internalDns) out.internalDnsName = internalDns;
+  return out;
+}
+
+function ownerOf(pod: V1Pod): { kind: PodOwnerKind; name?: string } {
+  const refs = pod.metadata?.ownerReferences ?? [];
+  // The controller reference is the one that recreates the pod; fall back to the first reference.
+  const ref = refs.find((r) => r.controller === true) ?? refs[0];
+  if (!ref) return { kind: "None" };
+  const kind = (KNOWN_OWNER_KINDS as readonly string[]).includes(ref.kind) ? (ref.kind as PodOwnerKind) : "Other";
+  return { kind, name: ref.name };
+}
+
+export function toKubePod(pod: V1Pod): KubePod {
+  const owner = ownerOf(pod);
+  const out: KubePod = {
+    namespace: pod.metadata?.namespace ?? "default",
+    name: pod.metadata?.name ?? "",
+    phase: pod.status?.phase ?? "Unknown",
+    ready: conditionTrue(pod.status?.conditions, "Ready"),
+    labels: { ...(pod.metadata?.labels ?? {}) },
+    ownerKind: owner.kind,
+    mirror: pod.metadata?.annotations?.[MIRROR_POD_ANNOTATION] !== undefined,
+    deleting: pod.metadata?.deletionTimestamp !== undefined && pod.metadata?.deletionTimestamp !== null,
+    terminationGracePeriodSeconds: pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_PERIOD_SECONDS,
+    createdAt: toDate(pod.metadata?.creationTimestamp),
+  };
+  if (owner.name !== undefined) out.ownerName = owner.name;
+  if (pod.spec?.nodeName) out.nodeName = pod.spec.nodeName;
+  if (pod.spec?.priorityClassName) out.priorityClassName = pod.spec.priorityClassName;
+  return out;
+}
+
+export function toKubePdb(pdb: V1PodDisruptionBudget): KubePdb {
+  const out: KubePdb = {
+    namespace: pdb.metadata?.namespace ?? "default",
+    name: pdb.metadata?.name ?? "",
+    matchLabels: { ...(pdb.spec?.selector?.matchLabels ?? {}) },
+    currentHealthy: pdb.status?.currentHealthy ?? 0,
+    desiredHealthy: pdb.status?.desiredHealthy ?? 0,
+    expectedPods: pdb.status?.expectedPods ?? 0,
+    disruptionsAllowed: pdb.status?.disruptionsAllowed ?? 0,
+  };
+  if (pdb.spec?.minAvailable !== undefined) out.minAvailable = pdb.spec.minAvailable;
+  if (pdb.spec?.maxUnavailable !== undefined) out.maxUnavailable = pdb.spec.maxUnavailable;
+  return out;
+}
