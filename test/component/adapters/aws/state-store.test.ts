@@ -1,16 +1,13 @@
 /** DynamoStateStore against dynalite (a DynamoDB implementation) on 127.0.0.1. */
 import type { Server } from "node:http";
-import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import dynalite from "dynalite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoStateStore, tableDefinition } from "../../../../src/adapters/aws/state-store";
 import { TerminalError } from "../../../../src/core/errors";
 import type { LockRecord, RunRecord } from "../../../../src/core/model/state";
-
-const require = createRequire(import.meta.url);
-const dynalite = require("dynalite") as (options: { createTableMs: number }) => Server;
 
 const TABLE = "tugboat-state-test";
 let server: Server;
