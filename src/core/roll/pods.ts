@@ -19,3 +19,8 @@ const CRITICAL_PRIORITY_CLASSES = new Set(["system-node-critical", "system-clust
 export function isSystemCritical(pod: KubePod): boolean {
   return pod.priorityClassName !== undefined && CRITICAL_PRIORITY_CLASSES.has(pod.priorityClassName);
 }
+
+/** Unschedulable for now: Pending with no node. A pod bound to a node and starting is not a capacity problem. */
+export function isUnscheduled(pod: KubePod): boolean {
+  return pod.phase === "Pending" && pod.nodeName === undefined && isDrainable(pod);
+}

@@ -4,7 +4,7 @@
  */
 import type { KubePod } from "../../model/kube";
 import type { Deps, KubePort } from "../../ports";
-import { isDrainable, isSystemCritical } from "../../roll/pods";
+import { isDrainable, isSystemCritical, isUnscheduled } from "../../roll/pods";
 import { readGroup } from "../../roll/read-group";
 import { isLeaving } from "../../roll/snapshot-types";
 import {
@@ -176,10 +176,10 @@ export async function validateBatch(deps: Deps, state: RollState): Promise<Check
   if (critical.length > 0) {
     problems.push(`system-critical pods not Ready: ${critical.slice(0, 5).map((p) => `${p.namespace}/${p.name}`)}`);
   }
-  const pending = pods.filter((p) => p.phase === "Pending" && isDrainable(p));
+  const pending = pods.filter(isUnscheduled);
   if (pending.length > data.pendingPodsAtStart) {
     problems.push(
-      `${pending.length} pods Pending (${data.pendingPodsAtStart} at the start): ${pending
+      `${pending.length} pods cannot be scheduled (${data.pendingPodsAtStart} at the start): ${pending
         .slice(0, 5)
         .map((p) => `${p.namespace}/${p.name}`)
         .join(", ")}`,

@@ -1,7 +1,7 @@
 /** Snapshot and plan, then preflight: everything that can refuse a roll before it changes anything. */
 import type { Deps } from "../../ports";
 import { planRoll, type RollPlan } from "../../roll/plan-roll";
-import { isDrainable } from "../../roll/pods";
+import { isUnscheduled } from "../../roll/pods";
 import { readGroup } from "../../roll/read-group";
 import {
   type PlanResult,
@@ -35,7 +35,7 @@ export async function planRollStep(deps: Deps, state: RollState): Promise<PlanRe
     baselineByZone: plan.baselineByZone,
     surge: plan.surge,
     outdatedBefore: plan.outdated,
-    pendingPodsAtStart: pods.filter((p) => p.phase === "Pending" && isDrainable(p)).length,
+    pendingPodsAtStart: pods.filter(isUnscheduled).length,
     suspendedByRun: [],
     counters: { podsEvicted: 0, evictionsRefusedByPdb: 0, forcedDeletions: 0, nodesReplaced: 0 },
     batchesStarted: 0,

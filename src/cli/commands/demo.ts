@@ -1,0 +1,52 @@
+/** `tug demo` (what `npm start` runs): the small scenario rolled in the sandbox, live, with an HTML report. */
+import { resolve } from "node:path";
+import { rollInSandbox } from "../../sandbox/sandbox-roll";
+import { loadScenario } from "../../sandbox/scenario/load";
+import { parseCommand } from "../args";
+import type { CliIO } from "../io";
+import { RollProgressView } from "../progress";
+import { renderResult } from "../render";
+import { writeHtmlReport } from "../report/write";
+import { exitCodeFor } from "./roll";
+
+const USAGE = "tug demo [--scenario <name|file>] [--report <file.html>]";
+
+export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseCommand(
+    argv,
+    { scenario: { type: "string", default: "small" }, report: { type: "string", default: "reports/demo.html" } },
+    USAGE,
+  );
+  const scenario = loadScenario(values.scenario as string);
+  const group = scenario.cluster.nodeGroups[0];
+  if (!group) throw new Error(`scenario ${values.scenario} has no node group`);
+  io.stderr(
+    `Tugboat sandbox: cluster ${scenario.cluster.name} (${scenario.cluster.kind} ${scenario.cluster.version}), node group ${group.name}: ${Object.values(group.zones).reduce((a, b) => a + b, 0)} nodes over ${Object.keys(group.zones).length} AZs, ${group.outdated === "all" ? "all" : group.outdated} outdated.`,
+  );
+  io.stderr(`Rolling it with: tug roll ${scenario.cluster.name} ${group.name} --sandbox ${values.scenario}`);
+  const view = new RollProgressView(io);
+  const { result, sandbox, timeline, run } = await rollInSandbox({
+    scenario,
+    request: { cluster: scenario.cluster.name, nodeGroup: group.name, requestedBy: "tug demo" },
+    keepOpen: true,
+    run: { onEvent: view.onEvent },
+    onLog: view.onLog,
+  });
+  try {
+    view.finish();
+    io.stdout("");
+    for (const line of renderResult(result)) io.stdout(line);
+    const report = resolve(values.report as string);
+    writeHtmlReport(report, {
+      scenario,
+      result,
+      timeline: timeline.samples,
+      logLines: sandbox.logLines,
+      startedAtMs: run.startedAtMs,
+    });
+    io.stdout(`  report: ${report}`);
+    return exitCodeFor(result.outcome);
+  } finally {
+    await sandbox.close();
+  }
+}

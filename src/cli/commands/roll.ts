@@ -1,0 +1,110 @@
+/** `tug roll <cluster> <nodegroup>`: in the sandbox with --sandbox, else on the deployed state machine. */
+import { loadPlan } from "../../core/steps/roll/plan";
+import { type RollJson, type RollRequest, rollInSandbox } from "../../sandbox/sandbox-roll";
+import { loadScenario } from "../../sandbox/scenario/load";
+import { countOrPercent, parseCommand, positiveInt } from "../args";
+import type { CliIO } from "../io";
+import { UsageError } from "../io";
+import { RollProgressView } from "../progress";
+import { executionName, runRemote, stateMachineArn } from "../remote";
+import { renderPlan, renderResult } from "../render";
+import { writeHtmlReport } from "../report/write";
+
+const USAGE =
+  "tug roll <cluster> <nodegroup> [--sandbox <scenario>] [--dry-run] [--max-surge N|N%] [--force] [--drain-timeout S] [--ready-timeout S] [--json] [--report <file.html>] [--state-machine <arn>]";
+
+const FLAGS = {
+  sandbox: { type: "string" },
+  "dry-run": { type: "boolean" },
+  "max-surge": { type: "string" },
+  force: { type: "boolean" },
+  "drain-timeout": { type: "string" },
+  "ready-timeout": { type: "string" },
+  "launch-template-version": { type: "string" },
+  json: { type: "boolean" },
+  report: { type: "string" },
+  "state-machine": { type: "string" },
+} as const;
+
+export function rollRequestFrom(argv: string[]) {
+  const { values, positionals } = parseCommand(argv, FLAGS, USAGE);
+  const [cluster, nodeGroup, ...extra] = positionals;
+  if (!cluster || !nodeGroup) throw new UsageError(`expected <cluster> and <nodegroup>\nusage: ${USAGE}`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"\nusage: ${USAGE}`);
+  const maxSurge = countOrPercent(values["max-surge"], "--max-surge");
+  const drainTimeoutSeconds = positiveInt(values["drain-timeout"], "--drain-timeout");
+  const readyTimeoutSeconds = positiveInt(values["ready-timeout"], "--ready-timeout");
+  const request: RollRequest = {
+    cluster,
+    nodeGroup,
+    dryRun: values["dry-run"] ?? false,
+    force: values.force ?? false,
+    requestedBy: `tug cli (${process.env.USER ?? "unknown"})`,
+    ...(maxSurge !== undefined ? { maxSurge } : {}),
+    ...(drainTimeoutSeconds !== undefined ? { drainTimeoutSeconds } : {}),
+    ...(readyTimeoutSeconds !== undefined ? { readyTimeoutSeconds } : {}),
+    ...(values["launch-template-version"] ? { launchTemplateVersion: values["launch-template-version"] } : {}),
+  };
+  return { request, values };
+}
+
+export function exitCodeFor(outcome: RollJson["outcome"]): number {
+  return outcome === "succeeded" ? 0 : outcome === "refused" ? 3 : 1;
+}
+
+export async function rollCommand(argv: string[], io: CliIO): Promise<number> {
+  const { request, values } = rollRequestFrom(argv);
+  if (!values.sandbox) {
+    const arn = stateMachineArn(values["state-machine"]);
+    const remote = await runRemote(io, arn, executionName(["roll", request.cluster, request.nodeGroup]), request);
+    const outcome = remote.summary?.outcome ?? (remote.status === "SUCCEEDED" ? "succeeded" : "failed");
+    const json = {
+      ...(remote.summary ?? {}),
+      outcome,
+      status: remote.status,
+      reason: remote.summary?.reason ?? remote.cause,
+    };
+    if (values.json) io.stdout(JSON.stringify(json));
+    else io.stdout(`${outcome}${json.reason ? `: ${json.reason}` : ""}`);
+    return exitCodeFor(outcome);
+  }
+
+  const scenario = loadScenario(values.sandbox);
+  if (scenario.cluster.name !== request.cluster) {
+    throw new UsageError(
+      `cluster "${request.cluster}" is not in scenario ${values.sandbox}: its cluster is "${scenario.cluster.name}"`,
+    );
+  }
+  const view = new RollProgressView(io);
+  const { result, sandbox, timeline, run } = await rollInSandbox({
+    scenario,
+    request,
+    keepOpen: true,
+    run: { onEvent: view.onEvent },
+    onLog: view.onLog,
+  });
+  try {
+    view.finish();
+    if (request.dryRun) {
+      const plan = await loadPlan(sandbox.deps, run.executionArn.split(":").pop() as string);
+      for (const line of plan ? renderPlan(plan) : ["no plan was made (see the reason below)"]) {
+        (values.json ? io.stderr : io.stdout)(line);
+      }
+    }
+    for (const line of renderResult(result)) (values.json ? io.stderr : io.stdout)(line);
+    if (values.report) {
+      writeHtmlReport(values.report, {
+        scenario,
+        result,
+        timeline: timeline.samples,
+        logLines: sandbox.logLines,
+        startedAtMs: run.startedAtMs,
+      });
+      io.stderr(`report: ${values.report}`);
+    }
+    if (values.json) io.stdout(JSON.stringify(result));
+    return exitCodeFor(result.outcome);
+  } finally {
+    await sandbox.close();
+  }
+}

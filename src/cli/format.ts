@@ -1,0 +1,32 @@
+/** Small text helpers shared by the progress view, summaries and plans. */
+
+export function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const r = s % 60;
+  if (h > 0) return `${h}h${String(m).padStart(2, "0")}m`;
+  if (m > 0) return `${m}m${String(r).padStart(2, "0")}s`;
+  return `${r}s`;
+}
+
+/** "+02:15" from a run's start: virtual time as an operator reads it. */
+export function clockOffset(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const r = s % 60;
+  const mm = `${String(m).padStart(2, "0")}:${String(r).padStart(2, "0")}`;
+  return h > 0 ? `+${h}:${mm}` : `+${mm}`;
+}
+
+export function plural(count: number, word: string, many = `${word}s`): string {
+  return `${count} ${count === 1 ? word : many}`;
+}
+
+export function zones(byZone: Record<string, number>): string {
+  return Object.entries(byZone)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([zone, count]) => `${zone} ${count}`)
+    .join(", ");
+}

@@ -1,0 +1,51 @@
+/** The `tug` command: dispatch, usage errors (exit 2) and failures (exit 1) with a message saying what is wrong. */
+import { demoCommand } from "./commands/demo";
+import { eventsExplainCommand } from "./commands/events-explain";
+import { rollCommand } from "./commands/roll";
+import { abortCommand, statusCommand } from "./commands/status";
+import { type CliIO, type Command, processIO, UsageError } from "./io";
+
+const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
+
+  tug demo                                   roll the built-in small scenario in the sandbox, with a report
+  tug roll <cluster> <nodegroup> [options]   roll a node group onto its target launch template, AMI or version
+      --sandbox <scenario>   run in the sandbox (small, stateful, large, managed, huge, or a JSON file)
+      --dry-run              show the plan (batches per AZ, victims, predicted duration, PDB risks); change nothing
+      --max-surge N|N%       replacements per batch (default 10% of the group, at least one per AZ)
+      --force                after the drain deadline, delete pods PDBs still protect instead of halting
+      --json                 progress on stderr; the last stdout line is the result as JSON
+  tug status <cluster>                       the cluster's lock and recent runs
+  tug abort <cluster>                        stop the running operation before its next batch, restoring capacity
+  tug events explain <event-file> [--json]   what Tugboat would do with a raw EventBridge event`;
+
+const COMMANDS: Record<string, Command> = {
+  demo: demoCommand,
+  roll: rollCommand,
+  status: (argv, io) => statusCommand(argv, io),
+  abort: (argv, io) => abortCommand(argv, io),
+};
+
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (!name || name === "help" || name === "--help" || name === "-h") {
+      io.stdout(HELP);
+      return name ? 0 : 2;
+    }
+    if (name === "events") {
+      const [sub, ...args] = rest;
+      if (sub === "explain") return await eventsExplainCommand(args, io);
+      throw new UsageError(`unknown events command "${sub ?? ""}": expected "explain"`);
+    }
+    const command = COMMANDS[name];
+    if (!command) throw new UsageError(`unknown command "${name}"\n\n${HELP}`);
+    return await command(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`tug: ${err.message}`);
+      return 2;
+    }
+    io.stderr(`tug: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The sandbox: a simulated region and Kubernetes cluster built from a scenario, with Tugboat's
+ * production adapters plugged into them and its workflows run by the local interpreter. One object
+ * per run; deterministic for a scenario's seed.
+ */
+import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
+import dynalite from "dynalite";
+import type { WorkflowSpec } from "../../workflows";
+import { tableDefinition } from "../adapters/aws/state-table";
+import { createAwsDeps } from "../adapters/deps";
+import type { Deps, Log } from "../core/ports";
+import { sandboxClientConfig, sandboxPlugin } from "./aws/plugin";
+import { SimulatedRegion } from "./aws/region";
+import { SeededRandom, VirtualClock } from "./clock";
+import { SimulatedCluster } from "./kube/cluster";
+import { startKubeApiServer } from "./kube/server";
+import {
+  type ExecutionStatus,
+  type LocalRunOptions,
+  type LocalRunResult,
+  runLocalWorkflow,
+} from "./runner/local-workflow";
+import type { Scenario } from "./scenario/schema";
+
+export interface LogLine {
+  atMs: number;
+  level: "info" | "warn" | "error";
+  message: string;
+  attributes?: Record<string, unknown>;
+}
+
+const TABLE_NAME = "tugboat-sandbox";
+
+export class Sandbox {
+  readonly executions = new Map<string, ExecutionStatus>();
+  private dynamoCalls = 0;
+  private runCounter = 0;
+
+  private constructor(
+    readonly scenario: Scenario,
+    readonly clock: VirtualClock,
+    readonly region: SimulatedRegion,
+    readonly cluster: SimulatedCluster,
+    readonly deps: Deps & { clients: ReturnType<typeof createAwsDeps>["clients"] },
+    /** Every line the steps logged, with its virtual time: the trace of decisions. */
+    readonly logLines: LogLine[],
+    private readonly closers: (() => Promise<void>)[],
+  ) {}
+
+  static async start(scenario: Scenario, options: { onLog?: (line: LogLine) => void } = {}): Promise<Sandbox> {
+    const clock = new VirtualClock();
+    const rng = new SeededRandom(scenario.seed);
+    const cluster = new SimulatedCluster({ scenario, clock, rng });
+    const region = new SimulatedRegion({ scenario, clock, rng, listener: cluster, cluster });
+    cluster.seedWorkloads();
+    const server = await startKubeApiServer(cluster);
+    region.setKubeEndpoint(server.url);
+
+    const db = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await new Promise<void>((resolve) => db.listen(0, "127.0.0.1", () => resolve()));
+    const address = db.address() as { port: number };
+    const closers = [server.close, () => new Promise<void>((resolve) => db.close(() => resolve()))];
+
+    const logLines: LogLine[] = [];
+    const log: Log = {
+      info: (message, attributes) => record("info", message, attributes),
+      warn: (message, attributes) => record("warn", message, attributes),
+      error: (message, attributes) => record("error", message, attributes),
+    };
+    function record(level: LogLine["level"], message: string, attributes?: Record<string, unknown>) {
+      const line: LogLine = { atMs: clock.nowMs(), level, message, ...(attributes ? { attributes } : {}) };
+      logLines.push(line);
+      options.onLog?.(line);
+    }
+    const deps = createAwsDeps({
+      region: scenario.region,
+      tableName: TABLE_NAME,
+      clientConfig: sandboxClientConfig(scenario.region),
+      plugins: (service) => [sandboxPlugin(region, service)],
+      clock: { now: () => clock.now() },
+      log,
+      dynamoEndpoint: `http://127.0.0.1:${address.port}`,
+    });
+    const sandbox = new Sandbox(scenario, clock, region, cluster, deps, logLines, closers);
+    deps.clients.dynamo.middlewareStack.add(
+      (next) => async (args) => {
+        sandbox.dynamoCalls++;
+        return next(args);
+      },
+      { step: "initialize", name: "tugboatSandboxDynamoCounter" },
+    );
+    await deps.clients.dynamo.send(new CreateTableCommand({ TableName: TABLE_NAME, ...tableDefinition() }));
+    region.setExecutionStatusProvider((arn) => sandbox.executions.get(arn));
+    return sandbox;
+  }
+
+  /** AWS calls (simulated services and the store) and Kubernetes API requests so far. */
+  apiCalls(): { aws: number; kubernetes: number } {
+    return { aws: this.region.apiCalls().total + this.dynamoCalls, kubernetes: this.cluster.apiCalls() };
+  }
+
+  async run(
+    spec: WorkflowSpec,
+    input: unknown,
+    options: Partial<Pick<LocalRunOptions, "executionName" | "crashAfter" | "beforeState" | "onEvent">> = {},
+  ): Promise<LocalRunResult> {
+    const timing = this.scenario.timing;
+    this.runCounter++;
+    return runLocalWorkflow({
+      spec,
+      input,
+      executionName: options.executionName ?? `${spec.name}-${this.runCounter}`,
+      region: this.scenario.region,
+      clock: this.clock,
+      deps: this.deps,
+      executions: this.executions,
+      cost: {
+        stepSeconds: timing.stepSeconds,
+        awsCallSeconds: timing.awsCallSeconds,
+        kubeCallSeconds: timing.kubeCallSeconds,
+        calls: () => {
+          const calls = this.apiCalls();
+          return { aws: calls.aws, kube: calls.kubernetes };
+        },
+      },
+      ...options,
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const close of this.closers) await close();
+  }
+}
