@@ -33,7 +33,8 @@ export class GroupTimeline {
     const byZone: TimelineSample["byZone"] = {};
     for (const node of this.cluster.nodes()) {
       if (node.nodeGroup !== this.nodeGroup || node.shuttingDown) continue;
-      const zone = (byZone[node.availabilityZone] ??= { old: 0, new: 0, cordoned: 0 });
+      const zone = byZone[node.availabilityZone] ?? { old: 0, new: 0, cordoned: 0 };
+      byZone[node.availabilityZone] = zone;
       if (!node.ready) continue;
       if (node.unschedulable) zone.cordoned++;
       else if (this.oldInstances.has(node.instanceId)) zone.old++;
