@@ -1,0 +1,93 @@
+/** /api/v1/pods and /api/v1/namespaces/{ns}/pods: list, get, delete, and the eviction subresource. */
+import { evictPod } from "../eviction";
+import { deletePod } from "../pods";
+import { renderPod } from "../render/pods";
+import { badRequest, failure, notFound } from "../render/status";
+import { type ClusterState, podKey } from "../state";
+import { byNamespaceAndName, listResponse } from "./lists";
+import { type ApiRequest, type ApiResponse, asObject, ok, type ResourceHandlers } from "./types";
+
+const POD_FIELDS = [
+  "spec.nodeName",
+  "spec.restartPolicy",
+  "spec.schedulerName",
+  "spec.serviceAccountName",
+  "status.phase",
+  "status.podIP",
+  "status.nominatedNodeName",
+];
+
+interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  dryRun: boolean;
+  preconditionUid?: string;
+}
+
+/** DeleteOptions from the query string and the body; the body wins, as the API server merges them. */
+function deleteOptions(request: ApiRequest, body: Record<string, unknown> | undefined): DeleteOptions | string {
+  const options: DeleteOptions = { dryRun: request.query.getAll("dryRun").includes("All") };
+  const queryGrace = request.query.get("gracePeriodSeconds");
+  if (queryGrace !== null) {
+    const grace = Number(queryGrace);
+    if (!Number.isInteger(grace)) return `gracePeriodSeconds must be an integer, got "${queryGrace}"`;
+    options.gracePeriodSeconds = grace;
+  }
+  if (body) {
+    if (typeof body.gracePeriodSeconds === "number") options.gracePeriodSeconds = body.gracePeriodSeconds;
+    if (Array.isArray(body.dryRun) && body.dryRun.includes("All")) options.dryRun = true;
+    const preconditions = asObject(body.preconditions);
+    if (typeof preconditions?.uid === "string") options.preconditionUid = preconditions.uid;
+  }
+  return options;
+}
+
+function evictionHandler(state: ClusterState, request: ApiRequest, namespace: string, name: string): ApiResponse {
+  const eviction = asObject(request.body);
+  if (!eviction) return { status: 400, body: badRequest("the body of an eviction must be a policy/v1 Eviction") };
+  const metadata = asObject(eviction.metadata) ?? {};
+  if (metadata.name !== name) {
+    return { status: 400, body: badRequest("name in URL does not match name in Eviction object") };
+  }
+  if (metadata.namespace !== undefined && metadata.namespace !== namespace) {
+    return {
+      status: 400,
+      body: badRequest("the namespace of the provided object does not match the namespace sent on the request"),
+    };
+  }
+  const options = deleteOptions(request, asObject(eviction.deleteOptions));
+  if (typeof options === "string") return { status: 400, body: badRequest(options) };
+  const outcome = evictPod(state, namespace, name, {
+    gracePeriodSeconds: options.gracePeriodSeconds,
+    dryRun: options.dryRun,
+  });
+  return { status: outcome.httpStatus, body: outcome.body };
+}
+
+export const podHandlers: ResourceHandlers = {
+  namespaced: true,
+  list(state, request, namespace) {
+    const items = [...state.pods.values()]
+      .filter((pod) => namespace === undefined || pod.namespace === namespace)
+      .sort(byNamespaceAndName)
+      .map((pod) => renderPod(state, pod));
+    return listResponse(state, request, "PodList", "v1", items, POD_FIELDS);
+  },
+  get(state, _request, namespace, name) {
+    const pod = state.pods.get(podKey(namespace as string, name));
+    return pod ? ok(renderPod(state, pod)) : { status: 404, body: notFound("pods", name) };
+  },
+  delete(state, request, namespace, name) {
+    const pod = state.pods.get(podKey(namespace as string, name));
+    if (!pod) return { status: 404, body: notFound("pods", name) };
+    const options = deleteOptions(request, asObject(request.body));
+    if (typeof options === "string") return { status: 400, body: badRequest(options) };
+    if (options.preconditionUid !== undefined && options.preconditionUid !== pod.uid) {
+      const message = `Precondition failed: UID in precondition: ${options.preconditionUid}, UID in object meta: ${pod.uid}`;
+      return { status: 409, body: failure(409, "Conflict", message, { name, kind: "pods" }) };
+    }
+    if (!options.dryRun) deletePod(state, pod, { gracePeriodSeconds: options.gracePeriodSeconds, viaEviction: false });
+    // Pods are returned as they stand after the delete: with a deletionTimestamp, or as last seen.
+    return ok(renderPod(state, pod));
+  },
+  subresources: { eviction: evictionHandler },
+};

@@ -1,0 +1,130 @@
+/**
+ * The simulated Kubernetes cluster of the sandbox. The simulated region tells it about machines
+ * (InstanceLifecycleListener); simulated EKS and benchmark strategies act on it directly
+ * (ClusterControl); everything else — the production kube adapter included — reaches it over HTTP
+ * through startKubeApiServer (server.ts). All time is the VirtualClock's, all names come from the
+ * SeededRandom, so a run is the same for a given seed.
+ */
+import type { EvictionResult, NodeChange } from "../../core/model/kube";
+import type { SeededRandom, VirtualClock } from "../clock";
+import type { ClusterControl, InstanceLifecycleListener, LaunchedInstance } from "../links";
+import type { Scenario } from "../scenario/schema";
+import { reconcile } from "./controllers";
+import { evictPod } from "./eviction";
+import { MetricsRecorder, readySchedulableByZone } from "./metrics";
+import * as nodes from "./nodes";
+import { deletePod } from "./pods";
+import { isDaemonPod, isNodeReady, isTerminating, podsOnNode } from "./predicates";
+import { seedWorkloads } from "./seed";
+import { ClusterState, podKey } from "./state";
+import type { ClusterMetrics, EventView, NodeView, PodView } from "./types";
+import { eventViews, nodeViews, podViews } from "./views";
+import { blockWorkload } from "./workloads";
+
+export type { ClusterMetrics, EventView, NodeView, PodView } from "./types";
+
+export class SimulatedCluster implements InstanceLifecycleListener, ClusterControl {
+  /** The store behind the simulated API server (server.ts); not for other callers. */
+  readonly state: ClusterState;
+  private readonly recorder: MetricsRecorder;
+
+  constructor(opts: { scenario: Scenario; clock: VirtualClock; rng: SeededRandom }) {
+    this.state = new ClusterState(opts.scenario, opts.clock, opts.rng);
+    this.recorder = new MetricsRecorder(this.state);
+    this.state.setReconcileHandler(() => reconcile(this.state));
+  }
+
+  // --- InstanceLifecycleListener -------------------------------------------------------------
+
+  instanceRunning(instance: LaunchedInstance): void {
+    nodes.instanceRunning(this.state, instance);
+  }
+
+  instanceShuttingDown(instanceId: string): void {
+    nodes.instanceShuttingDown(this.state, instanceId);
+  }
+
+  instanceTerminated(instanceId: string): void {
+    nodes.instanceTerminated(this.state, instanceId);
+  }
+
+  // --- Scenario and introspection ------------------------------------------------------------
+
+  /**
+   * Creates the scenario's workloads (Deployments, StatefulSets, DaemonSets, PDBs, PVs) and places
+   * their pods Running and Ready at t0 on the initial nodes, then applies the scenario's
+   * `pdb-blocked` faults. Call after the region has registered the initial instances.
+   */
+  seedWorkloads(): void {
+    seedWorkloads(this.state);
+    this.recorder.setBaseline();
+  }
+
+  metrics(): ClusterMetrics {
+    return this.recorder.snapshot();
+  }
+
+  /** Ready, schedulable nodes per AZ of one node group (label tugboat.io/node-group). */
+  readySchedulableByZone(nodeGroup: string): Record<string, number> {
+    return readySchedulableByZone(this.state, nodeGroup);
+  }
+
+  nodes(): readonly NodeView[] {
+    return nodeViews(this.state);
+  }
+
+  pods(): readonly PodView[] {
+    return podViews(this.state);
+  }
+
+  /** Events emitted by the simulated control plane and written by clients, oldest first. */
+  events(): readonly EventView[] {
+    return eventViews(this.state);
+  }
+
+  /** Makes every pod of a workload unready for a while (the `pdb-blocked` fault), so its PDB refuses evictions. */
+  blockWorkload(namespace: string, name: string, clearAfterSeconds?: number): void {
+    blockWorkload(this.state, namespace, name, clearAfterSeconds);
+  }
+
+  /** HTTP requests served. */
+  apiCalls(): number {
+    return this.state.apiCalls;
+  }
+
+  /** Simulated EKS moves the control plane's version (GET /version) when a cluster update completes. */
+  setServerVersion(minorVersion: string): void {
+    this.state.serverMinor = minorVersion;
+  }
+
+  // --- ClusterControl -----------------------------------------------------------------------
+
+  nodeNameForInstance(instanceId: string): string | undefined {
+    const name = this.state.instances.get(instanceId)?.nodeName;
+    return name !== undefined && this.state.nodes.has(name) ? name : undefined;
+  }
+
+  isNodeReady(nodeName: string): boolean {
+    return isNodeReady(this.state.nodes.get(nodeName));
+  }
+
+  setUnschedulable(nodeName: string, unschedulable: boolean): NodeChange {
+    return nodes.setUnschedulable(this.state, nodeName, unschedulable);
+  }
+
+  evict(namespace: string, name: string): EvictionResult {
+    return evictPod(this.state, namespace, name).result;
+  }
+
+  evictablePodsOnNode(nodeName: string): { namespace: string; name: string; deleting: boolean }[] {
+    return podsOnNode(this.state, nodeName)
+      .filter((pod) => !isDaemonPod(pod))
+      .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name))
+      .map((pod) => ({ namespace: pod.namespace, name: pod.name, deleting: isTerminating(pod) }));
+  }
+
+  deletePod(namespace: string, name: string): void {
+    const pod = this.state.pods.get(podKey(namespace, name));
+    if (pod) deletePod(this.state, pod, { viaEviction: false });
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The workload controllers, as upstream behaves where it matters for a drain:
+ * - ReplicaSet: counts only active pods (no deletionTimestamp), so it creates a replacement as soon
+ *   as a pod starts terminating — old and new run side by side during the grace period.
+ * - StatefulSet (podManagementPolicy OrderedReady): an ordinal is recreated with the same name only
+ *   once the old pod is fully gone, and the controller stops at the first ordinal that is missing,
+ *   terminating or not Running and Ready.
+ * - DaemonSet: one pod per node of its group, bound directly and tolerating cordons.
+ */
+import { safeSuffix } from "./names";
+import { bindPod, createPod, startContainers } from "./pods";
+import { isPodReady, isTerminating, nodeGroupOf } from "./predicates";
+import { schedulePending } from "./scheduler";
+import { type ClusterState, podKey } from "./state";
+import type { PodRecord, WorkloadRecord } from "./types";
+import { ensureClaim } from "./volumes";
+
+export function podsOf(state: ClusterState, workload: WorkloadRecord): PodRecord[] {
+  return [...state.pods.values()].filter((pod) => pod.workload === workload);
+}
+
+function uniquePodName(state: ClusterState, namespace: string, prefix: string): string {
+  for (;;) {
+    const name = `${prefix}-${safeSuffix(state.rng, 5)}`;
+    if (!state.pods.has(podKey(namespace, name))) return name;
+  }
+}
+
+export function createReplicaSetPod(state: ClusterState, workload: WorkloadRecord, usedSlots: Set<number>): PodRecord {
+  const name = uniquePodName(state, workload.namespace, workload.replicaSetName as string);
+  if (!workload.spec.zonalVolumes) return createPod(state, workload, { name });
+  let slot = 0;
+  while (usedSlots.has(slot)) slot += 1;
+  usedSlots.add(slot);
+  const claimKey = ensureClaim(state, workload.namespace, `${workload.name}-data-${slot}`);
+  return createPod(state, workload, { name, slot, claimKey });
+}
+
+function syncReplicaSet(state: ClusterState, workload: WorkloadRecord): void {
+  const active = podsOf(state, workload).filter((pod) => !isTerminating(pod));
+  const usedSlots = new Set(active.map((pod) => pod.slot).filter((slot): slot is number => slot !== undefined));
+  for (let missing = workload.replicas - active.length; missing > 0; missing--) {
+    createReplicaSetPod(state, workload, usedSlots);
+  }
+}
+
+export function createStatefulSetPod(state: ClusterState, workload: WorkloadRecord, ordinal: number): PodRecord {
+  const name = `${workload.name}-${ordinal}`;
+  const claimKey = workload.spec.zonalVolumes ? ensureClaim(state, workload.namespace, `data-${name}`) : undefined;
+  return createPod(state, workload, { name, ordinal, claimKey });
+}
+
+function syncStatefulSet(state: ClusterState, workload: WorkloadRecord): void {
+  for (let ordinal = 0; ordinal < workload.replicas; ordinal++) {
+    const pod = state.pods.get(podKey(workload.namespace, `${workload.name}-${ordinal}`));
+    if (!pod) {
+      createStatefulSetPod(state, workload, ordinal);
+      return;
+    }
+    if (isTerminating(pod) || !isPodReady(state, pod)) return;
+  }
+}
+
+/** Creates the missing DaemonSet pods; at t0 (`seed`) they stand Running and Ready. */
+export function syncDaemonSet(state: ClusterState, workload: WorkloadRecord, mode: "seed" | "live"): void {
+  const covered = new Set(podsOf(state, workload).map((pod) => pod.nodeName));
+  for (const node of state.nodes.values()) {
+    if (node.shuttingDown || covered.has(node.name)) continue;
+    if (workload.spec.nodeGroup !== undefined && nodeGroupOf(node) !== workload.spec.nodeGroup) continue;
+    const pod = createPod(state, workload, { name: uniquePodName(state, workload.namespace, workload.name) });
+    bindPod(state, pod, node, mode);
+  }
+}
+
+/** One reconcile pass: every controller, then pods waiting on a volume, then the scheduler. */
+export function reconcile(state: ClusterState): void {
+  for (const workload of state.workloads) {
+    if (workload.kind === "Deployment") syncReplicaSet(state, workload);
+    else if (workload.kind === "StatefulSet") syncStatefulSet(state, workload);
+    else syncDaemonSet(state, workload, "live");
+  }
+  for (const pod of state.pods.values()) {
+    if (pod.waitingForVolume) startContainers(state, pod);
+  }
+  schedulePending(state, "live");
+}

@@ -1,0 +1,35 @@
+/**
+ * The cluster as it stands at t0: every scenario workload created, its pods placed on the initial
+ * nodes by the scheduler's own rules, Running and Ready, zonal volumes provisioned and attached where
+ * their pods run, and the scenario's `pdb-blocked` faults applied.
+ */
+import { createReplicaSetPod, createStatefulSetPod, syncDaemonSet } from "./controllers";
+import { schedulePending } from "./scheduler";
+import type { ClusterState } from "./state";
+import { blockWorkload, buildPdb, buildWorkload } from "./workloads";
+
+export function seedWorkloads(state: ClusterState): void {
+  if (state.workloads.length > 0) {
+    throw new Error(`cluster ${state.scenario.cluster.name}: workloads were already seeded`);
+  }
+  for (const spec of state.scenario.cluster.workloads) {
+    const workload = buildWorkload(state, spec);
+    state.workloads.push(workload);
+    const pdb = buildPdb(state, workload);
+    if (pdb) state.pdbs.set(`${pdb.namespace}/${pdb.name}`, pdb);
+  }
+  for (const workload of state.workloads) {
+    if (workload.kind === "DaemonSet") {
+      syncDaemonSet(state, workload, "seed");
+    } else if (workload.kind === "Deployment") {
+      const slots = new Set<number>();
+      for (let i = 0; i < workload.replicas; i++) createReplicaSetPod(state, workload, slots);
+    } else {
+      for (let ordinal = 0; ordinal < workload.replicas; ordinal++) createStatefulSetPod(state, workload, ordinal);
+    }
+  }
+  schedulePending(state, "seed");
+  for (const fault of state.scenario.faults) {
+    if (fault.kind === "pdb-blocked") blockWorkload(state, fault.namespace, fault.workload, fault.clearAfterSeconds);
+  }
+}

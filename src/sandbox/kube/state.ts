@@ -1,0 +1,166 @@
+/**
+ * The cluster's store: every object the simulated API server knows, the resourceVersion counter,
+ * and the two pieces of plumbing the modules share — the "something changed" hook (metrics integrate
+ * over time, so they must see the state just before each change) and the zero-delay reconcile pass
+ * that stands in for the controllers' and scheduler's watch loops.
+ */
+import type { SeededRandom, VirtualClock } from "../clock";
+import type { Scenario, ScenarioNodeGroup, ScenarioTiming } from "../scenario/schema";
+import type {
+  ClaimRecord,
+  EventRecord,
+  InstanceRecord,
+  NodeRecord,
+  PdbRecord,
+  PodRecord,
+  WorkloadRecord,
+} from "./types";
+import type { ClusterFlavor } from "./versions";
+
+/** Real clusters keep events for an hour (kube-apiserver --event-ttl); a bound keeps long runs small. */
+const MAX_EVENTS = 20_000;
+
+export interface DisruptionCounters {
+  podsEvicted: number;
+  evictionsRefusedByPdb: number;
+  pdbViolations: number;
+  podsLost: number;
+}
+
+export interface NewEvent {
+  involved: { kind: string; name: string; namespace?: string; uid?: string; apiVersion?: string };
+  reason: string;
+  message: string;
+  type?: "Normal" | "Warning";
+  source: string;
+  host?: string;
+}
+
+export function podKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+export class ClusterState {
+  readonly timing: ScenarioTiming;
+  readonly flavor: ClusterFlavor;
+  /** The control plane's minor version (GET /version); EKS updates move it. */
+  serverMinor: string;
+  readonly startedAtMs: number;
+
+  readonly nodes = new Map<string, NodeRecord>();
+  readonly instances = new Map<string, InstanceRecord>();
+  readonly pods = new Map<string, PodRecord>();
+  readonly workloads: WorkloadRecord[] = [];
+  readonly pdbs = new Map<string, PdbRecord>();
+  readonly claims = new Map<string, ClaimRecord>();
+  readonly events: EventRecord[] = [];
+  readonly counters: DisruptionCounters = { podsEvicted: 0, evictionsRefusedByPdb: 0, pdbViolations: 0, podsLost: 0 };
+  apiCalls = 0;
+
+  private resourceVersion = 1000;
+  private sequence = 0;
+  private readonly changeListeners: (() => void)[] = [];
+  private reconcileHandler: (() => void) | undefined;
+  private reconcileQueued = false;
+  private reconciling = false;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly clock: VirtualClock,
+    readonly rng: SeededRandom,
+  ) {
+    this.timing = scenario.timing;
+    this.flavor = scenario.cluster.kind === "eks" ? "eks" : "self-managed";
+    this.serverMinor = scenario.cluster.version;
+    this.startedAtMs = clock.nowMs();
+  }
+
+  now(): number {
+    return this.clock.nowMs();
+  }
+
+  nextResourceVersion(): string {
+    this.resourceVersion += 1;
+    return String(this.resourceVersion);
+  }
+
+  currentResourceVersion(): string {
+    return String(this.resourceVersion);
+  }
+
+  nextSequence(): number {
+    this.sequence += 1;
+    return this.sequence;
+  }
+
+  touch(record: { resourceVersion: string }): void {
+    record.resourceVersion = this.nextResourceVersion();
+  }
+
+  nodeGroup(name: string): ScenarioNodeGroup | undefined {
+    return this.scenario.cluster.nodeGroups.find((group) => group.name === name);
+  }
+
+  /** Called before every change to what metrics measure, so integrals use the state that held until now. */
+  onBeforeChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  beforeChange(): void {
+    for (const listener of this.changeListeners) listener();
+  }
+
+  setReconcileHandler(handler: () => void): void {
+    this.reconcileHandler = handler;
+  }
+
+  /**
+   * Queues one reconcile pass (controllers, then scheduler) as a zero-delay clock event, as the
+   * watch-driven loops of a real control plane react within milliseconds of a change.
+   */
+  requestReconcile(): void {
+    if (this.reconcileQueued || this.reconciling || !this.reconcileHandler) return;
+    this.reconcileQueued = true;
+    this.clock.after(0, "kube: reconcile", () => this.runReconcile());
+  }
+
+  runReconcile(): void {
+    this.reconcileQueued = false;
+    if (!this.reconcileHandler) return;
+    this.reconciling = true;
+    try {
+      this.reconcileHandler();
+    } finally {
+      this.reconciling = false;
+    }
+  }
+
+  emitEvent(event: NewEvent): EventRecord {
+    const at = this.now();
+    const namespace = event.involved.namespace ?? "default";
+    const record: EventRecord = {
+      namespace,
+      // Real event names are `<object>.<hex unix nanoseconds>`; the sequence keeps them unique per instant.
+      name: `${event.involved.name}.${(at * 1000 + this.nextSequence()).toString(16)}`,
+      uid: `event-${this.sequence}`,
+      resourceVersion: this.nextResourceVersion(),
+      involvedObject: { ...event.involved, namespace: event.involved.namespace },
+      reason: event.reason,
+      message: event.message,
+      type: event.type ?? "Normal",
+      sourceComponent: event.source,
+      sourceHost: event.host,
+      firstMs: at,
+      lastMs: at,
+      count: 1,
+      api: "core",
+    };
+    this.storeEvent(record);
+    return record;
+  }
+
+  storeEvent(record: EventRecord): void {
+    this.events.push(record);
+    if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
+  }
+}
