@@ -44,7 +44,7 @@ export interface LocalRunOptions {
   executions: Map<string, ExecutionStatus>;
   /** A hard stop: the execution dies right after this state exits for the given time (default first). */
   crashAfter?: { state: string; occurrence?: number };
-  /** Called when a state is entered, before it runs (tests use it to inject aborts). */
+  /** Called before a Lambda task runs, with how many times it has run (tests inject aborts and rivals here). */
   beforeState?: (state: string, occurrence: number) => Promise<void> | void;
   onEvent?: (event: RunnerEvent) => void;
 }
@@ -75,16 +75,15 @@ async function loadHandler(module: string): Promise<Handler> {
   return loaded.handler;
 }
 
-/** The JSON Lambda puts in Cause when a function throws. */
+/**
+ * The error Step Functions sees when a function throws: Error is the error's name and Cause the JSON
+ * Lambda writes. The interpreter reads Cause from the message (in Catch) or from `cause`, so set both.
+ */
 function lambdaError(err: unknown): Error {
   const source = err instanceof Error ? err : new Error(String(err));
-  const error = new Error(source.message);
+  const cause = JSON.stringify({ errorType: source.name || "Error", errorMessage: source.message, trace: [] });
+  const error = new Error(cause, { cause });
   error.name = source.name || "Error";
-  (error as Error & { cause?: unknown }).cause = JSON.stringify({
-    errorType: error.name,
-    errorMessage: source.message,
-    trace: [],
-  });
   return error;
 }
 
@@ -98,6 +97,7 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
   options.executions.set(executionArn, "RUNNING");
   const meter = new ExecutionMeter();
   const occurrences = new Map<string, number>();
+  const invocations = new Map<string, number>();
   const startedAtMs = clock.nowMs();
 
   const taskResourceLocalHandlers: Record<string, (input: never) => Promise<never>> = {};
@@ -106,6 +106,9 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
     if (!fn) throw new Error(`workflow ${spec.name}: no function for placeholder ${placeholder}`);
     taskResourceLocalHandlers[stateName] = (async (request: { Payload: unknown }) => {
       const handler = await loadHandler(fn.module);
+      const invocation = (invocations.get(stateName) ?? 0) + 1;
+      invocations.set(stateName, invocation);
+      await options.beforeState?.(stateName, invocation);
       const before = cost.calls();
       const startMs = clock.nowMs();
       let result: unknown;
