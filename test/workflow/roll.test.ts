@@ -1,0 +1,268 @@
+import { describe, expect, it } from "vitest";
+import { Sandbox } from "../../src/sandbox/sandbox";
+import { rollInSandbox } from "../../src/sandbox/sandbox-roll";
+import { loadScenario } from "../../src/sandbox/scenario/load";
+import { scenarioWith } from "./helpers";
+
+describe("roll-node-group in the sandbox", () => {
+  for (const name of ["small", "stateful"]) {
+    it(`rolls the ${name} scenario safely: only outdated nodes replaced, no PDB violation, no pod lost, capacity kept`, async () => {
+      const scenario = loadScenario(name);
+      const group = scenario.cluster.nodeGroups[0]!;
+      const { result, sandbox } = await rollInSandbox({
+        scenario,
+        request: { cluster: scenario.cluster.name, nodeGroup: group.name },
+        keepOpen: true,
+      });
+      try {
+        expect(result.outcome, result.reason).toBe("succeeded");
+        expect(result.nodesOutdatedBefore).toBe(Object.values(group.zones).reduce((a, b) => a + b, 0));
+        expect(result.nodesReplaced).toBe(result.nodesOutdatedBefore);
+        expect(result.nodesOutdatedAfter).toBe(0);
+        expect(result.pdbViolations).toBe(0);
+        expect(result.podsLost).toBe(0);
+        expect(result.azCapacityFloor).toBeGreaterThanOrEqual(1);
+        expect(result.podsEvicted).toBeGreaterThan(0);
+        // Never terminated twice, and the lock is released.
+        for (const count of sandbox.region.terminateCalls().values()) expect(count).toBe(1);
+        expect(await sandbox.deps.state.getLock(scenario.cluster.name)).toBeUndefined();
+      } finally {
+        await sandbox.close();
+      }
+    });
+  }
+
+  it("replaces only the outdated nodes when some are already up to date", async () => {
+    const scenario = scenarioWith("small", (raw) => {
+      raw.cluster.nodeGroups[0].outdated = 4;
+    });
+    const { result, sandbox } = await rollInSandbox({
+      scenario,
+      request: { cluster: "demo", nodeGroup: "workers" },
+      keepOpen: true,
+    });
+    try {
+      expect(result.outcome, result.reason).toBe("succeeded");
+      expect(result.nodesOutdatedBefore).toBe(4);
+      expect(result.nodesReplaced).toBe(4);
+      expect(sandbox.region.terminateCalls().size).toBe(4);
+      expect(result.pdbViolations).toBe(0);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("refuses in preflight a PDB that can never allow a disruption, naming it, with nothing cordoned", async () => {
+    const scenario = scenarioWith("small", (raw) => {
+      raw.cluster.workloads[1].pdb = { minAvailable: 3 };
+    });
+    const { result, sandbox } = await rollInSandbox({ scenario, request: { cluster: "demo", nodeGroup: "workers" }, keepOpen: true });
+    try {
+      expect(result.outcome).toBe("refused");
+      expect(result.reason).toContain("data/db");
+      expect(result.nodesReplaced).toBe(0);
+      expect(sandbox.cluster.nodes().filter((n) => n.unschedulable)).toHaveLength(0);
+      expect(sandbox.region.terminateCalls().size).toBe(0);
+      expect(await sandbox.deps.state.getLock("demo")).toBeUndefined();
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("refuses an unknown node group, naming the groups that exist", async () => {
+    const { result } = await rollInSandbox({ scenario: loadScenario("small"), request: { cluster: "demo", nodeGroup: "nope" } });
+    expect(result.outcome).toBe("refused");
+    expect(result.reason).toMatch(/node group nope not found.*workers/);
+  });
+
+  it("plans without changing anything on a dry run", async () => {
+    const { result, sandbox } = await rollInSandbox({
+      scenario: loadScenario("small"),
+      request: { cluster: "demo", nodeGroup: "workers", dryRun: true },
+      keepOpen: true,
+    });
+    try {
+      expect(result.outcome).toBe("succeeded");
+      expect(result.predictedSeconds).toBeGreaterThan(0);
+      expect(sandbox.region.terminateCalls().size).toBe(0);
+      expect(sandbox.cluster.nodes().some((n) => n.unschedulable)).toBe(false);
+      expect(result.maxExtraNodes).toBe(0);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("waits while a PDB blocks, then finishes when it clears", async () => {
+    const scenario = scenarioWith("small", (raw) => {
+      raw.faults = [{ kind: "pdb-blocked", workload: "web", namespace: "default", clearAfterSeconds: 240 }];
+    });
+    const { result } = await rollInSandbox({ scenario, request: { cluster: "demo", nodeGroup: "workers" } });
+    expect(result.outcome, result.reason).toBe("succeeded");
+    expect(result.evictionsRefusedByPdb).toBeGreaterThan(0);
+    expect(result.pdbViolations).toBe(0);
+    expect(result.podsLost).toBe(0);
+  });
+
+  it("halts when a PDB never clears, restoring capacity and releasing the lock", async () => {
+    const scenario = scenarioWith("small", (raw) => {
+      raw.faults = [{ kind: "pdb-blocked", workload: "web", namespace: "default" }];
+    });
+    const { result, sandbox } = await rollInSandbox({
+      scenario,
+      request: { cluster: "demo", nodeGroup: "workers", drainTimeoutSeconds: 180 },
+      keepOpen: true,
+    });
+    try {
+      expect(result.outcome).toBe("failed");
+      expect(result.reason).toMatch(/default\/web/);
+      expect(result.pdbViolations).toBe(0);
+      expect(result.podsLost).toBe(0);
+      expect(sandbox.cluster.nodes().filter((n) => n.unschedulable)).toHaveLength(0);
+      const group = sandbox.region.snapshot().groups.find((g) => g.name === "demo-workers");
+      expect(group?.suspendedProcesses ?? []).toEqual([]);
+      expect(group?.maxSize).toBeGreaterThanOrEqual(group?.desiredCapacity ?? 0);
+      expect(await sandbox.deps.state.getLock("demo")).toBeUndefined();
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("halts when a replacement never joins, names it and removes it", async () => {
+    const scenario = scenarioWith("small", (raw) => {
+      raw.faults = [{ kind: "never-join", count: 1 }];
+    });
+    const { result, sandbox } = await rollInSandbox({
+      scenario,
+      request: { cluster: "demo", nodeGroup: "workers", readyTimeoutSeconds: 300 },
+      keepOpen: true,
+    });
+    try {
+      expect(result.outcome).toBe("failed");
+      expect(result.reason).toMatch(/never joined/);
+      const stray = /instance (i-[0-9a-f]+)/.exec(result.reason ?? "")?.[1];
+      expect(stray).toBeDefined();
+      expect(sandbox.region.terminateCalls().get(stray as string)).toBe(1);
+      expect(sandbox.cluster.nodes().filter((n) => n.unschedulable)).toHaveLength(0);
+      expect(await sandbox.deps.state.getLock("demo")).toBeUndefined();
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("completes with 20% of AWS calls throttled", async () => {
+    const scenario = scenarioWith("small", (raw) => {
+      raw.faults = [{ kind: "throttle", rate: 0.2 }];
+    });
+    const { result } = await rollInSandbox({ scenario, request: { cluster: "demo", nodeGroup: "workers" } });
+    expect(result.outcome, result.reason).toBe("succeeded");
+    expect(result.nodesOutdatedAfter).toBe(0);
+    expect(result.pdbViolations).toBe(0);
+  });
+
+  it("after a crash between terminate and validate, the rerun reconciles and terminates nothing twice", async () => {
+    const scenario = loadScenario("small");
+    const first = await rollInSandbox({
+      scenario,
+      request: { cluster: "demo", nodeGroup: "workers" },
+      keepOpen: true,
+      run: { crashAfter: { state: "Terminate batch" }, executionName: "first" },
+    });
+    const sandbox = first.sandbox;
+    try {
+      expect(first.result.outcome).toBe("failed");
+      expect(first.result.reason).toMatch(/hard stop/);
+      expect((await sandbox.deps.state.getLock("demo"))?.owner).toContain("first");
+      const second = await rollInSandbox({
+        scenario,
+        sandbox,
+        request: { cluster: "demo", nodeGroup: "workers" },
+        run: { executionName: "second" },
+      });
+      expect(second.result.outcome, second.result.reason).toBe("succeeded");
+      expect(second.result.nodesOutdatedAfter).toBe(0);
+      for (const [instance, count] of sandbox.region.terminateCalls()) expect(count, instance).toBe(1);
+      expect(second.result.pdbViolations).toBe(0);
+      const runs = await sandbox.deps.state.listRuns("demo");
+      expect(runs.find((r) => r.runId === "first")?.status).toBe("failed");
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("refuses a second roll of the same cluster, naming the running one", async () => {
+    const scenario = loadScenario("small");
+    const sandbox = await Sandbox.start(scenario);
+    let rival: Awaited<ReturnType<typeof rollInSandbox>> | undefined;
+    try {
+      const first = await rollInSandbox({
+        scenario,
+        sandbox,
+        request: { cluster: "demo", nodeGroup: "workers" },
+        run: {
+          executionName: "running-roll",
+          beforeState: async (state, occurrence) => {
+            if (state === "Surge batch" && occurrence === 1) {
+              rival = await rollInSandbox({
+                scenario,
+                sandbox,
+                request: { cluster: "demo", nodeGroup: "workers" },
+                run: { executionName: "rival-roll" },
+              });
+            }
+          },
+        },
+      });
+      expect(first.result.outcome, first.result.reason).toBe("succeeded");
+      expect(rival?.result.outcome).toBe("refused");
+      expect(rival?.result.reason).toContain("running-roll");
+      expect(rival?.result.nodesReplaced).toBe(0);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("stops between batches on a graceful abort and restores the group", async () => {
+    const scenario = loadScenario("small");
+    const sandbox = await Sandbox.start(scenario);
+    try {
+      const { result } = await rollInSandbox({
+        scenario,
+        sandbox,
+        request: { cluster: "demo", nodeGroup: "workers" },
+        run: {
+          beforeState: async (state, occurrence) => {
+            if (state === "Select next batch" && occurrence === 2) await sandbox.deps.state.requestAbort("demo", "test");
+          },
+        },
+      });
+      expect(result.outcome).toBe("aborted");
+      expect(result.nodesReplaced).toBe(3);
+      expect(result.nodesOutdatedAfter).toBe(6);
+      expect(sandbox.cluster.nodes().filter((n) => n.unschedulable)).toHaveLength(0);
+      expect(await sandbox.deps.state.getLock("demo")).toBeUndefined();
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("updates an EKS managed node group through EKS", async () => {
+    const scenario = loadScenario("managed");
+    const { result } = await rollInSandbox({ scenario, request: { cluster: "platform", nodeGroup: "system" } });
+    expect(result.outcome, result.reason).toBe("succeeded");
+    expect(result.nodesOutdatedAfter).toBe(0);
+    expect(result.pdbViolations).toBe(0);
+    expect(result.podsLost).toBe(0);
+  });
+
+  it("rolls the large scenario within 1.25 × the lower bound", async () => {
+    const { result } = await rollInSandbox({
+      scenario: loadScenario("large"),
+      request: { cluster: "prod-eu", nodeGroup: "general" },
+    });
+    expect(result.outcome, result.reason).toBe("succeeded");
+    expect(result.pdbViolations).toBe(0);
+    expect(result.podsLost).toBe(0);
+    expect(result.azCapacityFloor).toBeGreaterThanOrEqual(1);
+    expect(result.makespanSeconds).toBeLessThanOrEqual(1.25 * result.lowerBoundSeconds);
+  });
+});
