@@ -5,7 +5,7 @@
  */
 import { budgetsAtRisk, countBudgetBreaches } from "./disruption";
 import { uid } from "./names";
-import { isTerminating } from "./predicates";
+import { isDaemonPod, isTerminating } from "./predicates";
 import { type ClusterState, podKey } from "./state";
 import type { NodeRecord, PodRecord, WorkloadRecord } from "./types";
 
@@ -233,7 +233,8 @@ function scheduleExit(state: ClusterState, pod: PodRecord, exitAtMs: number): vo
 export function removePod(state: ClusterState, pod: PodRecord, cause: RemovalCause): void {
   if (pod.gone) return;
   state.beforeChange();
-  if (cause === "node-lost" && !isTerminating(pod)) state.counters.podsLost += 1;
+  // A DaemonSet pod lives and dies with its node by design; only workload pods count as lost.
+  if (cause === "node-lost" && !isTerminating(pod) && !isDaemonPod(pod)) state.counters.podsLost += 1;
   pod.gone = true;
   for (const timer of pod.timers) state.clock.cancel(timer);
   if (pod.exitTimer !== undefined) state.clock.cancel(pod.exitTimer);

@@ -18,7 +18,7 @@ export interface ClusterMetrics {
   evictionsRefusedByPdb: number;
   /** Times a budgeted pod stopped being healthy other than by a granted eviction and left its PDB below desiredHealthy. */
   pdbViolations: number;
-  /** Pods killed without graceful termination (their node died under them). */
+  /** Workload pods killed without graceful termination (their node died under them); DaemonSet pods excluded. */
   podsLost: number;
   /** Integral over time of, per Deployment/StatefulSet, desired − Ready replicas when positive. */
   podUnavailableSeconds: number;

@@ -70,6 +70,8 @@ export interface TestCluster {
 
 /** Registers the scenario's initial instances (Ready at once) and seeds the workloads. */
 export function bootCluster(input: ClusterInput): TestCluster {
+  // Instance numbering restarts with every cluster, as the simulated region's does with its seed.
+  instanceCounter = 0;
   const scenario = buildScenario(input);
   const clock = new VirtualClock();
   const cluster = new SimulatedCluster({ scenario, clock, rng: new SeededRandom(scenario.seed) });
