@@ -1,0 +1,161 @@
+/**
+ * SSM Parameter Store and Secrets Manager as Tugboat reads them: the kubeconfig of a self-managed
+ * cluster (`/tugboat/<cluster>/kubeconfig` in SSM as a SecureString, `tugboat/<cluster>/kubeconfig`
+ * in Secrets Manager), and the public EKS-optimized AMI parameters
+ * (`/aws/service/eks/optimized-ami/<minor>/amazon-linux-2023/x86_64/standard/recommended/image_id`,
+ * as the EKS User Guide documents them). The kubeconfig is rendered when read, so it always points
+ * at the endpoint the runner set.
+ */
+import type { CommandHandler } from "./autoscaling";
+import type { KubeAccess } from "./eks-shapes";
+import { awsError } from "./errors";
+import { type CommandInput, requireString, stringList } from "./input";
+import { type RegionContext, SANDBOX_ACCOUNT_ID } from "./world";
+
+const AMI_PARAMETER =
+  /^\/aws\/service\/eks\/optimized-ami\/(1\.\d+)\/amazon-linux-2023\/x86_64\/standard\/(recommended|amazon-eks-node-al2023-x86_64-standard-1\.\d+-v\d{8})\/(image_id|release_version)$/;
+
+export function kubeconfigParameterName(cluster: string): string {
+  return `/tugboat/${cluster}/kubeconfig`;
+}
+
+export function kubeconfigSecretName(cluster: string): string {
+  return `tugboat/${cluster}/kubeconfig`;
+}
+
+/** A kubeconfig (YAML) that reaches the simulated API server with the sandbox's bearer token. */
+export function renderKubeconfig(clusterName: string, kube: KubeAccess): string {
+  const server = kube.endpoint ?? kube.placeholderEndpoint;
+  const trust = kube.caData ? `    certificate-authority-data: ${kube.caData}` : "    insecure-skip-tls-verify: true";
+  return [
+    "apiVersion: v1",
+    "kind: Config",
+    "clusters:",
+    `- name: ${clusterName}`,
+    "  cluster:",
+    `    server: ${server}`,
+    trust,
+    "contexts:",
+    `- name: ${clusterName}`,
+    "  context:",
+    `    cluster: ${clusterName}`,
+    "    user: tugboat",
+    `current-context: ${clusterName}`,
+    "users:",
+    "- name: tugboat",
+    "  user:",
+    `    token: ${kube.token}`,
+    "",
+  ].join("\n");
+}
+
+interface ParameterRecord {
+  name: string;
+  type: "String" | "SecureString";
+  value: string;
+  dataType: string;
+  public: boolean;
+}
+
+export function parameterCommands(ctx: RegionContext, kube: KubeAccess): Record<string, CommandHandler> {
+  const clusterName = ctx.scenario.cluster.name;
+  const createdMs = ctx.clock.nowMs();
+
+  const lookUp = (name: string): ParameterRecord | undefined => {
+    if (name === kubeconfigParameterName(clusterName)) {
+      return {
+        name,
+        type: "SecureString",
+        value: renderKubeconfig(clusterName, kube),
+        dataType: "text",
+        public: false,
+      };
+    }
+    const match = AMI_PARAMETER.exec(name);
+    if (!match) return undefined;
+    const [, minor, release, field] = match as unknown as [string, string, string, string];
+    const images = ctx.catalog.releases(minor);
+    const image =
+      release === "recommended" ? images[images.length - 1] : images.find((i) => name.includes(`/${i.name}/`));
+    if (!image) return undefined;
+    return field === "image_id"
+      ? { name, type: "String", value: image.imageId, dataType: "aws:ec2:image", public: true }
+      : { name, type: "String", value: image.releaseVersion, dataType: "text", public: true };
+  };
+
+  const shape = (record: ParameterRecord, decrypt: boolean) => ({
+    Name: record.name,
+    Type: record.type,
+    // Without WithDecryption, SSM returns a SecureString's KMS ciphertext, not its value.
+    Value: record.type === "SecureString" && !decrypt ? ciphertextOf(record.value) : record.value,
+    Version: 1,
+    LastModifiedDate: new Date(createdMs),
+    ARN: record.public
+      ? `arn:aws:ssm:${ctx.regionName}::parameter${record.name}`
+      : `arn:aws:ssm:${ctx.regionName}:${SANDBOX_ACCOUNT_ID}:parameter${record.name}`,
+    DataType: record.dataType,
+  });
+
+  return {
+    GetParameter: (input: CommandInput) => {
+      const name = requireString("ssm", input, "Name");
+      const record = lookUp(name);
+      if (!record) throw awsError("ssm", "ParameterNotFound", `Parameter ${name} not found.`);
+      return { Parameter: shape(record, input.WithDecryption === true) };
+    },
+    GetParameters: (input: CommandInput) => {
+      const names = stringList(input, "Names") ?? [];
+      const found = names.map((name) => lookUp(name)).filter((r): r is ParameterRecord => r !== undefined);
+      return {
+        Parameters: found.map((record) => shape(record, input.WithDecryption === true)),
+        InvalidParameters: names.filter((name) => !lookUp(name)),
+      };
+    },
+  };
+}
+
+export function secretCommands(
+  ctx: RegionContext,
+  kube: KubeAccess,
+  secretSuffix: string,
+): Record<string, CommandHandler> {
+  const clusterName = ctx.scenario.cluster.name;
+  const name = kubeconfigSecretName(clusterName);
+  const arn = `arn:aws:secretsmanager:${ctx.regionName}:${SANDBOX_ACCOUNT_ID}:secret:${name}-${secretSuffix}`;
+  const versionId = ctx.tokens.uuid();
+  const createdMs = ctx.clock.nowMs();
+  return {
+    GetSecretValue: (input: CommandInput) => {
+      const id = requireString("secretsmanager", input, "SecretId");
+      if (id !== name && id !== arn) {
+        throw awsError(
+          "secretsmanager",
+          "ResourceNotFoundException",
+          "Secrets Manager can't find the specified secret.",
+        );
+      }
+      const stage = typeof input.VersionStage === "string" ? input.VersionStage : "AWSCURRENT";
+      const version = typeof input.VersionId === "string" ? input.VersionId : versionId;
+      if (stage !== "AWSCURRENT" || version !== versionId) {
+        throw awsError(
+          "secretsmanager",
+          "ResourceNotFoundException",
+          `Secrets Manager can't find the specified secret value for ${stage !== "AWSCURRENT" ? `staging label: ${stage}` : `VersionId: ${version}`}`,
+        );
+      }
+      return {
+        ARN: arn,
+        Name: name,
+        VersionId: versionId,
+        SecretString: renderKubeconfig(clusterName, kube),
+        VersionStages: ["AWSCURRENT"],
+        CreatedDate: new Date(createdMs),
+      };
+    },
+  };
+}
+
+/** A stand-in for KMS ciphertext: opaque, stable, and clearly not the plaintext. */
+function ciphertextOf(value: string): string {
+  return `AQICAH${Buffer.from(value, "utf8").toString("base64").split("").reverse().join("").slice(0, 120)}`;
+}

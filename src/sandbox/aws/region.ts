@@ -1,0 +1,246 @@
+/**
+ * The simulated AWS region: Auto Scaling, EC2, EKS, SSM, Secrets Manager, Step Functions and STS,
+ * answering SDK v3 commands by name (plugin.ts puts it under the real clients). It is built from a
+ * scenario, moves on the VirtualClock, and draws every random choice from seeded streams, so a seed
+ * fixes a run.
+ */
+import type { SeededRandom, VirtualClock } from "../clock";
+import type { ClusterControl, InstanceLifecycleListener } from "../links";
+import type { Scenario } from "../scenario/schema";
+import { AutoScalingEngine } from "./asg-engine";
+import { lifecycleHookCommands } from "./asg-hooks";
+import { AutoScalingApi, type CommandHandler } from "./autoscaling";
+import { buildFromScenario } from "./build-from-scenario";
+import { AmiCatalog } from "./catalog";
+import { type ExecutionStatusProvider, stepFunctionsCommands, stsCommands } from "./control-services";
+import { ec2InstanceCommands } from "./ec2-instances";
+import { ec2ResourceCommands } from "./ec2-resources";
+import { ec2TemplateCommands } from "./ec2-templates";
+import { EksApi } from "./eks";
+import type { KubeAccess } from "./eks-shapes";
+import { type ServiceId, throttlingError, unsupportedCommand } from "./errors";
+import { type RegionEvent, RegionEventBus } from "./events";
+import { FaultInjector } from "./faults";
+import { Ec2Fleet } from "./fleet";
+import { forkRandom, IdFactory } from "./ids";
+import { parameterCommands, secretCommands } from "./params";
+import { type RegionSnapshot, takeSnapshot } from "./snapshot";
+import { type RegionContext, RegionWorld } from "./world";
+
+/** EC2 gives a Spot instance two minutes' warning before it interrupts it. */
+export const SPOT_WARNING_SECONDS = 120;
+
+const SERVICE_ALIASES: Record<string, ServiceId> = {
+  autoscaling: "autoscaling",
+  "auto-scaling": "autoscaling",
+  ec2: "ec2",
+  eks: "eks",
+  ssm: "ssm",
+  secretsmanager: "secretsmanager",
+  "secrets-manager": "secretsmanager",
+  sfn: "sfn",
+  states: "sfn",
+  stepfunctions: "sfn",
+  sts: "sts",
+};
+
+export class SimulatedRegion {
+  readonly regionName: string;
+  private readonly ctx: RegionContext;
+  private readonly engine: AutoScalingEngine;
+  private readonly fleet: Ec2Fleet;
+  private readonly kube: KubeAccess;
+  private readonly handlers: Record<ServiceId, Record<string, CommandHandler>>;
+  private readonly requestIds: IdFactory;
+  private readonly callCounts = new Map<string, number>();
+  private readonly terminateCallCounts = new Map<string, number>();
+  private totalCalls = 0;
+  private executionStatus?: ExecutionStatusProvider;
+
+  constructor(opts: {
+    scenario: Scenario;
+    clock: VirtualClock;
+    rng: SeededRandom;
+    listener: InstanceLifecycleListener;
+    cluster: ClusterControl;
+  }) {
+    const { scenario, clock, rng } = opts;
+    this.regionName = scenario.region;
+    // Fork every stream up front, in a fixed order, so they never depend on what happens later.
+    const ids = new IdFactory(forkRandom(rng));
+    const tokens = new IdFactory(forkRandom(rng));
+    const throttleRng = forkRandom(rng);
+    const random = { scaleIn: forkRandom(rng), eksUpdate: forkRandom(rng) };
+    this.requestIds = new IdFactory(forkRandom(rng));
+    const catalogSeed = Math.floor(rng.next() * 0x7fffffff);
+    const kubeRng = forkRandom(rng);
+
+    this.ctx = {
+      scenario,
+      regionName: scenario.region,
+      clock,
+      ids,
+      tokens,
+      random,
+      listener: opts.listener,
+      cluster: opts.cluster,
+      world: new RegionWorld(),
+      catalog: new AmiCatalog(catalogSeed),
+      faults: new FaultInjector(scenario.faults, throttleRng),
+      events: new RegionEventBus(clock, tokens, scenario.region),
+    };
+    this.kube = {
+      token: `tugboat-sandbox-${kubeRng.hex(32)}`,
+      placeholderEndpoint:
+        scenario.cluster.kind === "eks"
+          ? `https://${kubeRng.hex(32).toUpperCase()}.gr7.${scenario.region}.eks.amazonaws.com`
+          : `https://${scenario.cluster.name}-api.tugboat.internal:6443`,
+    };
+    const secretSuffix = kubeRng.hex(6);
+
+    this.fleet = new Ec2Fleet(this.ctx);
+    this.engine = new AutoScalingEngine(this.ctx, this.fleet);
+    const recordTerminate = (instanceId: string) =>
+      this.terminateCallCounts.set(instanceId, (this.terminateCallCounts.get(instanceId) ?? 0) + 1);
+    const autoScaling = new AutoScalingApi(this.ctx, this.engine, lifecycleHookCommands(this.engine)).handlers();
+    const terminateInGroup = autoScaling.TerminateInstanceInAutoScalingGroup as CommandHandler;
+    autoScaling.TerminateInstanceInAutoScalingGroup = (input) => {
+      if (typeof input.InstanceId === "string") recordTerminate(input.InstanceId);
+      return terminateInGroup(input);
+    };
+    this.handlers = {
+      autoscaling: autoScaling,
+      ec2: {
+        ...ec2InstanceCommands(this.ctx, this.fleet, recordTerminate),
+        ...ec2TemplateCommands(this.ctx),
+        ...ec2ResourceCommands(this.ctx),
+      },
+      eks: new EksApi(this.ctx, this.engine, this.kube).handlers(),
+      ssm: parameterCommands(this.ctx, this.kube),
+      secretsmanager: secretCommands(this.ctx, this.kube, secretSuffix),
+      sfn: stepFunctionsCommands(this.ctx, () => this.executionStatus),
+      sts: stsCommands(),
+    };
+    buildFromScenario(this.ctx, this.engine, this.fleet);
+  }
+
+  /** Answers one SDK command by its name ("DescribeAutoScalingGroupsCommand", …) or throws an SDK-shaped error. */
+  // biome-ignore lint/suspicious/noExplicitAny: input and output are the SDK's command shapes, untyped here.
+  async handle(service: string, commandName: string, input: any): Promise<any> {
+    const serviceId = SERVICE_ALIASES[service.toLowerCase()];
+    const command = commandName.replace(/Command$/, "");
+    const key = `${serviceId ?? service}:${command}`;
+    this.totalCalls++;
+    this.callCounts.set(key, (this.callCounts.get(key) ?? 0) + 1);
+    if (serviceId === undefined) throw unsupportedCommand(service, command);
+    if (this.ctx.faults.shouldThrottle(serviceId)) throw withRequestId(throttlingError(serviceId), this.requestId());
+    const handler = this.handlers[serviceId][command];
+    if (!handler) throw unsupportedCommand(serviceId, command);
+    try {
+      return handler(input ?? {});
+    } catch (err) {
+      throw withRequestId(err, this.requestId());
+    }
+  }
+
+  /** A request id for a successful answer's $metadata. */
+  requestId(): string {
+    return this.requestIds.uuid();
+  }
+
+  /** Where the simulated Kubernetes API server listens; used in EKS DescribeCluster and the self-managed kubeconfig. */
+  setKubeEndpoint(url: string, caData?: string): void {
+    this.kube.endpoint = url;
+    this.kube.caData = caData;
+  }
+
+  /** The bearer token the kubeconfigs carry (the simulated API server should accept it). */
+  kubeToken(): string {
+    return this.kube.token;
+  }
+
+  /** The runner registers a function answering DescribeExecution for an execution ARN. */
+  setExecutionStatusProvider(fn: ExecutionStatusProvider): void {
+    this.executionStatus = fn;
+  }
+
+  /** Per-service/command call counts ("autoscaling:DescribeAutoScalingGroups"), throttled attempts included. */
+  apiCalls(): { total: number; throttled: number; byCommand: Record<string, number> } {
+    const byCommand = Object.fromEntries([...this.callCounts.entries()].sort(([a], [b]) => a.localeCompare(b)));
+    return { total: this.totalCalls, throttled: this.ctx.faults.throttled(), byCommand };
+  }
+
+  /** Per node group: instances alive (pending/running) now, at the start, and the most seen at once. */
+  groupCounts(nodeGroup: string): { initial: number; current: number; maxAlive: number } {
+    return { ...this.ctx.world.countsFor(nodeGroup) };
+  }
+
+  /**
+   * Every TerminateInstanceInAutoScalingGroup / TerminateInstances call by instance id (throttled
+   * attempts excluded, refused ones included), to prove "never terminated twice".
+   */
+  terminateCalls(): Map<string, number> {
+    return new Map(this.terminateCallCounts);
+  }
+
+  snapshot(): RegionSnapshot {
+    return takeSnapshot(this.ctx.world, this.ctx.clock.nowMs());
+  }
+
+  /** EventBridge events as the region emits them (lifecycle actions, state changes, Spot warnings). */
+  onEvent(listener: (event: RegionEvent) => void): void {
+    this.ctx.events.on(listener);
+  }
+
+  events(): readonly RegionEvent[] {
+    return this.ctx.events.emitted();
+  }
+
+  /**
+   * A Spot interruption: the two-minute warning event now, then EC2 takes the instance away; its
+   * Auto Scaling group notices and replaces it.
+   */
+  interruptSpotInstance(instanceId: string): void {
+    const instance = this.ctx.world.instances.get(instanceId);
+    if (!instance || instance.state === "shutting-down" || instance.state === "terminated") {
+      throw new Error(`Cannot interrupt ${instanceId}: no such running instance in the sandbox region`);
+    }
+    this.ctx.events.emit(
+      "aws.ec2",
+      "EC2 Spot Instance Interruption Warning",
+      [this.ctx.events.instanceArn(instanceId)],
+      {
+        "instance-id": instanceId,
+        "instance-action": "terminate",
+      },
+    );
+    this.ctx.clock.after(SPOT_WARNING_SECONDS, `spot interruption ${instanceId}`, () =>
+      this.fleet.terminate(instanceId, "Service initiated"),
+    );
+  }
+
+  /** An EC2 rebalance recommendation for a Spot instance (an elevated risk of interruption). */
+  recommendRebalance(instanceId: string): void {
+    this.ctx.events.emit(
+      "aws.ec2",
+      "EC2 Instance Rebalance Recommendation",
+      [this.ctx.events.instanceArn(instanceId)],
+      {
+        "instance-id": instanceId,
+      },
+    );
+  }
+
+  /** Starts or ends an insufficient-capacity condition in a zone during a run. */
+  setCapacityShortage(zone: string, short: boolean): void {
+    this.ctx.faults.setCapacityShort(zone, short);
+  }
+}
+
+function withRequestId(err: unknown, requestId: string): unknown {
+  if (typeof err === "object" && err !== null) {
+    const metadata = (err as { $metadata?: Record<string, unknown> }).$metadata;
+    if (metadata && metadata.requestId === undefined) metadata.requestId = requestId;
+  }
+  return err;
+}

@@ -1,0 +1,100 @@
+/**
+ * Everything the simulated region holds, in one place, plus the context the engines share. Records
+ * live here; behaviour lives in the engines (fleet.ts, asg-engine.ts, eks-nodegroup-update.ts) and
+ * the API handlers.
+ */
+import type { SeededRandom, VirtualClock } from "../clock";
+import type { ClusterControl, InstanceLifecycleListener } from "../links";
+import type { Scenario } from "../scenario/schema";
+import type { AmiCatalog } from "./catalog";
+import type { RegionEventBus } from "./events";
+import type { FaultInjector } from "./faults";
+import type { IdFactory } from "./ids";
+import type {
+  ScalingActivity,
+  SimCluster,
+  SimEksUpdate,
+  SimGroup,
+  SimInstance,
+  SimLaunchTemplate,
+  SimNodegroup,
+  SimSubnet,
+} from "./model";
+
+/** The sandbox's AWS account, as STS GetCallerIdentity reports it. */
+export const SANDBOX_ACCOUNT_ID = "123456789012";
+
+export interface GroupCounts {
+  initial: number;
+  current: number;
+  maxAlive: number;
+}
+
+export class RegionWorld {
+  readonly instances = new Map<string, SimInstance>();
+  readonly groups = new Map<string, SimGroup>();
+  /** instance id → group name, while the instance is a member. */
+  readonly groupOfInstance = new Map<string, string>();
+  readonly launchTemplates = new Map<string, SimLaunchTemplate>();
+  readonly subnets = new Map<string, SimSubnet>();
+  readonly activities: ScalingActivity[] = [];
+  readonly clusters = new Map<string, SimCluster>();
+  /** Keyed by `${cluster}/${nodegroup}`. */
+  readonly nodegroups = new Map<string, SimNodegroup>();
+  readonly updates = new Map<string, SimEksUpdate>();
+  /** Per scenario node group: EC2 instances pending or running. */
+  readonly counts = new Map<string, GroupCounts>();
+  vpcId = "";
+
+  groupFor(instanceId: string): SimGroup | undefined {
+    const name = this.groupOfInstance.get(instanceId);
+    return name === undefined ? undefined : this.groups.get(name);
+  }
+
+  launchTemplateByName(name: string): SimLaunchTemplate | undefined {
+    for (const template of this.launchTemplates.values()) if (template.name === name) return template;
+    return undefined;
+  }
+
+  nodegroup(cluster: string, name: string): SimNodegroup | undefined {
+    return this.nodegroups.get(`${cluster}/${name}`);
+  }
+
+  countsFor(nodeGroup: string): GroupCounts {
+    let counts = this.counts.get(nodeGroup);
+    if (!counts) {
+      counts = { initial: 0, current: 0, maxAlive: 0 };
+      this.counts.set(nodeGroup, counts);
+    }
+    return counts;
+  }
+}
+
+/** Per-concern random streams (see ids.ts for why they are separate). */
+export interface RegionRandom {
+  /** Ties in the Default termination policy ("terminate one of these at random"). */
+  scaleIn: SeededRandom;
+  /** EKS picks the nodes to upgrade at random. */
+  eksUpdate: SeededRandom;
+}
+
+export interface RegionContext {
+  scenario: Scenario;
+  regionName: string;
+  clock: VirtualClock;
+  /** Resource ids: instances, templates, subnets, images. */
+  ids: IdFactory;
+  /** Activity ids, lifecycle tokens, update ids, event ids. */
+  tokens: IdFactory;
+  random: RegionRandom;
+  listener: InstanceLifecycleListener;
+  cluster: ClusterControl;
+  world: RegionWorld;
+  catalog: AmiCatalog;
+  faults: FaultInjector;
+  events: RegionEventBus;
+}
+
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
