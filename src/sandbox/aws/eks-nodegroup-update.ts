@@ -103,13 +103,13 @@ export class NodegroupVersionUpdate {
 
   private nextBatch(): void {
     const outdated = this.outdated();
-    if (outdated.length === 0) {
-      this.scaleDown();
-      return;
-    }
     if (!this.freshAllReady()) {
       if (this.timedOut()) return;
       this.later(POLL_SECONDS, "upgrade", () => this.nextBatch());
+      return;
+    }
+    if (outdated.length === 0) {
+      this.scaleDown();
       return;
     }
     const batch = this.ctx.random.eksUpdate.shuffle(outdated).slice(0, this.maxUnavailable);

@@ -37,6 +37,8 @@ export class FakeCluster implements InstanceLifecycleListener, ClusterControl {
   readonly shutDown: string[] = [];
   readonly terminated: string[] = [];
   readonly pods = new Map<string, FakePod>();
+  /** Node names in the order they were cordoned. */
+  readonly cordoned: string[] = [];
   /** When set, every eviction is answered 429 as a PodDisruptionBudget would. */
   refuseEvictions = false;
   evictionAttempts = 0;
@@ -90,7 +92,9 @@ export class FakeCluster implements InstanceLifecycleListener, ClusterControl {
 
   setUnschedulable(nodeName: string, unschedulable: boolean): void {
     const node = this.nodes.get(nodeName);
-    if (node) node.unschedulable = unschedulable;
+    if (!node) return;
+    if (unschedulable && !node.unschedulable) this.cordoned.push(nodeName);
+    node.unschedulable = unschedulable;
   }
 
   evict(namespace: string, name: string): EvictionResult {
