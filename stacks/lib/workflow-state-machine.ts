@@ -1,0 +1,81 @@
+/**
+ * A workflow's state machine: its ASL text as written (placeholders filled by definitionSubstitutions),
+ * STANDARD type, errors logged with execution data, X-Ray tracing, and a role that may invoke exactly
+ * the step functions the definition names.
+ */
+import type { RemovalPolicy, Stack } from "aws-cdk-lib";
+import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from "aws-cdk-lib/aws-stepfunctions";
+import type { WorkflowSpec } from "../../workflows/index";
+import type { DeployedStep } from "./step-functions";
+import type { WorkflowDefinition } from "./workflow-definition";
+
+export const STATE_MACHINE_LOG_RETENTION = RetentionDays.ONE_MONTH;
+
+/** "roll-node-group" → "RollNodeGroup". */
+export function workflowConstructId(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter((part) => part !== "")
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join("");
+}
+
+/**
+ * Fixed names, so step roles can be granted DescribeExecution on Tugboat's executions without a
+ * reference to the state machines (which would make functions and state machines depend on each other).
+ */
+export function stateMachineName(app: { stage: string; name: string }, workflow: string): string {
+  const name = `${app.stage}-${app.name}-${workflow}`;
+  if (name.length > 80) throw new Error(`state machine name ${name} is longer than the 80 characters AWS allows`);
+  return name;
+}
+
+export interface WorkflowStateMachineProps {
+  spec: WorkflowSpec;
+  definition: WorkflowDefinition;
+  name: string;
+  steps: Map<string, DeployedStep>;
+  removalPolicy: RemovalPolicy;
+}
+
+export function createWorkflowStateMachine(stack: Stack, props: WorkflowStateMachineProps): StateMachine {
+  const { spec, definition, name } = props;
+  const id = workflowConstructId(spec.name);
+
+  const substitutions: Record<string, string> = {};
+  const invoked = new Map<string, DeployedStep>();
+  for (const placeholder of definition.placeholders) {
+    const fnSpec = spec.functions[placeholder];
+    const step = fnSpec ? props.steps.get(fnSpec.module) : undefined;
+    if (!step) throw new Error(`workflow ${spec.name}: no step function was created for \${${placeholder}}`);
+    substitutions[placeholder] = step.fn.functionArn;
+    invoked.set(step.module, step);
+  }
+
+  // The vendedlogs prefix keeps CloudWatch Logs' resource policy from growing with every state machine.
+  const logGroup = new LogGroup(stack, `${id}Logs`, {
+    logGroupName: `/aws/vendedlogs/states/${name}`,
+    retention: STATE_MACHINE_LOG_RETENTION,
+    removalPolicy: props.removalPolicy,
+  });
+
+  const machine = new StateMachine(stack, `${id}StateMachine`, {
+    stateMachineName: name,
+    stateMachineType: StateMachineType.STANDARD,
+    definitionBody: DefinitionBody.fromString(definition.text),
+    definitionSubstitutions: substitutions,
+    logs: { destination: logGroup, level: LogLevel.ERROR, includeExecutionData: true },
+    tracingEnabled: true,
+  });
+  machine.addToRolePolicy(
+    new PolicyStatement({
+      sid: "InvokeWorkflowSteps",
+      effect: Effect.ALLOW,
+      actions: ["lambda:InvokeFunction"],
+      resources: [...invoked.values()].map((step) => step.fn.functionArn),
+    }),
+  );
+  return machine;
+}

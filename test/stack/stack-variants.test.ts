@@ -1,0 +1,118 @@
+/**
+ * A development stage with no cluster list, whose steps run in a VPC. Synthesized without bundling
+ * (stacks inactive): everything asserted here is IAM, networking and removal policy, none of it code.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { stepModules } from "../../stacks/lib/step-functions";
+import { workflows } from "../../workflows/index";
+import { AUTOSCALING_MUTATIONS } from "./expected-access";
+import { type SynthesizedApp, synthesizeTugboat } from "./synthesize";
+import {
+  arnIn,
+  type CfnResource,
+  policyStatements,
+  render,
+  resourcesOfType,
+  roleOfFunction,
+  statementsOfRole,
+  stepFunctionResource,
+} from "./template-queries";
+
+const modules = [...stepModules(Object.values(workflows))];
+const SUBNETS = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"];
+
+let synth: SynthesizedApp;
+
+beforeAll(async () => {
+  synth = await synthesizeTugboat({
+    stage: "dev",
+    settings: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: SUBNETS.join(",") },
+    bundle: false,
+  });
+}, 300_000);
+
+const roleOf = (fn: CfnResource) => roleOfFunction(fn);
+
+describe("without a cluster list", () => {
+  it("still requires the cluster tag on the group before any Auto Scaling mutation", () => {
+    const mutations = policyStatements(synth.workflows).filter((s) =>
+      s.actions.some((a) => AUTOSCALING_MUTATIONS.includes(a)),
+    );
+    const writers = modules.filter(([, spec]) => spec.access.includes("autoscaling:write"));
+    expect(mutations).toHaveLength(writers.length * 2);
+    for (const statement of mutations) {
+      expect([
+        { Null: { "autoscaling:ResourceTag/tugboat:cluster": "false" } },
+        { Null: { "autoscaling:ResourceTag/eks:cluster-name": "false" } },
+      ]).toContainEqual(statement.condition);
+    }
+  });
+
+  it("allows EKS and kubeconfig access for any cluster of the account and region, under Tugboat's names", () => {
+    const [, surge] = stepFunctionResource(synth.workflows, "functions/steps/surge-batch");
+    const bySid = new Map(statementsOfRole(synth.workflows, roleOf(surge)).map((s) => [s.sid, s]));
+    expect(bySid.get("EksRead")!.resources).toEqual([
+      arnIn("eks:us-east-1:my-account:cluster/*"),
+      arnIn("eks:us-east-1:my-account:nodegroup/*/*/*"),
+    ]);
+    expect(bySid.get("KubeconfigParameter")!.resources).toEqual([
+      arnIn("ssm:us-east-1:my-account:parameter/tugboat/*/kubeconfig"),
+    ]);
+    expect(bySid.get("KubeconfigSecret")!.resources).toEqual([
+      arnIn("secretsmanager:us-east-1:my-account:secret:tugboat/*/kubeconfig-??????"),
+    ]);
+  });
+
+  it("creates no EKS access entries unless asked to", () => {
+    expect(resourcesOfType(synth.workflows, "AWS::EKS::AccessEntry")).toEqual([]);
+  });
+});
+
+describe("in a VPC", () => {
+  it("puts every step function in the private subnets, behind the stack's own security group", () => {
+    const groups = resourcesOfType(synth.workflows, "AWS::EC2::SecurityGroup");
+    expect(groups).toHaveLength(1);
+    const [groupId, group] = groups[0]!;
+    expect(group.Properties!["VpcId"]).toBe("vpc-0123456789abcdef0");
+    for (const [module] of modules) {
+      const [, fn] = stepFunctionResource(synth.workflows, module);
+      const vpcConfig = fn.Properties!["VpcConfig"] as Record<string, unknown[]>;
+      expect(vpcConfig["SubnetIds"], module).toEqual(SUBNETS);
+      expect(vpcConfig["SecurityGroupIds"]!.map(render)).toEqual([`\${${groupId}.GroupId}`]);
+      const [, role] = resourcesOfType(synth.workflows, "AWS::IAM::Role").find(([id]) => id === roleOf(fn))!;
+      const managed = (role.Properties!["ManagedPolicyArns"] as unknown[]).map(render);
+      expect(managed).toContain(arnIn("iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"));
+    }
+  });
+});
+
+describe("a development stage", () => {
+  it("lets the table and the state machine logs go with the stack", () => {
+    const [, table] = resourcesOfType(synth.state, "AWS::DynamoDB::Table")[0]!;
+    expect(table.DeletionPolicy).toBe("Delete");
+    expect(table.Properties!["DeletionProtectionEnabled"]).toBe(false);
+    for (const [, group] of resourcesOfType(synth.workflows, "AWS::Logs::LogGroup")) {
+      expect(group.DeletionPolicy).toBe("Delete");
+    }
+  });
+
+  it("names its state machines after the stage, and lets the steps describe only their executions", () => {
+    const names = resourcesOfType(synth.workflows, "AWS::StepFunctions::StateMachine").map(
+      ([, r]) => r.Properties!["StateMachineName"],
+    );
+    expect(names.sort()).toEqual(
+      Object.keys(workflows)
+        .map((name) => `dev-tugboat-${name}`)
+        .sort(),
+    );
+    const describes = policyStatements(synth.workflows).filter((s) => s.actions.includes("states:DescribeExecution"));
+    expect(describes.length).toBeGreaterThan(0);
+    for (const statement of describes) {
+      for (const resource of statement.resources) {
+        expect(resource).toMatch(
+          /^arn:\$\{AWS::Partition\}:states:us-east-1:my-account:execution:dev-tugboat-[a-z-]+:\*$/,
+        );
+      }
+    }
+  });
+});

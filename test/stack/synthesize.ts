@@ -1,0 +1,75 @@
+/**
+ * Synthesizes Tugboat's SST app offline, the way `sst deploy` does: sst.config.ts is loaded through
+ * SST's own bundling loader (so the stacks run from a bundle at the project root, as in a deploy), then
+ * its stacks() runs on a fresh App. NODE_ENV=test (set by vitest) keeps SST from calling AWS.
+ *
+ * `bundle: false` marks every stack inactive, as `sst deploy <other stack>` does: functions get
+ * placeholder code instead of an esbuild bundle, and everything else (IAM, state machines, VPC) is
+ * synthesized the same. It turns a minute of bundling into a second for tests of settings.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Template } from "aws-cdk-lib/assertions";
+import { App, Stack } from "sst/constructs";
+import { initProject, useProject } from "sst/project.js";
+import { load } from "sst/stacks/build.js";
+import { SETTING_NAMES } from "../../stacks/lib/settings";
+
+export interface SynthesisOptions {
+  stage: string;
+  /** Deployment settings (stacks/lib/settings.ts); names left out are unset for the synthesis. */
+  settings: Partial<Record<keyof typeof SETTING_NAMES, string>>;
+  bundle: boolean;
+}
+
+export interface SynthesizedApp {
+  app: App;
+  state: Template;
+  workflows: Template;
+}
+
+export async function synthesizeTugboat(options: SynthesisOptions): Promise<SynthesizedApp> {
+  const saved = new Map(Object.values(SETTING_NAMES).map((name) => [name, process.env[name]]));
+  try {
+    for (const [key, name] of Object.entries(SETTING_NAMES)) {
+      const value = options.settings[key as keyof typeof SETTING_NAMES];
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await initProject({ stage: options.stage });
+    // Build output of this synthesis only: test files run in parallel processes and must not share it.
+    const out = mkdtempSync(join(tmpdir(), "tugboat-synth-"));
+    const project = useProject();
+    project.paths.out = out;
+    project.paths.artifacts = join(out, "artifacts");
+
+    const [, config] = await load(project.paths.config);
+    const app = new App({
+      mode: "deploy",
+      stage: options.stage,
+      name: "tugboat",
+      region: "us-east-1",
+      ...(options.bundle ? {} : { isActiveStack: () => false }),
+    });
+    await config.stacks(app);
+    await app.finish();
+    return {
+      app,
+      state: Template.fromStack(stackNamed(app, `${options.stage}-tugboat-State`)),
+      workflows: Template.fromStack(stackNamed(app, `${options.stage}-tugboat-Workflows`)),
+    };
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+function stackNamed(app: App, name: string): Stack {
+  const stacks = app.node.children.filter((child): child is Stack => child instanceof Stack);
+  const found = stacks.find((stack) => stack.stackName === name);
+  if (!found) throw new Error(`no stack ${name}; the app has ${stacks.map((s) => s.stackName).join(", ")}`);
+  return found;
+}
