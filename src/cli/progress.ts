@@ -119,12 +119,12 @@ export class RollProgressView {
         else this.live(event.atMs, `EKS update ${state.managed?.updateId} ${state.managed?.status}`);
         break;
       case "Restore group": {
+        if (state.halt) this.line(event.atMs, `halted: ${state.halt.reason}`);
+        if (state.error) this.line(event.atMs, `stopped by an error: ${state.error.Error}`);
         const restored = state.restored as { actions: string[] } | undefined;
         for (const action of restored?.actions ?? []) this.line(event.atMs, `restore: ${action}`);
         break;
       }
-      default:
-        if (event.state.startsWith("Halt")) this.line(event.atMs, `halted: ${state.halt?.reason ?? ""}`);
     }
   };
 

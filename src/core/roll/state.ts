@@ -61,6 +61,8 @@ export interface CheckResult {
 }
 
 export interface DrainResult extends CheckResult {
+  /** When to look again: soon after progress, backing off while budgets refuse and nothing moves. */
+  retryInSeconds: number;
   remainingPods: number;
   blocked: { pod: string; message: string }[];
 }

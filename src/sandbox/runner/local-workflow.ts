@@ -100,6 +100,9 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
   const invocations = new Map<string, number>();
   const startedAtMs = clock.nowMs();
 
+  let execution: ReturnType<StateMachine["run"]> | undefined;
+  let lastOutput: unknown;
+  let crashed = false;
   const taskResourceLocalHandlers: Record<string, (input: never) => Promise<never>> = {};
   for (const [stateName, placeholder] of prepared.lambdaStates) {
     const fn = spec.functions[placeholder];
@@ -109,6 +112,8 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
       const invocation = (invocations.get(stateName) ?? 0) + 1;
       invocations.set(stateName, invocation);
       await options.beforeState?.(stateName, invocation);
+      // Progress is reported from here, where the virtual time is exact (the event log is read later).
+      options.onEvent?.({ kind: "state-entered", state: stateName, stateType: "Task", atMs: clock.nowMs() });
       const before = cost.calls();
       const startMs = clock.nowMs();
       let result: unknown;
@@ -125,6 +130,15 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
         clock.advanceTo(startMs + seconds * 1000);
         meter.step(stateName, (clock.nowMs() - startMs) / 1000);
       }
+      lastOutput = result;
+      options.onEvent?.({ kind: "state-exited", state: stateName, stateType: "Task", atMs: clock.nowMs(), output: result });
+      const crash = options.crashAfter;
+      if (crash && crash.state === stateName && invocation === (crash.occurrence ?? 1)) {
+        // A hard stop right after this step's side effects: nothing after it runs, no cleanup.
+        crashed = true;
+        execution?.abort();
+        return new Promise<never>(() => undefined);
+      }
       return { ExecutedVersion: "$LATEST", Payload: result, StatusCode: 200 } as never;
     }) as never;
   }
@@ -139,7 +153,7 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
   for (const name of prepared.lambdaStates.keys()) retryIntervalOverrides[name] = 0;
 
   const machine = new StateMachine(prepared.definition as never, { validationOptions: { checkArn: false } });
-  const execution = machine.run(options.input as never, {
+  execution = machine.run(options.input as never, {
     overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, retryIntervalOverrides },
     context: {
       Execution: {
@@ -151,54 +165,27 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
     } as never,
   });
 
-  let lastOutput: unknown;
-  let crashed = false;
+  const running = execution;
   const consume = (async () => {
-    for await (const event of execution.eventLogs) {
+    for await (const event of running.eventLogs) {
       if (event.type === "StateEntered") {
         const name = event.state.name;
-        const count = (occurrences.get(name) ?? 0) + 1;
-        occurrences.set(name, count);
+        occurrences.set(name, (occurrences.get(name) ?? 0) + 1);
         meter.entered(prepared.stateTypes.get(name) === "Wait" ? "Wait" : event.state.type, event.state.input);
-        options.onEvent?.({ kind: "state-entered", state: name, stateType: event.state.type, atMs: clock.nowMs() });
       } else if (event.type === "StateExited") {
-        const name = event.state.name;
-        lastOutput = event.state.output;
         meter.payload(event.state.output);
-        options.onEvent?.({
-          kind: "state-exited",
-          state: name,
-          stateType: event.state.type,
-          atMs: clock.nowMs(),
-          output: event.state.output,
-        });
-        const crash = options.crashAfter;
-        if (crash && crash.state === name && (occurrences.get(name) ?? 0) === (crash.occurrence ?? 1)) {
-          crashed = true;
-          execution.abort();
-        }
       } else if (event.type === "StateRetried") {
         meter.retried();
-        options.onEvent?.({
-          kind: "state-retried",
-          state: event.state.name,
-          stateType: event.state.type,
-          atMs: clock.nowMs(),
-        });
+        options.onEvent?.({ kind: "state-retried", state: event.state.name, stateType: event.state.type, atMs: clock.nowMs() });
       } else if (event.type === "StateCaught") {
-        options.onEvent?.({
-          kind: "state-caught",
-          state: event.state.name,
-          stateType: event.state.type,
-          atMs: clock.nowMs(),
-        });
+        options.onEvent?.({ kind: "state-caught", state: event.state.name, stateType: event.state.type, atMs: clock.nowMs() });
       }
     }
   })();
 
   let result: LocalRunResult;
   try {
-    const output = await execution.result;
+    const output = await running.result;
     result = { executionArn, status: "SUCCEEDED", output, lastOutput, startedAtMs, endedAtMs: clock.nowMs(), meter };
   } catch (err) {
     if (err instanceof ExecutionAbortedError || crashed) {

@@ -163,5 +163,6 @@ export async function cordonBatch(deps: Deps, state: RollState): Promise<DrainRe
     deadline: seconds(deps, input.drainTimeoutSeconds),
     remainingPods: -1,
     blocked: [],
+    retryInSeconds: 2,
   };
 }

@@ -32,6 +32,19 @@ async function podsOn(kube: KubePort, nodes: string[]): Promise<Map<string, Kube
   return byNode;
 }
 
+const POLL_MIN_SECONDS = 2;
+const POLL_MAX_SECONDS = 15;
+
+/**
+ * A budget frees a slot as soon as an evicted pod's replacement is Ready (seconds), so after progress
+ * or a refusal look again soon; while nothing moves, back off to spare invocations.
+ */
+export function nextPoll(previous: number, progressed: boolean, refused: boolean): number {
+  if (progressed) return POLL_MIN_SECONDS;
+  if (!refused) return 5;
+  return Math.min(POLL_MAX_SECONDS, Math.max(POLL_MIN_SECONDS, previous * 2));
+}
+
 /** One pass: evict what may go now, report what is left. Idempotent; the workflow loops with a Wait. */
 export async function drainBatch(deps: Deps, state: RollState): Promise<DrainResult> {
   const { input, run } = state;
@@ -78,6 +91,7 @@ export async function drainBatch(deps: Deps, state: RollState): Promise<DrainRes
     return { ...previous, done: true, failed: false, attempts, remainingPods: 0, blocked: [] };
   }
   const pastDeadline = deps.clock.now().getTime() >= Date.parse(previous.deadline ?? "");
+  const retryInSeconds = nextPoll(previous.retryInSeconds, evicted > 0, blocked.length > 0);
   if (!pastDeadline || blocked.length === 0) {
     // Terminating pods get their full grace period; only budgets that keep refusing hit the deadline.
     return {
@@ -87,6 +101,7 @@ export async function drainBatch(deps: Deps, state: RollState): Promise<DrainRes
       attempts,
       remainingPods: remaining,
       blocked: blocked.slice(0, 5),
+      retryInSeconds,
     };
   }
   if (input.force) {
@@ -99,7 +114,7 @@ export async function drainBatch(deps: Deps, state: RollState): Promise<DrainRes
       data.counters.forcedDeletions += forced;
     });
     deps.log.warn(`force-deleted ${forced} pods still protected after the drain deadline`, { runId: run.runId });
-    return { ...previous, done: false, failed: false, attempts, remainingPods: remaining, blocked: [] };
+    return { ...previous, done: false, failed: false, attempts, remainingPods: remaining, blocked: [], retryInSeconds };
   }
   const first = blocked[0];
   return {
