@@ -2,7 +2,7 @@
  * A development stage with no cluster list, whose steps run in a VPC. Synthesized without bundling
  * (stacks inactive): everything asserted here is IAM, networking and removal policy, none of it code.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stepModules } from "../../stacks/lib/step-functions";
 import { workflows } from "../../workflows/index";
 import { AUTOSCALING_MUTATIONS } from "./expected-access";
@@ -30,6 +30,8 @@ beforeAll(async () => {
     bundle: false,
   });
 }, 300_000);
+
+afterAll(() => synth?.dispose());
 
 const roleOf = (fn: CfnResource) => roleOfFunction(fn);
 

@@ -3,7 +3,7 @@
  * two clusters and has SST create EKS access entries in one of them.
  */
 import { readFileSync } from "node:fs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PARTITION_KEY, SORT_KEY } from "../../src/adapters/aws/state-table";
 import { stepModules } from "../../stacks/lib/step-functions";
 import { placeholdersIn } from "../../stacks/lib/workflow-definition";
@@ -33,6 +33,8 @@ beforeAll(async () => {
     bundle: true,
   });
 }, 900_000);
+
+afterAll(() => synth?.dispose());
 
 /** "${import:NAME}" → what the State stack exports under NAME, rendered ("${StateTableXXXX}"). */
 function fromStateStack(value: unknown): string {

@@ -7,7 +7,7 @@
  * placeholder code instead of an esbuild bundle, and everything else (IAM, state machines, VPC) is
  * synthesized the same. It turns a minute of bundling into a second for tests of settings.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Template } from "aws-cdk-lib/assertions";
@@ -27,9 +27,12 @@ export interface SynthesizedApp {
   app: App;
   state: Template;
   workflows: Template;
+  /** Removes the bundles and the cloud assembly (a few hundred MB when bundled). */
+  dispose: () => void;
 }
 
 export async function synthesizeTugboat(options: SynthesisOptions): Promise<SynthesizedApp> {
+  let out: string | undefined;
   const saved = new Map(Object.values(SETTING_NAMES).map((name) => [name, process.env[name]]));
   try {
     for (const [key, name] of Object.entries(SETTING_NAMES)) {
@@ -39,26 +42,34 @@ export async function synthesizeTugboat(options: SynthesisOptions): Promise<Synt
     }
     await initProject({ stage: options.stage });
     // Build output of this synthesis only: test files run in parallel processes and must not share it.
-    const out = mkdtempSync(join(tmpdir(), "tugboat-synth-"));
+    const dir = mkdtempSync(join(tmpdir(), "tugboat-synth-"));
+    out = dir;
     const project = useProject();
-    project.paths.out = out;
-    project.paths.artifacts = join(out, "artifacts");
+    project.paths.out = dir;
+    project.paths.artifacts = join(dir, "artifacts");
 
     const [, config] = await load(project.paths.config);
-    const app = new App({
-      mode: "deploy",
-      stage: options.stage,
-      name: "tugboat",
-      region: "us-east-1",
-      ...(options.bundle ? {} : { isActiveStack: () => false }),
-    });
+    const app = new App(
+      {
+        mode: "deploy",
+        stage: options.stage,
+        name: "tugboat",
+        region: "us-east-1",
+        ...(options.bundle ? {} : { isActiveStack: () => false }),
+      },
+      { outdir: join(dir, "cdk.out") },
+    );
     await config.stacks(app);
     await app.finish();
     return {
       app,
       state: Template.fromStack(stackNamed(app, `${options.stage}-tugboat-State`)),
       workflows: Template.fromStack(stackNamed(app, `${options.stage}-tugboat-Workflows`)),
+      dispose: () => rmSync(dir, { recursive: true, force: true }),
     };
+  } catch (err) {
+    if (out) rmSync(out, { recursive: true, force: true });
+    throw err;
   } finally {
     for (const [name, value] of saved) {
       if (value === undefined) delete process.env[name];

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { constructIdForModule, stepModules } from "../../stacks/lib/step-functions";
 import {
   placeholdersIn,
@@ -14,9 +14,12 @@ import { rollNodeGroup, type WorkflowSpec } from "../../workflows/index";
 
 const root = resolve(import.meta.dirname, "../..");
 
+const scratch = mkdtempSync(join(tmpdir(), "tugboat-definition-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+let written = 0;
 function specWithDefinition(definition: unknown, functions: WorkflowSpec["functions"]): WorkflowSpec {
-  const dir = mkdtempSync(join(tmpdir(), "tugboat-definition-"));
-  const file = join(dir, "probe.asl.json");
+  const file = join(scratch, `probe-${++written}.asl.json`);
   writeFileSync(file, JSON.stringify(definition));
   return { name: "probe", file, functions };
 }
