@@ -16,14 +16,14 @@
  * - An instance that goes away behind the group's back (TerminateInstances, Spot interruption) is
  *   marked Unhealthy and replaced, desired capacity unchanged.
  */
-import { ActivityLog, causes, insufficientCapacityReason } from "./asg-activities";
-import { LAUNCHING, LifecycleActions, TERMINATING } from "./asg-lifecycle";
+import { ActivityLog, causes } from "./asg-activities";
+import { launchInstance } from "./asg-launch";
+import { LifecycleActions, TERMINATING } from "./asg-lifecycle";
 import { countByZone, launchZoneOrder, pickForScaleIn, rebalanceMove } from "./asg-placement";
 import { drainManagedNode } from "./eks-drainer";
 import { asgGroupNotFound } from "./errors";
 import type { Ec2Fleet } from "./fleet";
-import { resolveVersion } from "./launch-templates";
-import type { GroupMember, LifecycleResult, SimGroup, SimImage, SimInstance } from "./model";
+import type { GroupMember, LifecycleResult, SimGroup, SimInstance } from "./model";
 import type { RegionContext } from "./world";
 
 export const RECONCILE_DELAY_SECONDS = 5;
@@ -181,78 +181,13 @@ export class AutoScalingEngine {
     cause: string,
     forRebalance: boolean,
   ): GroupMember | undefined {
-    const template = this.ctx.world.launchTemplates.get(group.launchTemplate.id);
-    const version = template ? resolveVersion(template, group.launchTemplate.version) : undefined;
-    const firstSubnet = group.subnets[0];
-    if (!template || !version) {
-      const reason = `The specified launch template, with template ID ${group.launchTemplate.id}, version ${group.launchTemplate.version}, does not exist.`;
-      this.activities.failedLaunch(
-        group,
-        firstSubnet?.availabilityZone ?? "",
-        firstSubnet?.subnetId ?? "",
-        reason,
-        cause,
-      );
-      return undefined;
-    }
-    const imageId = String(version.data.ImageId ?? "");
-    const image = this.ctx.catalog.image(imageId);
-    const instanceType = String(version.data.InstanceType ?? "m6i.large");
-    if (!image) {
-      const reason = `The image id '[${imageId}]' does not exist.`;
-      this.activities.failedLaunch(
-        group,
-        firstSubnet?.availabilityZone ?? "",
-        firstSubnet?.subnetId ?? "",
-        reason,
-        cause,
-      );
-      return undefined;
-    }
-    const usable = this.zones(group).filter((zone) => !this.ctx.faults.isCapacityShort(zone));
-    for (const zone of zoneOrder) {
-      const subnet = group.subnets.find((s) => s.availabilityZone === zone);
-      const subnetRecord = subnet ? this.ctx.world.subnets.get(subnet.subnetId) : undefined;
-      if (!subnet || !subnetRecord) continue;
-      if (this.ctx.faults.isCapacityShort(zone)) {
-        const reason = insufficientCapacityReason(instanceType, zone, usable);
-        this.activities.failedLaunch(group, zone, subnet.subnetId, reason, cause);
-        continue;
-      }
-      const instance = this.fleet.launch({
-        subnet: subnetRecord,
-        image,
-        instanceType,
-        capacityType: group.capacityType,
-        launchTemplate: { id: template.id, name: template.name, version: version.versionNumber },
-        tags: group.tags,
-        groupName: group.name,
-        clusterName: group.clusterName,
-        nodeGroup: group.nodeGroup,
-        labels: nodeLabels(group, image, template.id, version.versionNumber),
-        initial: false,
-      });
-      const member: GroupMember = {
-        instanceId: instance.instanceId,
-        availabilityZone: zone,
-        lifecycleState: "Pending",
-        healthStatus: "Healthy",
-        protectedFromScaleIn: group.newInstancesProtectedFromScaleIn,
-        launchTemplateVersion: version.versionNumber,
-        launchedForRebalance: forRebalance,
-      };
-      group.members.set(instance.instanceId, member);
-      this.ctx.world.groupOfInstance.set(instance.instanceId, group.name);
-      member.launchActivityId = this.activities.start(group, {
-        description: `Launching a new EC2 instance: ${instance.instanceId}`,
-        cause,
-        details: { "Subnet ID": subnet.subnetId, "Availability Zone": zone },
-        instanceId: instance.instanceId,
-      }).activityId;
-      if (this.lifecycle.begin(group, instance.instanceId, LAUNCHING)) member.lifecycleState = "Pending:Wait";
-      return member;
-    }
-    return undefined;
+    return launchInstance(
+      { ctx: this.ctx, fleet: this.fleet, activities: this.activities, lifecycle: this.lifecycle },
+      group,
+      zoneOrder,
+      cause,
+      forRebalance,
+    );
   }
 
   private scaleIn(group: SimGroup, count: number): void {
@@ -420,22 +355,4 @@ export class AutoScalingEngine {
   private zones(group: SimGroup): string[] {
     return group.subnets.map((s) => s.availabilityZone);
   }
-}
-
-/** Labels the kubelet registers with: the group's, plus those EKS applies on managed node groups. */
-export function nodeLabels(
-  group: SimGroup,
-  image: SimImage,
-  templateId: string,
-  version: number,
-): Record<string, string> {
-  if (group.kind !== "eks-managed") return { ...group.nodeLabels };
-  return {
-    ...group.nodeLabels,
-    "eks.amazonaws.com/nodegroup": group.nodeGroup,
-    "eks.amazonaws.com/nodegroup-image": image.imageId,
-    "eks.amazonaws.com/capacityType": group.capacityType,
-    "eks.amazonaws.com/sourceLaunchTemplateId": templateId,
-    "eks.amazonaws.com/sourceLaunchTemplateVersion": String(version),
-  };
 }

@@ -12,7 +12,7 @@
 
 import type { ScenarioNodeGroup } from "../scenario/schema";
 import type { AutoScalingEngine } from "./asg-engine";
-import { nodeLabels } from "./asg-engine";
+import { nodeLabels } from "./asg-launch";
 import type { Ec2Fleet } from "./fleet";
 import type { SimGroup, SimLaunchTemplate, SimNodegroup, SimSubnet } from "./model";
 import { type RegionContext, SANDBOX_ACCOUNT_ID } from "./world";
