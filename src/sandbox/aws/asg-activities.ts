@@ -27,13 +27,14 @@ export class ActivityLog {
       instanceId: entry.instanceId,
     };
     this.ctx.world.activities.push(activity);
+    this.ctx.world.activityById.set(activity.activityId, activity);
     group.lastScalingActivityMs = now;
     return activity;
   }
 
   finish(activityId: string | undefined, statusCode: ScalingActivity["statusCode"], statusMessage?: string): void {
     if (activityId === undefined) return;
-    const activity = this.ctx.world.activities.find((a) => a.activityId === activityId);
+    const activity = this.ctx.world.activityById.get(activityId);
     if (!activity || activity.endMs !== undefined) return;
     activity.statusCode = statusCode;
     activity.statusMessage = statusMessage;

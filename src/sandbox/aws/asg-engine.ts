@@ -321,7 +321,7 @@ export class AutoScalingEngine {
   }
 
   private activityEventDetail(group: SimGroup, member: GroupMember, activityId: string | undefined, verb: string) {
-    const activity = this.ctx.world.activities.find((a) => a.activityId === activityId);
+    const activity = activityId === undefined ? undefined : this.ctx.world.activityById.get(activityId);
     return {
       StatusCode: activity?.statusCode ?? "Successful",
       Description: `${verb}: ${member.instanceId}`,

@@ -209,7 +209,7 @@ export class AutoScalingApi {
       decrement,
       cause: causes.userTerminate(at, instanceId, shrink),
     });
-    const activity = this.ctx.world.activities.find((a) => a.activityId === activityId);
+    const activity = activityId === undefined ? undefined : this.ctx.world.activityById.get(activityId);
     return { Activity: activity ? activityShape(activity, group) : undefined };
   }
 

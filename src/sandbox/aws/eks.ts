@@ -40,7 +40,7 @@ export class EksApi {
         const page = this.page(`nodegroups:${cluster.name}`, names, input);
         return { nodegroups: page.items, nextToken: page.nextToken };
       },
-      DescribeNodegroup: (input) => ({ nodegroup: nodegroupShape(this.nodegroup(input)) }),
+      DescribeNodegroup: (input) => ({ nodegroup: nodegroupShape(this.syncedNodegroup(input)) }),
       UpdateNodegroupVersion: (input) => ({ update: updateShape(this.updateNodegroupVersion(input)) }),
       UpdateNodegroupConfig: (input) => ({ update: updateShape(this.updateNodegroupConfig(input)) }),
       UpdateClusterVersion: (input) => ({ update: updateShape(this.updateClusterVersion(input)) }),
@@ -86,6 +86,19 @@ export class EksApi {
         clusterName: cluster.name,
         nodegroupName: name,
       });
+    }
+    return nodegroup;
+  }
+
+  /**
+   * EKS reflects sizes changed on the Auto Scaling group itself (by Cluster Autoscaler, or Tugboat)
+   * in scalingConfig; while it updates the group it reports the configured sizes, not its surge.
+   */
+  private syncedNodegroup(input: CommandInput): SimNodegroup {
+    const nodegroup = this.nodegroup(input);
+    const group = this.ctx.world.groups.get(nodegroup.asgName);
+    if (group && nodegroup.status === "ACTIVE") {
+      nodegroup.scalingConfig = { minSize: group.minSize, maxSize: group.maxSize, desiredSize: group.desiredCapacity };
     }
     return nodegroup;
   }
@@ -202,7 +215,7 @@ export class EksApi {
   }
 
   private updateNodegroupConfig(input: CommandInput): SimEksUpdate {
-    const nodegroup = this.nodegroup(input);
+    const nodegroup = this.syncedNodegroup(input);
     this.requireActive(nodegroup);
     const invalid = (message: string) =>
       eksError("InvalidParameterException", message, {

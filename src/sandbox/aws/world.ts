@@ -38,6 +38,8 @@ export class RegionWorld {
   readonly launchTemplates = new Map<string, SimLaunchTemplate>();
   readonly subnets = new Map<string, SimSubnet>();
   readonly activities: ScalingActivity[] = [];
+  /** The same activities by id (runs of thousands of launches look them up constantly). */
+  readonly activityById = new Map<string, ScalingActivity>();
   readonly clusters = new Map<string, SimCluster>();
   /** Keyed by `${cluster}/${nodegroup}`. */
   readonly nodegroups = new Map<string, SimNodegroup>();

@@ -270,6 +270,25 @@ describe("DescribeAutoScalingGroups", () => {
     expect(group?.VPCZoneIdentifier).toMatch(/^subnet-[0-9a-f]{17}$/);
   });
 
+  it("DescribeAutoScalingInstances names the group and spells health in capitals, as that API does", async () => {
+    const h = twoGroups();
+    const { DescribeAutoScalingInstancesCommand } = await import("@aws-sdk/client-auto-scaling");
+    const all = await h.asg.send(new DescribeAutoScalingInstancesCommand({}));
+    expect(all.AutoScalingInstances).toHaveLength(2);
+    const one = all.AutoScalingInstances?.[0];
+    const only = await h.asg.send(
+      new DescribeAutoScalingInstancesCommand({ InstanceIds: [one?.InstanceId as string, "i-0000000000000000f"] }),
+    );
+    expect(only.AutoScalingInstances).toEqual([
+      expect.objectContaining({
+        InstanceId: one?.InstanceId,
+        HealthStatus: "HEALTHY",
+        LifecycleState: "InService",
+        AutoScalingGroupName: one?.AutoScalingGroupName,
+      }),
+    ]);
+  });
+
   it("pages with MaxRecords and NextToken", async () => {
     const h = twoGroups();
     const first = await h.asg.send(new DescribeAutoScalingGroupsCommand({ MaxRecords: 1 }));
