@@ -1,0 +1,132 @@
+/**
+ * One measurement for every strategy, Tugboat's included, so that the figures compare like with
+ * like. It starts after the group has been read once (that read is the measurement's, not the
+ * strategy's), watches the sandbox while the strategy runs, and reads only what the simulator
+ * itself observes: cumulative cluster counters, instances alive per group, API calls served.
+ */
+import { findOutdated } from "../src/core/roll/outdated";
+import { readGroup } from "../src/core/roll/read-group";
+import { lowerBoundSeconds } from "../src/sandbox/lower-bound";
+import type { Sandbox } from "../src/sandbox/sandbox";
+import type { BenchGroup } from "./strategies/types";
+
+export interface BenchFigures {
+  completed: boolean;
+  /** Why the run is not completed (the tool gave up, or nodes are still outdated). */
+  reason?: string;
+  nodesOutdatedBefore: number;
+  nodesOutdatedAfter: number;
+  /** Virtual seconds from the strategy's start to its end. */
+  makespanSeconds: number;
+  /** src/sandbox/lower-bound.ts, with this strategy's own maxExtraNodes. */
+  lowerBoundSeconds: number;
+  /** Peak of instances alive above the group's size at the start. */
+  maxExtraNodes: number;
+  /** Integral over time of those extra instances: what the surge costs. */
+  extraInstanceSeconds: number;
+  pdbViolations: number;
+  podsLost: number;
+  podsEvicted: number;
+  podUnavailableSeconds: number;
+  zonalPodPendingSeconds: number;
+  /** Minimum over time and AZ of Ready schedulable group nodes ÷ that AZ's count at t0. */
+  azCapacityFloor: number;
+  /** Calls the strategy made: AWS (DynamoDB included) and Kubernetes API requests. */
+  apiCalls: { aws: number; kubernetes: number };
+  /** Step Functions state transitions; 0 for strategies that are not workflows. */
+  stateTransitions: number;
+  notes: string[];
+}
+
+export interface RunOutcome {
+  failure?: string;
+  stateTransitions?: number;
+  notes?: string[];
+}
+
+export interface Measurement {
+  finish(outcome: RunOutcome): Promise<BenchFigures>;
+}
+
+export async function startMeasurement(sandbox: Sandbox, group: BenchGroup): Promise<Measurement> {
+  const outdatedBefore = await outdatedInstances(sandbox, group);
+  const startMs = sandbox.clock.nowMs();
+  const calls = sandbox.apiCalls();
+  const metrics = sandbox.cluster.metrics();
+  const aliveAtStart = sandbox.region.groupCounts(group.nodeGroup).current;
+  const extra = meterExtraInstances(sandbox, group.nodeGroup, aliveAtStart);
+  const outdatedNodes = sandbox.cluster
+    .nodes()
+    .filter((n) => outdatedBefore.has(n.instanceId))
+    .map((n) => ({
+      workloads: sandbox.cluster
+        .pods()
+        .filter((p) => p.nodeName === n.name && p.workloadKind !== "DaemonSet")
+        .map((p) => ({ namespace: p.namespace, name: p.workload })),
+    }));
+
+  return {
+    async finish(outcome) {
+      const endMs = sandbox.clock.nowMs();
+      const callsAfter = sandbox.apiCalls();
+      const after = sandbox.cluster.metrics();
+      const extraInstanceSeconds = extra.stop();
+      const maxExtraNodes = Math.max(0, sandbox.region.groupCounts(group.nodeGroup).maxAlive - aliveAtStart);
+      // Read last, so that the measurement's own calls are not charged to the strategy.
+      const outdatedAfter = (await outdatedInstances(sandbox, group)).size;
+      const reason =
+        outcome.failure ?? (outdatedAfter > 0 ? `${outdatedAfter} node(s) still outdated at the end` : undefined);
+      return {
+        completed: reason === undefined,
+        ...(reason !== undefined ? { reason } : {}),
+        nodesOutdatedBefore: outdatedBefore.size,
+        nodesOutdatedAfter: outdatedAfter,
+        makespanSeconds: round((endMs - startMs) / 1000),
+        lowerBoundSeconds: lowerBoundSeconds({ scenario: sandbox.scenario, outdatedNodes, maxExtraNodes }),
+        maxExtraNodes,
+        extraInstanceSeconds: round(extraInstanceSeconds),
+        pdbViolations: after.pdbViolations - metrics.pdbViolations,
+        podsLost: after.podsLost - metrics.podsLost,
+        podsEvicted: after.podsEvicted - metrics.podsEvicted,
+        podUnavailableSeconds: round(after.podUnavailableSeconds - metrics.podUnavailableSeconds),
+        zonalPodPendingSeconds: round(after.zonalPodPendingSeconds - metrics.zonalPodPendingSeconds),
+        // The floor is a minimum since the sandbox started; each strategy runs in a sandbox of its own.
+        azCapacityFloor: round(after.azCapacityFloor(group.nodeGroup), 3),
+        apiCalls: { aws: callsAfter.aws - calls.aws, kubernetes: callsAfter.kubernetes - calls.kubernetes },
+        stateTransitions: outcome.stateTransitions ?? 0,
+        notes: outcome.notes ?? [],
+      };
+    },
+  };
+}
+
+/** Outdated members by Tugboat's definition (launch template version, AMI), read through the ports. */
+async function outdatedInstances(sandbox: Sandbox, group: BenchGroup): Promise<Set<string>> {
+  const snapshot = await readGroup(sandbox.deps, group.cluster, group.nodeGroup);
+  return new Set(findOutdated(snapshot.members, snapshot.target).map((m) => m.instanceId));
+}
+
+/** Integral over virtual time of instances alive above `baseline`, sampled at every clock tick. */
+function meterExtraInstances(sandbox: Sandbox, nodeGroup: string, baseline: number) {
+  let total = 0;
+  let lastMs = sandbox.clock.nowMs();
+  let lastExtra = 0;
+  let active = true;
+  sandbox.clock.onTick((nowMs) => {
+    if (!active) return;
+    total += (lastExtra * (nowMs - lastMs)) / 1000;
+    lastMs = nowMs;
+    lastExtra = Math.max(0, sandbox.region.groupCounts(nodeGroup).current - baseline);
+  });
+  return {
+    stop: () => {
+      active = false;
+      return total;
+    },
+  };
+}
+
+function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,70 @@
+/** The benchmark's output: one JSON object, and the same figures as text tables. */
+import type { StrategyResult } from "./run-strategy";
+import type { ScaleFigures } from "./scale";
+
+export interface ScenarioReport {
+  name: string;
+  nodes: number;
+  strategies: StrategyResult[];
+}
+
+export interface BenchReport {
+  scenarios: ScenarioReport[];
+  /** Null when skipped (--no-scale) or not run for the selected strategy. */
+  scale: ScaleFigures | null;
+}
+
+interface Column {
+  title: string;
+  value: (r: StrategyResult) => string;
+}
+
+const COLUMNS: Column[] = [
+  { title: "strategy", value: (r) => r.name },
+  { title: "done", value: (r) => (r.completed ? "yes" : "NO") },
+  { title: "makespan s", value: (r) => fixed(r.makespanSeconds) },
+  { title: "bound s", value: (r) => fixed(r.lowerBoundSeconds) },
+  // The bound is for surge-first rolls that keep every budget; a strategy that never surged gets no ratio.
+  { title: "×bound", value: (r) => (r.lowerBoundSeconds > 0 && r.maxExtraNodes > 0 ? ratio(r) : "-") },
+  { title: "extra", value: (r) => String(r.maxExtraNodes) },
+  { title: "extra inst·s", value: (r) => fixed(r.extraInstanceSeconds) },
+  { title: "PDB viol.", value: (r) => String(r.pdbViolations) },
+  { title: "pods lost", value: (r) => String(r.podsLost) },
+  { title: "pod unavail. s", value: (r) => fixed(r.podUnavailableSeconds) },
+  { title: "zonal pend. s", value: (r) => fixed(r.zonalPodPendingSeconds) },
+  { title: "AZ floor", value: (r) => r.azCapacityFloor.toFixed(2) },
+  { title: "AWS calls", value: (r) => String(r.apiCalls.aws) },
+  { title: "kube calls", value: (r) => String(r.apiCalls.kubernetes) },
+  { title: "transitions", value: (r) => String(r.stateTransitions) },
+];
+
+export function scenarioTable(scenario: ScenarioReport): string {
+  const rows = [COLUMNS.map((c) => c.title), ...scenario.strategies.map((r) => COLUMNS.map((c) => c.value(r)))];
+  const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length)));
+  const line = (row: string[]) =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ");
+  const out = [`${scenario.name} (${scenario.nodes} nodes)`, line(rows[0] ?? []), ...rows.slice(1).map(line)];
+  for (const r of scenario.strategies) if (!r.completed) out.push(`  ${r.name} did not complete: ${r.reason}`);
+  return out.join("\n");
+}
+
+export function scaleTable(scale: ScaleFigures): string {
+  return [
+    `scale: tugboat on ${scale.scenario} (${scale.nodes} nodes), ${scale.outcome}`,
+    `  history events (one execution)  ${scale.maxHistoryEventsPerExecution} of 25,000`,
+    `  largest state payload           ${scale.maxStatePayloadBytes} bytes of 262,144`,
+    `  longest step                    ${scale.longestStepSeconds} s (virtual) of 900`,
+    `  state transitions per node      ${scale.stateTransitionsPerNode}`,
+    `  AWS API calls per node          ${scale.awsApiCallsPerNode}`,
+    `  virtual makespan                ${scale.makespanSeconds} s`,
+    `  wall clock                      ${scale.wallSeconds} s, peak RSS ${scale.peakRssMb} MB`,
+  ].join("\n");
+}
+
+function ratio(r: StrategyResult): string {
+  return (r.makespanSeconds / r.lowerBoundSeconds).toFixed(2);
+}
+
+function fixed(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}

@@ -1,0 +1,52 @@
+/**
+ * The contract between the benchmark and a node-rolling strategy. A strategy is a driver: it acts
+ * on a running sandbox through the production ports (Auto Scaling, EC2, Kubernetes), as the tool it
+ * models would through its own clients, and moves the virtual clock itself while it waits.
+ */
+import type { Sandbox } from "../../src/sandbox/sandbox";
+
+export const STRATEGY_NAMES = [
+  "tugboat",
+  "eks-managed",
+  "double-then-drain",
+  "instance-refresh",
+  "one-by-one",
+] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+/** The node group a strategy rolls. */
+export interface BenchGroup {
+  cluster: string;
+  nodeGroup: string;
+}
+
+/** What a driver knows about its own run that the sandbox cannot observe. */
+export interface DriverReport {
+  /** Step Functions state transitions (billed); only a workflow has them. */
+  stateTransitions?: number;
+  notes?: string[];
+}
+
+export type StrategyDriver = (sandbox: Sandbox, group: BenchGroup) => Promise<DriverReport | undefined>;
+
+export interface Strategy {
+  name: StrategyName;
+  /** The tool or service modelled, as people call it. */
+  models: string;
+  run: StrategyDriver;
+}
+
+/**
+ * The modelled tool gave up, as the real one would (an update that fails, a health check that
+ * never passes). The run counts as not completed and the message is its reason.
+ */
+export class StrategyFailed extends Error {
+  constructor(
+    message: string,
+    /** What the driver knew when it gave up. */
+    readonly report: DriverReport = {},
+  ) {
+    super(message);
+    this.name = "StrategyFailed";
+  }
+}

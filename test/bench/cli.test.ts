@@ -1,0 +1,119 @@
+/** `npm run bench`: its arguments, its table, and the JSON on the last line of stdout. */
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { scenarioTable } from "../../bench/report";
+import { BenchUsageError, DEFAULT_SCENARIOS, parseBenchArgs } from "../../bench/run";
+import type { StrategyResult } from "../../bench/run-strategy";
+import { STRATEGY_NAMES } from "../../bench/strategies/index";
+
+describe("parseBenchArgs", () => {
+  it("runs every strategy on the default scenarios, then the scale run, by default", () => {
+    expect(parseBenchArgs([])).toEqual({
+      json: false,
+      scenarios: DEFAULT_SCENARIOS,
+      strategies: [...STRATEGY_NAMES],
+      scale: true,
+    });
+  });
+
+  it("filters scenarios and strategies; without Tugboat there is no scale run", () => {
+    const options = parseBenchArgs([
+      "--json",
+      "--scenario",
+      "small",
+      "--strategy",
+      "one-by-one",
+      "--strategy",
+      "eks-managed",
+    ]);
+    expect(options).toEqual({
+      json: true,
+      scenarios: ["small"],
+      strategies: ["one-by-one", "eks-managed"],
+      scale: false,
+    });
+    expect(parseBenchArgs(["--strategy", "tugboat", "--no-scale"]).scale).toBe(false);
+  });
+
+  it("refuses an unknown strategy or flag, naming it and listing the strategies", () => {
+    expect(() => parseBenchArgs(["--strategy", "karpenter"])).toThrow(BenchUsageError);
+    expect(() => parseBenchArgs(["--strategy", "karpenter"])).toThrow(/unknown strategy "karpenter"[\s\S]*one-by-one/);
+    expect(() => parseBenchArgs(["--fast"])).toThrow(/--fast/);
+  });
+});
+
+describe("scenarioTable", () => {
+  it("prints a row per strategy and says why a run did not complete", () => {
+    const base: StrategyResult = {
+      name: "one-by-one",
+      completed: true,
+      nodesOutdatedBefore: 9,
+      nodesOutdatedAfter: 0,
+      makespanSeconds: 1200,
+      lowerBoundSeconds: 900,
+      maxExtraNodes: 1,
+      extraInstanceSeconds: 1100.5,
+      pdbViolations: 0,
+      podsLost: 0,
+      podsEvicted: 20,
+      podUnavailableSeconds: 200,
+      zonalPodPendingSeconds: 0,
+      azCapacityFloor: 2 / 3,
+      apiCalls: { aws: 70, kubernetes: 250 },
+      stateTransitions: 0,
+      notes: [],
+    };
+    const failed: StrategyResult = {
+      ...base,
+      name: "instance-refresh",
+      completed: false,
+      reason: "gave up",
+      maxExtraNodes: 0,
+    };
+    const text = scenarioTable({ name: "small", nodes: 9, strategies: [base, failed] });
+    const lines = text.split("\n");
+    expect(lines[0]).toBe("small (9 nodes)");
+    expect(lines[1]).toMatch(/^strategy\s+done\s+makespan s\s+bound s\s+×bound/);
+    expect(lines[2]).toMatch(/^one-by-one\s+yes\s+1200\s+900\s+1\.33\s+1\s+1100\.5\s/);
+    // No surge: the surge-first bound does not apply, so no ratio is shown.
+    expect(lines[3]).toMatch(/^instance-refresh\s+NO\s+1200\s+900\s+-\s/);
+    expect(lines[4]).toBe("  instance-refresh did not complete: gave up");
+  });
+});
+
+describe("bin/bench.mjs", () => {
+  it("prints one JSON object with the figures on the last line of stdout", () => {
+    const run = spawnSync(
+      process.execPath,
+      ["bin/bench.mjs", "--json", "--scenario", "small", "--strategy", "instance-refresh", "--no-scale"],
+      { encoding: "utf8", timeout: 120_000 },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const lines = run.stdout.trim().split("\n");
+    const report = JSON.parse(lines[lines.length - 1] ?? "");
+    expect(report.scale).toBeNull();
+    expect(report.scenarios).toHaveLength(1);
+    expect(report.scenarios[0]).toMatchObject({ name: "small", nodes: 9 });
+    const [figures] = report.scenarios[0].strategies;
+    expect(figures).toMatchObject({ name: "instance-refresh", completed: true, maxExtraNodes: 0, stateTransitions: 0 });
+    expect(Object.keys(figures)).toEqual(
+      expect.arrayContaining([
+        "makespanSeconds",
+        "lowerBoundSeconds",
+        "extraInstanceSeconds",
+        "pdbViolations",
+        "podsLost",
+        "podUnavailableSeconds",
+        "zonalPodPendingSeconds",
+        "azCapacityFloor",
+        "apiCalls",
+      ]),
+    );
+  });
+
+  it("exits 2 with the usage on a bad flag", () => {
+    const run = spawnSync(process.execPath, ["bin/bench.mjs", "--strategy", "karpenter"], { encoding: "utf8" });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/unknown strategy "karpenter"/);
+  });
+});
