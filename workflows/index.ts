@@ -62,7 +62,42 @@ export const rollNodeGroup: WorkflowSpec = {
   },
 };
 
-export const workflows: Record<string, WorkflowSpec> = { [rollNodeGroup.name]: rollNodeGroup };
+/** Reactions to EC2 instance events (docs/events.md), started by functions/events/receive. */
+export const reactToInstanceEvent: WorkflowSpec = {
+  name: "react-to-instance-event",
+  file: join(here, "react-to-instance-event.asl.json"),
+  functions: {
+    LookAtTargetFunctionArn: { module: "functions/events/steps/look-at-target", access: [...read, "sfn:read"] },
+    DrainFunctionArn: { module: "functions/events/steps/drain", access: [...read] },
+    ReplaceFunctionArn: {
+      module: "functions/events/steps/replace",
+      access: [...read, "autoscaling:write", "sfn:read"],
+    },
+    DrainAndCompleteLifecycleFunctionArn: {
+      module: "functions/events/steps/drain-and-complete-lifecycle",
+      access: [...read, "autoscaling:write"],
+    },
+    AwaitReadyAndCompleteLifecycleFunctionArn: {
+      module: "functions/events/steps/await-ready-and-complete-lifecycle",
+      access: [...read, "autoscaling:write"],
+    },
+    CompleteLifecycleFunctionArn: {
+      module: "functions/events/steps/complete-lifecycle",
+      access: [...read, "autoscaling:write"],
+    },
+    CleanupFunctionArn: { module: "functions/events/steps/cleanup", access: [...read, "sfn:read"] },
+    IgnoreFunctionArn: { module: "functions/events/steps/ignore", access: [] },
+    FinishReactionFunctionArn: {
+      module: "functions/events/steps/finish-reaction",
+      access: [...read, "autoscaling:write"],
+    },
+  },
+};
+
+export const workflows: Record<string, WorkflowSpec> = {
+  [rollNodeGroup.name]: rollNodeGroup,
+  [reactToInstanceEvent.name]: reactToInstanceEvent,
+};
 
 export function loadDefinition(spec: WorkflowSpec): Record<string, unknown> {
   return JSON.parse(readFileSync(spec.file, "utf8")) as Record<string, unknown>;

@@ -5,7 +5,7 @@
 import { rollNodeGroup } from "../../workflows";
 import type { RollInput } from "../core/roll/input";
 import { findOutdated } from "../core/roll/outdated";
-import { readGroup } from "../core/roll/read-group";
+import { readGroup, targetOptions } from "../core/roll/read-group";
 import type { RollState, RollSummary } from "../core/roll/state";
 import { lowerBoundSeconds } from "./lower-bound";
 import type { LocalRunOptions, LocalRunResult } from "./runner/local-workflow";
@@ -105,7 +105,9 @@ export async function rollInSandbox(options: SandboxRollOptions): Promise<Sandbo
       nodesReplaced: summary?.nodesReplaced ?? 0,
       batches: summary?.batches ?? 0,
       makespanSeconds: round(makespanSeconds),
-      lowerBoundSeconds: request.dryRun ? 0 : lowerBoundSeconds({ scenario, outdatedNodes, maxExtraNodes }),
+      // Only a roll that replaced something has a makespan to judge.
+      lowerBoundSeconds:
+        (summary?.nodesReplaced ?? 0) > 0 ? lowerBoundSeconds({ scenario, outdatedNodes, maxExtraNodes }) : 0,
       ...(finalState?.plan ? { predictedSeconds: finalState.plan.predictedSeconds } : {}),
       maxExtraNodes,
       extraInstanceSeconds: round(extraMeter.seconds()),
@@ -138,10 +140,7 @@ export async function rollInSandbox(options: SandboxRollOptions): Promise<Sandbo
 
 async function outdatedAtStart(sandbox: Sandbox, request: RollRequest): Promise<Set<string>> {
   try {
-    const snapshot = await readGroup(sandbox.deps, request.cluster, request.nodeGroup, {
-      ...(request.launchTemplateVersion ? { launchTemplateVersion: request.launchTemplateVersion } : {}),
-      ...(request.kubernetesVersion ? { kubernetesVersion: request.kubernetesVersion } : {}),
-    });
+    const snapshot = await readGroup(sandbox.deps, request.cluster, request.nodeGroup, targetOptions(request));
     return new Set(findOutdated(snapshot.members, snapshot.target).map((m) => m.instanceId));
   } catch {
     return new Set(); // an unknown group: the workflow itself refuses it, with the reason

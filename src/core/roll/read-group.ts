@@ -14,6 +14,10 @@ export const CLUSTER_TAG = "tugboat:cluster";
 export interface ReadGroupOptions {
   launchTemplateVersion?: string;
   kubernetesVersion?: string;
+  /** Already resolved by an earlier step: skip the EKS and tag lookups. */
+  resolved?: { asgName: string; mode: NodeGroupMode };
+  /** Resolve the target template and read instance AMIs (needed to tell outdated nodes; not to count Ready ones). */
+  withTarget?: boolean;
 }
 
 export interface ResolvedGroup {
@@ -57,17 +61,39 @@ export async function resolveGroup(deps: Deps, cluster: string, nodeGroup: strin
   );
 }
 
+async function describeResolved(
+  deps: Deps,
+  cluster: string,
+  nodeGroup: string,
+  resolved: { asgName: string; mode: NodeGroupMode },
+  withTarget: boolean,
+): Promise<ResolvedGroup> {
+  const asg = await deps.autoScaling.describeGroup(resolved.asgName);
+  if (!asg)
+    throw new TerminalError(`Auto Scaling group ${resolved.asgName} of node group ${cluster}/${nodeGroup} is gone`);
+  if (resolved.mode !== "eks-managed" || !withTarget) return { mode: resolved.mode, asg };
+  const managed = await deps.eks.describeNodegroup(cluster, nodeGroup);
+  return {
+    mode: resolved.mode,
+    asg,
+    ...(managed?.launchTemplate?.version ? { managedTemplateVersion: managed.launchTemplate.version } : {}),
+  };
+}
+
 export async function readGroup(
   deps: Deps,
   cluster: string,
   nodeGroup: string,
   options: ReadGroupOptions = {},
 ): Promise<GroupSnapshot> {
-  const { mode, asg, managedTemplateVersion } = await resolveGroup(deps, cluster, nodeGroup);
+  const withTarget = options.withTarget ?? true;
+  const { mode, asg, managedTemplateVersion } = options.resolved
+    ? await describeResolved(deps, cluster, nodeGroup, options.resolved, withTarget)
+    : await resolveGroup(deps, cluster, nodeGroup);
   const target: GroupTarget = {};
   if (options.kubernetesVersion) target.kubernetesMinor = options.kubernetesVersion;
   const requestedVersion = options.launchTemplateVersion ?? managedTemplateVersion ?? asg.launchTemplate?.version;
-  if (asg.launchTemplate && requestedVersion) {
+  if (withTarget && asg.launchTemplate && requestedVersion) {
     const resolved = await deps.ec2.describeLaunchTemplateVersion(asg.launchTemplate.id, requestedVersion);
     target.launchTemplateId = resolved.templateId;
     target.launchTemplateVersion = resolved.versionNumber;
@@ -76,7 +102,7 @@ export async function readGroup(
 
   const instanceIds = asg.instances.map((i) => i.instanceId);
   const [instances, nodes] = await Promise.all([
-    instanceIds.length > 0 ? deps.ec2.describeInstances(instanceIds) : Promise.resolve([]),
+    withTarget && instanceIds.length > 0 ? deps.ec2.describeInstances(instanceIds) : Promise.resolve([]),
     deps.kube(cluster).then((kube) => kube.listNodes()),
   ]);
   const imageById = new Map(instances.map((i) => [i.instanceId, i.imageId]));
@@ -124,5 +150,13 @@ export async function readGroup(
     target,
     members,
     takenAt: deps.clock.now().toISOString(),
+  };
+}
+
+/** The target options of a roll request. */
+export function targetOptions(input: { launchTemplateVersion?: string; kubernetesVersion?: string }): ReadGroupOptions {
+  return {
+    ...(input.launchTemplateVersion ? { launchTemplateVersion: input.launchTemplateVersion } : {}),
+    ...(input.kubernetesVersion ? { kubernetesVersion: input.kubernetesVersion } : {}),
   };
 }

@@ -60,6 +60,12 @@ export interface CheckResult {
   deadline?: string;
 }
 
+export interface SurgeResult {
+  desiredCapacity: number;
+  launched: number;
+  at: string;
+}
+
 export interface DrainResult extends CheckResult {
   /** When to look again: soon after progress, backing off while budgets refuse and nothing moves. */
   retryInSeconds: number;
@@ -91,7 +97,8 @@ export interface RollState {
   plan?: PlanResult;
   preflight?: PreflightResult;
   batch?: BatchCursor;
-  ready?: CheckResult & { strayInstances?: string[] };
+  surge?: SurgeResult;
+  ready?: CheckResult & { strayInstances?: string[]; retryInSeconds: number };
   drain?: DrainResult;
   validation?: CheckResult;
   managed?: ManagedUpdateResult;

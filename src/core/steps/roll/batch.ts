@@ -5,7 +5,7 @@
 import type { Deps } from "../../ports";
 import { findOutdated, interleaveByZone } from "../../roll/outdated";
 import { countByZone } from "../../roll/plan-roll";
-import { readGroup } from "../../roll/read-group";
+import { readGroup, targetOptions } from "../../roll/read-group";
 import { isLeaving } from "../../roll/snapshot-types";
 import {
   type BatchCursor,
@@ -15,6 +15,7 @@ import {
   loadRunData,
   type RollState,
   type StoredBatch,
+  type SurgeResult,
   updateRunData,
 } from "../../roll/state";
 import { traceNodeAction } from "../../trace";
@@ -35,8 +36,8 @@ export async function selectBatch(deps: Deps, state: RollState): Promise<BatchCu
   }
   const data = (await loadRunData(deps, run.runId)).data;
   const snapshot = await readGroup(deps, input.cluster, input.nodeGroup, {
-    ...(input.launchTemplateVersion ? { launchTemplateVersion: input.launchTemplateVersion } : {}),
-    ...(input.kubernetesVersion ? { kubernetesVersion: input.kubernetesVersion } : {}),
+    ...targetOptions(input),
+    resolved: { asgName: data.asgName, mode: data.mode },
   });
   const outdated = interleaveByZone(findOutdated(snapshot.members, snapshot.target));
   if (outdated.length === 0) return { index, finished: true, aborted: false, size: 0, byZone: {} };
@@ -70,7 +71,7 @@ export async function selectBatch(deps: Deps, state: RollState): Promise<BatchCu
 }
 
 /** Raises desired capacity so that one replacement per victim is on its way (surge first). */
-export async function surgeBatch(deps: Deps, state: RollState): Promise<{ desiredCapacity: number; launched: number }> {
+export async function surgeBatch(deps: Deps, state: RollState): Promise<SurgeResult> {
   const { run, batch } = state;
   if (!batch) throw new Error("surge without a batch");
   const data = (await loadRunData(deps, run.runId)).data;
@@ -78,28 +79,29 @@ export async function surgeBatch(deps: Deps, state: RollState): Promise<{ desire
   if (!group) throw new Error(`Auto Scaling group ${data.asgName} disappeared`);
   // Replacements already running (a previous batch's spares, a crashed run's surge) count toward this one.
   const target = data.original.desiredCapacity + batch.size;
-  if (group.desiredCapacity >= target) return { desiredCapacity: group.desiredCapacity, launched: 0 };
+  const at = deps.clock.now().toISOString();
+  if (group.desiredCapacity >= target) return { desiredCapacity: group.desiredCapacity, launched: 0, at };
   if (target > group.maxSize) await deps.autoScaling.updateSizes(data.asgName, { maxSize: target });
   await deps.autoScaling.updateSizes(data.asgName, { desiredCapacity: target });
   deps.log.info(`surged ${data.asgName} to ${target}`, { runId: run.runId, batch: batch.index });
-  return { desiredCapacity: target, launched: target - group.desiredCapacity };
+  return { desiredCapacity: target, launched: target - group.desiredCapacity, at };
 }
 
 /**
  * Done when, in every AZ of the batch, the Ready schedulable nodes minus the victims still cover the
  * AZ's capacity at the start (safety invariants 3 and 4). An instance that never joins halts the roll.
  */
-export async function checkReplacements(
-  deps: Deps,
-  state: RollState,
-): Promise<CheckResult & { strayInstances?: string[] }> {
+export async function checkReplacements(deps: Deps, state: RollState): Promise<NonNullable<RollState["ready"]>> {
   const { input, run, batch } = state;
   if (!batch) throw new Error("readiness check without a batch");
   const attempts = (state.ready?.done === false ? state.ready.attempts : 0) + 1;
   const data = (await loadRunData(deps, run.runId)).data;
   const stored = await deps.state.getItem<StoredBatch>(run.runId, batchKey(batch.index));
   const victimIds = new Set(stored?.victims.map((v) => v.instanceId));
-  const snapshot = await readGroup(deps, input.cluster, input.nodeGroup);
+  const snapshot = await readGroup(deps, input.cluster, input.nodeGroup, {
+    resolved: { asgName: data.asgName, mode: data.mode },
+    withTarget: false,
+  });
   const live = snapshot.members.filter((m) => !isLeaving(m));
 
   const shortfalls: string[] = [];
@@ -115,10 +117,12 @@ export async function checkReplacements(
       );
     }
   }
-  if (shortfalls.length === 0) return { done: true, failed: false, attempts };
+  if (shortfalls.length === 0) return { done: true, failed: false, attempts, retryInSeconds: 0 };
 
   const deadline = batch.readyDeadline ? Date.parse(batch.readyDeadline) : Number.POSITIVE_INFINITY;
-  if (deps.clock.now().getTime() < deadline) return { done: false, failed: false, attempts };
+  if (deps.clock.now().getTime() < deadline) {
+    return { done: false, failed: false, attempts, retryInSeconds: readyPoll(state, deps.clock.now().getTime()) };
+  }
   const stray = live.filter((m) => !victimIds.has(m.instanceId) && !m.nodeName).map((m) => m.instanceId);
   const strayText =
     stray.length > 0
@@ -128,9 +132,24 @@ export async function checkReplacements(
     done: false,
     failed: true,
     attempts,
+    retryInSeconds: 0,
     reason: `replacements for batch ${batch.index + 1} not Ready after ${input.readyTimeoutSeconds} s: ${shortfalls.join("; ")}${strayText}`,
     strayInstances: stray,
   };
+}
+
+/** Seconds Auto Scaling takes to act on a new desired capacity, on top of boot and join. */
+const SCALING_REACTION_SECONDS = 5;
+
+/**
+ * When to look again: at the time the timing model expects the replacements Ready, then every 5 s.
+ * Fewer polls than a fixed interval, and no slack added to each batch.
+ */
+export function readyPoll(state: RollState, nowMs: number): number {
+  const { timing } = state.input;
+  const surgedAt = state.surge ? Date.parse(state.surge.at) : nowMs;
+  const expected = surgedAt + (SCALING_REACTION_SECONDS + timing.instanceBootSeconds + timing.nodeReadySeconds) * 1000;
+  return Math.min(60, Math.max(5, Math.ceil((expected - nowMs) / 1000)));
 }
 
 /** Cordons the batch and starts its drain clock. */

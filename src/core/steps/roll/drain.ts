@@ -32,17 +32,19 @@ async function podsOn(kube: KubePort, nodes: string[]): Promise<Map<string, Kube
   return byNode;
 }
 
-const POLL_MIN_SECONDS = 2;
 const POLL_MAX_SECONDS = 15;
+const TERMINATION_POLL_SECONDS = 5;
 
 /**
- * A budget frees a slot as soon as an evicted pod's replacement is Ready (seconds), so after progress
- * or a refusal look again soon; while nothing moves, back off to spare invocations.
+ * When to look again. A budget frees a slot when an evicted pod's replacement turns Ready, about
+ * podStartSeconds after the eviction: looking earlier only collects refusals. While budgets refuse and
+ * nothing moves, back off; while pods are only terminating, look every few seconds.
  */
-export function nextPoll(previous: number, progressed: boolean, refused: boolean): number {
-  if (progressed) return POLL_MIN_SECONDS;
-  if (!refused) return 5;
-  return Math.min(POLL_MAX_SECONDS, Math.max(POLL_MIN_SECONDS, previous * 2));
+export function nextPoll(previous: number, progressed: boolean, refused: boolean, podStartSeconds: number): number {
+  const slotFrees = Math.max(1, Math.ceil(podStartSeconds + 1));
+  if (!refused) return TERMINATION_POLL_SECONDS;
+  if (progressed) return slotFrees;
+  return Math.min(POLL_MAX_SECONDS, Math.max(slotFrees, previous * 2));
 }
 
 /** One pass: evict what may go now, report what is left. Idempotent; the workflow loops with a Wait. */
@@ -91,7 +93,12 @@ export async function drainBatch(deps: Deps, state: RollState): Promise<DrainRes
     return { ...previous, done: true, failed: false, attempts, remainingPods: 0, blocked: [] };
   }
   const pastDeadline = deps.clock.now().getTime() >= Date.parse(previous.deadline ?? "");
-  const retryInSeconds = nextPoll(previous.retryInSeconds, evicted > 0, blocked.length > 0);
+  const retryInSeconds = nextPoll(
+    previous.retryInSeconds,
+    evicted > 0,
+    blocked.length > 0,
+    input.timing.podStartSeconds,
+  );
   if (!pastDeadline || blocked.length === 0) {
     // Terminating pods get their full grace period; only budgets that keep refusing hit the deadline.
     return {
@@ -181,7 +188,10 @@ export async function validateBatch(deps: Deps, state: RollState): Promise<Check
       ? state.validation.deadline
       : new Date(deps.clock.now().getTime() + VALIDATE_TIMEOUT_SECONDS * 1000).toISOString();
   const data = (await loadRunData(deps, run.runId)).data;
-  const snapshot = await readGroup(deps, input.cluster, input.nodeGroup);
+  const snapshot = await readGroup(deps, input.cluster, input.nodeGroup, {
+    resolved: { asgName: data.asgName, mode: data.mode },
+    withTarget: false,
+  });
   const kube = await deps.kube(input.cluster);
   const pods = await kube.listPods();
   const problems: string[] = [];

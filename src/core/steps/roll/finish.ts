@@ -6,7 +6,7 @@
 import { releaseClusterLock } from "../../lock";
 import type { Deps } from "../../ports";
 import { findOutdated } from "../../roll/outdated";
-import { readGroup } from "../../roll/read-group";
+import { readGroup, targetOptions } from "../../roll/read-group";
 import {
   batchKey,
   type RollOutcome,
@@ -127,8 +127,8 @@ export async function summarizeRoll(deps: Deps, state: RollState): Promise<RollS
   if (data) {
     try {
       const snapshot = await readGroup(deps, input.cluster, input.nodeGroup, {
-        ...(input.launchTemplateVersion ? { launchTemplateVersion: input.launchTemplateVersion } : {}),
-        ...(input.kubernetesVersion ? { kubernetesVersion: input.kubernetesVersion } : {}),
+        ...targetOptions(input),
+        resolved: { asgName: data.asgName, mode: data.mode },
       });
       outdatedAfter = findOutdated(snapshot.members, snapshot.target).length;
     } catch (err) {

@@ -2,7 +2,7 @@
 import type { Deps } from "../../ports";
 import { planRoll, type RollPlan } from "../../roll/plan-roll";
 import { isUnscheduled } from "../../roll/pods";
-import { readGroup } from "../../roll/read-group";
+import { readGroup, targetOptions } from "../../roll/read-group";
 import {
   type PlanResult,
   type PreflightResult,
@@ -14,10 +14,7 @@ import {
 
 export async function planRollStep(deps: Deps, state: RollState): Promise<PlanResult> {
   const { input, run } = state;
-  const snapshot = await readGroup(deps, input.cluster, input.nodeGroup, {
-    ...(input.launchTemplateVersion ? { launchTemplateVersion: input.launchTemplateVersion } : {}),
-    ...(input.kubernetesVersion ? { kubernetesVersion: input.kubernetesVersion } : {}),
-  });
+  const snapshot = await readGroup(deps, input.cluster, input.nodeGroup, targetOptions(input));
   const kube = await deps.kube(input.cluster);
   const [pods, pdbs] = await Promise.all([kube.listPods(), kube.listPdbs()]);
   const plan = planRoll({ snapshot, input, pods, pdbs });
