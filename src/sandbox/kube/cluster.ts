@@ -11,12 +11,12 @@ import type { ClusterControl, InstanceLifecycleListener, LaunchedInstance } from
 import type { Scenario } from "../scenario/schema";
 import { reconcile } from "./controllers";
 import { evictPod } from "./eviction";
-import { MetricsRecorder, readySchedulableByZone } from "./metrics";
+import { MetricsRecorder } from "./metrics";
 import * as nodes from "./nodes";
 import { deletePod } from "./pods";
 import { isDaemonPod, isNodeReady, isTerminating, podsOnNode } from "./predicates";
 import { seedWorkloads } from "./seed";
-import { ClusterState, podKey } from "./state";
+import { ClusterState } from "./state";
 import type { ClusterMetrics, EventView, NodeView, PodView } from "./types";
 import { eventViews, nodeViews, podViews } from "./views";
 import { blockWorkload } from "./workloads";
@@ -66,7 +66,7 @@ export class SimulatedCluster implements InstanceLifecycleListener, ClusterContr
 
   /** Ready, schedulable nodes per AZ of one node group (label tugboat.io/node-group). */
   readySchedulableByZone(nodeGroup: string): Record<string, number> {
-    return readySchedulableByZone(this.state, nodeGroup);
+    return this.state.readySchedulableByZone(nodeGroup);
   }
 
   nodes(): readonly NodeView[] {
@@ -124,7 +124,7 @@ export class SimulatedCluster implements InstanceLifecycleListener, ClusterContr
   }
 
   deletePod(namespace: string, name: string): void {
-    const pod = this.state.pods.get(podKey(namespace, name));
+    const pod = this.state.pods.get(namespace, name);
     if (pod) deletePod(this.state, pod, { viaEviction: false });
   }
 }

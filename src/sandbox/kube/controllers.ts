@@ -6,23 +6,20 @@
  *   once the old pod is fully gone, and the controller stops at the first ordinal that is missing,
  *   terminating or not Running and Ready.
  * - DaemonSet: one pod per node of its group, bound directly and tolerating cordons.
+ * Each pass looks only at the workloads something happened to (ClusterState.dirtyWorkloads).
  */
 import { safeSuffix } from "./names";
 import { bindPod, createPod, startContainers } from "./pods";
 import { isPodReady, isTerminating, nodeGroupOf } from "./predicates";
 import { schedulePending } from "./scheduler";
-import { type ClusterState, podKey } from "./state";
+import type { ClusterState } from "./state";
 import type { PodRecord, WorkloadRecord } from "./types";
 import { ensureClaim } from "./volumes";
-
-export function podsOf(state: ClusterState, workload: WorkloadRecord): PodRecord[] {
-  return [...state.pods.values()].filter((pod) => pod.workload === workload);
-}
 
 function uniquePodName(state: ClusterState, namespace: string, prefix: string): string {
   for (;;) {
     const name = `${prefix}-${safeSuffix(state.rng, 5)}`;
-    if (!state.pods.has(podKey(namespace, name))) return name;
+    if (!state.pods.has(namespace, name)) return name;
   }
 }
 
@@ -37,7 +34,7 @@ export function createReplicaSetPod(state: ClusterState, workload: WorkloadRecor
 }
 
 function syncReplicaSet(state: ClusterState, workload: WorkloadRecord): void {
-  const active = podsOf(state, workload).filter((pod) => !isTerminating(pod));
+  const active = [...state.pods.ofWorkload(workload)].filter((pod) => !isTerminating(pod));
   const usedSlots = new Set(active.map((pod) => pod.slot).filter((slot): slot is number => slot !== undefined));
   for (let missing = workload.replicas - active.length; missing > 0; missing--) {
     createReplicaSetPod(state, workload, usedSlots);
@@ -52,7 +49,7 @@ export function createStatefulSetPod(state: ClusterState, workload: WorkloadReco
 
 function syncStatefulSet(state: ClusterState, workload: WorkloadRecord): void {
   for (let ordinal = 0; ordinal < workload.replicas; ordinal++) {
-    const pod = state.pods.get(podKey(workload.namespace, `${workload.name}-${ordinal}`));
+    const pod = state.pods.get(workload.namespace, `${workload.name}-${ordinal}`);
     if (!pod) {
       createStatefulSetPod(state, workload, ordinal);
       return;
@@ -63,7 +60,8 @@ function syncStatefulSet(state: ClusterState, workload: WorkloadRecord): void {
 
 /** Creates the missing DaemonSet pods; at t0 (`seed`) they stand Running and Ready. */
 export function syncDaemonSet(state: ClusterState, workload: WorkloadRecord, mode: "seed" | "live"): void {
-  const covered = new Set(podsOf(state, workload).map((pod) => pod.nodeName));
+  const covered = new Set<string | undefined>();
+  for (const pod of state.pods.ofWorkload(workload)) covered.add(pod.nodeName);
   for (const node of state.nodes.values()) {
     if (node.shuttingDown || covered.has(node.name)) continue;
     if (workload.spec.nodeGroup !== undefined && nodeGroupOf(node) !== workload.spec.nodeGroup) continue;
@@ -72,15 +70,18 @@ export function syncDaemonSet(state: ClusterState, workload: WorkloadRecord, mod
   }
 }
 
-/** One reconcile pass: every controller, then pods waiting on a volume, then the scheduler. */
+/** One reconcile pass: the controllers of changed workloads, then pods waiting on a volume, then the scheduler. */
 export function reconcile(state: ClusterState): void {
-  for (const workload of state.workloads) {
-    if (workload.kind === "Deployment") syncReplicaSet(state, workload);
-    else if (workload.kind === "StatefulSet") syncStatefulSet(state, workload);
-    else syncDaemonSet(state, workload, "live");
+  if (state.dirtyWorkloads.size > 0) {
+    // Scenario order, so that a run creates pods (and draws names) in the same order every time.
+    const dirty = state.workloads.filter((workload) => state.dirtyWorkloads.has(workload));
+    state.dirtyWorkloads.clear();
+    for (const workload of dirty) {
+      if (workload.kind === "Deployment") syncReplicaSet(state, workload);
+      else if (workload.kind === "StatefulSet") syncStatefulSet(state, workload);
+      else syncDaemonSet(state, workload, "live");
+    }
   }
-  for (const pod of state.pods.values()) {
-    if (pod.waitingForVolume) startContainers(state, pod);
-  }
+  for (const pod of [...state.pods.waitingForVolume]) startContainers(state, pod);
   schedulePending(state, "live");
 }

@@ -9,11 +9,11 @@
  * ClusterControl.evict and the HTTP handler share this function, so both see the same outcomes.
  */
 import type { EvictionResult } from "../../core/model/kube";
-import { computePdbStatus, pdbsForPod } from "./disruption";
+import { computePdbStatus } from "./disruption";
 import { deletePod } from "./pods";
 import { isPodReady, isTerminating } from "./predicates";
 import { failure, notFound, type StatusBody, success } from "./render/status";
-import { type ClusterState, podKey } from "./state";
+import type { ClusterState } from "./state";
 import type { PodRecord } from "./types";
 
 export const PDB_VIOLATION_MESSAGE = "Cannot evict pod as it would violate the pod's disruption budget.";
@@ -46,13 +46,13 @@ export function evictPod(
   name: string,
   options: EvictionOptions = {},
 ): EvictionOutcome {
-  const pod = state.pods.get(podKey(namespace, name));
+  const pod = state.pods.get(namespace, name);
   if (!pod) {
     return { httpStatus: 404, body: notFound("pods", name), result: { outcome: "not-found" } };
   }
   if (isTerminating(pod) || pod.phase === "Pending") return granted(state, pod, options);
 
-  const budgets = pdbsForPod(state, pod);
+  const budgets = pod.pdbs;
   if (budgets.length === 0) return granted(state, pod, options);
   if (budgets.length > 1) {
     const body = failure(500, undefined, MULTIPLE_PDB_MESSAGE);
@@ -60,7 +60,7 @@ export function evictPod(
   }
 
   const pdb = budgets[0] as (typeof budgets)[number];
-  const status = computePdbStatus(state, pdb);
+  const status = computePdbStatus(pdb);
   if (!isPodReady(state, pod) && status.currentHealthy >= status.desiredHealthy && status.desiredHealthy > 0) {
     return granted(state, pod, options);
   }

@@ -1,23 +1,12 @@
 /**
  * Time-integrated figures. The store calls `accrue` before every change, so each integral adds the
- * value that held since the previous change; only the first change at a new instant pays for the
- * computation, which keeps a burst of changes at one instant cheap. The AZ capacity floor is sampled
- * at the same moments and after each clock tick.
+ * value that held since the previous change; only the first change at a new instant does any work,
+ * and that work reads counters the pod index keeps (Ready pods per workload, the scheduler's
+ * queue), never every pod. The AZ capacity floor is sampled at the same moments and after each
+ * clock tick.
  */
-import { isPodReady, isSchedulable, isTerminating, nodeGroupOf, nodeZone } from "./predicates";
 import type { ClusterState } from "./state";
 import type { ClusterMetrics } from "./types";
-
-export function readySchedulableByZone(state: ClusterState, nodeGroup: string): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const zone of Object.keys(state.nodeGroup(nodeGroup)?.zones ?? {})) counts[zone] = 0;
-  for (const node of state.nodes.values()) {
-    if (nodeGroupOf(node) !== nodeGroup) continue;
-    const zone = nodeZone(node);
-    counts[zone] = (counts[zone] ?? 0) + (isSchedulable(node) ? 1 : 0);
-  }
-  return counts;
-}
 
 export class MetricsRecorder {
   private lastAccrualMs: number;
@@ -38,7 +27,7 @@ export class MetricsRecorder {
   /** Records each group's Ready schedulable nodes per AZ: the denominators of azCapacityFloor. */
   setBaseline(): void {
     for (const group of this.state.scenario.cluster.nodeGroups) {
-      this.baseline.set(group.name, readySchedulableByZone(this.state, group.name));
+      this.baseline.set(group.name, this.state.readySchedulableByZone(group.name));
       this.floor.set(group.name, 1);
     }
   }
@@ -48,30 +37,29 @@ export class MetricsRecorder {
     if (now <= this.lastAccrualMs) return;
     const seconds = (now - this.lastAccrualMs) / 1000;
     this.lastAccrualMs = now;
-    const { unavailable, zonalPending } = this.instantaneous();
-    this.unavailableSeconds += unavailable * seconds;
-    this.zonalPendingSeconds += zonalPending * seconds;
+    this.unavailableSeconds += this.unavailableReplicas() * seconds;
+    this.zonalPendingSeconds += this.zonalPending() * seconds;
     this.sampleCapacity();
   }
 
-  private instantaneous(): { unavailable: number; zonalPending: number } {
-    const ready = new Map<string, number>();
-    let zonalPending = 0;
-    for (const pod of this.state.pods.values()) {
-      if (pod.claimKey && !pod.nodeName && !isTerminating(pod)) zonalPending += 1;
-      if (isPodReady(this.state, pod)) ready.set(pod.workload.uid, (ready.get(pod.workload.uid) ?? 0) + 1);
-    }
+  private unavailableReplicas(): number {
     let unavailable = 0;
     for (const workload of this.state.workloads) {
       if (workload.kind === "DaemonSet") continue;
-      unavailable += Math.max(0, workload.replicas - (ready.get(workload.uid) ?? 0));
+      unavailable += Math.max(0, workload.replicas - this.state.pods.readyOf(workload));
     }
-    return { unavailable, zonalPending };
+    return unavailable;
+  }
+
+  private zonalPending(): number {
+    let count = 0;
+    for (const pod of this.state.pods.pending) if (pod.claimKey) count += 1;
+    return count;
   }
 
   private sampleCapacity(): void {
     for (const [group, base] of this.baseline) {
-      const now = readySchedulableByZone(this.state, group);
+      const now = this.state.readySchedulableByZone(group);
       let floor = this.floor.get(group) ?? 1;
       for (const [zone, count] of Object.entries(base)) {
         if (count > 0) floor = Math.min(floor, (now[zone] ?? 0) / count);
@@ -85,8 +73,6 @@ export class MetricsRecorder {
     this.sampleCapacity();
     const counters = this.state.counters;
     const byGroup = Object.fromEntries(this.floor);
-    let pendingPods = 0;
-    for (const pod of this.state.pods.values()) if (!pod.nodeName && !isTerminating(pod)) pendingPods += 1;
     return {
       podsEvicted: counters.podsEvicted,
       evictionsRefusedByPdb: counters.evictionsRefusedByPdb,
@@ -94,7 +80,7 @@ export class MetricsRecorder {
       podsLost: counters.podsLost,
       podUnavailableSeconds: this.unavailableSeconds,
       zonalPodPendingSeconds: this.zonalPendingSeconds,
-      pendingPods,
+      pendingPods: this.state.pods.pending.size,
       azCapacityFloorByGroup: byGroup,
       azCapacityFloor: (nodeGroup: string) => byGroup[nodeGroup] ?? 1,
     };

@@ -10,7 +10,6 @@ import type { LaunchedInstance } from "../links";
 import { budgetsAtRisk, countBudgetBreaches } from "./disruption";
 import { uid } from "./names";
 import { removePod } from "./pods";
-import { podsOnNode } from "./predicates";
 import type { ClusterState } from "./state";
 import type { InstanceRecord, NodeRecord } from "./types";
 import { gitVersion } from "./versions";
@@ -25,8 +24,14 @@ export function instanceRunning(state: ClusterState, instance: LaunchedInstance)
   state.instances.set(instance.instanceId, record);
   if (instance.neverJoins) return;
   if (instance.initial) {
-    const node = registerNode(state, record);
-    markReady(state, node);
+    // Part of the cluster as it stands at t0: Ready, and its registration events long expired.
+    const seeding = state.seeding;
+    state.seeding = true;
+    try {
+      markReady(state, registerNode(state, record));
+    } finally {
+      state.seeding = seeding;
+    }
     return;
   }
   const registerAfter = Math.min(KUBELET_REGISTER_SECONDS, state.timing.nodeReadySeconds);
@@ -95,17 +100,19 @@ function registerNode(state: ClusterState, record: InstanceRecord): NodeRecord {
     readyTransitionMs: state.now(),
     createdAtMs: state.now(),
     shuttingDown: false,
+    load: 0,
+    schedulable: false,
   };
   state.nodes.set(name, node);
   record.nodeName = name;
+  // The DaemonSet controller places its pods on the new node.
+  state.nodeChanged(node, true);
   state.emitEvent({
     involved: { kind: "Node", name, uid: node.uid },
     reason: "RegisteredNode",
     message: `Node ${name} event: Registered Node ${name} in Controller`,
     source: "node-controller",
   });
-  // The DaemonSet controller places its pods on the new node.
-  state.requestReconcile();
   return node;
 }
 
@@ -118,6 +125,7 @@ function markReady(state: ClusterState, node: NodeRecord): void {
   node.readyTransitionMs = state.now();
   node.readyAtMs = state.now();
   state.touch(node);
+  state.nodeChanged(node);
   state.emitEvent({
     involved: { kind: "Node", name: node.name, uid: node.uid },
     reason: "NodeReady",
@@ -125,13 +133,12 @@ function markReady(state: ClusterState, node: NodeRecord): void {
     source: "kubelet",
     host: node.name,
   });
-  state.requestReconcile();
 }
 
 /** Every pod still bound to the node dies now; those not already terminating are lost. */
 function killPodsOnNode(state: ClusterState, node: NodeRecord): void {
-  for (const pod of podsOnNode(state, node.name)) {
-    const risk = budgetsAtRisk(state, pod);
+  for (const pod of [...state.pods.onNode(node.name)]) {
+    const risk = budgetsAtRisk(pod);
     removePod(state, pod, "node-lost");
     countBudgetBreaches(state, risk);
   }
@@ -152,6 +159,7 @@ export function instanceShuttingDown(state: ClusterState, instanceId: string): v
   node.readyMessage = "Kubelet stopped posting node status.";
   node.readyTransitionMs = state.now();
   state.touch(node);
+  state.nodeChanged(node);
   state.emitEvent({
     involved: { kind: "Node", name: node.name, uid: node.uid },
     reason: "NodeNotReady",
@@ -159,7 +167,6 @@ export function instanceShuttingDown(state: ClusterState, instanceId: string): v
     type: "Warning",
     source: "node-controller",
   });
-  state.requestReconcile();
 }
 
 export function instanceTerminated(state: ClusterState, instanceId: string): void {
@@ -177,14 +184,15 @@ export function deleteNode(state: ClusterState, name: string): "deleted" | "not-
   killPodsOnNode(state, node);
   state.beforeChange();
   state.nodes.delete(name);
+  state.pods.forgetNode(name);
   state.nextResourceVersion();
+  state.nodeChanged(node, true);
   state.emitEvent({
     involved: { kind: "Node", name, uid: node.uid },
     reason: "RemovingNode",
     message: `Node ${name} event: Removing Node ${name} from Controller`,
     source: "node-controller",
   });
-  state.requestReconcile();
   return "deleted";
 }
 
@@ -195,6 +203,7 @@ export function setUnschedulable(state: ClusterState, name: string, unschedulabl
   state.beforeChange();
   node.unschedulable = unschedulable;
   state.touch(node);
+  state.nodeChanged(node);
   const status = unschedulable ? "NodeNotSchedulable" : "NodeSchedulable";
   state.emitEvent({
     involved: { kind: "Node", name, uid: node.uid },
@@ -203,6 +212,5 @@ export function setUnschedulable(state: ClusterState, name: string, unschedulabl
     source: "kubelet",
     host: name,
   });
-  state.requestReconcile();
   return "changed";
 }

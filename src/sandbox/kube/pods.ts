@@ -3,10 +3,10 @@
  * attached, Ready after its start time; on deletion it gets a deletionTimestamp and exits after
  * min(shutdownSeconds, grace) — the kubelet then confirms the deletion and the object is gone.
  */
-import { budgetsAtRisk, countBudgetBreaches } from "./disruption";
+import { attachBudgets, budgetsAtRisk, countBudgetBreaches, detachBudgets } from "./disruption";
 import { uid } from "./names";
 import { isDaemonPod, isTerminating } from "./predicates";
-import { type ClusterState, podKey } from "./state";
+import type { ClusterState } from "./state";
 import type { NodeRecord, PodRecord, WorkloadRecord } from "./types";
 
 export interface PodIdentity {
@@ -41,13 +41,20 @@ export function createPod(state: ClusterState, workload: WorkloadRecord, identit
     containersReady: false,
     waitingForVolume: false,
     timers: [],
-    failedSchedulingReported: false,
+    schedulingAttempted: false,
+    readyCounted: false,
+    pdbs: [],
     gone: false,
   };
-  state.pods.set(podKey(pod.namespace, pod.name), pod);
-  const owner = ownerName(workload);
+  state.pods.add(pod);
+  attachBudgets(state, pod);
   state.emitEvent({
-    involved: { kind: ownerKind(workload), name: owner, namespace: workload.namespace, uid: ownerUid(workload) },
+    involved: {
+      kind: ownerKind(workload),
+      name: ownerName(workload),
+      namespace: workload.namespace,
+      uid: ownerUid(workload),
+    },
     reason: "SuccessfulCreate",
     message:
       workload.kind === "StatefulSet"
@@ -84,9 +91,10 @@ function controllerName(workload: WorkloadRecord): string {
 export function bindPod(state: ClusterState, pod: PodRecord, node: NodeRecord, mode: "seed" | "live"): void {
   state.beforeChange();
   pod.nodeName = node.name;
+  pod.zone = node.instance.availabilityZone;
   pod.boundAtMs = state.now();
   pod.podIp = podIpOn(state, node);
-  pod.failedSchedulingReported = false;
+  state.pods.bind(pod, node);
   state.touch(pod);
   const claim = pod.claimKey ? state.claims.get(pod.claimKey) : undefined;
   if (claim && claim.zone === undefined) {
@@ -106,6 +114,7 @@ export function bindPod(state: ClusterState, pod: PodRecord, node: NodeRecord, m
     pod.containersReady = true;
     pod.containersReadyAtMs = state.now();
     if (claim) claim.attachedNode = node.name;
+    state.refreshReady(pod);
     return;
   }
   startContainers(state, pod);
@@ -120,8 +129,8 @@ function podIpOn(state: ClusterState, node: NodeRecord): string {
 /** Another live pod on another node still holds the pod's ReadWriteOnce volume. */
 function volumeHeldElsewhere(state: ClusterState, pod: PodRecord): PodRecord | undefined {
   if (!pod.claimKey) return undefined;
-  for (const other of state.pods.values()) {
-    if (other.uid !== pod.uid && other.claimKey === pod.claimKey && other.nodeName && other.nodeName !== pod.nodeName) {
+  for (const other of state.pods.ofWorkload(pod.workload)) {
+    if (other !== pod && other.claimKey === pod.claimKey && other.nodeName && other.nodeName !== pod.nodeName) {
       return other;
     }
   }
@@ -138,14 +147,16 @@ export function startContainers(state: ClusterState, pod: PodRecord): void {
         involved: { kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid },
         reason: "FailedAttachVolume",
         type: "Warning",
-        message: `Multi-Attach error for volume "${pod.claimKey}" Volume is already used by pod(s) ${holder.name}`,
+        message: `Multi-Attach error for volume "${pod.claimKey?.split("\u0000")[1]}" Volume is already used by pod(s) ${holder.name}`,
         source: "attachdetach-controller",
       });
     }
     pod.waitingForVolume = true;
+    state.pods.waitingForVolume.add(pod);
     return;
   }
   pod.waitingForVolume = false;
+  state.pods.waitingForVolume.delete(pod);
   const claim = pod.claimKey ? state.claims.get(pod.claimKey) : undefined;
   const attachSeconds = claim && claim.attachedNode !== nodeName ? state.timing.volumeAttachSeconds : 0;
   const startSeconds = pod.workload.spec.startSeconds ?? state.timing.podStartSeconds;
@@ -164,8 +175,7 @@ export function startContainers(state: ClusterState, pod: PodRecord): void {
           pod.containersReady = true;
           pod.containersReadyAtMs = state.now();
           state.touch(pod);
-          // A Ready pod may let an OrderedReady StatefulSet make progress.
-          state.requestReconcile();
+          state.refreshReady(pod);
         }),
       );
     }),
@@ -185,7 +195,7 @@ export function deletePod(state: ClusterState, pod: PodRecord, request: Deletion
   // An unscheduled pod has no kubelet to wait for: it is deleted at once.
   if (!pod.nodeName) grace = 0;
   if (grace < 0) grace = 1;
-  const risk = request.viaEviction ? [] : budgetsAtRisk(state, pod);
+  const risk = request.viaEviction ? [] : budgetsAtRisk(pod);
   if (grace === 0) {
     removePod(state, pod, "force-deleted");
     countBudgetBreaches(state, risk);
@@ -207,8 +217,10 @@ export function deletePod(state: ClusterState, pod: PodRecord, request: Deletion
   state.beforeChange();
   pod.deletionTimestampMs = state.now() + grace * 1000;
   pod.deletionGraceSeconds = grace;
+  state.pods.beginTerminating(pod);
   scheduleExit(state, pod, exitAtMs);
   state.touch(pod);
+  state.refreshReady(pod);
   state.emitEvent({
     involved: { kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid },
     reason: "Killing",
@@ -218,6 +230,7 @@ export function deletePod(state: ClusterState, pod: PodRecord, request: Deletion
   });
   countBudgetBreaches(state, risk);
   // The ReplicaSet controller counts only active pods: it replaces this one now.
+  state.dirtyWorkloads.add(pod.workload);
   state.requestReconcile();
 }
 
@@ -233,13 +246,19 @@ function scheduleExit(state: ClusterState, pod: PodRecord, exitAtMs: number): vo
 export function removePod(state: ClusterState, pod: PodRecord, cause: RemovalCause): void {
   if (pod.gone) return;
   state.beforeChange();
+  const terminating = isTerminating(pod);
   // A DaemonSet pod lives and dies with its node by design; only workload pods count as lost.
-  if (cause === "node-lost" && !isTerminating(pod) && !isDaemonPod(pod)) state.counters.podsLost += 1;
+  if (cause === "node-lost" && !terminating && !isDaemonPod(pod)) state.counters.podsLost += 1;
   pod.gone = true;
   for (const timer of pod.timers) state.clock.cancel(timer);
   if (pod.exitTimer !== undefined) state.clock.cancel(pod.exitTimer);
   pod.timers = [];
-  state.pods.delete(podKey(pod.namespace, pod.name));
+  const node = pod.nodeName !== undefined ? state.nodes.get(pod.nodeName) : undefined;
+  state.pods.remove(pod, node, terminating);
+  detachBudgets(pod);
   state.nextResourceVersion();
+  // The freed slot may fit a pod that found no room before.
+  if (node && !isDaemonPod(pod)) state.touchedNodes.add(node.name);
+  state.dirtyWorkloads.add(pod.workload);
   state.requestReconcile();
 }

@@ -65,12 +65,9 @@ export function isPodReady(state: ClusterState, pod: PodRecord): boolean {
   return pod.nodeName !== undefined && isNodeReady(state.nodes.get(pod.nodeName));
 }
 
-/** What the disruption controller counts as healthy: Ready and no deletionTimestamp. */
-export function isHealthyForBudget(state: ClusterState, pod: PodRecord): boolean {
-  return isPodReady(state, pod);
-}
-
-/** Pods bound to a node in listing order. */
+/** Pods bound to a node, in (namespace, name) order. */
 export function podsOnNode(state: ClusterState, nodeName: string): PodRecord[] {
-  return [...state.pods.values()].filter((pod) => pod.nodeName === nodeName);
+  return [...state.pods.onNode(nodeName)].sort((a, b) =>
+    a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
 }

@@ -1,116 +1,177 @@
 /**
  * A small kube-scheduler: binds Pending pods in creation order to Ready, schedulable, untainted
- * nodes of the right group with free pod capacity, honouring the zone of a pod's volume. Among
- * feasible nodes it spreads a workload's replicas across zones, then across nodes, then prefers the
- * least loaded node; ties break on zone and node name, so a placement is the same on every run.
+ * nodes of the right group with free pod capacity, honouring the zone of a pod's volume.
+ *
+ * Like kube-scheduler it does not examine every node of a large cluster: it walks the node list
+ * (zones interleaved) from where the previous pod stopped and scores the first
+ * numFeasibleNodesToFind feasible nodes (percentageOfNodesToScore: all nodes under 100, 42% of
+ * 1,000, 10% of 5,000). Among those it spreads a workload's replicas across zones, then across
+ * nodes, then prefers the least loaded node; ties break on zone and node name, so a placement is
+ * the same on every run. A pod that found no node is only offered the nodes that changed since
+ * (nothing else can have made room), which keeps stranded pods cheap.
  */
 import { bindPod } from "./pods";
-import { isDaemonPod, isNodeReady, isSchedulable, isTerminating, nodeGroupOf, nodeZone } from "./predicates";
+import { isNodeReady, isSchedulable, nodeGroupOf, nodeZone } from "./predicates";
 import type { ClusterState } from "./state";
 import type { NodeRecord, PodRecord } from "./types";
 
-interface Placement {
-  /** Non-DaemonSet pods bound per node, terminating ones included: they still hold their slot. */
-  load: Map<string, number>;
-  /** Per workload uid: its active bound replicas per zone and per node. */
-  perZone: Map<string, Map<string, number>>;
-  perNode: Map<string, Map<string, number>>;
+/** kube-scheduler's numFeasibleNodesToFind with the default adaptive percentage. */
+export function feasibleNodesToFind(totalNodes: number): number {
+  const minimum = 100;
+  if (totalNodes < minimum) return totalNodes;
+  const percentage = Math.max(5, 50 - Math.floor(totalNodes / 125));
+  return Math.max(minimum, Math.floor((totalNodes * percentage) / 100));
 }
 
-function increment(map: Map<string, Map<string, number>>, outer: string, inner: string): void {
-  let counts = map.get(outer);
-  if (!counts) {
-    counts = new Map();
-    map.set(outer, counts);
-  }
-  counts.set(inner, (counts.get(inner) ?? 0) + 1);
-}
-
-function currentPlacement(state: ClusterState): Placement {
-  const placement: Placement = { load: new Map(), perZone: new Map(), perNode: new Map() };
-  for (const pod of state.pods.values()) {
-    if (!pod.nodeName || isDaemonPod(pod)) continue;
-    placement.load.set(pod.nodeName, (placement.load.get(pod.nodeName) ?? 0) + 1);
-    if (isTerminating(pod)) continue;
-    const node = state.nodes.get(pod.nodeName);
-    if (node) increment(placement.perZone, pod.workload.uid, nodeZone(node));
-    increment(placement.perNode, pod.workload.uid, pod.nodeName);
-  }
-  return placement;
-}
-
-/** Why each node was rejected, in the scheduler's words, for the FailedScheduling event. */
-function rejection(state: ClusterState, pod: PodRecord, node: NodeRecord, placement: Placement): string | undefined {
+function fits(state: ClusterState, pod: PodRecord, node: NodeRecord): boolean {
+  // `schedulable` is kept by NodeBook: Ready, not cordoned, no NoSchedule/NoExecute taint.
+  if (!node.schedulable || node.load >= node.podCapacity) return false;
   const group = pod.workload.spec.nodeGroup;
-  if (!isNodeReady(node)) return "node(s) were not ready";
-  if (node.unschedulable) return "node(s) were unschedulable";
-  if (!isSchedulable(node)) return "node(s) had untolerated taint(s)";
-  if (group !== undefined && nodeGroupOf(node) !== group) return "node(s) didn't match Pod's node affinity/selector";
-  const claim = pod.claimKey ? state.claims.get(pod.claimKey) : undefined;
-  if (claim?.zone !== undefined && claim.zone !== nodeZone(node)) return "node(s) had volume node affinity conflict";
-  if ((placement.load.get(node.name) ?? 0) >= node.podCapacity) return "Too many pods";
-  return undefined;
+  if (group !== undefined && node.instance.nodeGroup !== group) return false;
+  if (pod.claimKey === undefined) return true;
+  const zone = state.claims.get(pod.claimKey)?.zone;
+  return zone === undefined || zone === node.instance.availabilityZone;
 }
 
-function chooseNode(state: ClusterState, pod: PodRecord, placement: Placement): NodeRecord | string {
-  const feasible: NodeRecord[] = [];
-  const reasons = new Map<string, number>();
-  for (const node of state.nodes.values()) {
-    const reason = rejection(state, pod, node, placement);
-    if (reason === undefined) feasible.push(node);
-    else reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-  }
-  if (feasible.length === 0) {
-    const detail = [...reasons.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([reason, count]) => `${count} ${reason}`)
-      .join(", ");
-    return `0/${state.nodes.size} nodes are available${detail ? `: ${detail}` : ""}.`;
-  }
-  const zones = placement.perZone.get(pod.workload.uid);
-  const nodes = placement.perNode.get(pod.workload.uid);
-  const rank = (node: NodeRecord): number[] => [
-    zones?.get(nodeZone(node)) ?? 0,
-    nodes?.get(node.name) ?? 0,
-    placement.load.get(node.name) ?? 0,
-  ];
-  feasible.sort((a, b) => {
-    const ra = rank(a);
-    const rb = rank(b);
-    for (let i = 0; i < ra.length; i++) {
-      const diff = (ra[i] as number) - (rb[i] as number);
-      if (diff !== 0) return diff;
+/**
+ * The best node seen so far and its rank: fewer replicas of the workload in its zone, then on the
+ * node, then less load, then zone and node name.
+ */
+class Ranking {
+  best: NodeRecord | undefined;
+  private zoneCount = 0;
+  private nodeCount = 0;
+
+  constructor(
+    private readonly zones: ReadonlyMap<string, number> | undefined,
+    private readonly nodes: ReadonlyMap<string, number> | undefined,
+  ) {}
+
+  offer(node: NodeRecord): void {
+    const zoneCount = this.zones?.get(node.instance.availabilityZone) ?? 0;
+    const nodeCount = this.nodes?.get(node.name) ?? 0;
+    const best = this.best;
+    if (best) {
+      if (zoneCount !== this.zoneCount) {
+        if (zoneCount > this.zoneCount) return;
+      } else if (nodeCount !== this.nodeCount) {
+        if (nodeCount > this.nodeCount) return;
+      } else if (node.load !== best.load) {
+        if (node.load > best.load) return;
+      } else {
+        const a = node.instance.availabilityZone;
+        const b = best.instance.availabilityZone;
+        if (a > b || (a === b && node.name > best.name)) return;
+      }
     }
-    return nodeZone(a).localeCompare(nodeZone(b)) || a.name.localeCompare(b.name);
-  });
-  return feasible[0] as NodeRecord;
+    this.best = node;
+    this.zoneCount = zoneCount;
+    this.nodeCount = nodeCount;
+  }
+}
+
+function rankingFor(state: ClusterState, pod: PodRecord): Ranking {
+  return new Ranking(state.pods.zoneSpread(pod.workload), state.pods.nodeSpread(pod.workload));
+}
+
+class NodeWalker {
+  private next = 0;
+
+  constructor(private readonly state: ClusterState) {}
+
+  /**
+   * Scores up to numFeasibleNodesToFind feasible nodes, starting where the last pod stopped. The
+   * t0 layout (`seed`) scores the minimum of 100: any even spread will do there, and a
+   * 40,000-pod cluster is laid out five times faster.
+   */
+  choose(pod: PodRecord, mode: "seed" | "live"): NodeRecord | undefined {
+    const nodes = this.state.schedulingOrder();
+    const total = nodes.length;
+    if (total === 0) return undefined;
+    const wanted = mode === "seed" ? Math.min(total, 100) : feasibleNodesToFind(total);
+    const ranking = rankingFor(this.state, pod);
+    let found = 0;
+    let processed = 0;
+    let index = this.next % total;
+    while (processed < total && found < wanted) {
+      const node = nodes[index] as NodeRecord;
+      processed += 1;
+      index = index + 1 === total ? 0 : index + 1;
+      if (!fits(this.state, pod, node)) continue;
+      found += 1;
+      ranking.offer(node);
+    }
+    this.next = index;
+    return ranking.best;
+  }
+}
+
+const walkers = new WeakMap<ClusterState, NodeWalker>();
+
+function walkerFor(state: ClusterState): NodeWalker {
+  let walker = walkers.get(state);
+  if (!walker) {
+    walker = new NodeWalker(state);
+    walkers.set(state, walker);
+  }
+  return walker;
+}
+
+/** For a pod that found no node before: only nodes that changed since can have made room. */
+function chooseAmongChanged(state: ClusterState, pod: PodRecord, names: string[]): NodeRecord | undefined {
+  const ranking = rankingFor(state, pod);
+  for (const name of names) {
+    const node = state.nodes.get(name);
+    if (node && fits(state, pod, node)) ranking.offer(node);
+  }
+  return ranking.best;
+}
+
+/** Why no node fits, in the scheduler's words, for the FailedScheduling event. */
+function unschedulableMessage(state: ClusterState, pod: PodRecord): string {
+  const reasons = new Map<string, number>();
+  const group = pod.workload.spec.nodeGroup;
+  const claim = pod.claimKey ? state.claims.get(pod.claimKey) : undefined;
+  for (const node of state.nodes.values()) {
+    let reason: string;
+    if (!isNodeReady(node)) reason = "node(s) were not ready";
+    else if (node.unschedulable) reason = "node(s) were unschedulable";
+    else if (!isSchedulable(node)) reason = "node(s) had untolerated taint(s)";
+    else if (group !== undefined && nodeGroupOf(node) !== group)
+      reason = "node(s) didn't match Pod's node affinity/selector";
+    else if (claim?.zone !== undefined && claim.zone !== nodeZone(node))
+      reason = "node(s) had volume node affinity conflict";
+    else reason = "Too many pods";
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
+  const detail = [...reasons.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([reason, count]) => `${count} ${reason}`)
+    .join(", ");
+  return `0/${state.nodes.size} nodes are available${detail ? `: ${detail}` : ""}.`;
 }
 
 /** Binds every Pending pod that fits. `seed` places pods as they stand at t0 (Running and Ready). */
 export function schedulePending(state: ClusterState, mode: "seed" | "live"): void {
-  const pending = [...state.pods.values()]
-    .filter((pod) => !pod.nodeName && !isTerminating(pod) && !isDaemonPod(pod))
-    .sort((a, b) => a.seq - b.seq);
-  if (pending.length === 0) return;
-  const placement = currentPlacement(state);
-  for (const pod of pending) {
-    const choice = chooseNode(state, pod, placement);
-    if (typeof choice === "string") {
-      if (!pod.failedSchedulingReported) {
-        pod.failedSchedulingReported = true;
-        state.emitEvent({
-          involved: { kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid },
-          reason: "FailedScheduling",
-          type: "Warning",
-          message: choice,
-          source: "default-scheduler",
-        });
-      }
+  const touched = [...state.touchedNodes];
+  state.touchedNodes.clear();
+  if (state.pods.pending.size === 0) return;
+  const walker = walkerFor(state);
+  for (const pod of [...state.pods.pending]) {
+    const choice = pod.schedulingAttempted ? chooseAmongChanged(state, pod, touched) : walker.choose(pod, mode);
+    if (choice) {
+      bindPod(state, pod, choice, mode);
       continue;
     }
-    bindPod(state, pod, choice, mode);
-    placement.load.set(choice.name, (placement.load.get(choice.name) ?? 0) + 1);
-    increment(placement.perZone, pod.workload.uid, nodeZone(choice));
-    increment(placement.perNode, pod.workload.uid, choice.name);
+    if (!pod.schedulingAttempted) {
+      pod.schedulingAttempted = true;
+      state.emitEvent({
+        involved: { kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid },
+        reason: "FailedScheduling",
+        type: "Warning",
+        message: unschedulableMessage(state, pod),
+        source: "default-scheduler",
+      });
+    }
   }
 }

@@ -12,6 +12,18 @@ export function seedWorkloads(state: ClusterState): void {
   if (state.workloads.length > 0) {
     throw new Error(`cluster ${state.scenario.cluster.name}: workloads were already seeded`);
   }
+  state.seeding = true;
+  try {
+    layOut(state);
+  } finally {
+    state.seeding = false;
+  }
+  for (const fault of state.scenario.faults) {
+    if (fault.kind === "pdb-blocked") blockWorkload(state, fault.namespace, fault.workload, fault.clearAfterSeconds);
+  }
+}
+
+function layOut(state: ClusterState): void {
   for (const spec of state.scenario.cluster.workloads) {
     const workload = buildWorkload(state, spec);
     state.workloads.push(workload);
@@ -29,7 +41,6 @@ export function seedWorkloads(state: ClusterState): void {
     }
   }
   schedulePending(state, "seed");
-  for (const fault of state.scenario.faults) {
-    if (fault.kind === "pdb-blocked") blockWorkload(state, fault.namespace, fault.workload, fault.clearAfterSeconds);
-  }
+  // Everything is in place: the controllers have nothing to correct at t0.
+  state.dirtyWorkloads.clear();
 }

@@ -6,6 +6,9 @@
  */
 import type { SeededRandom, VirtualClock } from "../clock";
 import type { Scenario, ScenarioNodeGroup, ScenarioTiming } from "../scenario/schema";
+import { NodeBook } from "./node-book";
+import { PodIndex } from "./pod-index";
+import { isPodReady } from "./predicates";
 import type {
   ClaimRecord,
   EventRecord,
@@ -19,6 +22,8 @@ import type { ClusterFlavor } from "./versions";
 
 /** Real clusters keep events for an hour (kube-apiserver --event-ttl); a bound keeps long runs small. */
 const MAX_EVENTS = 20_000;
+/** Old events are dropped in chunks so that a long run does not shift the array on every event. */
+const EVENT_TRIM_CHUNK = 2_000;
 
 export interface DisruptionCounters {
   podsEvicted: number;
@@ -36,9 +41,7 @@ export interface NewEvent {
   host?: string;
 }
 
-export function podKey(namespace: string, name: string): string {
-  return `${namespace}/${name}`;
-}
+export { podKey } from "./pod-index";
 
 export class ClusterState {
   readonly timing: ScenarioTiming;
@@ -49,14 +52,23 @@ export class ClusterState {
 
   readonly nodes = new Map<string, NodeRecord>();
   readonly instances = new Map<string, InstanceRecord>();
-  readonly pods = new Map<string, PodRecord>();
+  readonly pods = new PodIndex();
   readonly workloads: WorkloadRecord[] = [];
   readonly pdbs = new Map<string, PdbRecord>();
   readonly claims = new Map<string, ClaimRecord>();
   readonly events: EventRecord[] = [];
   readonly counters: DisruptionCounters = { podsEvicted: 0, evictionsRefusedByPdb: 0, pdbViolations: 0, podsLost: 0 };
   apiCalls = 0;
+  /** Workloads whose controller must look again (a pod of theirs changed, or nodes came and went). */
+  readonly dirtyWorkloads = new Set<WorkloadRecord>();
+  /** Nodes that changed since the last scheduling pass: the only ones a previously unschedulable pod may now fit. */
+  readonly touchedNodes = new Set<string>();
+  /** Counts changes; views are cached against it. */
+  changeCount = 0;
+  /** True while seedWorkloads lays out t0. */
+  seeding = false;
 
+  private readonly nodeBook = new NodeBook();
   private resourceVersion = 1000;
   private sequence = 0;
   private readonly changeListeners: (() => void)[] = [];
@@ -107,7 +119,47 @@ export class ClusterState {
   }
 
   beforeChange(): void {
+    this.changeCount += 1;
     for (const listener of this.changeListeners) listener();
+  }
+
+  /** Re-counts a pod's readiness in the per-workload and per-budget counters after a change. */
+  refreshReady(pod: PodRecord): void {
+    const ready = isPodReady(this, pod);
+    if (ready === pod.readyCounted) return;
+    this.pods.countReady(pod, ready);
+    // An OrderedReady StatefulSet waits on its pods' readiness.
+    if (pod.workload.kind === "StatefulSet") {
+      this.dirtyWorkloads.add(pod.workload);
+      this.requestReconcile();
+    }
+  }
+
+  /**
+   * After any change to a node (registered, Ready, gone, cordoned, tainted, deleted): re-count it,
+   * remember it for the next scheduling pass, and re-count its pods' readiness. A registration or
+   * deletion (`membership`) also rebuilds the scheduling order, and lets DaemonSets look again.
+   */
+  nodeChanged(node: NodeRecord, membership = false): void {
+    const present = this.nodes.get(node.name) === node;
+    this.nodeBook.update(node, present);
+    this.touchedNodes.add(node.name);
+    for (const pod of this.pods.onNode(node.name)) this.refreshReady(pod);
+    if (membership) {
+      this.nodeBook.membershipChanged();
+      for (const workload of this.workloads) if (workload.kind === "DaemonSet") this.dirtyWorkloads.add(workload);
+    }
+    this.requestReconcile();
+  }
+
+  /** Every node in kube-scheduler's order: zones interleaved. */
+  schedulingOrder(): readonly NodeRecord[] {
+    return this.nodeBook.schedulingOrder(this.nodes.values());
+  }
+
+  /** Ready, schedulable nodes per AZ of one node group; every AZ the group is declared in appears. */
+  readySchedulableByZone(nodeGroup: string): Record<string, number> {
+    return this.nodeBook.readySchedulable(nodeGroup, Object.keys(this.nodeGroup(nodeGroup)?.zones ?? {}));
   }
 
   setReconcileHandler(handler: () => void): void {
@@ -135,7 +187,12 @@ export class ClusterState {
     }
   }
 
-  emitEvent(event: NewEvent): EventRecord {
+  /**
+   * Records an event, except while the t0 layout is built: a cluster that has been running for a
+   * while no longer holds the events of its creation (kube-apiserver keeps them an hour).
+   */
+  emitEvent(event: NewEvent): EventRecord | undefined {
+    if (this.seeding) return undefined;
     const at = this.now();
     const namespace = event.involved.namespace ?? "default";
     const record: EventRecord = {
@@ -161,6 +218,6 @@ export class ClusterState {
 
   storeEvent(record: EventRecord): void {
     this.events.push(record);
-    if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
+    if (this.events.length > MAX_EVENTS + EVENT_TRIM_CHUNK) this.events.splice(0, this.events.length - MAX_EVENTS);
   }
 }

@@ -108,6 +108,10 @@ export interface NodeRecord {
   createdAtMs: number;
   readyAtMs?: number;
   shuttingDown: boolean;
+  /** Non-DaemonSet pods bound to the node, terminating ones included (what podCapacity limits). */
+  load: number;
+  /** Kept by NodeBook: Ready, not cordoned, no NoSchedule/NoExecute taint. */
+  schedulable: boolean;
 }
 
 export interface InstanceRecord {
@@ -150,6 +154,10 @@ export interface PdbRecord {
   selector: Requirement[];
   minAvailable?: number | string;
   maxUnavailable?: number | string;
+  /** Kept by the pod index: selected pods, how many are healthy, and their controllers (for expected scale). */
+  matched: number;
+  healthy: number;
+  controllers: Map<WorkloadRecord, number>;
 }
 
 export interface ClaimRecord {
@@ -183,6 +191,8 @@ export interface PodRecord {
   slot?: number;
   claimKey?: string;
   nodeName?: string;
+  /** Zone of the node the pod is bound to. */
+  zone?: string;
   boundAtMs?: number;
   podIp?: string;
   phase: "Pending" | "Running";
@@ -196,7 +206,12 @@ export interface PodRecord {
   exitAtMs?: number;
   exitTimer?: number;
   timers: number[];
-  failedSchedulingReported: boolean;
+  /** The scheduler tried and found no node: later passes only look at nodes that changed since. */
+  schedulingAttempted: boolean;
+  /** Last readiness the index counted (per workload and per budget). */
+  readyCounted: boolean;
+  /** Budgets selecting this pod, resolved when it is created (or when a budget is created). */
+  pdbs: PdbRecord[];
   gone: boolean;
 }
 

@@ -3,7 +3,6 @@
  * their PodDisruptionBudgets, and the `pdb-blocked` fault that holds a workload's pods unready.
  */
 import type { ScenarioWorkload } from "../scenario/schema";
-import { podsOf } from "./controllers";
 import { templateHash, uid } from "./names";
 import { compileLabelSelector } from "./selectors";
 import type { ClusterState } from "./state";
@@ -53,6 +52,9 @@ export function buildPdb(state: ClusterState, workload: WorkloadRecord): PdbReco
     selector: compileLabelSelector({ matchLabels: workload.selector }),
     minAvailable: pdb.minAvailable,
     maxUnavailable: pdb.maxUnavailable,
+    matched: 0,
+    healthy: 0,
+    controllers: new Map(),
   };
 }
 
@@ -92,7 +94,11 @@ function setBlocked(state: ClusterState, workload: WorkloadRecord, blocked: bool
   if (workload.blocked === blocked) return;
   state.beforeChange();
   workload.blocked = blocked;
-  for (const pod of podsOf(state, workload)) state.touch(pod);
+  for (const pod of state.pods.ofWorkload(workload)) {
+    state.touch(pod);
+    state.refreshReady(pod);
+  }
+  state.dirtyWorkloads.add(workload);
   state.emitEvent({
     involved: { kind: workload.kind, name: workload.name, namespace: workload.namespace, uid: workload.uid },
     reason: blocked ? "Unhealthy" : "Healthy",

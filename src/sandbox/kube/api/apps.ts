@@ -3,7 +3,7 @@ import { renderDaemonSet, renderDeployment, renderReplicaSet, renderStatefulSet 
 import { notFound } from "../render/status";
 import type { ClusterState } from "../state";
 import type { WorkloadKind, WorkloadRecord } from "../types";
-import { byNamespaceAndName, listResponse } from "./lists";
+import { byNamespaceAndName, listResponse, metadataFields, namespacedKey } from "./lists";
 import { ok, type ResourceHandlers } from "./types";
 
 interface AppsResource {
@@ -24,8 +24,15 @@ function handlersFor(spec: AppsResource): ResourceHandlers {
   return {
     namespaced: true,
     list(state, request, namespace) {
-      const items = objects(state, namespace).map(({ workload }) => spec.render(state, workload));
-      return listResponse(state, request, `${spec.kind}List`, "apps/v1", items);
+      return listResponse(state, request, {
+        kind: `${spec.kind}List`,
+        apiVersion: "apps/v1",
+        records: objects(state, namespace),
+        key: namespacedKey,
+        labels: ({ workload }) => ({ app: workload.name }),
+        fields: metadataFields<{ namespace: string; name: string; workload: WorkloadRecord }>(),
+        render: ({ workload }) => spec.render(state, workload),
+      });
     },
     get(state, _request, namespace, name) {
       const found = objects(state, namespace).find((object) => object.name === name);

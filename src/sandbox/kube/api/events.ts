@@ -10,7 +10,7 @@ import { renderCoreEvent, renderEventsV1 } from "../render/events";
 import { badRequest, failure, notFound } from "../render/status";
 import type { ClusterState } from "../state";
 import type { EventRecord } from "../types";
-import { byNamespaceAndName, listResponse } from "./lists";
+import { byNamespaceAndName, listResponse, namespacedKey } from "./lists";
 import { type ApiRequest, type ApiResponse, asObject, ok, type ResourceHandlers } from "./types";
 
 type EventApi = EventRecord["api"];
@@ -116,44 +116,54 @@ function createEvent(state: ClusterState, request: ApiRequest, namespace: string
   return ok(api === "core" ? renderCoreEvent(record) : renderEventsV1(record), 201);
 }
 
-const CORE_FIELDS = [
-  "involvedObject.kind",
-  "involvedObject.name",
-  "involvedObject.namespace",
-  "involvedObject.uid",
-  "involvedObject.apiVersion",
-  "reason",
-  "type",
-  "source.component",
-  "reportingComponent",
-];
-const V1_FIELDS = [
-  "regarding.kind",
-  "regarding.name",
-  "regarding.namespace",
-  "regarding.uid",
-  "reason",
-  "type",
-  "reportingController",
-];
+type EventFields = Record<string, (event: EventRecord) => string | undefined>;
+
+const COMMON_FIELDS: EventFields = {
+  "metadata.name": (event) => event.name,
+  "metadata.namespace": (event) => event.namespace,
+  reason: (event) => event.reason,
+  type: (event) => event.type,
+};
+
+function involvedFields(prefix: string): EventFields {
+  return {
+    [`${prefix}.kind`]: (event) => event.involvedObject.kind,
+    [`${prefix}.name`]: (event) => event.involvedObject.name,
+    [`${prefix}.namespace`]: (event) => event.involvedObject.namespace,
+    [`${prefix}.uid`]: (event) => event.involvedObject.uid,
+    [`${prefix}.apiVersion`]: (event) => event.involvedObject.apiVersion,
+  };
+}
+
+const CORE_FIELDS: EventFields = {
+  ...COMMON_FIELDS,
+  ...involvedFields("involvedObject"),
+  "source.component": (event) => event.sourceComponent,
+  reportingComponent: (event) => event.reportingController ?? event.sourceComponent,
+};
+
+const V1_FIELDS: EventFields = {
+  ...COMMON_FIELDS,
+  ...involvedFields("regarding"),
+  reportingController: (event) => event.reportingController ?? event.sourceComponent,
+};
 
 function handlersFor(api: EventApi): ResourceHandlers {
   const render = api === "core" ? renderCoreEvent : renderEventsV1;
   return {
     namespaced: true,
     list(state, request, namespace) {
-      const items = state.events
-        .filter((event) => namespace === undefined || event.namespace === namespace)
-        .sort(byNamespaceAndName)
-        .map(render);
-      return listResponse(
-        state,
-        request,
-        "EventList",
-        api === "core" ? "v1" : "events.k8s.io/v1",
-        items,
-        api === "core" ? CORE_FIELDS : V1_FIELDS,
-      );
+      return listResponse<EventRecord>(state, request, {
+        kind: "EventList",
+        apiVersion: api === "core" ? "v1" : "events.k8s.io/v1",
+        records: state.events
+          .filter((event) => namespace === undefined || event.namespace === namespace)
+          .sort(byNamespaceAndName),
+        key: namespacedKey,
+        labels: () => ({}),
+        fields: api === "core" ? CORE_FIELDS : V1_FIELDS,
+        render,
+      });
     },
     get(state, _request, namespace, name) {
       const event = state.events.find((candidate) => candidate.namespace === namespace && candidate.name === name);

@@ -1,10 +1,13 @@
 /**
- * List responses: label and field selectors, then `limit`/`continue` pagination, over objects in
- * etcd key order (namespace, then name) as the real API server returns them.
+ * List responses: label and field selectors evaluated on the simulator's records, then
+ * `limit`/`continue` pagination, then rendering of the page only — a 40,000-pod cluster must not
+ * render every pod to answer "pods on node X". Records come in key order (namespace, then name),
+ * as etcd returns them, and a continue token resumes after the last key served.
  */
-import { badRequest, type StatusBody } from "../render/status";
+import { badRequest } from "../render/status";
 import {
   assertSupportedFields,
+  type FieldRequirement,
   matchesFields,
   matchesSelector,
   parseFieldSelector,
@@ -12,83 +15,100 @@ import {
   SelectorError,
 } from "../selectors";
 import type { ClusterState } from "../state";
-import { type ApiRequest, type ApiResponse, asObject, ok } from "./types";
+import { type ApiRequest, type ApiResponse, ok } from "./types";
 
-export const COMMON_FIELDS = ["metadata.name", "metadata.namespace"];
-
-function valueAt(object: Record<string, unknown>, path: string): string | undefined {
-  let current: unknown = object;
-  for (const part of path.split(".")) {
-    const record = asObject(current);
-    if (!record) return undefined;
-    current = record[part];
-  }
-  if (current === undefined || current === null) return undefined;
-  return typeof current === "object" ? JSON.stringify(current) : String(current);
+export interface ListSpec<R> {
+  kind: string;
+  apiVersion: string;
+  /** Every record, in key order. */
+  records: readonly R[];
+  key(record: R): string;
+  labels(record: R): Record<string, string>;
+  /** Field selectors the resource supports, each read from a record. */
+  fields: Record<string, (record: R) => string | undefined>;
+  render(record: R): Record<string, unknown>;
+  /** An index that answers the field selector faster than a scan (pods by spec.nodeName). */
+  narrow?(requirements: FieldRequirement[]): readonly R[] | undefined;
 }
 
-function labelsOf(object: Record<string, unknown>): Record<string, string> {
-  return (asObject(asObject(object.metadata)?.labels) as Record<string, string> | undefined) ?? {};
+function encodeContinue(key: string): string {
+  return Buffer.from(JSON.stringify({ after: key })).toString("base64url");
 }
 
-function decodeContinue(token: string): number {
+function decodeContinue(token: string): string {
   try {
-    const decoded = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { offset?: unknown };
-    if (typeof decoded.offset === "number" && decoded.offset >= 0) return decoded.offset;
+    const decoded = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { after?: unknown };
+    if (typeof decoded.after === "string") return decoded.after;
   } catch {
     // fall through to the error below
   }
   throw new SelectorError(`continue key is not valid: ${token}`);
 }
 
-/**
- * Renders a list. `items` must already be in key order and carry kind/apiVersion, which lists drop.
- * `fields` are the field selectors the resource supports beyond metadata.name/namespace.
- */
-export function listResponse(
-  state: ClusterState,
-  request: ApiRequest,
-  kind: string,
-  apiVersion: string,
-  items: Record<string, unknown>[],
-  fields: string[] = [],
-): ApiResponse {
+/** Index of the first record whose key sorts after `after` (records are in key order). */
+function firstAfter<R>(records: readonly R[], key: (record: R) => string, after: string): number {
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (key(records[mid] as R) <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function listResponse<R>(state: ClusterState, request: ApiRequest, spec: ListSpec<R>): ApiResponse {
   try {
     const labelSelector = parseLabelSelector(request.query.get("labelSelector") ?? undefined);
     const fieldSelector = parseFieldSelector(request.query.get("fieldSelector") ?? undefined);
-    assertSupportedFields(fieldSelector, [...COMMON_FIELDS, ...fields], kind.replace(/List$/, ""));
-    const selected = items.filter((item) => {
-      if (!matchesSelector(labelsOf(item), labelSelector)) return false;
-      if (fieldSelector.length === 0) return true;
-      const values: Record<string, string | undefined> = {};
-      for (const requirement of fieldSelector) values[requirement.field] = valueAt(item, requirement.field);
-      return matchesFields(values, fieldSelector);
-    });
-    const offset = request.query.get("continue") ? decodeContinue(request.query.get("continue") as string) : 0;
+    assertSupportedFields(fieldSelector, Object.keys(spec.fields), spec.kind.replace(/List$/, ""));
+    let records = spec.narrow?.(fieldSelector) ?? spec.records;
+    const token = request.query.get("continue");
+    if (token) records = records.slice(firstAfter(records, spec.key, decodeContinue(token)));
     const limit = Number(request.query.get("limit") ?? "0");
-    const end = limit > 0 ? offset + limit : selected.length;
-    const page = selected.slice(offset, end).map(({ kind: _kind, apiVersion: _version, ...rest }) => rest);
-    const metadata: Record<string, unknown> = { resourceVersion: state.currentResourceVersion() };
-    if (end < selected.length) {
-      metadata.continue = Buffer.from(JSON.stringify({ offset: end })).toString("base64url");
-      metadata.remainingItemCount = selected.length - end;
+    const page: R[] = [];
+    let remaining = 0;
+    for (const record of records) {
+      if (labelSelector.length > 0 && !matchesSelector(spec.labels(record), labelSelector)) continue;
+      if (fieldSelector.length > 0) {
+        const values: Record<string, string | undefined> = {};
+        for (const requirement of fieldSelector) values[requirement.field] = spec.fields[requirement.field]?.(record);
+        if (!matchesFields(values, fieldSelector)) continue;
+      }
+      if (limit > 0 && page.length >= limit) remaining += 1;
+      else page.push(record);
     }
-    return ok({ kind, apiVersion, metadata, items: page });
+    const metadata: Record<string, unknown> = { resourceVersion: state.currentResourceVersion() };
+    if (remaining > 0) {
+      metadata.continue = encodeContinue(spec.key(page[page.length - 1] as R));
+      metadata.remainingItemCount = remaining;
+    }
+    // Items of a list carry no kind/apiVersion of their own.
+    const items = page.map((record) => {
+      const { kind: _kind, apiVersion: _version, ...rest } = spec.render(record);
+      return rest;
+    });
+    return ok({ kind: spec.kind, apiVersion: spec.apiVersion, metadata, items });
   } catch (error) {
-    if (error instanceof SelectorError) return { status: 400, body: badRequest(error.message) as StatusBody };
+    if (error instanceof SelectorError) return { status: 400, body: badRequest(error.message) };
     throw error;
   }
 }
 
-/** Key order of namespaced objects. */
+/** Sort order and key of namespaced records. */
+export function namespacedKey(record: { namespace: string; name: string }): string {
+  return `${record.namespace}\u0000${record.name}`;
+}
+
 export function byNamespaceAndName<T extends { namespace: string; name: string }>(a: T, b: T): number {
-  return a.namespace < b.namespace
-    ? -1
-    : a.namespace > b.namespace
-      ? 1
-      : a.name < b.name
-        ? -1
-        : a.name > b.name
-          ? 1
-          : 0;
+  const ka = namespacedKey(a);
+  const kb = namespacedKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+export function metadataFields<R extends { namespace?: string; name: string }>(): Record<
+  string,
+  (record: R) => string | undefined
+> {
+  return { "metadata.name": (record) => record.name, "metadata.namespace": (record) => record.namespace };
 }

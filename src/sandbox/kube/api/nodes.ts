@@ -63,7 +63,7 @@ function applyDesired(state: ClusterState, node: NodeRecord, desired: Record<str
     node.annotations = annotations;
     node.taints = taints;
     state.touch(node);
-    if (taintsChanged) state.requestReconcile();
+    if (taintsChanged) state.nodeChanged(node);
   }
   setUnschedulable(state, node.name, spec.unschedulable === true);
   return ok(renderNode(state, node));
@@ -76,10 +76,15 @@ function findNode(state: ClusterState, name: string): NodeRecord | ApiResponse {
 export const nodeHandlers: ResourceHandlers = {
   namespaced: false,
   list(state, request) {
-    const items = [...state.nodes.values()]
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map((node) => renderNode(state, node));
-    return listResponse(state, request, "NodeList", "v1", items, ["spec.unschedulable"]);
+    return listResponse(state, request, {
+      kind: "NodeList",
+      apiVersion: "v1",
+      records: [...state.nodes.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      key: (node) => node.name,
+      labels: (node) => node.labels,
+      fields: { "metadata.name": (node) => node.name, "spec.unschedulable": (node) => String(node.unschedulable) },
+      render: (node) => renderNode(state, node),
+    });
   },
   get(state, _request, _namespace, name) {
     const node = findNode(state, name);

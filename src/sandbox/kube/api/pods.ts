@@ -1,21 +1,25 @@
 /** /api/v1/pods and /api/v1/namespaces/{ns}/pods: list, get, delete, and the eviction subresource. */
 import { evictPod } from "../eviction";
 import { deletePod } from "../pods";
+import { podsOnNode } from "../predicates";
 import { renderPod } from "../render/pods";
 import { badRequest, failure, notFound } from "../render/status";
-import { type ClusterState, podKey } from "../state";
-import { byNamespaceAndName, listResponse } from "./lists";
+import type { ClusterState } from "../state";
+import type { PodRecord } from "../types";
+import { listResponse, namespacedKey } from "./lists";
 import { type ApiRequest, type ApiResponse, asObject, ok, type ResourceHandlers } from "./types";
 
-const POD_FIELDS = [
-  "spec.nodeName",
-  "spec.restartPolicy",
-  "spec.schedulerName",
-  "spec.serviceAccountName",
-  "status.phase",
-  "status.podIP",
-  "status.nominatedNodeName",
-];
+const POD_FIELDS: Record<string, (pod: PodRecord) => string | undefined> = {
+  "metadata.name": (pod) => pod.name,
+  "metadata.namespace": (pod) => pod.namespace,
+  "spec.nodeName": (pod) => pod.nodeName,
+  "spec.restartPolicy": () => "Always",
+  "spec.schedulerName": () => "default-scheduler",
+  "spec.serviceAccountName": () => "default",
+  "status.phase": (pod) => pod.phase,
+  "status.podIP": (pod) => pod.podIp,
+  "status.nominatedNodeName": () => undefined,
+};
 
 interface DeleteOptions {
   gracePeriodSeconds?: number;
@@ -66,18 +70,29 @@ function evictionHandler(state: ClusterState, request: ApiRequest, namespace: st
 export const podHandlers: ResourceHandlers = {
   namespaced: true,
   list(state, request, namespace) {
-    const items = [...state.pods.values()]
-      .filter((pod) => namespace === undefined || pod.namespace === namespace)
-      .sort(byNamespaceAndName)
-      .map((pod) => renderPod(state, pod));
-    return listResponse(state, request, "PodList", "v1", items, POD_FIELDS);
+    const inNamespace = (pods: readonly PodRecord[]) =>
+      namespace === undefined ? pods : pods.filter((pod) => pod.namespace === namespace);
+    return listResponse(state, request, {
+      kind: "PodList",
+      apiVersion: "v1",
+      records: inNamespace(state.pods.sorted()),
+      key: namespacedKey,
+      labels: (pod) => pod.labels,
+      fields: POD_FIELDS,
+      render: (pod) => renderPod(state, pod),
+      narrow: (requirements) => {
+        // "Pods on node X", the question every drain asks, is answered from the node index.
+        const onNode = requirements.find((requirement) => requirement.field === "spec.nodeName" && !requirement.negate);
+        return onNode?.value ? inNamespace(podsOnNode(state, onNode.value)) : undefined;
+      },
+    });
   },
   get(state, _request, namespace, name) {
-    const pod = state.pods.get(podKey(namespace as string, name));
+    const pod = state.pods.get(namespace as string, name);
     return pod ? ok(renderPod(state, pod)) : { status: 404, body: notFound("pods", name) };
   },
   delete(state, request, namespace, name) {
-    const pod = state.pods.get(podKey(namespace as string, name));
+    const pod = state.pods.get(namespace as string, name);
     if (!pod) return { status: 404, body: notFound("pods", name) };
     const options = deleteOptions(request, asObject(request.body));
     if (typeof options === "string") return { status: 400, body: badRequest(options) };

@@ -1,11 +1,12 @@
 /** /apis/policy/v1 poddisruptionbudgets: list, get (status filled live), create, delete. */
+import { indexBudget, unindexBudget } from "../disruption";
 import { uid } from "../names";
 import { renderPdb } from "../render/policy";
 import { badRequest, failure, notFound, success } from "../render/status";
 import { compileLabelSelector, SelectorError } from "../selectors";
 import type { ClusterState } from "../state";
 import type { PdbRecord } from "../types";
-import { byNamespaceAndName, listResponse } from "./lists";
+import { byNamespaceAndName, listResponse, metadataFields, namespacedKey } from "./lists";
 import { type ApiRequest, type ApiResponse, asObject, ok, type ResourceHandlers } from "./types";
 
 function invalid(name: string, field: string, message: string): ApiResponse {
@@ -83,19 +84,29 @@ function create(state: ClusterState, request: ApiRequest, namespace: string | un
     selector: compiled,
     minAvailable,
     maxUnavailable,
+    matched: 0,
+    healthy: 0,
+    controllers: new Map(),
   };
   state.pdbs.set(`${ns}/${name}`, pdb);
+  indexBudget(state, pdb);
   return ok(renderPdb(state, pdb), 201);
 }
 
 export const pdbHandlers: ResourceHandlers = {
   namespaced: true,
   list(state, request, namespace) {
-    const items = [...state.pdbs.values()]
-      .filter((pdb) => namespace === undefined || pdb.namespace === namespace)
-      .sort(byNamespaceAndName)
-      .map((pdb) => renderPdb(state, pdb));
-    return listResponse(state, request, "PodDisruptionBudgetList", "policy/v1", items);
+    return listResponse(state, request, {
+      kind: "PodDisruptionBudgetList",
+      apiVersion: "policy/v1",
+      records: [...state.pdbs.values()]
+        .filter((pdb) => namespace === undefined || pdb.namespace === namespace)
+        .sort(byNamespaceAndName),
+      key: namespacedKey,
+      labels: () => ({}),
+      fields: metadataFields<PdbRecord>(),
+      render: (pdb) => renderPdb(state, pdb),
+    });
   },
   get(state, _request, namespace, name) {
     const pdb = state.pdbs.get(`${namespace}/${name}`);
@@ -107,6 +118,7 @@ export const pdbHandlers: ResourceHandlers = {
     if (!pdb) return { status: 404, body: notFound("poddisruptionbudgets", name, "policy") };
     state.beforeChange();
     state.pdbs.delete(`${namespace}/${name}`);
+    unindexBudget(state, pdb);
     state.nextResourceVersion();
     return ok(success(200, { name, group: "policy", kind: "poddisruptionbudgets", uid: pdb.uid }));
   },

@@ -3,20 +3,28 @@ import { notFound } from "../render/status";
 import { renderClaim, renderVolume } from "../render/storage";
 import type { ClusterState } from "../state";
 import { rfc3339 } from "../time";
-import { byNamespaceAndName, listResponse } from "./lists";
+import type { ClaimRecord } from "../types";
+import { byNamespaceAndName, listResponse, metadataFields, namespacedKey } from "./lists";
 import { ok, type ResourceHandlers } from "./types";
 
 function provisioned(state: ClusterState) {
   return [...state.claims.values()]
     .filter((claim) => claim.zone !== undefined)
-    .sort((a, b) => (a.volumeName < b.volumeName ? -1 : 1));
+    .sort((a, b) => (a.volumeName < b.volumeName ? -1 : a.volumeName > b.volumeName ? 1 : 0));
 }
 
 export const volumeHandlers: ResourceHandlers = {
   namespaced: false,
   list(state, request) {
-    const items = provisioned(state).map((claim) => renderVolume(state, claim));
-    return listResponse(state, request, "PersistentVolumeList", "v1", items);
+    return listResponse(state, request, {
+      kind: "PersistentVolumeList",
+      apiVersion: "v1",
+      records: provisioned(state),
+      key: (claim) => claim.volumeName,
+      labels: () => ({}),
+      fields: { "metadata.name": (claim) => claim.volumeName },
+      render: (claim) => renderVolume(state, claim),
+    });
   },
   get(state, _request, _namespace, name) {
     const claim = provisioned(state).find((candidate) => candidate.volumeName === name);
@@ -27,11 +35,17 @@ export const volumeHandlers: ResourceHandlers = {
 export const claimHandlers: ResourceHandlers = {
   namespaced: true,
   list(state, request, namespace) {
-    const items = [...state.claims.values()]
-      .filter((claim) => namespace === undefined || claim.namespace === namespace)
-      .sort(byNamespaceAndName)
-      .map((claim) => renderClaim(state, claim));
-    return listResponse(state, request, "PersistentVolumeClaimList", "v1", items);
+    return listResponse(state, request, {
+      kind: "PersistentVolumeClaimList",
+      apiVersion: "v1",
+      records: [...state.claims.values()]
+        .filter((claim) => namespace === undefined || claim.namespace === namespace)
+        .sort(byNamespaceAndName),
+      key: namespacedKey,
+      labels: () => ({}),
+      fields: metadataFields<ClaimRecord>(),
+      render: (claim) => renderClaim(state, claim),
+    });
   },
   get(state, _request, namespace, name) {
     const claim = state.claims.get(`${namespace}/${name}`);
@@ -64,8 +78,15 @@ function renderNamespace(state: ClusterState, name: string): Record<string, unkn
 export const namespaceHandlers: ResourceHandlers = {
   namespaced: false,
   list(state, request) {
-    const items = namespaceNames(state).map((name) => renderNamespace(state, name));
-    return listResponse(state, request, "NamespaceList", "v1", items, ["status.phase"]);
+    return listResponse(state, request, {
+      kind: "NamespaceList",
+      apiVersion: "v1",
+      records: namespaceNames(state),
+      key: (name) => name,
+      labels: (name) => ({ "kubernetes.io/metadata.name": name }),
+      fields: { "metadata.name": (name) => name, "status.phase": () => "Active" },
+      render: (name) => renderNamespace(state, name),
+    });
   },
   get(state, _request, _namespace, name) {
     return namespaceNames(state).includes(name)

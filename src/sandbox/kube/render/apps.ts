@@ -1,6 +1,5 @@
 /** apps/v1 Deployments, ReplicaSets, StatefulSets and DaemonSets with status counted from their pods. */
-import { podsOf } from "../controllers";
-import { isPodReady, isTerminating, nodeGroupOf } from "../predicates";
+import { isTerminating, nodeGroupOf } from "../predicates";
 import type { ClusterState } from "../state";
 import { rfc3339 } from "../time";
 import type { WorkloadRecord } from "../types";
@@ -28,9 +27,9 @@ function template(workload: WorkloadRecord) {
 }
 
 function counts(state: ClusterState, workload: WorkloadRecord) {
-  const active = podsOf(state, workload).filter((pod) => !isTerminating(pod));
-  const ready = active.filter((pod) => isPodReady(state, pod)).length;
-  return { replicas: active.length, readyReplicas: ready };
+  let replicas = 0;
+  for (const pod of state.pods.ofWorkload(workload)) if (!isTerminating(pod)) replicas += 1;
+  return { replicas, readyReplicas: state.pods.readyOf(workload) };
 }
 
 export function renderDeployment(state: ClusterState, workload: WorkloadRecord): Record<string, unknown> {

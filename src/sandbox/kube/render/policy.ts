@@ -5,7 +5,7 @@ import { rfc3339 } from "../time";
 import type { PdbRecord } from "../types";
 
 export function renderPdb(state: ClusterState, pdb: PdbRecord): Record<string, unknown> {
-  const status = computePdbStatus(state, pdb);
+  const status = computePdbStatus(pdb);
   const selector: Record<string, unknown> = {};
   if (Object.keys(pdb.matchLabels).length > 0) selector.matchLabels = { ...pdb.matchLabels };
   if (pdb.matchExpressions.length > 0) selector.matchExpressions = pdb.matchExpressions;

@@ -151,6 +151,15 @@ describe("eviction subresource against PodDisruptionBudgets", () => {
       "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
     );
     expect(cluster.evict("default", pod!.name)).toMatchObject({ outcome: "refused", status: 500 });
+    const extra = await api.policy.readNamespacedPodDisruptionBudget({ name: "web-extra", namespace: "default" });
+    expect(extra.status).toMatchObject({
+      currentHealthy: 3,
+      desiredHealthy: 2,
+      expectedPods: 3,
+      disruptionsAllowed: 1,
+    });
+    await api.policy.deleteNamespacedPodDisruptionBudget({ name: "web-extra", namespace: "default" });
+    expect(cluster.evict("default", pod!.name)).toEqual({ outcome: "evicted" });
     expect(missing.code).toBe(404);
     expect(missing.body).toMatchObject({ kind: "Status", status: "Failure", reason: "NotFound", code: 404 });
   });

@@ -1,5 +1,6 @@
 import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
+import { feasibleNodesToFind } from "../../../../src/sandbox/kube/scheduler";
 import { type ApiClients, bootCluster, connect, makeInstance, podsOf } from "./harness";
 
 let api: ApiClients | undefined;
@@ -137,5 +138,41 @@ describe("scheduler", () => {
     // Ready after the volume attach (10 s) and the start time (5 s).
     expect(podsOf(cluster, "db")[0]!.ready).toBe(true);
     expect(cluster.metrics().zonalPodPendingSeconds).toBe(130);
+  });
+
+  it("scores kube-scheduler's share of a large cluster's nodes (percentageOfNodesToScore)", () => {
+    expect(feasibleNodesToFind(50)).toBe(50);
+    expect(feasibleNodesToFind(100)).toBe(100);
+    expect(feasibleNodesToFind(1000)).toBe(420);
+    expect(feasibleNodesToFind(5000)).toBe(500);
+    expect(feasibleNodesToFind(20000)).toBe(1000);
+  });
+
+  it("still spreads replacements evenly across zones in a cluster too large to score every node", () => {
+    const { cluster, clock } = bootCluster({
+      nodeGroups: [
+        {
+          name: "workers",
+          kind: "eks-managed",
+          podCapacity: 10,
+          zones: { "us-east-1a": 100, "us-east-1b": 100, "us-east-1c": 100 },
+        },
+      ],
+      workloads: [{ kind: "Deployment", name: "web", replicas: 600 }],
+    });
+    const perZone = (zone: string) =>
+      podsOf(cluster, "web").filter((pod) => pod.availabilityZone === zone && !pod.deleting).length;
+    const victims = podsOf(cluster, "web")
+      .filter((pod) => pod.availabilityZone === "us-east-1a")
+      .slice(0, 60);
+
+    for (const victim of victims) cluster.deletePod("default", victim.name);
+    clock.settle();
+
+    expect(cluster.metrics().pendingPods).toBe(0);
+    expect([perZone("us-east-1a"), perZone("us-east-1b"), perZone("us-east-1c")]).toEqual([200, 200, 200]);
+    clock.advanceBy(30);
+    // Once the old pods have exited, no node carries more than one extra replica.
+    expect(Math.max(...cluster.nodes().map((node) => node.workloadPods))).toBeLessThanOrEqual(3);
   });
 });

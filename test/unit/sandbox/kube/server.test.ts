@@ -240,7 +240,25 @@ describe("simulated API server over HTTP", () => {
     expect(misplaced.code).toBe(422);
     expect(incomplete.code).toBe(422);
     expect(cluster.events().filter((event) => event.reason.startsWith("Tugboat"))).toHaveLength(2);
-    expect(cluster.events().some((event) => event.reason === "Scheduled")).toBe(true);
+  });
+
+  it("emits the control plane's own events for what happens after t0, and none for the t0 layout", async () => {
+    const { cluster, clock } = boot();
+    api = await connect(cluster);
+    const atStart = cluster.events().length;
+    const victim = podsOf(cluster, "web")[0]!;
+
+    cluster.evict("default", victim.name);
+    clock.settle();
+    const list = await api.core.listNamespacedEvent({
+      namespace: "default",
+      fieldSelector: `involvedObject.name=${victim.name}`,
+    });
+    const reasons = cluster.events().map((event) => event.reason);
+
+    expect(atStart).toBe(0);
+    expect(list.items.map((event) => event.reason)).toEqual(["Killing"]);
+    expect(reasons).toEqual(expect.arrayContaining(["Killing", "SuccessfulCreate", "Scheduled"]));
   });
 
   it("answers a stale resourceVersion on a node update with 409 Conflict", async () => {

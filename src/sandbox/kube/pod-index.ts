@@ -1,0 +1,150 @@
+/**
+ * The pods, indexed the ways the simulation asks about them, and counters kept as pods change so
+ * that no question costs a scan of every pod: a 5,000-node cluster runs some 40,000 of them.
+ * - by key (namespace/name), by workload, by node, and in key order for list calls;
+ * - the scheduler's queue (unbound pods not being deleted) and pods waiting on a volume;
+ * - per workload: Ready pods, and active bound pods per zone and per node (for spreading);
+ * - per budget: selected pods, healthy pods, and their controllers (kept in PdbRecord).
+ */
+import type { NodeRecord, PodRecord, WorkloadRecord } from "./types";
+
+const EMPTY: ReadonlySet<PodRecord> = new Set();
+
+/** Orders keys as (namespace, name) tuples: the separator sorts below every name character. */
+export function podKey(namespace: string, name: string): string {
+  return `${namespace}\u0000${name}`;
+}
+
+function bump(map: Map<string, Map<string, number>>, outer: string, inner: string, delta: number): void {
+  let counts = map.get(outer);
+  if (!counts) {
+    counts = new Map();
+    map.set(outer, counts);
+  }
+  const next = (counts.get(inner) ?? 0) + delta;
+  if (next === 0) counts.delete(inner);
+  else counts.set(inner, next);
+}
+
+export class PodIndex {
+  private readonly byKey = new Map<string, PodRecord>();
+  private readonly byWorkload = new Map<string, Set<PodRecord>>();
+  private readonly byNode = new Map<string, Set<PodRecord>>();
+  /** Unbound pods not being deleted, in creation order: the scheduler's queue. */
+  readonly pending = new Set<PodRecord>();
+  readonly waitingForVolume = new Set<PodRecord>();
+  private readonly ready = new Map<string, number>();
+  private readonly spreadByZone = new Map<string, Map<string, number>>();
+  private readonly spreadByNode = new Map<string, Map<string, number>>();
+  private sortedCache: PodRecord[] | undefined;
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  get(namespace: string, name: string): PodRecord | undefined {
+    return this.byKey.get(podKey(namespace, name));
+  }
+
+  has(namespace: string, name: string): boolean {
+    return this.byKey.has(podKey(namespace, name));
+  }
+
+  values(): IterableIterator<PodRecord> {
+    return this.byKey.values();
+  }
+
+  /** Every pod in (namespace, name) order, as list calls return them. */
+  sorted(): readonly PodRecord[] {
+    if (!this.sortedCache) {
+      this.sortedCache = [...this.byKey.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, pod]) => pod);
+    }
+    return this.sortedCache;
+  }
+
+  ofWorkload(workload: WorkloadRecord): ReadonlySet<PodRecord> {
+    return this.byWorkload.get(workload.uid) ?? EMPTY;
+  }
+
+  onNode(nodeName: string): ReadonlySet<PodRecord> {
+    return this.byNode.get(nodeName) ?? EMPTY;
+  }
+
+  readyOf(workload: WorkloadRecord): number {
+    return this.ready.get(workload.uid) ?? 0;
+  }
+
+  /** Active (not terminating) bound pods of the workload per zone, and per node. */
+  zoneSpread(workload: WorkloadRecord): ReadonlyMap<string, number> | undefined {
+    return this.spreadByZone.get(workload.uid);
+  }
+
+  nodeSpread(workload: WorkloadRecord): ReadonlyMap<string, number> | undefined {
+    return this.spreadByNode.get(workload.uid);
+  }
+
+  add(pod: PodRecord): void {
+    this.byKey.set(podKey(pod.namespace, pod.name), pod);
+    let siblings = this.byWorkload.get(pod.workload.uid);
+    if (!siblings) {
+      siblings = new Set();
+      this.byWorkload.set(pod.workload.uid, siblings);
+    }
+    siblings.add(pod);
+    this.pending.add(pod);
+    this.sortedCache = undefined;
+  }
+
+  bind(pod: PodRecord, node: NodeRecord): void {
+    this.pending.delete(pod);
+    let bound = this.byNode.get(node.name);
+    if (!bound) {
+      bound = new Set();
+      this.byNode.set(node.name, bound);
+    }
+    bound.add(pod);
+    if (pod.workload.kind !== "DaemonSet") node.load += 1;
+    bump(this.spreadByZone, pod.workload.uid, pod.zone as string, 1);
+    bump(this.spreadByNode, pod.workload.uid, node.name, 1);
+  }
+
+  /** The pod got a deletionTimestamp: no longer queued, no longer counted for spreading. */
+  beginTerminating(pod: PodRecord): void {
+    this.pending.delete(pod);
+    if (pod.nodeName === undefined) return;
+    bump(this.spreadByZone, pod.workload.uid, pod.zone as string, -1);
+    bump(this.spreadByNode, pod.workload.uid, pod.nodeName, -1);
+  }
+
+  countReady(pod: PodRecord, ready: boolean): void {
+    if (ready === pod.readyCounted) return;
+    pod.readyCounted = ready;
+    const delta = ready ? 1 : -1;
+    this.ready.set(pod.workload.uid, (this.ready.get(pod.workload.uid) ?? 0) + delta);
+    for (const pdb of pod.pdbs) pdb.healthy += delta;
+  }
+
+  /** Removes every trace of the pod. `node` is its node, if that still exists. */
+  remove(pod: PodRecord, node: NodeRecord | undefined, wasTerminating: boolean): void {
+    this.countReady(pod, false);
+    this.byKey.delete(podKey(pod.namespace, pod.name));
+    this.byWorkload.get(pod.workload.uid)?.delete(pod);
+    this.pending.delete(pod);
+    this.waitingForVolume.delete(pod);
+    if (pod.nodeName !== undefined) {
+      this.byNode.get(pod.nodeName)?.delete(pod);
+      if (node && pod.workload.kind !== "DaemonSet") node.load -= 1;
+      if (!wasTerminating) {
+        bump(this.spreadByZone, pod.workload.uid, pod.zone as string, -1);
+        bump(this.spreadByNode, pod.workload.uid, pod.nodeName, -1);
+      }
+    }
+    this.sortedCache = undefined;
+  }
+
+  forgetNode(nodeName: string): void {
+    this.byNode.delete(nodeName);
+  }
+}
