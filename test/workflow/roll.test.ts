@@ -56,7 +56,11 @@ describe("roll-node-group in the sandbox", () => {
     const scenario = scenarioWith("small", (raw) => {
       raw.cluster.workloads[1].pdb = { minAvailable: 3 };
     });
-    const { result, sandbox } = await rollInSandbox({ scenario, request: { cluster: "demo", nodeGroup: "workers" }, keepOpen: true });
+    const { result, sandbox } = await rollInSandbox({
+      scenario,
+      request: { cluster: "demo", nodeGroup: "workers" },
+      keepOpen: true,
+    });
     try {
       expect(result.outcome).toBe("refused");
       expect(result.reason).toContain("data/db");
@@ -70,7 +74,10 @@ describe("roll-node-group in the sandbox", () => {
   });
 
   it("refuses an unknown node group, naming the groups that exist", async () => {
-    const { result } = await rollInSandbox({ scenario: loadScenario("small"), request: { cluster: "demo", nodeGroup: "nope" } });
+    const { result } = await rollInSandbox({
+      scenario: loadScenario("small"),
+      request: { cluster: "demo", nodeGroup: "nope" },
+    });
     expect(result.outcome).toBe("refused");
     expect(result.reason).toMatch(/node group nope not found.*workers/);
   });
@@ -231,7 +238,8 @@ describe("roll-node-group in the sandbox", () => {
         request: { cluster: "demo", nodeGroup: "workers" },
         run: {
           beforeState: async (state, occurrence) => {
-            if (state === "Select next batch" && occurrence === 2) await sandbox.deps.state.requestAbort("demo", "test");
+            if (state === "Select next batch" && occurrence === 2)
+              await sandbox.deps.state.requestAbort("demo", "test");
           },
         },
       });
