@@ -1,0 +1,8 @@
+import { cleanUpAfterInstance } from "../../../src/core/events/react/cleanup-step";
+import type { ReactionState } from "../../../src/core/events/react/state";
+import { stepHandler } from "../../lib/step-handler";
+
+export const handler = stepHandler<ReactionState, "reaction", Awaited<ReturnType<typeof cleanUpAfterInstance>>>(
+  "reaction",
+  cleanUpAfterInstance,
+);

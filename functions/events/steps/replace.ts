@@ -1,0 +1,8 @@
+import { replaceInstance } from "../../../src/core/events/react/replace-step";
+import type { ReactionState } from "../../../src/core/events/react/state";
+import { stepHandler } from "../../lib/step-handler";
+
+export const handler = stepHandler<ReactionState, "reaction", Awaited<ReturnType<typeof replaceInstance>>>(
+  "reaction",
+  replaceInstance,
+);

@@ -1,0 +1,152 @@
+/**
+ * The `drain` reaction (Spot interruption warning, instance stopping or shutting down): cordon within
+ * the first step, evict through the Eviction API, and keep at it until the node is empty or the
+ * event's deadline passes. A node a running roll is already draining is watched, not drained twice.
+ */
+import type { Deps, KubePort } from "../../ports";
+import { traceNodeAction } from "../../trace";
+import { afterPass, type DrainPassResult, describeBlocked, drainPass, drainPollSeconds } from "./drain-node";
+import type { ReactionRequest } from "./request";
+import type { ReactionProgress, ReactionState, TargetResult } from "./state";
+
+/** An event whose deadline is already behind us (a late delivery, a "shutting-down" notice) still gets this long. */
+export const MIN_DRAIN_WINDOW_SECONDS = 30;
+
+export function requireTarget(state: ReactionState): TargetResult {
+  if (!state.target) throw new Error("reaction step before the target was looked at");
+  return state.target;
+}
+
+/** The event's deadline (not earlier than the minimum window), else the configured drain timeout. */
+export function initialDrainDeadline(request: ReactionRequest, nowMs: number): { ms: number; hard: boolean } {
+  if (request.deadline) {
+    return { ms: Math.max(Date.parse(request.deadline), nowMs + MIN_DRAIN_WINDOW_SECONDS * 1000), hard: true };
+  }
+  return { ms: nowMs + request.timing.drainTimeoutSeconds * 1000, hard: false };
+}
+
+export type DrainVerdict = "drained" | "gone" | "deadline" | "continue";
+
+/**
+ * Past a hard deadline the instance is going away whatever is left on it. Past a soft one (a drain
+ * timeout), only budgets that keep refusing end the drain: terminating pods get their grace period.
+ */
+export function drainVerdict(pass: DrainPassResult, nowMs: number, deadlineMs: number, hard: boolean): DrainVerdict {
+  if (pass.nodeGone) return "gone";
+  if (pass.remaining === 0) return "drained";
+  if (nowMs >= deadlineMs && (hard || pass.blocked.length > 0)) return "deadline";
+  return "continue";
+}
+
+export interface DrainLoopContext {
+  deps: Deps;
+  kube: KubePort;
+  state: ReactionState;
+  nodeName: string;
+  watchOnly: boolean;
+  why: string;
+  /** Overrides the event's deadline (a replacement drains within the drain timeout, whatever the event said). */
+  deadline?: { ms: number; hard: boolean };
+  /** The loop's progress so far, when the caller has already moved it on in this pass (default: the state's). */
+  previous?: ReactionProgress;
+}
+
+/** Runs one pass and turns it into the loop's next progress; shared by every reaction that drains. */
+export async function drainLoopPass(
+  ctx: DrainLoopContext,
+): Promise<{ progress: ReactionProgress; verdict: DrainVerdict }> {
+  const { deps, kube, state, nodeName } = ctx;
+  const { request, run } = state;
+  const before = ctx.previous ?? state.reaction;
+  const previous = before?.phase === "draining" ? before : undefined;
+  const nowMs = deps.clock.now().getTime();
+  const hard = ctx.deadline?.hard ?? request.deadline !== null;
+  const deadline = previous?.drainDeadline
+    ? { ms: Date.parse(previous.drainDeadline), hard }
+    : (ctx.deadline ?? initialDrainDeadline(request, nowMs));
+  const pass = await drainPass(deps, kube, {
+    runId: run.runId,
+    nodeName,
+    instanceId: request.instanceId,
+    watchOnly: ctx.watchOnly,
+    why: ctx.why,
+  });
+  const verdict = drainVerdict(pass, nowMs, deadline.ms, deadline.hard);
+  const progress = afterPass(before, pass, {
+    phase: "draining",
+    drainDeadline: new Date(deadline.ms).toISOString(),
+    retryInSeconds: drainPollSeconds(previous?.retryInSeconds ?? 2, pass, deadline.ms - nowMs),
+    ...(previous?.cordonedAt || ctx.watchOnly ? {} : { cordonedAt: new Date(nowMs).toISOString() }),
+  });
+  if (verdict === "drained") {
+    progress.drainedAt = new Date(nowMs).toISOString();
+    const by = ctx.watchOnly ? "by the operation holding it" : `${progress.evicted} pods evicted`;
+    await traceNodeAction(deps.log, kube, {
+      runId: run.runId,
+      node: nodeName,
+      instanceId: request.instanceId,
+      action: "drained",
+      reason: `drained ${nodeName} (${by}) for ${request.eventKind}`,
+    });
+  }
+  return { progress, verdict };
+}
+
+export function drainFailureReason(nodeName: string, progress: ReactionProgress, deadlineHard: boolean): string {
+  const blocked = describeBlocked(progress.blocked ?? []);
+  const when = deadlineHard ? "before the event's deadline" : "within the drain timeout";
+  return `could not drain ${nodeName} ${when} (${progress.drainDeadline}): ${progress.remainingPods} pods left${blocked ? `; ${blocked}` : ""}`;
+}
+
+export async function drainForEvent(deps: Deps, state: ReactionState): Promise<ReactionProgress> {
+  const target = requireTarget(state);
+  const { request } = state;
+  if (!target.nodeName) {
+    return {
+      done: true,
+      failed: false,
+      phase: "done",
+      attempts: 1,
+      retryInSeconds: 0,
+      evicted: 0,
+      refusedByPdb: 0,
+      reason: "no node to drain",
+    };
+  }
+  const kube = await deps.kube(request.cluster);
+  const watchOnly = target.holder?.draining ?? false;
+  const { progress, verdict } = await drainLoopPass({
+    deps,
+    kube,
+    state,
+    nodeName: target.nodeName,
+    watchOnly,
+    why: `cordoned ${target.nodeName}: ${request.reason}`,
+  });
+  switch (verdict) {
+    case "drained":
+      return {
+        ...progress,
+        done: true,
+        phase: "done",
+        reason: `drained ${target.nodeName}: ${progress.evicted} pods evicted`,
+      };
+    case "gone":
+      return {
+        ...progress,
+        done: true,
+        phase: "done",
+        failed: (state.reaction?.remainingPods ?? 0) > 0,
+        reason: `node ${target.nodeName} went away while draining, with ${state.reaction?.remainingPods ?? 0} pods left on it at the last look`,
+      };
+    case "deadline":
+      return {
+        ...progress,
+        failed: true,
+        phase: "done",
+        reason: drainFailureReason(target.nodeName, progress, request.deadline !== null),
+      };
+    case "continue":
+      return progress;
+  }
+}

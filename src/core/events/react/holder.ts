@@ -1,0 +1,65 @@
+/**
+ * Coordination with the operation holding the cluster lock (safety invariant 5). A node in the current
+ * batch of a running roll, or the victim of a running replacement, is that operation's to drain: a
+ * reaction does not drain it a second time, and completes the lifecycle hook of a termination the
+ * holder made itself at once (the holder drained the node before terminating it).
+ */
+import type { Deps } from "../../ports";
+import { batchKey, type StoredBatch } from "../../roll/state";
+import { type InstanceHolder, REACTION_WORKFLOW } from "./state";
+
+const ROLL_OPERATION = "roll-node-group ";
+
+/** The lock operation of a replacement reaction: it names its victim, so other reactions can tell. */
+export function replacementOperation(instanceId: string): string {
+  return `${REACTION_WORKFLOW} replace ${instanceId}`;
+}
+
+/** Step Functions execution ARNs end in ":<name>"; the run id of a workflow is its execution's name. */
+function executionName(executionId: string): string {
+  return executionId.slice(executionId.lastIndexOf(":") + 1);
+}
+
+export async function findInstanceHolder(
+  deps: Pick<Deps, "state" | "executions">,
+  cluster: string,
+  instanceId: string,
+  ownExecutionId: string,
+): Promise<InstanceHolder | null> {
+  const lock = await deps.state.getLock(cluster);
+  if (!lock || lock.owner === ownExecutionId) return null;
+  const isRoll = lock.operation.startsWith(ROLL_OPERATION);
+  const isReplacement = lock.operation === replacementOperation(instanceId);
+  if (!isRoll && !isReplacement) return null;
+  // A dead holder holds nothing: its leftovers are reconciled by the next operation that takes the lock.
+  if ((await deps.executions.status(lock.owner)) !== "RUNNING") return null;
+  const runId = executionName(lock.owner);
+
+  if (isReplacement) {
+    return {
+      kind: "replacement",
+      executionId: lock.owner,
+      runId,
+      draining: true,
+      terminated: false,
+      description: `replacement ${runId} of ${instanceId}, which drains it before terminating it`,
+    };
+  }
+  const run = await deps.state.getRun(runId);
+  if (run?.status !== "running") return null;
+  const started = Number((run.data as { batchesStarted?: number }).batchesStarted ?? 0);
+  if (started < 1) return null;
+  const batch = await deps.state.getItem<StoredBatch>(runId, batchKey(started - 1));
+  const victim = batch?.victims.find((v) => v.instanceId === instanceId);
+  if (!batch || !victim) return null;
+  const draining = victim.nodeName !== undefined && batch.cordoned.includes(victim.nodeName);
+  const terminated = batch.terminated.includes(instanceId);
+  return {
+    kind: "roll",
+    executionId: lock.owner,
+    runId,
+    draining,
+    terminated,
+    description: `roll ${runId} (${lock.operation}), batch ${batch.index + 1}${terminated ? ", which drained and terminated it" : draining ? ", which is draining it" : ", which will drain it"}`,
+  };
+}
