@@ -168,6 +168,11 @@ export function startContainers(state: ClusterState, pod: PodRecord): void {
       pod.phase = "Running";
       pod.startedAtMs = state.now();
       state.touch(pod);
+      // Every pod update wakes its StatefulSet controller, which then waits for Running and Ready.
+      if (pod.workload.kind === "StatefulSet") {
+        state.dirtyWorkloads.add(pod.workload);
+        state.requestReconcile();
+      }
       pod.timers.push(
         state.clock.after(startSeconds, `kube: ${pod.name} ready`, () => {
           if (pod.gone || isTerminating(pod)) return;

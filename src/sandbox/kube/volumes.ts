@@ -25,7 +25,3 @@ export function ensureClaim(state: ClusterState, namespace: string, name: string
   }
   return key;
 }
-
-export function isProvisioned(claim: ClaimRecord): boolean {
-  return claim.zone !== undefined;
-}
