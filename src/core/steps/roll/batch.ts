@@ -3,6 +3,8 @@
  * until every AZ has the Ready capacity to lose them, then cordon.
  */
 import type { Deps } from "../../ports";
+import type { KubePod } from "../../model/kube";
+import { chooseVictims } from "../../roll/choose-victims";
 import { findOutdated, interleaveByZone } from "../../roll/outdated";
 import { countByZone } from "../../roll/plan-roll";
 import { readGroup, targetOptions } from "../../roll/read-group";
@@ -42,7 +44,18 @@ export async function selectBatch(deps: Deps, state: RollState): Promise<BatchCu
   const outdated = interleaveByZone(findOutdated(snapshot.members, snapshot.target));
   if (outdated.length === 0) return { index, finished: true, aborted: false, size: 0, byZone: {} };
 
-  const victims = outdated.slice(0, data.surge).map((m) => ({
+  const kube = await deps.kube(input.cluster);
+  const [pods, pdbs] = await Promise.all([kube.listPods(), kube.listPdbs()]);
+  const podsByNode = new Map<string, KubePod[]>();
+  for (const pod of pods) {
+    if (!pod.nodeName) continue;
+    const list = podsByNode.get(pod.nodeName) ?? [];
+    list.push(pod);
+    podsByNode.set(pod.nodeName, list);
+  }
+  // Same AZ mix as the plan: choose within each AZ's share so batches stay AZ-uniform.
+  const chosen = chooseVictims(outdated, countByZone(outdated.slice(0, data.surge)), podsByNode, pdbs);
+  const victims = interleaveByZone(chosen).map((m) => ({
     instanceId: m.instanceId,
     availabilityZone: m.availabilityZone,
     ...(m.nodeName ? { nodeName: m.nodeName } : {}),

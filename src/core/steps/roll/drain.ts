@@ -33,7 +33,7 @@ async function podsOn(kube: KubePort, nodes: string[]): Promise<Map<string, Kube
 }
 
 const POLL_MAX_SECONDS = 15;
-const TERMINATION_POLL_SECONDS = 5;
+const TERMINATION_POLL_SECONDS = 2;
 
 /**
  * When to look again. A budget frees a slot when an evicted pod's replacement turns Ready, about
@@ -155,10 +155,11 @@ export async function terminateBatch(deps: Deps, state: RollState): Promise<{ te
       skipped.push(`${victim.nodeName} still runs ${left.map((p) => `${p.namespace}/${p.name}`).join(", ")}`);
       continue;
     }
+    // A crash before the record below is harmless: a terminating instance leaves the group's
+    // live members, so a rerun never chooses it again.
     await deps.autoScaling.terminateInstance(victim.instanceId, true);
     stored.terminated.push(victim.instanceId);
     terminated++;
-    await deps.state.putItem(run.runId, batchKey(stored.index), stored);
     await traceNodeAction(deps.log, kube, {
       runId: run.runId,
       node: victim.nodeName,
@@ -167,6 +168,7 @@ export async function terminateBatch(deps: Deps, state: RollState): Promise<{ te
       reason: `terminated ${victim.instanceId} (${victim.nodeName}) with desired capacity decremented`,
     });
   }
+  await deps.state.putItem(run.runId, batchKey(stored.index), stored);
   await updateRunData(deps, run.runId, (data) => {
     data.counters.nodesReplaced += terminated;
   });
