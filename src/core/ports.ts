@@ -12,7 +12,7 @@ import type {
   EksUpdateState,
   LaunchTemplateVersion,
 } from "./model/aws";
-import type { EvictionResult, KubeEventRecord, KubeNode, KubePdb, KubePod, NodeChange } from "./model/kube";
+import type { EvictionResult, KubeEventRecord, KubeNode, KubePdb, KubePod, KubeTaint, NodeChange } from "./model/kube";
 import type { ExecutionStatusPort, LockRecord, RunRecord } from "./model/state";
 
 export interface AutoScalingPort {
@@ -70,6 +70,8 @@ export interface KubePort {
   listPods(filter?: { nodeName?: string }): Promise<KubePod[]>;
   listPdbs(): Promise<KubePdb[]>;
   setUnschedulable(nodeName: string, unschedulable: boolean): Promise<NodeChange>;
+  /** Adds (present) or removes a taint by key and effect; "unchanged" when already so. */
+  setTaint(nodeName: string, taint: KubeTaint, present: boolean): Promise<NodeChange>;
   /** Eviction API only (policy/v1 Eviction). A 429 is a result ("blocked"), not an error. */
   evictPod(namespace: string, name: string): Promise<EvictionResult>;
   /** Used only when the operator asked for force. */

@@ -13,7 +13,15 @@ import {
   type V1Pod,
   type V1PodDisruptionBudget,
 } from "@kubernetes/client-node";
-import type { EvictionResult, KubeEventRecord, KubeNode, KubePdb, KubePod, NodeChange } from "../../core/model/kube";
+import type {
+  EvictionResult,
+  KubeEventRecord,
+  KubeNode,
+  KubePdb,
+  KubePod,
+  KubeTaint,
+  NodeChange,
+} from "../../core/model/kube";
 import type { Clock, KubePort } from "../../core/ports";
 import { evictionOutcome, httpStatusOf, kubeStepError } from "./kube-errors";
 import { toKubeNode, toKubePdb, toKubePod } from "./kube-mapping";
@@ -87,6 +95,42 @@ export class KubeAdapter implements KubePort {
       // A JSON merge patch: the client's default for patch bodies is JSON Patch, which this is not.
       await this.core.patchNode(
         { name: nodeName, body: { spec: { unschedulable } } },
+        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+      );
+      return "changed";
+    } catch (err) {
+      if (httpStatusOf(err) === 404) return "not-found";
+      throw kubeStepError(err, `${verb} node ${nodeName}`);
+    }
+  }
+
+  async setTaint(nodeName: string, taint: KubeTaint, present: boolean): Promise<NodeChange> {
+    const verb = present ? "tainting" : "untainting";
+    let node: V1Node;
+    try {
+      node = await this.core.readNode({ name: nodeName });
+    } catch (err) {
+      if (httpStatusOf(err) === 404) return "not-found";
+      throw kubeStepError(err, `${verb} node ${nodeName} (reading it)`);
+    }
+    const current = node.spec?.taints ?? [];
+    const same = (t: { key: string; effect: string }) => t.key === taint.key && t.effect === taint.effect;
+    const has = current.some(same);
+    if (has === present) return "unchanged";
+    const taints = present
+      ? [
+          ...current,
+          { key: taint.key, effect: taint.effect, ...(taint.value !== undefined ? { value: taint.value } : {}) },
+        ]
+      : current.filter((t) => !same(t));
+    try {
+      // The list is replaced whole, so the patch carries the resourceVersion it was computed from:
+      // a concurrent change makes it fail with 409 (retried) instead of losing someone's taint.
+      await this.core.patchNode(
+        {
+          name: nodeName,
+          body: { metadata: { resourceVersion: node.metadata?.resourceVersion }, spec: { taints } },
+        },
         setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
       );
       return "changed";

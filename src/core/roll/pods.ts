@@ -24,3 +24,14 @@ export function isSystemCritical(pod: KubePod): boolean {
 export function isUnscheduled(pod: KubePod): boolean {
   return pod.phase === "Pending" && pod.nodeName === undefined && isDrainable(pod);
 }
+
+/**
+ * Put on every outdated node when a roll starts: the scheduler then prefers new nodes for evicted
+ * pods, so a pod moves once instead of landing on an old node that a later batch drains again.
+ * PreferNoSchedule only steers scoring; it never makes a pod unschedulable.
+ */
+export const OUTDATED_TAINT_KEY = "tugboat.io/outdated";
+
+export function outdatedTaint(runId: string) {
+  return { key: OUTDATED_TAINT_KEY, value: runId, effect: "PreferNoSchedule" };
+}

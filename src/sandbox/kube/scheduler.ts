@@ -33,12 +33,21 @@ function fits(state: ClusterState, pod: PodRecord, node: NodeRecord): boolean {
   return zone === undefined || zone === node.instance.availabilityZone;
 }
 
+/** Taints a pod does not tolerate but may still be placed over (kube-scheduler's TaintToleration score). */
+function preferNoScheduleTaints(node: NodeRecord): number {
+  let count = 0;
+  for (const taint of node.taints) if (taint.effect === "PreferNoSchedule") count++;
+  return count;
+}
+
 /**
- * The best node seen so far and its rank: fewer replicas of the workload in its zone, then on the
- * node, then less load, then zone and node name.
+ * The best node seen so far and its rank: fewer PreferNoSchedule taints (TaintToleration carries the
+ * largest default score weight), then fewer replicas of the workload in its zone, then on the node,
+ * then less load, then zone and node name.
  */
 class Ranking {
   best: NodeRecord | undefined;
+  private preferAvoid = 0;
   private zoneCount = 0;
   private nodeCount = 0;
 
@@ -48,11 +57,14 @@ class Ranking {
   ) {}
 
   offer(node: NodeRecord): void {
+    const preferAvoid = preferNoScheduleTaints(node);
     const zoneCount = this.zones?.get(node.instance.availabilityZone) ?? 0;
     const nodeCount = this.nodes?.get(node.name) ?? 0;
     const best = this.best;
     if (best) {
-      if (zoneCount !== this.zoneCount) {
+      if (preferAvoid !== this.preferAvoid) {
+        if (preferAvoid > this.preferAvoid) return;
+      } else if (zoneCount !== this.zoneCount) {
         if (zoneCount > this.zoneCount) return;
       } else if (nodeCount !== this.nodeCount) {
         if (nodeCount > this.nodeCount) return;
@@ -65,6 +77,7 @@ class Ranking {
       }
     }
     this.best = node;
+    this.preferAvoid = preferAvoid;
     this.zoneCount = zoneCount;
     this.nodeCount = nodeCount;
   }

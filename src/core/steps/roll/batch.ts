@@ -2,8 +2,9 @@
  * One batch of a self-managed roll: choose victims from live state, surge their replacements, wait
  * until every AZ has the Ready capacity to lose them, then cordon.
  */
-import type { Deps } from "../../ports";
+
 import type { KubePod } from "../../model/kube";
+import type { Deps } from "../../ports";
 import { chooseVictims } from "../../roll/choose-victims";
 import { findOutdated, interleaveByZone } from "../../roll/outdated";
 import { countByZone } from "../../roll/plan-roll";

@@ -17,6 +17,7 @@ import {
   updateRunData,
 } from "../../roll/state";
 import { traceNodeAction } from "../../trace";
+import { removeOutdatedTaints } from "./untaint";
 
 export interface RestoreResult {
   actions: string[];
@@ -54,6 +55,11 @@ export async function restoreGroup(deps: Deps, state: RollState): Promise<Restor
         });
       }
     }
+  }
+  if (interrupted) {
+    const untainted = await removeOutdatedTaints(kube, run.runId);
+    if (untainted.length > 0)
+      actions.push(`removed the outdated-node taint from ${untainted.length} nodes left as they were`);
   }
   for (const instanceId of state.halt?.strayInstances ?? []) {
     const result = await deps.autoScaling.terminateInstance(instanceId, true);

@@ -1,7 +1,7 @@
 /** Snapshot and plan, then preflight: everything that can refuse a roll before it changes anything. */
 import type { Deps } from "../../ports";
 import { planRoll, type RollPlan } from "../../roll/plan-roll";
-import { isUnscheduled } from "../../roll/pods";
+import { isUnscheduled, outdatedTaint } from "../../roll/pods";
 import { readGroup, targetOptions } from "../../roll/read-group";
 import {
   type PlanResult,
@@ -129,7 +129,10 @@ export async function preflightRoll(deps: Deps, state: RollState): Promise<Prefl
 /** Processes that would fight the roll: AZRebalance terminates to even out zones, alarms and schedules resize. */
 export const PROCESSES_SUSPENDED_DURING_ROLL = ["AZRebalance", "AlarmNotification", "ScheduledActions"];
 
-export async function prepareGroup(deps: Deps, state: RollState): Promise<{ maxSize: number; suspended: string[] }> {
+export async function prepareGroup(
+  deps: Deps,
+  state: RollState,
+): Promise<{ maxSize: number; suspended: string[]; tainted: number }> {
   const { run } = state;
   const plan = await loadPlan(deps, run.runId);
   if (!plan) throw new Error(`run ${run.runId} has no stored plan`);
@@ -142,5 +145,13 @@ export async function prepareGroup(deps: Deps, state: RollState): Promise<{ maxS
   await updateRunData(deps, run.runId, (data) => {
     data.suspendedByRun = [...new Set([...data.suspendedByRun, ...toSuspend])];
   });
-  return { maxSize, suspended: toSuspend };
+  const kube = await deps.kube(state.input.cluster);
+  let tainted = 0;
+  for (const batch of plan.batches) {
+    for (const victim of batch.victims) {
+      if (!victim.nodeName) continue;
+      if ((await kube.setTaint(victim.nodeName, outdatedTaint(run.runId), true)) === "changed") tainted++;
+    }
+  }
+  return { maxSize, suspended: toSuspend, tainted };
 }

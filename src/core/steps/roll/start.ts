@@ -11,6 +11,7 @@ import {
   type RunRef,
   type StoredBatch,
 } from "../../roll/state";
+import { removeOutdatedTaints } from "./untaint";
 
 export function validateRollInput(request: unknown): RollInput {
   return parseRollInput(request);
@@ -66,6 +67,10 @@ export async function reconcileLeftovers(deps: Deps, state: RollState): Promise<
     run.data = { ...run.data, reconciledBy: state.run.runId };
     await deps.state.putRun(run);
     result.reconciledRuns.push(run.runId);
+  }
+  if (result.reconciledRuns.length > 0) {
+    const untainted = await removeOutdatedTaints(kube);
+    if (untainted.length > 0) result.actions.push(`removed stale outdated-node taints from ${untainted.length} nodes`);
   }
   for (const action of result.actions) deps.log.info(action, { runId: state.run.runId });
   return result;
