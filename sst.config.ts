@@ -1,4 +1,5 @@
 import type { SSTConfig } from "sst";
+import { Events } from "./stacks/Events";
 import { State } from "./stacks/State";
 import { Workflows } from "./stacks/Workflows";
 
@@ -13,6 +14,6 @@ export default {
       logRetention: "one_month",
       tracing: "active",
     });
-    app.stack(State).stack(Workflows);
+    app.stack(State).stack(Workflows).stack(Events);
   },
 } satisfies SSTConfig;

@@ -96,6 +96,8 @@ export function rulesMatching(event: unknown): string[] {
 export class SandboxEvents {
   private messages = 0;
   private regionCursor = 0;
+  /** Event ids already delivered by hand: the region's copy of them is not delivered again. */
+  private readonly delivered = new Set<string>();
 
   private constructor(
     readonly sandbox: Sandbox,
@@ -139,6 +141,7 @@ export class SandboxEvents {
     clock.advanceBy(DELIVERY_SECONDS);
     const deliveredAtMs = clock.nowMs();
     const eventId = (parsed as { id?: unknown } | undefined)?.id;
+    if (typeof eventId === "string") this.delivered.add(eventId);
     const report: DeliveryReport = {
       messageId,
       eventId: typeof eventId === "string" ? eventId : null,
@@ -159,12 +162,15 @@ export class SandboxEvents {
     return report;
   }
 
-  /** Region events emitted since the last call (or since attach) that a deployed rule would deliver. */
+  /**
+   * Region events emitted since the last call (or since attach) that a deployed rule would deliver,
+   * leaving out those already delivered by hand.
+   */
   takeRegionEvents(): RegionEvent[] {
     const all = this.sandbox.region.events();
     const fresh = all.slice(this.regionCursor);
     this.regionCursor = all.length;
-    return fresh.filter((event) => rulesMatching(event).length > 0);
+    return fresh.filter((event) => !this.delivered.has(event.id) && rulesMatching(event).length > 0);
   }
 
   /** Delivers, in order, what the region emitted since the last look. */

@@ -9,6 +9,7 @@ import { SfnReactionStarter } from "../../../src/adapters/aws/reaction-starter";
 import { createAwsDeps } from "../../../src/adapters/deps";
 import type { ReceiveContext } from "../../../src/core/events/react/receive";
 import type { Deps } from "../../../src/core/ports";
+import { RECEIVE_ENVIRONMENT } from "./receive-environment";
 
 /** Everything a delivery needs except the per-invocation identity cache, which the handler makes. */
 export type ReceiveDeps = Omit<ReceiveContext, "identity"> & {
@@ -17,11 +18,7 @@ export type ReceiveDeps = Omit<ReceiveContext, "identity"> & {
   managedClusters: string[];
 };
 
-export const RECEIVE_ENVIRONMENT = {
-  table: "TUGBOAT_TABLE",
-  stateMachine: "TUGBOAT_REACTION_STATE_MACHINE_ARN",
-  clusters: "TUGBOAT_CLUSTERS",
-} as const;
+export { RECEIVE_ENVIRONMENT };
 
 const scoped = new AsyncLocalStorage<ReceiveDeps>();
 let coldStart: ReceiveDeps | undefined;

@@ -23,6 +23,8 @@ export interface DrainPassInput {
 export interface DrainPassResult {
   /** The node object no longer exists. */
   nodeGone: boolean;
+  /** This pass cordoned the node (it was schedulable before). */
+  cordonedNow: boolean;
   remaining: number;
   evicted: number;
   refused: number;
@@ -35,10 +37,14 @@ export async function drainPass(
   input: DrainPassInput,
 ): Promise<DrainPassResult> {
   const { nodeName, instanceId, runId } = input;
+  let cordonedNow = false;
   if (!input.watchOnly) {
     const change = await kube.setUnschedulable(nodeName, true);
-    if (change === "not-found") return { nodeGone: true, remaining: 0, evicted: 0, refused: 0, blocked: [] };
+    if (change === "not-found") {
+      return { nodeGone: true, cordonedNow, remaining: 0, evicted: 0, refused: 0, blocked: [] };
+    }
     if (change === "changed") {
+      cordonedNow = true;
       await traceNodeAction(deps.log, kube, { runId, node: nodeName, instanceId, action: "cordon", reason: input.why });
     }
   }
@@ -62,7 +68,7 @@ export async function drainPass(
       }
     }
   }
-  return { nodeGone: false, remaining: pods.length, evicted, refused, blocked: blocked.slice(0, 5) };
+  return { nodeGone: false, cordonedNow, remaining: pods.length, evicted, refused, blocked: blocked.slice(0, 5) };
 }
 
 const POLL_MIN_SECONDS = 2;

@@ -76,7 +76,8 @@ export async function drainLoopPass(
     phase: "draining",
     drainDeadline: new Date(deadline.ms).toISOString(),
     retryInSeconds: drainPollSeconds(previous?.retryInSeconds ?? 2, pass, deadline.ms - nowMs),
-    ...(previous?.cordonedAt || ctx.watchOnly ? {} : { cordonedAt: new Date(nowMs).toISOString() }),
+    // Only when this reaction cordoned the node: a failed replacement uncordons only what it cordoned.
+    ...(pass.cordonedNow ? { cordonedAt: new Date(nowMs).toISOString() } : {}),
   });
   if (verdict === "drained") {
     progress.drainedAt = new Date(nowMs).toISOString();
@@ -129,7 +130,10 @@ export async function drainForEvent(deps: Deps, state: ReactionState): Promise<R
         ...progress,
         done: true,
         phase: "done",
-        reason: `drained ${target.nodeName}: ${progress.evicted} pods evicted`,
+        reason:
+          progress.evicted > 0 || watchOnly
+            ? `drained ${target.nodeName}: ${progress.evicted} pods evicted${watchOnly ? " (by the operation holding it)" : ""}`
+            : `nothing left to drain on ${target.nodeName}`,
       };
     case "gone":
       return {

@@ -173,7 +173,7 @@ async function lookUpNode(
 ): Promise<{ match: NodeMatch | null; note: string }> {
   try {
     const match = await ctx.identity.node(identity);
-    return { match, note: match ? "" : "no node for it yet (never joined, or already gone)" };
+    return { match, note: match ? "" : "no node for it (not joined yet, never joined, or already gone)" };
   } catch (err) {
     ctx.deps.log.warn("node lookup failed; the reaction looks again", {
       cluster: identity.cluster,

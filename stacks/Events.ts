@@ -1,0 +1,134 @@
+/**
+ * Reactions to EC2 instance events (docs/events.md): EventBridge rules (workflows/event-rules.ts) →
+ * one SQS queue with a dead-letter queue → the receive function (partial batch responses) → the
+ * react-to-instance-event state machine, which the Workflows stack builds from workflows/index.ts like
+ * every other workflow.
+ *
+ * Timings are chosen for the Spot deadline (two minutes): no batching window, a short function timeout,
+ * and a visibility timeout of six times that timeout (the ratio AWS recommends for SQS event sources),
+ * so a message handed back is retried within about a minute and a half.
+ */
+import { Duration } from "aws-cdk-lib";
+import { Rule } from "aws-cdk-lib/aws-events";
+import { SqsQueue } from "aws-cdk-lib/aws-events-targets";
+import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import { Function as ReceiveFunction, type StackContext, use } from "sst/constructs";
+import { RECEIVE_ENVIRONMENT } from "../functions/events/lib/receive-environment";
+import { EVENT_RULES } from "../workflows/event-rules";
+import { reactToInstanceEvent, type StepFunctionSpec, workflows } from "../workflows/index";
+import { type AccessKind, statementsForAccess } from "./lib/access-policies";
+import { createEksAccessEntries } from "./lib/kube-access";
+import { importStepNetwork } from "./lib/network";
+import { readStackSettings } from "./lib/settings";
+import { SERVICE_NAME } from "./lib/step-functions";
+import { stateMachineName } from "./lib/workflow-state-machine";
+import { State } from "./State";
+import { Workflows } from "./Workflows";
+
+export const RECEIVE_MODULE = "functions/events/receive";
+/** Reads tags, groups and nodes, claims the event id in the table, starts the reaction. */
+export const RECEIVE_ACCESS: AccessKind[] = ["ec2:read", "autoscaling:read", "state", "kube"];
+export const RECEIVE_TIMEOUT_SECONDS = 15;
+export const RECEIVE_BATCH_SIZE = 10;
+/** A message still failing after this many deliveries goes to the dead-letter queue. */
+export const MAX_RECEIVE_COUNT = 5;
+
+export function Events({ stack, app }: StackContext) {
+  const { table } = use(State);
+  const { stateMachines } = use(Workflows);
+  const machine = stateMachines[reactToInstanceEvent.name];
+  if (!machine) throw new Error(`the Workflows stack has no ${reactToInstanceEvent.name} state machine`);
+  const settings = readStackSettings();
+
+  const deadLetters = new Queue(stack, "EventsDeadLetterQueue", {
+    retentionPeriod: Duration.days(14),
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+  });
+  const queue = new Queue(stack, "EventsQueue", {
+    visibilityTimeout: Duration.seconds(RECEIVE_TIMEOUT_SECONDS * 6),
+    // Older than a day, an instance event describes a world that has moved on.
+    retentionPeriod: Duration.days(1),
+    // SSE-SQS: EventBridge can send to it without a KMS key policy.
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    deadLetterQueue: { queue: deadLetters, maxReceiveCount: MAX_RECEIVE_COUNT },
+  });
+
+  for (const rule of EVENT_RULES) {
+    const { source, "detail-type": detailType, detail } = rule.pattern;
+    new Rule(stack, rule.id, {
+      description: `Tugboat: ${rule.description}`,
+      eventPattern: {
+        source: source as string[],
+        detailType: detailType as string[],
+        ...(detail ? { detail: detail as Record<string, unknown> } : {}),
+      },
+      // What EventBridge cannot put in the queue lands in the dead-letter queue, not nowhere.
+      targets: [
+        new SqsQueue(queue, { deadLetterQueue: deadLetters, maxEventAge: Duration.hours(1), retryAttempts: 20 }),
+      ],
+    });
+  }
+
+  const receive = new ReceiveFunction(stack, "EventsReceive", {
+    handler: `${RECEIVE_MODULE}.handler`,
+    timeout: RECEIVE_TIMEOUT_SECONDS,
+    memorySize: 512,
+    environment: {
+      [RECEIVE_ENVIRONMENT.table]: table.tableName,
+      [RECEIVE_ENVIRONMENT.stateMachine]: machine.stateMachineArn,
+      [RECEIVE_ENVIRONMENT.clusters]: settings.clusters.join(","),
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+    },
+    ...(settings.vpc
+      ? (() => {
+          const network = importStepNetwork(stack, settings.vpc);
+          return {
+            vpc: network.vpc,
+            vpcSubnets: { subnets: network.subnets },
+            securityGroups: [network.securityGroup],
+          };
+        })()
+      : {}),
+  });
+  const access = {
+    stack,
+    table,
+    clusters: settings.clusters,
+    stateMachineNames: Object.keys(workflows).map((name) => stateMachineName(app, name)),
+  };
+  for (const statement of statementsForAccess(RECEIVE_ACCESS, access)) receive.addToRolePolicy(statement);
+  receive.addToRolePolicy(
+    new PolicyStatement({
+      sid: "StartReactions",
+      effect: Effect.ALLOW,
+      actions: ["states:StartExecution"],
+      resources: [machine.stateMachineArn],
+    }),
+  );
+  receive.addEventSource(
+    new SqsEventSource(queue, {
+      batchSize: RECEIVE_BATCH_SIZE,
+      // No batching window: a Spot warning must not wait for company.
+      maxBatchingWindow: Duration.seconds(0),
+      reportBatchItemFailures: true,
+    }),
+  );
+
+  const spec: StepFunctionSpec = { module: RECEIVE_MODULE, access: RECEIVE_ACCESS };
+  createEksAccessEntries(
+    stack,
+    settings.eksAccessEntryClusters,
+    new Map([[RECEIVE_MODULE, { module: RECEIVE_MODULE, spec, fn: receive }]]),
+  );
+
+  stack.addOutputs({
+    EventsQueueUrl: queue.queueUrl,
+    EventsDeadLetterQueueUrl: deadLetters.queueUrl,
+    ReceiveRoleArn: receive.role?.roleArn ?? "",
+  });
+  return { queue, deadLetters, receive };
+}
