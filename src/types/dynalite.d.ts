@@ -1,6 +1,7 @@
 /** dynalite 4 ships no type declarations; this is the part Tugboat uses. */
 declare module "dynalite" {
   import type { Server } from "node:http";
+
   interface DynaliteOptions {
     path?: string;
     createTableMs?: number;

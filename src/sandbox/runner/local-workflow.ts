@@ -131,7 +131,13 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
         meter.step(stateName, (clock.nowMs() - startMs) / 1000);
       }
       lastOutput = result;
-      options.onEvent?.({ kind: "state-exited", state: stateName, stateType: "Task", atMs: clock.nowMs(), output: result });
+      options.onEvent?.({
+        kind: "state-exited",
+        state: stateName,
+        stateType: "Task",
+        atMs: clock.nowMs(),
+        output: result,
+      });
       const crash = options.crashAfter;
       if (crash && crash.state === stateName && invocation === (crash.occurrence ?? 1)) {
         // A hard stop right after this step's side effects: nothing after it runs, no cleanup.
@@ -176,9 +182,19 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
         meter.payload(event.state.output);
       } else if (event.type === "StateRetried") {
         meter.retried();
-        options.onEvent?.({ kind: "state-retried", state: event.state.name, stateType: event.state.type, atMs: clock.nowMs() });
+        options.onEvent?.({
+          kind: "state-retried",
+          state: event.state.name,
+          stateType: event.state.type,
+          atMs: clock.nowMs(),
+        });
       } else if (event.type === "StateCaught") {
-        options.onEvent?.({ kind: "state-caught", state: event.state.name, stateType: event.state.type, atMs: clock.nowMs() });
+        options.onEvent?.({
+          kind: "state-caught",
+          state: event.state.name,
+          stateType: event.state.type,
+          atMs: clock.nowMs(),
+        });
       }
     }
   })();
