@@ -57,6 +57,11 @@ export async function eksManagedUpdate(sandbox: Sandbox, group: BenchGroup): Pro
   const spec = sandbox.scenario.cluster.nodeGroups.find((g) => g.name === group.nodeGroup);
   const maxUnavailable = spec?.maxUnavailable ?? 1;
   const surge = Math.max(2 * target.zones.length, maxUnavailable);
+  const waitForReplacements = () =>
+    pace.until("replacement nodes Ready (NodeCreationFailure)", () => replacementsReady(sandbox, target), {
+      every: POLL_SECONDS,
+      timeoutSeconds: NODE_READY_TIMEOUT_SECONDS,
+    });
 
   // Scale up.
   await autoScaling.updateSizes(target.asgName, {
@@ -80,10 +85,7 @@ export async function eksManagedUpdate(sandbox: Sandbox, group: BenchGroup): Pro
   // Upgrade.
   let remaining = target.outdated.map((m) => m.instanceId);
   while (remaining.length > 0) {
-    await pace.until("replacement nodes Ready (NodeCreationFailure)", () => replacementsReady(sandbox, target), {
-      every: POLL_SECONDS,
-      timeoutSeconds: NODE_READY_TIMEOUT_SECONDS,
-    });
+    await waitForReplacements();
     const batch = random.shuffle(remaining).slice(0, maxUnavailable);
     const names = await nodeNamesOf(target, batch);
     await cordon(target.kube, [...names.values()]);
@@ -95,10 +97,7 @@ export async function eksManagedUpdate(sandbox: Sandbox, group: BenchGroup): Pro
   }
 
   // Scale down, one instance at a time, each drained before it goes.
-  await pace.until("replacement nodes Ready (NodeCreationFailure)", () => replacementsReady(sandbox, target), {
-    every: POLL_SECONDS,
-    timeoutSeconds: NODE_READY_TIMEOUT_SECONDS,
-  });
+  await waitForReplacements();
   const notes: string[] = [];
   for (let step = 0; step < surge; step++) {
     const pick = await scaleInPick(sandbox, target, random);
