@@ -7,7 +7,7 @@
 import type { SeededRandom, VirtualClock } from "../clock";
 import type { Scenario, ScenarioNodeGroup, ScenarioTiming } from "../scenario/schema";
 import { NodeBook } from "./node-book";
-import { PodIndex } from "./pod-index";
+import { PodIndex, podKey } from "./pod-index";
 import { isPodReady } from "./predicates";
 import type {
   ClaimRecord,
@@ -41,7 +41,7 @@ export interface NewEvent {
   host?: string;
 }
 
-export { podKey } from "./pod-index";
+export { podKey };
 
 export class ClusterState {
   readonly timing: ScenarioTiming;
@@ -57,6 +57,7 @@ export class ClusterState {
   readonly pdbs = new Map<string, PdbRecord>();
   readonly claims = new Map<string, ClaimRecord>();
   readonly events: EventRecord[] = [];
+  private readonly eventKeys = new Set<string>();
   readonly counters: DisruptionCounters = { podsEvicted: 0, evictionsRefusedByPdb: 0, pdbViolations: 0, podsLost: 0 };
   apiCalls = 0;
   /** Workloads whose controller must look again (a pod of theirs changed, or nodes came and went). */
@@ -218,6 +219,15 @@ export class ClusterState {
 
   storeEvent(record: EventRecord): void {
     this.events.push(record);
-    if (this.events.length > MAX_EVENTS + EVENT_TRIM_CHUNK) this.events.splice(0, this.events.length - MAX_EVENTS);
+    this.eventKeys.add(podKey(record.namespace, record.name));
+    if (this.events.length > MAX_EVENTS + EVENT_TRIM_CHUNK) {
+      for (const old of this.events.splice(0, this.events.length - MAX_EVENTS)) {
+        this.eventKeys.delete(podKey(old.namespace, old.name));
+      }
+    }
+  }
+
+  hasEvent(namespace: string, name: string): boolean {
+    return this.eventKeys.has(podKey(namespace, name));
   }
 }

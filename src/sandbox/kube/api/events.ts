@@ -52,7 +52,7 @@ function createEvent(state: ClusterState, request: ApiRequest, namespace: string
     (str(metadata.generateName) ? `${metadata.generateName}${safeSuffix(state.rng, 5)}` : undefined);
   if (!name)
     return invalid("", [{ field: "metadata.name", message: "Required value: name or generateName is required" }]);
-  if (state.events.some((event) => event.namespace === namespace && event.name === name)) {
+  if (state.hasEvent(namespace, name)) {
     return {
       status: 409,
       body: failure(409, "AlreadyExists", `events "${name}" already exists`, { name, kind: "events" }),
