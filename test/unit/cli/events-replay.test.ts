@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { demoSpotInterruption } from "../../../src/cli/commands/events-demo";
 import { aimEvent, eventsReplayCommand } from "../../../src/cli/commands/events-replay";
@@ -36,12 +37,9 @@ describe("aiming an event at a sandbox node", () => {
     const aimed = JSON.parse(aimEvent(raw, target));
     expect(aimed.detail.EC2InstanceId).toBe(target.instanceId);
     expect(aimed.detail.AutoScalingGroupName).toBe("demo-workers");
-    const template = JSON.parse(
-      aimEvent(
-        '{"id":"1","source":"aws.ec2","detail-type":"x","time":"$(date -u +"%Y")","detail":{"instance-id":"${instance_id}"}}',
-        target,
-      ),
-    );
+    // The NTH e2e heredoc as published, shell expressions and all.
+    const heredoc = readFileSync(fixture("ec2-instance-state-change-stopping.nth-e2e.json.tmpl"), "utf8");
+    const template = JSON.parse(aimEvent(heredoc, target));
     expect(template.detail["instance-id"]).toBe(target.instanceId);
     expect(template.time).toBe(target.nowIso);
   });

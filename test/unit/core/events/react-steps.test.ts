@@ -209,7 +209,7 @@ describe("drain", () => {
 });
 
 describe("drain and complete a terminate lifecycle action", () => {
-  function lifecycleState(world = fakeWorld()): ReactionState {
+  function lifecycleState(): ReactionState {
     return {
       request: request({ action: "drain-and-complete-lifecycle", deadline: null, lifecycle: terminateLifecycle }),
       run: RUN,
