@@ -1,6 +1,7 @@
 /** The `tug` command: dispatch, usage errors (exit 2) and failures (exit 1) with a message saying what is wrong. */
 import { demoCommand } from "./commands/demo";
 import { eventsExplainCommand } from "./commands/events-explain";
+import { eventsReplayCommand } from "./commands/events-replay";
 import { rollCommand } from "./commands/roll";
 import { abortCommand, statusCommand } from "./commands/status";
 import { type CliIO, type Command, processIO, UsageError } from "./io";
@@ -16,7 +17,9 @@ const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
       --json                 progress on stderr; the last stdout line is the result as JSON
   tug status <cluster>                       the cluster's lock and recent runs
   tug abort <cluster>                        stop the running operation before its next batch, restoring capacity
-  tug events explain <event-file> [--json]   what Tugboat would do with a raw EventBridge event`;
+  tug events explain <event-file> [--json]   what Tugboat would do with a raw EventBridge event
+  tug events replay --sandbox <scenario> <event-file> [--node <name>] [--times N] [--json]
+                                             run the real event handler against a sandbox node`;
 
 const COMMANDS: Record<string, Command> = {
   demo: demoCommand,
@@ -35,7 +38,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     if (name === "events") {
       const [sub, ...args] = rest;
       if (sub === "explain") return await eventsExplainCommand(args, io);
-      throw new UsageError(`unknown events command "${sub ?? ""}": expected "explain"`);
+      if (sub === "replay") return await eventsReplayCommand(args, io);
+      throw new UsageError(`unknown events command "${sub ?? ""}": expected "explain" or "replay"`);
     }
     const command = COMMANDS[name];
     if (!command) throw new UsageError(`unknown command "${name}"\n\n${HELP}`);

@@ -73,15 +73,17 @@ export async function rollInSandbox(options: SandboxRollOptions): Promise<Sandbo
     const before = { calls: sandbox.apiCalls(), metrics: sandbox.cluster.metrics() };
     const extraBefore = sandbox.region.groupCounts(request.nodeGroup);
     const extraMeter = meterExtraInstances(sandbox, request.nodeGroup, extraBefore.current);
+    const workloadsByNode = new Map<string, { namespace: string; name: string }[]>();
+    for (const pod of sandbox.cluster.pods()) {
+      if (!pod.nodeName || pod.workloadKind === "DaemonSet") continue;
+      const list = workloadsByNode.get(pod.nodeName) ?? [];
+      list.push({ namespace: pod.namespace, name: pod.workload });
+      workloadsByNode.set(pod.nodeName, list);
+    }
     const outdatedNodes = sandbox.cluster
       .nodes()
       .filter((n) => oldInstances.has(n.instanceId))
-      .map((n) => ({
-        workloads: sandbox.cluster
-          .pods()
-          .filter((p) => p.nodeName === n.name && p.workloadKind !== "DaemonSet")
-          .map((p) => ({ namespace: p.namespace, name: p.workload })),
-      }));
+      .map((n) => ({ workloads: workloadsByNode.get(n.name) ?? [] }));
     const input = { timing: pickTiming(scenario), ...request };
     const run = await sandbox.run(rollNodeGroup, input, options.run ?? {});
 

@@ -11,6 +11,7 @@ import { createAwsDeps } from "../adapters/deps";
 import type { Deps, Log } from "../core/ports";
 import { sandboxClientConfig, sandboxPlugin } from "./aws/plugin";
 import { SimulatedRegion } from "./aws/region";
+import { CallMeter, meteredKube, meterPlugin } from "./call-meter";
 import { SeededRandom, VirtualClock } from "./clock";
 import { SimulatedCluster } from "./kube/cluster";
 import { startKubeApiServer } from "./kube/server";
@@ -45,7 +46,21 @@ export class Sandbox {
     /** Every line the steps logged, with its virtual time: the trace of decisions. */
     readonly logLines: LogLine[],
     private readonly closers: (() => Promise<void>)[],
+    private readonly awsMeter: CallMeter,
+    private readonly kubeMeter: CallMeter,
   ) {}
+
+  /** Effective calls of one step: AWS calls weighted by overlap; Kubernetes requests scaled by the overlap of port calls. */
+  private measureStep(): () => { aws: number; kube: number } {
+    const aws0 = this.awsMeter.weighted;
+    const kube0 = { http: this.cluster.apiCalls(), raw: this.kubeMeter.raw, weighted: this.kubeMeter.weighted };
+    return () => {
+      const raw = this.kubeMeter.raw - kube0.raw;
+      const weighted = this.kubeMeter.weighted - kube0.weighted;
+      const http = this.cluster.apiCalls() - kube0.http;
+      return { aws: this.awsMeter.weighted - aws0, kube: raw > 0 ? (http * weighted) / raw : http };
+    };
+  }
 
   static async start(scenario: Scenario, options: { onLog?: (line: LogLine) => void } = {}): Promise<Sandbox> {
     const clock = new VirtualClock();
@@ -62,6 +77,8 @@ export class Sandbox {
     const closers = [server.close, () => new Promise<void>((resolve) => db.close(() => resolve()))];
 
     const logLines: LogLine[] = [];
+    const awsMeter = new CallMeter();
+    const kubeMeter = new CallMeter();
     const log: Log = {
       info: (message, attributes) => record("info", message, attributes),
       warn: (message, attributes) => record("warn", message, attributes),
@@ -76,12 +93,15 @@ export class Sandbox {
       region: scenario.region,
       tableName: TABLE_NAME,
       clientConfig: sandboxClientConfig(scenario.region),
-      plugins: (service) => [sandboxPlugin(region, service)],
+      plugins: (service) => [meterPlugin(awsMeter), sandboxPlugin(region, service)],
       clock: { now: () => clock.now() },
       log,
       dynamoEndpoint: `http://127.0.0.1:${address.port}`,
     });
-    const sandbox = new Sandbox(scenario, clock, region, cluster, deps, logLines, closers);
+    const sandbox = new Sandbox(scenario, clock, region, cluster, deps, logLines, closers, awsMeter, kubeMeter);
+    const kubeFor = deps.kube;
+    deps.kube = async (name) => meteredKube(await kubeFor(name), kubeMeter);
+    deps.clients.dynamo.middlewareStack.use(meterPlugin(awsMeter));
     deps.clients.dynamo.middlewareStack.add(
       (next) => async (args) => {
         sandbox.dynamoCalls++;
@@ -118,10 +138,7 @@ export class Sandbox {
         stepSeconds: timing.stepSeconds,
         awsCallSeconds: timing.awsCallSeconds,
         kubeCallSeconds: timing.kubeCallSeconds,
-        calls: () => {
-          const calls = this.apiCalls();
-          return { aws: calls.aws, kube: calls.kubernetes };
-        },
+        measure: () => this.measureStep(),
       },
       ...options,
     });

@@ -1,4 +1,6 @@
 /** Shared helpers for whole-workflow tests in the sandbox. */
+
+import type { Sandbox } from "../../src/sandbox/sandbox";
 import { loadScenario, parseScenario } from "../../src/sandbox/scenario/load";
 import type { Scenario } from "../../src/sandbox/scenario/schema";
 
@@ -10,4 +12,12 @@ export function scenarioWith(name: string, change: (raw: RawScenario) => void): 
   const raw = structuredClone(loadScenario(name)) as unknown as RawScenario;
   change(raw);
   return parseScenario(raw, `${name} (modified for a test)`);
+}
+
+/** Nodes left cordoned on machines still running: what a failed or aborted roll must not leave behind. */
+export function cordonedLiveNodes(sandbox: Sandbox): string[] {
+  return sandbox.cluster
+    .nodes()
+    .filter((n) => n.unschedulable && !n.shuttingDown)
+    .map((n) => n.name);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/sandbox";
 import { rollInSandbox } from "../../src/sandbox/sandbox-roll";
 import { loadScenario } from "../../src/sandbox/scenario/load";
-import { scenarioWith } from "./helpers";
+import { cordonedLiveNodes, scenarioWith } from "./helpers";
 
 describe("roll-node-group in the sandbox", () => {
   for (const name of ["small", "stateful"]) {
@@ -65,7 +65,7 @@ describe("roll-node-group in the sandbox", () => {
       expect(result.outcome).toBe("refused");
       expect(result.reason).toContain("data/db");
       expect(result.nodesReplaced).toBe(0);
-      expect(sandbox.cluster.nodes().filter((n) => n.unschedulable)).toHaveLength(0);
+      expect(cordonedLiveNodes(sandbox)).toEqual([]);
       expect(sandbox.region.terminateCalls().size).toBe(0);
       expect(await sandbox.deps.state.getLock("demo")).toBeUndefined();
     } finally {
@@ -124,7 +124,7 @@ describe("roll-node-group in the sandbox", () => {
       expect(result.reason).toMatch(/default\/web/);
       expect(result.pdbViolations).toBe(0);
       expect(result.podsLost).toBe(0);
-      expect(sandbox.cluster.nodes().filter((n) => n.unschedulable)).toHaveLength(0);
+      expect(cordonedLiveNodes(sandbox)).toEqual([]);
       const group = sandbox.region.snapshot().groups.find((g) => g.name === "demo-workers");
       expect(group?.suspendedProcesses ?? []).toEqual([]);
       expect(group?.maxSize).toBeGreaterThanOrEqual(group?.desiredCapacity ?? 0);
@@ -149,7 +149,7 @@ describe("roll-node-group in the sandbox", () => {
       const stray = /instance (i-[0-9a-f]+)/.exec(result.reason ?? "")?.[1];
       expect(stray).toBeDefined();
       expect(sandbox.region.terminateCalls().get(stray as string)).toBe(1);
-      expect(sandbox.cluster.nodes().filter((n) => n.unschedulable)).toHaveLength(0);
+      expect(cordonedLiveNodes(sandbox)).toEqual([]);
       expect(await sandbox.deps.state.getLock("demo")).toBeUndefined();
     } finally {
       await sandbox.close();
@@ -246,7 +246,7 @@ describe("roll-node-group in the sandbox", () => {
       expect(result.outcome).toBe("aborted");
       expect(result.nodesReplaced).toBe(3);
       expect(result.nodesOutdatedAfter).toBe(6);
-      expect(sandbox.cluster.nodes().filter((n) => n.unschedulable)).toHaveLength(0);
+      expect(cordonedLiveNodes(sandbox)).toEqual([]);
       expect(await sandbox.deps.state.getLock("demo")).toBeUndefined();
     } finally {
       await sandbox.close();

@@ -7,6 +7,7 @@ import type { CliIO } from "../io";
 import { RollProgressView } from "../progress";
 import { renderResult } from "../render";
 import { writeHtmlReport } from "../report/write";
+import { demoSpotInterruption } from "./events-demo";
 import { exitCodeFor } from "./roll";
 
 const USAGE = "tug demo [--scenario <name|file>] [--report <file.html>]";
@@ -45,7 +46,11 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
       startedAtMs: run.startedAtMs,
     });
     io.stdout(`  report: ${report}`);
-    return exitCodeFor(result.outcome);
+    if (result.outcome !== "succeeded") return exitCodeFor(result.outcome);
+    io.stdout("");
+    io.stdout("Now a Spot interruption on one of the new nodes, handled by the event path:");
+    const spot = await demoSpotInterruption(sandbox, io);
+    return spot.ok ? 0 : 1;
   } finally {
     await sandbox.close();
   }

@@ -94,7 +94,7 @@ export async function demoSpotInterruption(sandbox: Sandbox, io: CliIO): Promise
     result.podsLost === 0 &&
     deliveries.every((d) => !d.error);
   io.stdout(
-    `  ${result.ok ? "drained in time" : "NOT drained in time"}: cordoned after ${result.cordonedAfterSeconds ?? "-"} s, drained after ${result.drainedAfterSeconds ?? "-"} s of ${SPOT_NOTICE_SECONDS}; ${result.podsEvicted} pods evicted, PDB violations ${result.pdbViolations}, pods lost ${result.podsLost}`,
+    `  ${result.ok ? "drained in time" : "NOT drained in time"}: cordoned after ${result.cordonedAfterSeconds?.toFixed(1) ?? "-"} s, drained after ${result.drainedAfterSeconds?.toFixed(1) ?? "-"} s of ${SPOT_NOTICE_SECONDS}; ${result.podsEvicted} pods evicted, PDB violations ${result.pdbViolations}, pods lost ${result.podsLost}`,
   );
   return result;
 }

@@ -20,8 +20,8 @@ export interface StepCost {
   stepSeconds: number;
   awsCallSeconds: number;
   kubeCallSeconds: number;
-  /** Total AWS and Kubernetes calls so far; the runner charges the difference across a step. */
-  calls(): { aws: number; kube: number };
+  /** Starts measuring a step; the returned function gives the step's effective AWS and Kubernetes calls. */
+  measure(): () => { aws: number; kube: number };
 }
 
 export interface RunnerEvent {
@@ -114,7 +114,7 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
       await options.beforeState?.(stateName, invocation);
       // Progress is reported from here, where the virtual time is exact (the event log is read later).
       options.onEvent?.({ kind: "state-entered", state: stateName, stateType: "Task", atMs: clock.nowMs() });
-      const before = cost.calls();
+      const measured = cost.measure();
       const startMs = clock.nowMs();
       let result: unknown;
       try {
@@ -122,11 +122,8 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
       } catch (err) {
         throw lambdaError(err);
       } finally {
-        const after = cost.calls();
-        const seconds =
-          cost.stepSeconds +
-          (after.aws - before.aws) * cost.awsCallSeconds +
-          (after.kube - before.kube) * cost.kubeCallSeconds;
+        const calls = measured();
+        const seconds = cost.stepSeconds + calls.aws * cost.awsCallSeconds + calls.kube * cost.kubeCallSeconds;
         clock.advanceTo(startMs + seconds * 1000);
         meter.step(stateName, (clock.nowMs() - startMs) / 1000);
       }

@@ -3,6 +3,7 @@
  * until every AZ has the Ready capacity to lose them, then cordon.
  */
 
+import { API_CONCURRENCY, mapPool } from "../../concurrency";
 import type { KubePod } from "../../model/kube";
 import type { Deps } from "../../ports";
 import { chooseVictims } from "../../roll/choose-victims";
@@ -173,11 +174,9 @@ export async function cordonBatch(deps: Deps, state: RollState): Promise<DrainRe
   const stored = await deps.state.getItem<StoredBatch>(run.runId, batchKey(batch.index));
   if (!stored) throw new Error(`batch ${batch.index} of run ${run.runId} is not in the store`);
   const kube = await deps.kube(input.cluster);
-  for (const victim of stored.victims) {
-    if (!victim.nodeName) continue;
+  const changes = await mapPool(stored.victims, API_CONCURRENCY, async (victim) => {
+    if (!victim.nodeName) return "not-found";
     const change = await kube.setUnschedulable(victim.nodeName, true);
-    if (change === "not-found") continue;
-    if (!stored.cordoned.includes(victim.nodeName)) stored.cordoned.push(victim.nodeName);
     if (change === "changed") {
       await traceNodeAction(deps.log, kube, {
         runId: run.runId,
@@ -187,7 +186,13 @@ export async function cordonBatch(deps: Deps, state: RollState): Promise<DrainRe
         reason: `cordoned ${victim.nodeName} for replacement: ${victim.reasons.join(", ")}`,
       });
     }
-  }
+    return change;
+  });
+  stored.victims.forEach((victim, i) => {
+    if (victim.nodeName && changes[i] !== "not-found" && !stored.cordoned.includes(victim.nodeName)) {
+      stored.cordoned.push(victim.nodeName);
+    }
+  });
   await deps.state.putItem(run.runId, batchKey(batch.index), stored);
   return {
     done: false,

@@ -2,11 +2,16 @@
  * Drain, terminate and validate one batch. The drain goes through the Eviction API only (safety
  * invariant 2): a 429 is a budget saying "not now", so the workflow waits and tries again.
  */
+
+import { API_CONCURRENCY, mapPool } from "../../concurrency";
 import type { KubePod } from "../../model/kube";
 import type { Deps, KubePort } from "../../ports";
 import { isDrainable, isSystemCritical, isUnscheduled } from "../../roll/pods";
 import { readGroup } from "../../roll/read-group";
-import { isLeaving } from "../../roll/snapshot-types";
+import { isLeaving, LEAVING_STATES } from "../../roll/snapshot-types";
+
+const isLeavingState = (state: string) => LEAVING_STATES.has(state);
+
 import {
   batchKey,
   type CheckResult,
@@ -27,9 +32,10 @@ async function loadBatch(deps: Deps, state: RollState): Promise<StoredBatch> {
 }
 
 async function podsOn(kube: KubePort, nodes: string[]): Promise<Map<string, KubePod[]>> {
-  const byNode = new Map<string, KubePod[]>();
-  for (const node of nodes) byNode.set(node, (await kube.listPods({ nodeName: node })).filter(isDrainable));
-  return byNode;
+  const lists = await mapPool(nodes, API_CONCURRENCY, async (node) =>
+    (await kube.listPods({ nodeName: node })).filter(isDrainable),
+  );
+  return new Map(nodes.map((node, i) => [node, lists[i] ?? []]));
 }
 
 const POLL_MAX_SECONDS = 15;
@@ -61,22 +67,24 @@ export async function drainBatch(deps: Deps, state: RollState): Promise<DrainRes
   let refused = 0;
   let remaining = 0;
   const blocked: DrainResult["blocked"] = [];
+  const toEvict: { node: string; pod: KubePod }[] = [];
   for (const [node, pods] of byNode) {
     remaining += pods.length;
-    for (const pod of pods) {
-      if (pod.deleting) continue; // terminating within its grace period: wait for it
-      const result = await kube.evictPod(pod.namespace, pod.name);
-      if (result.outcome === "evicted") {
-        evicted++;
-        deps.log.info(`evicted ${pod.namespace}/${pod.name} from ${node}`, { runId: run.runId, node });
-      } else if (result.outcome === "blocked") {
-        refused++;
-        blocked.push({ pod: `${pod.namespace}/${pod.name}`, message: result.message });
-      } else if (result.outcome === "refused") {
-        blocked.push({ pod: `${pod.namespace}/${pod.name}`, message: `HTTP ${result.status}: ${result.message}` });
-      }
-    }
+    // Terminating pods are within their grace period: wait for them.
+    for (const pod of pods) if (!pod.deleting) toEvict.push({ node, pod });
   }
+  await mapPool(toEvict, API_CONCURRENCY, async ({ node, pod }) => {
+    const result = await kube.evictPod(pod.namespace, pod.name);
+    if (result.outcome === "evicted") {
+      evicted++;
+      deps.log.info(`evicted ${pod.namespace}/${pod.name} from ${node}`, { runId: run.runId, node });
+    } else if (result.outcome === "blocked") {
+      refused++;
+      blocked.push({ pod: `${pod.namespace}/${pod.name}`, message: result.message });
+    } else if (result.outcome === "refused") {
+      blocked.push({ pod: `${pod.namespace}/${pod.name}`, message: `HTTP ${result.status}: ${result.message}` });
+    }
+  });
   await updateRunData(deps, run.runId, (data) => {
     data.counters.podsEvicted += evicted;
     data.counters.evictionsRefusedByPdb += refused;
@@ -142,9 +150,17 @@ export async function terminateBatch(deps: Deps, state: RollState): Promise<{ te
   const kube = await deps.kube(input.cluster);
   const byNode = await podsOn(kube, stored.cordoned);
   const skipped: string[] = [];
-  let terminated = 0;
+  const data = (await loadRunData(deps, run.runId)).data;
+  const group = await deps.autoScaling.describeGroup(data.asgName);
+  // A retried step must not terminate twice: members already on their way out are done.
+  const leaving = new Set(group?.instances.filter((i) => isLeavingState(i.lifecycleState)).map((i) => i.instanceId));
+  const ready: { instanceId: string; nodeName: string }[] = [];
   for (const victim of stored.victims) {
     if (stored.terminated.includes(victim.instanceId)) continue;
+    if (leaving.has(victim.instanceId)) {
+      stored.terminated.push(victim.instanceId);
+      continue;
+    }
     if (!victim.nodeName || !stored.cordoned.includes(victim.nodeName)) {
       skipped.push(`${victim.instanceId} (not cordoned: left for a later batch)`);
       continue;
@@ -155,19 +171,22 @@ export async function terminateBatch(deps: Deps, state: RollState): Promise<{ te
       skipped.push(`${victim.nodeName} still runs ${left.map((p) => `${p.namespace}/${p.name}`).join(", ")}`);
       continue;
     }
-    // A crash before the record below is harmless: a terminating instance leaves the group's
-    // live members, so a rerun never chooses it again.
-    await deps.autoScaling.terminateInstance(victim.instanceId, true);
-    stored.terminated.push(victim.instanceId);
-    terminated++;
+    ready.push({ instanceId: victim.instanceId, nodeName: victim.nodeName });
+  }
+  // A crash before the record below is harmless: a terminating instance leaves the group's live
+  // members, so a rerun never chooses it again.
+  await mapPool(ready, API_CONCURRENCY, async ({ instanceId, nodeName }) => {
+    await deps.autoScaling.terminateInstance(instanceId, true);
+    stored.terminated.push(instanceId);
     await traceNodeAction(deps.log, kube, {
       runId: run.runId,
-      node: victim.nodeName,
-      instanceId: victim.instanceId,
+      node: nodeName,
+      instanceId,
       action: "terminate",
-      reason: `terminated ${victim.instanceId} (${victim.nodeName}) with desired capacity decremented`,
+      reason: `terminated ${instanceId} (${nodeName}) with desired capacity decremented`,
     });
-  }
+  });
+  const terminated = ready.length;
   await deps.state.putItem(run.runId, batchKey(stored.index), stored);
   await updateRunData(deps, run.runId, (data) => {
     data.counters.nodesReplaced += terminated;

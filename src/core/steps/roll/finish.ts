@@ -97,7 +97,8 @@ export async function releaseRollLock(deps: Deps, state: RollState): Promise<{ r
 
 function outcomeOf(state: RollState): { outcome: RollOutcome; reason?: string } {
   if (state.error) {
-    const refused = state.error.Error === "InvalidInputError" || !state.lock?.acquired;
+    // Before preflight passed nothing was changed: the roll was refused, not failed.
+    const refused = state.error.Error === "InvalidInputError" || !state.lock?.acquired || !state.preflight?.ok;
     return { outcome: refused ? "refused" : "failed", reason: causeMessage(state.error) };
   }
   if (state.lock && !state.lock.acquired) {

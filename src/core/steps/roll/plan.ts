@@ -1,4 +1,5 @@
 /** Snapshot and plan, then preflight: everything that can refuse a roll before it changes anything. */
+import { API_CONCURRENCY, mapPool } from "../../concurrency";
 import type { Deps } from "../../ports";
 import { planRoll, type RollPlan } from "../../roll/plan-roll";
 import { isUnscheduled, outdatedTaint } from "../../roll/pods";
@@ -146,12 +147,8 @@ export async function prepareGroup(
     data.suspendedByRun = [...new Set([...data.suspendedByRun, ...toSuspend])];
   });
   const kube = await deps.kube(state.input.cluster);
-  let tainted = 0;
-  for (const batch of plan.batches) {
-    for (const victim of batch.victims) {
-      if (!victim.nodeName) continue;
-      if ((await kube.setTaint(victim.nodeName, outdatedTaint(run.runId), true)) === "changed") tainted++;
-    }
-  }
+  const nodes = plan.batches.flatMap((b) => b.victims.flatMap((v) => (v.nodeName ? [v.nodeName] : [])));
+  const changes = await mapPool(nodes, API_CONCURRENCY, (node) => kube.setTaint(node, outdatedTaint(run.runId), true));
+  const tainted = changes.filter((c) => c === "changed").length;
   return { maxSize, suspended: toSuspend, tainted };
 }

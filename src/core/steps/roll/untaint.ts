@@ -1,4 +1,5 @@
 /** Removes the outdated-node taint a roll put on nodes it did not replace. */
+import { API_CONCURRENCY, mapPool } from "../../concurrency";
 import type { KubePort } from "../../ports";
 import { OUTDATED_TAINT_KEY } from "../../roll/pods";
 

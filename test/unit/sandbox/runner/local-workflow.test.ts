@@ -23,7 +23,7 @@ describe("the local workflow runner", () => {
       clock,
       deps: {} as Deps,
       executions,
-      cost: { stepSeconds: 1, awsCallSeconds: 0, kubeCallSeconds: 0, calls: () => ({ aws: 0, kube: 0 }) },
+      cost: { stepSeconds: 1, awsCallSeconds: 0, kubeCallSeconds: 0, measure: () => () => ({ aws: 0, kube: 0 }) },
     });
     expect(result.status).toBe("SUCCEEDED");
     const output = result.output as {
@@ -50,7 +50,7 @@ describe("the local workflow runner", () => {
       clock,
       deps: {} as Deps,
       executions,
-      cost: { stepSeconds: 0, awsCallSeconds: 0, kubeCallSeconds: 0, calls: () => ({ aws: 0, kube: 0 }) },
+      cost: { stepSeconds: 0, awsCallSeconds: 0, kubeCallSeconds: 0, measure: () => () => ({ aws: 0, kube: 0 }) },
     };
     await runLocalWorkflow(options);
     await expect(runLocalWorkflow(options)).rejects.toThrow(/Execution Already Exists/);
