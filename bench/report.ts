@@ -50,7 +50,8 @@ export function scenarioTable(scenario: ScenarioReport): string {
 
 export function scaleTable(scale: ScaleFigures): string {
   return [
-    `scale: tugboat on ${scale.scenario} (${scale.nodes} nodes), ${scale.outcome}`,
+    `scale: tugboat on ${scale.scenario} (${scale.nodes} nodes), ${scale.outcome}, ${scale.nodesReplaced} replaced`,
+    ...(scale.reason ? [`  reason: ${scale.reason}`] : []),
     `  history events (one execution)  ${scale.maxHistoryEventsPerExecution} of 25,000`,
     `  largest state payload           ${scale.maxStatePayloadBytes} bytes of 262,144`,
     `  longest step                    ${scale.longestStepSeconds} s (virtual) of 900`,

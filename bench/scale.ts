@@ -4,7 +4,7 @@
  * under (25,000 history events per execution, 256 KB of state, 15 minutes per Lambda), with the
  * real time and memory the simulation took on this machine.
  */
-import { rollInSandbox } from "../src/sandbox/sandbox-roll";
+import { type RollRequest, rollInSandbox } from "../src/sandbox/sandbox-roll";
 import { loadScenario } from "../src/sandbox/scenario/load";
 import type { Scenario } from "../src/sandbox/scenario/schema";
 import { benchGroup, scenarioNodeCount } from "./run-strategy";
@@ -14,6 +14,7 @@ export interface ScaleFigures {
   nodes: number;
   outcome: string;
   reason?: string;
+  nodesReplaced: number;
   /** Events in the history of the roll's execution (limit 25,000). */
   maxHistoryEventsPerExecution: number;
   /** Largest state payload between states (limit 256 KB). */
@@ -31,7 +32,13 @@ export interface ScaleFigures {
 
 const RSS_SAMPLE_MS = 250;
 
-export async function runScale(options: { scenario?: Scenario } = {}): Promise<ScaleFigures> {
+export interface ScaleOptions {
+  scenario?: Scenario;
+  /** Roll input besides cluster and node group (default: none, Tugboat's defaults). */
+  request?: Omit<RollRequest, "cluster" | "nodeGroup">;
+}
+
+export async function runScale(options: ScaleOptions = {}): Promise<ScaleFigures> {
   const scenario = options.scenario ?? loadScenario("huge");
   const nodes = scenarioNodeCount(scenario);
   const rss = new RssSampler();
@@ -39,15 +46,17 @@ export async function runScale(options: { scenario?: Scenario } = {}): Promise<S
   try {
     const { result } = await rollInSandbox({
       scenario,
-      request: benchGroup(scenario),
+      request: { ...options.request, ...benchGroup(scenario) },
       onLog: () => rss.sample(),
     });
-    const replaced = Math.max(1, result.nodesOutdatedBefore);
+    // Per node actually replaced: a roll that stopped early is not credited with the nodes it left.
+    const replaced = Math.max(1, result.nodesReplaced);
     return {
       scenario: scenario.name ?? "(unnamed)",
       nodes,
       outcome: result.outcome,
       ...(result.reason ? { reason: result.reason } : {}),
+      nodesReplaced: result.nodesReplaced,
       maxHistoryEventsPerExecution: result.historyEvents,
       maxStatePayloadBytes: result.maxStatePayloadBytes,
       longestStepSeconds: result.longestStepSeconds,
