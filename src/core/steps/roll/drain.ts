@@ -191,7 +191,7 @@ export async function terminateBatch(deps: Deps, state: RollState): Promise<{ te
   await updateRunData(deps, run.runId, (data) => {
     data.counters.nodesReplaced += terminated;
   });
-  return { terminated, skipped };
+  return { terminated, skipped: skipped.slice(0, 10) };
 }
 
 const VALIDATE_TIMEOUT_SECONDS = 300;

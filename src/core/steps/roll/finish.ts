@@ -3,6 +3,7 @@
  * Safety invariant 7: a failure halts safely, restores capacity and says why.
  */
 
+import { API_CONCURRENCY, mapPool } from "../../concurrency";
 import { releaseClusterLock } from "../../lock";
 import type { Deps } from "../../ports";
 import { findOutdated } from "../../roll/outdated";
@@ -40,20 +41,29 @@ export async function restoreGroup(deps: Deps, state: RollState): Promise<Restor
 
   if (interrupted && state.batch && !state.batch.finished) {
     const stored = await deps.state.getItem<StoredBatch>(run.runId, batchKey(state.batch.index));
-    for (const victim of stored?.victims ?? []) {
-      if (!victim.nodeName || stored?.terminated.includes(victim.instanceId)) continue;
-      if (!stored?.cordoned.includes(victim.nodeName)) continue;
-      const change = await kube.setUnschedulable(victim.nodeName, false);
+    const toUncordon = (stored?.victims ?? []).filter(
+      (v) => v.nodeName && !stored?.terminated.includes(v.instanceId) && stored?.cordoned.includes(v.nodeName),
+    );
+    const changes = await mapPool(toUncordon, API_CONCURRENCY, async (victim) => {
+      const node = victim.nodeName as string;
+      const change = await kube.setUnschedulable(node, false);
       if (change === "changed") {
-        actions.push(`uncordoned ${victim.nodeName}`);
         await traceNodeAction(deps.log, kube, {
           runId: run.runId,
-          node: victim.nodeName,
+          node,
           instanceId: victim.instanceId,
           action: "uncordon",
-          reason: `uncordoned ${victim.nodeName}: the roll stopped before replacing it`,
+          reason: `uncordoned ${node}: the roll stopped before replacing it`,
         });
       }
+      return change;
+    });
+    const uncordoned = toUncordon.filter((_, i) => changes[i] === "changed").map((v) => v.nodeName);
+    // One line whatever the batch size: the workflow state must stay small.
+    if (uncordoned.length > 0) {
+      actions.push(
+        `uncordoned ${uncordoned.length} node(s) the roll had not replaced: ${uncordoned.slice(0, 5).join(", ")}${uncordoned.length > 5 ? ", …" : ""}`,
+      );
     }
   }
   if (interrupted) {
