@@ -2,9 +2,10 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { KubeAdapter } from "../../../../src/adapters/kube/kube-adapter";
 import { RetryableError, TerminalError } from "../../../../src/core/errors";
+import { publishedFixture } from "../../../support/published-fixtures";
 import { ApiServerStub, status } from "./api-server-stub";
 
-const FIXTURES = "/work/shared/fixtures/kubernetes";
+const FIXTURES = publishedFixture("kubernetes");
 const eksNode = JSON.parse(readFileSync(`${FIXTURES}/k8s-node-eks-managed-nodegroup.json`, "utf8"));
 const eviction429 = readFileSync(`${FIXTURES}/k8s-eviction-429.json`, "utf8");
 const NODE = "ip-192-168-25-169.ec2.internal";

@@ -14,10 +14,11 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AutoScalingAdapter } from "../../../../src/adapters/aws/auto-scaling";
 import { RetryableError, TerminalError } from "../../../../src/core/errors";
+import { publishedFixture } from "../../../support/published-fixtures";
 import { serviceError } from "./aws-errors";
 
 const fixture = JSON.parse(
-  readFileSync("/work/shared/fixtures/aws-api/asg-describe-auto-scaling-groups.cli.json", "utf8"),
+  readFileSync(publishedFixture("aws-api/asg-describe-auto-scaling-groups.cli.json"), "utf8"),
 ) as DescribeAutoScalingGroupsCommandOutput;
 
 const asMock = mockClient(AutoScalingClient);

@@ -16,8 +16,9 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { EksAdapter } from "../../../../src/adapters/aws/eks";
 import { RetryableError, TerminalError } from "../../../../src/core/errors";
+import { publishedFixture } from "../../../support/published-fixtures";
 
-const FIXTURES = "/work/shared/fixtures/aws-api";
+const FIXTURES = publishedFixture("aws-api");
 /** CLI samples render timestamps as strings; the SDK would hand Date objects. Both are read. */
 function fixture<T>(name: string): T {
   return JSON.parse(readFileSync(`${FIXTURES}/${name}`, "utf8")) as T;

@@ -3,8 +3,9 @@ import { ApiException } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { evictionOutcome, kubeStepError } from "../../../../src/adapters/kube/kube-errors";
 import { RetryableError, TerminalError } from "../../../../src/core/errors";
+import { publishedFixture } from "../../../support/published-fixtures";
 
-const eviction429 = readFileSync("/work/shared/fixtures/kubernetes/k8s-eviction-429.json", "utf8");
+const eviction429 = readFileSync(publishedFixture("kubernetes/k8s-eviction-429.json"), "utf8");
 
 function apiError(code: number, body: string | undefined, headers: Record<string, string> = {}) {
   return new ApiException<string | undefined>(code, "Unknown API Status Code!", body, headers);

@@ -2,9 +2,10 @@ import { readFileSync } from "node:fs";
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { parseAwsProviderId, toKubeNode, toKubePdb, toKubePod } from "../../../../src/adapters/kube/kube-mapping";
+import { publishedFixture } from "../../../support/published-fixtures";
 
 const eksNode = JSON.parse(
-  readFileSync("/work/shared/fixtures/kubernetes/k8s-node-eks-managed-nodegroup.json", "utf8"),
+  readFileSync(publishedFixture("kubernetes/k8s-node-eks-managed-nodegroup.json"), "utf8"),
 ) as V1Node;
 
 describe("parseAwsProviderId", () => {

@@ -5,10 +5,9 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { publishedFixture } from "../../../support/published-fixtures";
 
-export const AWS_EVENT_FIXTURES_DIR = fileURLToPath(
-  new URL("../../../../../shared/fixtures/aws-events/", import.meta.url),
-);
+export const AWS_EVENT_FIXTURES_DIR = publishedFixture("aws-events/");
 
 /** What the NTH e2e heredoc's `$(date -u +"%Y-%m-%dT%TZ")` stands for in these tests. */
 export const TEMPLATE_TIME = "2024-05-01T12:00:00Z";

@@ -1,12 +1,10 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { publishedFixture } from "../../../support/published-fixtures";
 import { type ApiClients, bootCluster, connect, makeInstance } from "./harness";
 
 const fixture = JSON.parse(
-  readFileSync(
-    new URL("../../../../../shared/fixtures/kubernetes/k8s-node-eks-managed-nodegroup.json", import.meta.url),
-    "utf8",
-  ),
+  readFileSync(publishedFixture("kubernetes/k8s-node-eks-managed-nodegroup.json"), "utf8"),
 ) as {
   metadata: { labels: Record<string, string> };
   status: { addresses: { type: string }[]; conditions: { type: string }[] };
