@@ -1,5 +1,5 @@
 /**
- * Reads the published AWS event samples in ../shared/fixtures/aws-events as Tugboat would receive them.
+ * Reads the published AWS event samples in test/fixtures/published/aws-events as Tugboat would receive them.
  * The files are never edited (SOURCES.md): templates get their shell expressions substituted here, and the
  * `Key: value` rendering of lifecycle-hook notifications is turned back into the JSON body SQS/SNS carry.
  */

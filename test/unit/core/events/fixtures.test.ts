@@ -1,5 +1,5 @@
 /**
- * Every published sample in ../shared/fixtures/aws-events, through parse → decide → describe.
+ * Every published sample in test/fixtures/published/aws-events, through parse → decide → describe.
  * The directory is read, not listed here, so a new sample without an expectation fails.
  */
 import { describe, expect, it } from "vitest";
