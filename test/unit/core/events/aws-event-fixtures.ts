@@ -4,7 +4,6 @@
  * `Key: value` rendering of lifecycle-hook notifications is turned back into the JSON body SQS/SNS carry.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { publishedFixture } from "../../../support/published-fixtures";
 
 export const AWS_EVENT_FIXTURES_DIR = publishedFixture("aws-events/");
