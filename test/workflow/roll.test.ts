@@ -52,6 +52,17 @@ describe("roll-node-group in the sandbox", () => {
     }
   });
 
+  it("matches batches to where Auto Scaling put the replacements when AZs are uneven", async () => {
+    const scenario = scenarioWith("small", (raw) => {
+      raw.cluster.nodeGroups[0].zones = { "us-east-1a": 4, "us-east-1b": 3, "us-east-1c": 3 };
+    });
+    const { result } = await rollInSandbox({ scenario, request: { cluster: "demo", nodeGroup: "workers" } });
+    expect(result.outcome, result.reason).toBe("succeeded");
+    expect(result.nodesOutdatedAfter).toBe(0);
+    expect(result.azCapacityFloor).toBeGreaterThanOrEqual(1);
+    expect(result.pdbViolations).toBe(0);
+  });
+
   it("refuses in preflight a PDB that can never allow a disruption, naming it, with nothing cordoned", async () => {
     const scenario = scenarioWith("small", (raw) => {
       raw.cluster.workloads[1].pdb = { minAvailable: 3 };

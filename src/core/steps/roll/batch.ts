@@ -10,6 +10,7 @@ import { chooseVictims } from "../../roll/choose-victims";
 import { findOutdated, interleaveByZone } from "../../roll/outdated";
 import { countByZone } from "../../roll/plan-roll";
 import { readGroup, targetOptions } from "../../roll/read-group";
+import type { GroupMember } from "../../roll/snapshot-types";
 import { isLeaving } from "../../roll/snapshot-types";
 import {
   type BatchCursor,
@@ -134,6 +135,39 @@ export async function checkReplacements(deps: Deps, state: RollState): Promise<N
   }
   if (shortfalls.length === 0) return { done: true, failed: false, attempts, retryInSeconds: 0 };
 
+  // Every launched replacement is up, yet an AZ is short: Auto Scaling balanced the launches its own way
+  // (uneven AZs, ties). Match the batch to where the capacity landed, as kOps does; if no outdated node
+  // sits where it landed, ask for one more replacement and let Auto Scaling's balancing reach the AZ.
+  const allLaunched = live.length >= snapshot.asg.desiredCapacity;
+  if (stored && allLaunched && live.every((m) => m.nodeReady)) {
+    const matched = await matchVictimsToCapacity(deps, state, stored, data.baselineByZone, live);
+    if (matched.length > 0) {
+      stored.victims = matched;
+      stored.byZone = countByZone(matched);
+      await deps.state.putItem(run.runId, batchKey(stored.index), stored);
+      deps.log.info(
+        `batch ${stored.index + 1} matched to where the replacements landed: ${JSON.stringify(stored.byZone)}`,
+        {
+          runId: run.runId,
+        },
+      );
+      return { done: true, failed: false, attempts, retryInSeconds: 0 };
+    }
+    const group = await deps.autoScaling.describeGroup(data.asgName);
+    if (group) {
+      const desiredCapacity = group.desiredCapacity + 1;
+      if (desiredCapacity > group.maxSize)
+        await deps.autoScaling.updateSizes(data.asgName, { maxSize: desiredCapacity });
+      await deps.autoScaling.updateSizes(data.asgName, { desiredCapacity });
+      deps.log.info(
+        `no outdated node where the replacements landed: one more replacement (desired ${desiredCapacity})`,
+        {
+          runId: run.runId,
+        },
+      );
+    }
+  }
+
   const deadline = batch.readyDeadline ? Date.parse(batch.readyDeadline) : Number.POSITIVE_INFINITY;
   if (deps.clock.now().getTime() < deadline) {
     return { done: false, failed: false, attempts, retryInSeconds: readyPoll(state, deps.clock.now().getTime()) };
@@ -151,6 +185,50 @@ export async function checkReplacements(deps: Deps, state: RollState): Promise<N
     reason: `replacements for batch ${batch.index + 1} not Ready after ${input.readyTimeoutSeconds} s: ${shortfalls.join("; ")}${strayText}`,
     strayInstances: stray,
   };
+}
+
+/**
+ * Victims that fit the capacity each AZ has beyond its starting count: the batch's own victims first,
+ * then other outdated nodes of AZs where replacements landed, in deterministic order.
+ */
+async function matchVictimsToCapacity(
+  deps: Deps,
+  state: RollState,
+  stored: StoredBatch,
+  baselineByZone: Record<string, number>,
+  live: GroupMember[],
+): Promise<StoredBatch["victims"]> {
+  const { input } = state;
+  const data = (await loadRunData(deps, state.run.runId)).data;
+  const snapshot = await readGroup(deps, input.cluster, input.nodeGroup, {
+    ...targetOptions(input),
+    resolved: { asgName: data.asgName, mode: data.mode },
+  });
+  const outdated = findOutdated(snapshot.members, snapshot.target).filter((m) => m.nodeReady && !m.unschedulable);
+  const current = new Set(stored.victims.map((v) => v.instanceId));
+  const matched: StoredBatch["victims"] = [];
+  for (const zone of [...new Set(live.map((m) => m.availabilityZone))].sort()) {
+    const ready = live.filter((m) => m.availabilityZone === zone && m.nodeReady && !m.unschedulable).length;
+    let room = ready - (baselineByZone[zone] ?? 0);
+    const inZone = outdated
+      .filter((m) => m.availabilityZone === zone)
+      .sort(
+        (a, b) =>
+          Number(current.has(b.instanceId)) - Number(current.has(a.instanceId)) ||
+          a.instanceId.localeCompare(b.instanceId),
+      );
+    for (const m of inZone) {
+      if (room <= 0 || matched.length >= data.surge) break;
+      matched.push({
+        instanceId: m.instanceId,
+        availabilityZone: m.availabilityZone,
+        ...(m.nodeName ? { nodeName: m.nodeName } : {}),
+        reasons: m.reasons,
+      });
+      room--;
+    }
+  }
+  return matched;
 }
 
 /** Seconds Auto Scaling takes to act on a new desired capacity, on top of boot and join. */
