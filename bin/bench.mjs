@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: strategies side by side in the sandbox. TypeScript sources run through tsx, like `tug`.
+import "./node-compat.mjs";
 import { register } from "tsx/esm/api";
 
 register();

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `tug` command. TypeScript sources run through tsx, so a checkout works right after `npm install`.
+import "./node-compat.mjs";
 import { register } from "tsx/esm/api";
 
 register();
