@@ -7,20 +7,7 @@
 import type { Deps } from "../../ports";
 import { findInstanceHolder, replacementOperation } from "./holder";
 import { matchNode } from "./identity";
-import type { ReactionProgress, ReactionState } from "./state";
-
-function finished(reason: string): ReactionProgress {
-  return {
-    done: true,
-    failed: false,
-    phase: "done",
-    attempts: 1,
-    retryInSeconds: 0,
-    evicted: 0,
-    refusedByPdb: 0,
-    reason,
-  };
-}
+import { finishedReaction, type ReactionProgress, type ReactionState } from "./state";
 
 const STILL_THERE = new Set(["pending", "running"]);
 
@@ -29,7 +16,7 @@ export async function cleanUpAfterInstance(deps: Deps, state: ReactionState): Pr
   const actions: string[] = [];
   const [instance] = await deps.ec2.describeInstances([request.instanceId]);
   if (instance && STILL_THERE.has(instance.state)) {
-    return finished(`${request.instanceId} is ${instance.state} again: its node is left alone`);
+    return finishedReaction(`${request.instanceId} is ${instance.state} again: its node is left alone`);
   }
   const kube = await deps.kube(request.cluster);
   const node = matchNode(await kube.listNodes(), request.instanceId, request.privateDnsName);
@@ -56,9 +43,9 @@ export async function cleanUpAfterInstance(deps: Deps, state: ReactionState): Pr
       });
     }
   }
-  return finished(actions.length > 0 ? actions.join("; ") : `nothing left behind by ${request.instanceId}`);
+  return finishedReaction(actions.length > 0 ? actions.join("; ") : `nothing left behind by ${request.instanceId}`);
 }
 
 export function ignoreEvent(_deps: Deps, state: ReactionState): ReactionProgress {
-  return finished(state.target?.note || state.request.reason);
+  return finishedReaction(state.target?.note || state.request.reason);
 }

@@ -7,7 +7,7 @@ import type { Deps, KubePort } from "../../ports";
 import { traceNodeAction } from "../../trace";
 import { afterPass, type DrainPassResult, describeBlocked, drainPass, drainPollSeconds } from "./drain-node";
 import type { ReactionRequest } from "./request";
-import type { ReactionProgress, ReactionState, TargetResult } from "./state";
+import { finishedReaction, type ReactionProgress, type ReactionState, type TargetResult } from "./state";
 
 /** An event whose deadline is already behind us (a late delivery, a "shutting-down" notice) still gets this long. */
 export const MIN_DRAIN_WINDOW_SECONDS = 30;
@@ -103,16 +103,7 @@ export async function drainForEvent(deps: Deps, state: ReactionState): Promise<R
   const target = requireTarget(state);
   const { request } = state;
   if (!target.nodeName) {
-    return {
-      done: true,
-      failed: false,
-      phase: "done",
-      attempts: 1,
-      retryInSeconds: 0,
-      evicted: 0,
-      refusedByPdb: 0,
-      reason: "no node to drain",
-    };
+    return finishedReaction("no node to drain");
   }
   const kube = await deps.kube(request.cluster);
   const watchOnly = target.holder?.draining ?? false;

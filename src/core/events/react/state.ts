@@ -107,3 +107,17 @@ export interface StoredReplacement {
   membersBefore: string[];
   surgedAt: string;
 }
+
+/** A reaction that has nothing (more) to do. */
+export function finishedReaction(reason: string): ReactionProgress {
+  return {
+    done: true,
+    failed: false,
+    phase: "done",
+    attempts: 1,
+    retryInSeconds: 0,
+    evicted: 0,
+    refusedByPdb: 0,
+    reason,
+  };
+}
