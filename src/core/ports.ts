@@ -7,10 +7,15 @@ import type {
   AsgSizes,
   AutoScalingGroupState,
   Ec2Instance,
+  EksAddonState,
+  EksAddonVersion,
   EksClusterState,
+  EksClusterVersion,
+  EksInsight,
   EksNodegroupState,
   EksUpdateState,
   LaunchTemplateVersion,
+  SubnetState,
 } from "./model/aws";
 import type { EvictionResult, KubeEventRecord, KubeNode, KubePdb, KubePod, KubeTaint, NodeChange } from "./model/kube";
 import type { ExecutionStatusPort, LockRecord, RunRecord } from "./model/state";
@@ -20,6 +25,8 @@ export interface AutoScalingPort {
   /** Groups carrying every one of these tags. */
   findGroupsByTags(tags: Record<string, string>): Promise<AutoScalingGroupState[]>;
   updateSizes(name: string, sizes: AsgSizes): Promise<void>;
+  /** Points the group at a launch template version (UpdateAutoScalingGroup LaunchTemplate). */
+  setLaunchTemplate(name: string, template: { id: string; version: string }): Promise<void>;
   suspendProcesses(name: string, processes: string[]): Promise<void>;
   resumeProcesses(name: string, processes: string[]): Promise<void>;
   /** "already-gone" when the instance is not (or no longer) in a group: an expected outcome. */
@@ -43,6 +50,20 @@ export interface Ec2Port {
   describeInstances(instanceIds: string[]): Promise<Ec2Instance[]>;
   /** Resolves "$Latest", "$Default" or a number to the concrete version and its AMI. */
   describeLaunchTemplateVersion(templateId: string, version: string): Promise<LaunchTemplateVersion>;
+  /** A new version copied from `sourceVersion` with only the AMI changed; returns it resolved. */
+  createLaunchTemplateVersion(request: {
+    templateId: string;
+    sourceVersion: string;
+    imageId: string;
+    description: string;
+  }): Promise<LaunchTemplateVersion>;
+  describeSubnets(subnetIds: string[]): Promise<SubnetState[]>;
+}
+
+/** SSM public parameters Tugboat reads: the EKS-optimized AMI recommended for a Kubernetes minor. */
+export interface ParametersPort {
+  /** /aws/service/eks/optimized-ami/<minor>/amazon-linux-2023/x86_64/standard/recommended/{image_id,release_version} */
+  recommendedEksAmi(minor: string): Promise<{ imageId: string; releaseVersion?: string } | undefined>;
 }
 
 export interface EksPort {
@@ -62,11 +83,60 @@ export interface EksPort {
     updateConfig?: { maxUnavailable?: number; maxUnavailablePercentage?: number };
     scalingConfig?: { minSize?: number; maxSize?: number; desiredSize?: number };
   }): Promise<EksUpdateState>;
-  describeUpdate(request: { cluster: string; nodegroup?: string; updateId: string }): Promise<EksUpdateState>;
+  describeUpdate(request: {
+    cluster: string;
+    nodegroup?: string;
+    addonName?: string;
+    updateId: string;
+  }): Promise<EksUpdateState>;
+  /** Names of the cluster's managed node groups (every page). */
+  listNodegroups(cluster: string): Promise<string[]>;
+  /** Kubernetes versions EKS offers (every page). */
+  describeClusterVersions(): Promise<EksClusterVersion[]>;
+  /** One minor version up; EKS refuses anything else. */
+  updateClusterVersion(request: { cluster: string; version: string }): Promise<EksUpdateState>;
+  /** Installed add-ons with their versions and configuration values. */
+  listAddons(cluster: string): Promise<EksAddonState[]>;
+  /** Versions of an add-on compatible with a Kubernetes version, newest first. */
+  describeAddonVersions(request: { addonName: string; kubernetesVersion: string }): Promise<EksAddonVersion[]>;
+  /** UpdateAddon with resolveConflicts PRESERVE and the configuration values passed through. */
+  updateAddon(request: {
+    cluster: string;
+    addonName: string;
+    version: string;
+    configurationValues?: string;
+  }): Promise<EksUpdateState>;
+  /** StartInsightsRefresh; insights are then read with listInsights once the refresh completes. */
+  startInsightsRefresh(cluster: string): Promise<void>;
+  /** DescribeInsightsRefresh: IN_PROGRESS | COMPLETED | FAILED. */
+  describeInsightsRefresh(cluster: string): Promise<string>;
+  /** Upgrade-readiness insights (every page), with each insight's reason. */
+  listInsights(cluster: string): Promise<EksInsight[]>;
+}
+
+/** An etcd member as the v3 Cluster API reports it, with the health of its client endpoint. */
+export interface EtcdMember {
+  /** Decimal string of the uint64 member id. */
+  id: string;
+  /** kubeadm names a member after its node; empty until the member has started. */
+  name: string;
+  peerUrls: string[];
+  clientUrls: string[];
+  isLearner: boolean;
+  /** GET <clientUrl>/health answered {"health":"true"}. */
+  healthy: boolean;
+}
+
+/** etcd of a self-managed control plane (v3 JSON gateway: /v3/cluster/member/list, /member/remove, /health). */
+export interface EtcdPort {
+  listMembers(): Promise<EtcdMember[]>;
+  removeMember(id: string): Promise<"removed" | "not-found">;
 }
 
 export interface KubePort {
   listNodes(): Promise<KubeNode[]>;
+  /** GET /version: the API server's minor ("1.30") and gitVersion. */
+  serverVersion(): Promise<{ minor: string; gitVersion: string }>;
   listPods(filter?: { nodeName?: string }): Promise<KubePod[]>;
   listPdbs(): Promise<KubePdb[]>;
   setUnschedulable(nodeName: string, unschedulable: boolean): Promise<NodeChange>;
@@ -117,6 +187,9 @@ export interface Deps {
   eks: EksPort;
   /** Kubernetes access for a cluster: EKS token or a kubeconfig from SSM/Secrets Manager. */
   kube(cluster: string): Promise<KubePort>;
+  /** etcd access of a self-managed cluster (endpoints and client certificates from Secrets Manager). */
+  etcd(cluster: string): Promise<EtcdPort>;
+  parameters: ParametersPort;
   state: StatePort;
   executions: ExecutionStatusPort;
   clock: Clock;

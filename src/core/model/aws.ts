@@ -58,6 +58,53 @@ export interface EksClusterState {
   endpoint?: string;
   certificateAuthorityData?: string;
   arn?: string;
+  /** resourcesVpcConfig.subnetIds: where EKS places the control plane's network interfaces. */
+  subnetIds?: string[];
+}
+
+/** A Kubernetes version EKS offers (DescribeClusterVersions). */
+export interface EksClusterVersion {
+  /** "1.33" */
+  version: string;
+  /** STANDARD_SUPPORT | EXTENDED_SUPPORT | UNSUPPORTED */
+  status: string;
+  defaultVersion: boolean;
+}
+
+/** An installed EKS add-on (ListAddons + DescribeAddon). */
+export interface EksAddonState {
+  name: string;
+  /** "v1.18.1-eksbuild.1" */
+  version: string;
+  /** ACTIVE | CREATING | UPDATING | DEGRADED | UPDATE_FAILED | … */
+  status: string;
+  /** The user's configuration (JSON or YAML string), preserved across updates. */
+  configurationValues?: string;
+}
+
+/** An add-on version compatible with one Kubernetes version (DescribeAddonVersions). */
+export interface EksAddonVersion {
+  version: string;
+  /** EKS's default version for that Kubernetes version. */
+  defaultVersion: boolean;
+}
+
+/** An EKS upgrade insight (ListInsights, category UPGRADE_READINESS). */
+export interface EksInsight {
+  id: string;
+  name: string;
+  /** PASSING | WARNING | ERROR | UNKNOWN */
+  status: string;
+  reason: string;
+  description: string;
+  /** The Kubernetes version the insight judges readiness for. */
+  kubernetesVersion?: string;
+}
+
+export interface SubnetState {
+  subnetId: string;
+  availabilityZone: string;
+  availableIpAddressCount: number;
 }
 
 export interface EksNodegroupState {
