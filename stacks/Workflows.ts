@@ -39,6 +39,7 @@ export function Workflows({ stack, app }: StackContext) {
       name: names.get(spec.name)!,
       steps,
       removalPolicy: removalPolicyFor(app),
+      stateMachineNames: names,
     });
     stateMachines[spec.name] = machine;
     outputs[`${workflowConstructId(spec.name)}StateMachineArn`] = machine.stateMachineArn;

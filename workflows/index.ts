@@ -22,6 +22,18 @@ export interface StepFunctionSpec {
     | "state"
     | "sfn:read"
     | "kube"
+    /** DescribeClusterVersions, DescribeAddonVersions, ListAddons, DescribeAddon. */
+    | "eks:upgrade-read"
+    /** UpdateClusterVersion and UpdateAddon. */
+    | "eks:cluster-write"
+    /** StartInsightsRefresh, DescribeInsightsRefresh, ListInsights. */
+    | "eks:insights"
+    /** CreateLaunchTemplateVersion (and iam:PassRole is not needed: the version keeps its profile). */
+    | "ec2:launch-template-write"
+    /** The public EKS-optimized AMI parameters. */
+    | "ssm:ami"
+    /** The etcd endpoint and client certificate secret of self-managed clusters. */
+    | "etcd"
   )[];
 }
 
@@ -30,6 +42,8 @@ export interface WorkflowSpec {
   file: string;
   /** Placeholder name (without "${" "}") → the step it invokes. */
   functions: Record<string, StepFunctionSpec>;
+  /** Placeholder name → the workflow it starts as a child execution (states:startExecution.sync:2). */
+  children?: Record<string, string>;
 }
 
 const read = ["autoscaling:read", "ec2:read", "eks:read", "state", "kube"] as const;
@@ -94,9 +108,52 @@ export const reactToInstanceEvent: WorkflowSpec = {
   },
 };
 
+const upgradeRead = [...read, "eks:upgrade-read"] as const;
+
+/** Upgrade a cluster's Kubernetes version (docs/upgrade.md); node groups roll as child roll-node-group executions. */
+export const upgradeCluster: WorkflowSpec = {
+  name: "upgrade-cluster",
+  file: join(here, "upgrade-cluster.asl.json"),
+  functions: {
+    ValidateUpgradeInputFunctionArn: { module: "functions/upgrade/validate-upgrade-input", access: [] },
+    AcquireUpgradeLockFunctionArn: { module: "functions/upgrade/acquire-upgrade-lock", access: ["state", "sfn:read"] },
+    RefreshInsightsFunctionArn: { module: "functions/upgrade/refresh-insights", access: ["eks:read", "eks:insights"] },
+    AssessUpgradeFunctionArn: {
+      module: "functions/upgrade/assess-upgrade",
+      access: [...upgradeRead, "ssm:ami", "etcd"],
+    },
+    ObservePhaseFunctionArn: { module: "functions/upgrade/observe-phase", access: [...read] },
+    NextPhaseFunctionArn: { module: "functions/upgrade/next-phase", access: ["state"] },
+    AdvanceControlPlaneFunctionArn: {
+      module: "functions/upgrade/advance-control-plane",
+      access: ["eks:read", "eks:cluster-write"],
+    },
+    AdvanceControlPlaneNodesFunctionArn: {
+      module: "functions/upgrade/advance-control-plane-nodes",
+      access: [...read, "autoscaling:write", "ec2:launch-template-write", "ssm:ami", "etcd"],
+    },
+    AdvanceAddonsFunctionArn: {
+      module: "functions/upgrade/advance-addons",
+      access: ["eks:read", "eks:upgrade-read", "eks:cluster-write"],
+    },
+    PrepareRollsFunctionArn: {
+      module: "functions/upgrade/prepare-rolls",
+      access: [...read, "autoscaling:write", "ec2:launch-template-write", "ssm:ami"],
+    },
+    CollectRollsFunctionArn: { module: "functions/upgrade/collect-rolls", access: [] },
+    ReleaseUpgradeLockFunctionArn: {
+      module: "functions/upgrade/release-upgrade-lock",
+      access: ["state", "autoscaling:read", "autoscaling:write"],
+    },
+    SummarizeUpgradeFunctionArn: { module: "functions/upgrade/summarize-upgrade", access: [...read] },
+  },
+  children: { RollNodeGroupStateMachineArn: rollNodeGroup.name },
+};
+
 export const workflows: Record<string, WorkflowSpec> = {
   [rollNodeGroup.name]: rollNodeGroup,
   [reactToInstanceEvent.name]: reactToInstanceEvent,
+  [upgradeCluster.name]: upgradeCluster,
 };
 
 export function loadDefinition(spec: WorkflowSpec): Record<string, unknown> {

@@ -5,7 +5,7 @@
  */
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
-import type { WorkflowSpec } from "../../workflows";
+import { type WorkflowSpec, workflows as workflowByName } from "../../workflows";
 import { tableDefinition } from "../adapters/aws/state-table";
 import { createAwsDeps } from "../adapters/deps";
 import type { Deps, Log } from "../core/ports";
@@ -13,6 +13,8 @@ import { sandboxClientConfig, sandboxPlugin } from "./aws/plugin";
 import { SimulatedRegion } from "./aws/region";
 import { CallMeter, meteredKube, meterPlugin } from "./call-meter";
 import { SeededRandom, VirtualClock } from "./clock";
+import type { EtcdCluster } from "./etcd/etcd-cluster";
+import { startEtcdGateway } from "./etcd/gateway";
 import { SimulatedCluster } from "./kube/cluster";
 import { startKubeApiServer } from "./kube/server";
 import {
@@ -36,6 +38,12 @@ export class Sandbox {
   readonly executions = new Map<string, ExecutionStatus>();
   private dynamoCalls = 0;
   private runCounter = 0;
+  /**
+   * Child executions run one after another: they share one virtual clock, and overlapping them would
+   * add up their waits instead of overlapping them. A sandbox makespan with parallel children is
+   * therefore an upper bound of the real one.
+   */
+  private childQueue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly scenario: Scenario,
@@ -49,6 +57,11 @@ export class Sandbox {
     private readonly awsMeter: CallMeter,
     private readonly kubeMeter: CallMeter,
   ) {}
+
+  /** etcd of a self-managed control plane (members, quorum history); undefined for other clusters. */
+  get etcd(): EtcdCluster | undefined {
+    return this.cluster.etcd;
+  }
 
   /** Effective calls of one step: AWS calls weighted by overlap; Kubernetes requests scaled by the overlap of port calls. */
   private measureStep(): () => { aws: number; kube: number } {
@@ -75,6 +88,11 @@ export class Sandbox {
     await new Promise<void>((resolve) => db.listen(0, "127.0.0.1", () => resolve()));
     const address = db.address() as { port: number };
     const closers = [server.close, () => new Promise<void>((resolve) => db.close(() => resolve()))];
+    if (cluster.etcd) {
+      const gateway = await startEtcdGateway(cluster.etcd);
+      region.setEtcdEndpoint(gateway.url);
+      closers.push(gateway.close);
+    }
 
     const logLines: LogLine[] = [];
     const awsMeter = new CallMeter();
@@ -140,8 +158,25 @@ export class Sandbox {
         kubeCallSeconds: timing.kubeCallSeconds,
         measure: () => this.measureStep(),
       },
+      startChild: (request) => this.runChild(request, options.onEvent),
       ...options,
     });
+  }
+
+  private runChild(
+    request: { workflow: string; input: unknown; executionName: string },
+    onEvent: LocalRunOptions["onEvent"],
+  ): Promise<LocalRunResult> {
+    const spec = workflowByName[request.workflow];
+    if (!spec) return Promise.reject(new Error(`no workflow named ${request.workflow}`));
+    const run = this.childQueue.then(() =>
+      this.run(spec, request.input, {
+        executionName: request.executionName,
+        ...(onEvent ? { onEvent: (event) => onEvent({ ...event, execution: request.executionName }) } : {}),
+      }),
+    );
+    this.childQueue = run.catch(() => undefined);
+    return run;
   }
 
   async close(): Promise<void> {

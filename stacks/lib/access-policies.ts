@@ -64,6 +64,18 @@ export const EKS_READ_ACTIONS = [
 
 export const EKS_WRITE_ACTIONS = ["eks:UpdateNodegroupVersion", "eks:UpdateNodegroupConfig"];
 
+/** Catalog reads with no resource to scope them to. */
+export const EKS_CATALOG_ACTIONS = ["eks:DescribeClusterVersions", "eks:DescribeAddonVersions"];
+export const EKS_ADDON_READ_ACTIONS = ["eks:ListAddons", "eks:DescribeAddon"];
+export const EKS_CLUSTER_WRITE_ACTIONS = ["eks:UpdateClusterVersion"];
+export const EKS_ADDON_WRITE_ACTIONS = ["eks:UpdateAddon"];
+export const EKS_INSIGHTS_ACTIONS = [
+  "eks:StartInsightsRefresh",
+  "eks:DescribeInsightsRefresh",
+  "eks:ListInsights",
+  "eks:DescribeInsight",
+];
+
 /** The state store's calls (src/adapters/aws/state-store.ts uses BatchGet to read a run's items). */
 export const STATE_ACTIONS = [
   "dynamodb:GetItem",
@@ -104,6 +116,47 @@ function statementsFor(kind: AccessKind, ctx: AccessContext): PolicyStatement[] 
       return [allow("EksRead", EKS_READ_ACTIONS, [...eksClusterArns(ctx), ...eksNodegroupArns(ctx)])];
     case "eks:write":
       return [allow("EksWriteNodegroups", EKS_WRITE_ACTIONS, eksNodegroupArns(ctx))];
+    case "eks:upgrade-read":
+      return [
+        allow("EksCatalogRead", EKS_CATALOG_ACTIONS, ["*"]),
+        allow("EksAddonRead", EKS_ADDON_READ_ACTIONS, [...eksClusterArns(ctx), ...eksAddonArns(ctx)]),
+      ];
+    case "eks:cluster-write":
+      return [
+        allow("EksUpdateCluster", EKS_CLUSTER_WRITE_ACTIONS, eksClusterArns(ctx)),
+        allow("EksUpdateAddons", EKS_ADDON_WRITE_ACTIONS, [...eksClusterArns(ctx), ...eksAddonArns(ctx)]),
+      ];
+    case "eks:insights":
+      return [allow("EksUpgradeInsights", EKS_INSIGHTS_ACTIONS, eksClusterArns(ctx))];
+    case "ec2:launch-template-write":
+      return [
+        allow(
+          "CreateLaunchTemplateVersions",
+          ["ec2:CreateLaunchTemplateVersion"],
+          [arn(ctx.stack, "ec2", "launch-template/*")],
+          {
+            StringLike: { [`aws:ResourceTag/${TUGBOAT_CLUSTER_TAG}`]: eachCluster(ctx) },
+          },
+        ),
+        // Pointing an Auto Scaling group at a launch template version requires permission to launch from it.
+        allow("LaunchFromTemplates", ["ec2:RunInstances"], [arn(ctx.stack, "ec2", "launch-template/*")]),
+      ];
+    case "ssm:ami":
+      return [
+        allow(
+          "EksOptimizedAmiParameters",
+          ["ssm:GetParameter", "ssm:GetParameters"],
+          [`arn:${ctx.stack.partition}:ssm:${ctx.stack.region}::parameter/aws/service/eks/optimized-ami/*`],
+        ),
+      ];
+    case "etcd":
+      return [
+        allow(
+          "EtcdClientSecret",
+          ["secretsmanager:GetSecretValue"],
+          perCluster(ctx, "secretsmanager", (c) => `secret:tugboat/${c}/etcd-??????`),
+        ),
+      ];
     case "state":
       return [allow("StateTable", STATE_ACTIONS, [ctx.table.tableArn, `${ctx.table.tableArn}/index/*`])];
     case "sfn:read":
@@ -147,6 +200,10 @@ function autoScalingGroupArns(stack: Stack): string {
 
 function eksClusterArns(ctx: AccessContext): string[] {
   return eachCluster(ctx).map((c) => arn(ctx.stack, "eks", `cluster/${c}`));
+}
+
+function eksAddonArns(ctx: AccessContext): string[] {
+  return eachCluster(ctx).map((c) => arn(ctx.stack, "eks", `addon/${c}/*/*`));
 }
 
 function eksNodegroupArns(ctx: AccessContext): string[] {

@@ -8,6 +8,8 @@ import { basename, join } from "node:path";
 import type { WorkflowSpec } from "../../workflows/index";
 
 export const LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
+/** Child workflow executions, run to completion with their output parsed as JSON. */
+export const START_EXECUTION_SYNC = "arn:aws:states:::states:startExecution.sync:2";
 
 export interface WorkflowDefinition {
   /** The ASL text with its placeholders, as `DefinitionBody.fromString` wants it. */
@@ -44,7 +46,7 @@ export function readWorkflowDefinition(spec: WorkflowSpec, projectRoot: string):
 }
 
 function checkPlaceholders(spec: WorkflowSpec, placeholders: string[]): void {
-  const declared = Object.keys(spec.functions);
+  const declared = [...Object.keys(spec.functions), ...Object.keys(spec.children ?? {})];
   const unknown = placeholders.filter((p) => !declared.includes(p));
   const unused = declared.filter((d) => !placeholders.includes(d));
   if (unknown.length > 0) {
@@ -78,10 +80,11 @@ export function taskResources(definition: unknown): string[] {
 }
 
 function checkIntegrations(spec: WorkflowSpec, definition: unknown): void {
-  const others = [...new Set(taskResources(definition).filter((r) => r !== LAMBDA_INVOKE))];
+  const allowed = spec.children ? [LAMBDA_INVOKE, START_EXECUTION_SYNC] : [LAMBDA_INVOKE];
+  const others = [...new Set(taskResources(definition).filter((r) => !allowed.includes(r)))];
   if (others.length > 0) {
     throw new Error(
-      `workflow ${spec.name} uses ${others.join(", ")}; the stack grants its state machine ${LAMBDA_INVOKE} only ` +
+      `workflow ${spec.name} uses ${others.join(", ")}; the stack grants its state machine ${allowed.join(" and ")} only ` +
         `(add the permissions in stacks/lib/workflow-state-machine.ts first)`,
     );
   }

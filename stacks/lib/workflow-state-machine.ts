@@ -38,6 +38,12 @@ export interface WorkflowStateMachineProps {
   name: string;
   steps: Map<string, DeployedStep>;
   removalPolicy: RemovalPolicy;
+  /** Workflow name → its state machine name, for child executions (spec.children). */
+  stateMachineNames: Map<string, string>;
+}
+
+function stateMachineArn(stack: Stack, name: string): string {
+  return `arn:${stack.partition}:states:${stack.region}:${stack.account}:stateMachine:${name}`;
 }
 
 export function createWorkflowStateMachine(stack: Stack, props: WorkflowStateMachineProps): StateMachine {
@@ -46,7 +52,16 @@ export function createWorkflowStateMachine(stack: Stack, props: WorkflowStateMac
 
   const substitutions: Record<string, string> = {};
   const invoked = new Map<string, DeployedStep>();
+  const children: string[] = [];
   for (const placeholder of definition.placeholders) {
+    const child = spec.children?.[placeholder];
+    if (child) {
+      const childName = props.stateMachineNames.get(child);
+      if (!childName) throw new Error(`workflow ${spec.name}: \${${placeholder}} names unknown workflow ${child}`);
+      substitutions[placeholder] = stateMachineArn(stack, childName);
+      children.push(childName);
+      continue;
+    }
     const fnSpec = spec.functions[placeholder];
     const step = fnSpec ? props.steps.get(fnSpec.module) : undefined;
     if (!step) throw new Error(`workflow ${spec.name}: no step function was created for \${${placeholder}}`);
@@ -77,5 +92,37 @@ export function createWorkflowStateMachine(stack: Stack, props: WorkflowStateMac
       resources: [...invoked.values()].map((step) => step.fn.functionArn),
     }),
   );
+  if (children.length > 0) {
+    // What startExecution.sync:2 needs: start the child, follow and stop it, and the managed rule
+    // through which Step Functions learns that a child ended.
+    machine.addToRolePolicy(
+      new PolicyStatement({
+        sid: "StartChildWorkflows",
+        effect: Effect.ALLOW,
+        actions: ["states:StartExecution"],
+        resources: children.map((child) => stateMachineArn(stack, child)),
+      }),
+    );
+    machine.addToRolePolicy(
+      new PolicyStatement({
+        sid: "FollowChildWorkflows",
+        effect: Effect.ALLOW,
+        actions: ["states:DescribeExecution", "states:StopExecution"],
+        resources: children.map(
+          (child) => `arn:${stack.partition}:states:${stack.region}:${stack.account}:execution:${child}:*`,
+        ),
+      }),
+    );
+    machine.addToRolePolicy(
+      new PolicyStatement({
+        sid: "ChildCompletionEvents",
+        effect: Effect.ALLOW,
+        actions: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+        resources: [
+          `arn:${stack.partition}:events:${stack.region}:${stack.account}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`,
+        ],
+      }),
+    );
+  }
   return machine;
 }

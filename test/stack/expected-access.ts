@@ -48,6 +48,22 @@ export const EXPECTED_ACTIONS: Record<AccessKind, string[]> = {
   ],
   "sfn:read": ["states:DescribeExecution"],
   kube: ["ssm:GetParameter", "secretsmanager:GetSecretValue", "eks:DescribeCluster"],
+  "eks:upgrade-read": [
+    "eks:DescribeClusterVersions",
+    "eks:DescribeAddonVersions",
+    "eks:ListAddons",
+    "eks:DescribeAddon",
+  ],
+  "eks:cluster-write": ["eks:UpdateClusterVersion", "eks:UpdateAddon"],
+  "eks:insights": [
+    "eks:StartInsightsRefresh",
+    "eks:DescribeInsightsRefresh",
+    "eks:ListInsights",
+    "eks:DescribeInsight",
+  ],
+  "ec2:launch-template-write": ["ec2:CreateLaunchTemplateVersion", "ec2:RunInstances"],
+  "ssm:ami": ["ssm:GetParameter", "ssm:GetParameters"],
+  etcd: ["secretsmanager:GetSecretValue"],
 };
 
 /** Every function with active tracing gets these from CDK; they carry no resource-level scoping. */

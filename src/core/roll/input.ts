@@ -44,6 +44,11 @@ export const rollInputSchema = z
       })
       .strict()
       .default({ instanceBootSeconds: 60, nodeReadySeconds: 30, podStartSeconds: 5 }),
+    /**
+     * Set when an upgrade-cluster execution starts this roll as a child: the roll works under the
+     * parent's cluster lock instead of taking its own, and leaves it held when it ends.
+     */
+    parentExecutionId: z.string().min(1).optional(),
     /** Who asked (CLI user, Slack user, EventBridge rule), for the trace. */
     requestedBy: z.string().default("unknown"),
   })

@@ -16,6 +16,8 @@ export interface RunRef {
 
 export interface LockResult {
   acquired: boolean;
+  /** Held by the parent execution (an upgrade) on this roll's behalf: not released by the roll. */
+  inherited?: boolean;
   reason?: string;
   tookOverFrom?: string;
 }
@@ -143,6 +145,8 @@ export interface RollRunData {
   summary?: RollSummary;
   /** Set when a later run reconciled this one's leftovers. */
   reconciledBy?: string;
+  /** The upgrade execution this roll ran under, if any. */
+  parentExecutionId?: string;
 }
 
 export interface StoredBatch {

@@ -10,8 +10,12 @@ export interface PreparedDefinition {
   lambdaStates: Map<string, string>;
   /** State name → how long it waits. */
   waitStates: Map<string, WaitSpec>;
+  /** State name → placeholder of the state machine it starts as a child (startExecution.sync:2). */
+  childStates: Map<string, string>;
   stateTypes: Map<string, string>;
 }
+
+export const START_EXECUTION_SYNC = "arn:aws:states:::states:startExecution.sync:2";
 
 export type WaitSpec =
   | { seconds: number }
@@ -26,11 +30,33 @@ const WAIT_RESOURCE = `arn:aws:lambda:us-east-1:${SANDBOX_ACCOUNT}:function:tugb
 
 export function prepareDefinition(source: Record<string, unknown>, region: string): PreparedDefinition {
   const definition = structuredClone(source);
-  const lambdaStates = new Map<string, string>();
-  const waitStates = new Map<string, WaitSpec>();
-  const stateTypes = new Map<string, string>();
-  const states = definition.States as Record<string, StateDef>;
+  const prepared: PreparedDefinition = {
+    definition,
+    lambdaStates: new Map(),
+    waitStates: new Map(),
+    childStates: new Map(),
+    stateTypes: new Map(),
+  };
+  prepareStates(definition.States as Record<string, StateDef>, region, prepared);
+  return prepared;
+}
+
+/** Prepares one level of states and every nested one (Map processors, Parallel branches). */
+function prepareStates(states: Record<string, StateDef>, region: string, prepared: PreparedDefinition): void {
+  const { lambdaStates, waitStates, childStates, stateTypes } = prepared;
   for (const [name, state] of Object.entries(states)) {
+    const processor = (state.ItemProcessor ?? state.Iterator) as { States?: Record<string, StateDef> } | undefined;
+    if (processor?.States) prepareStates(processor.States, region, prepared);
+    for (const branch of (state.Branches as { States: Record<string, StateDef> }[] | undefined) ?? []) {
+      prepareStates(branch.States, region, prepared);
+    }
+    if (state.Type === "Task" && state.Resource === START_EXECUTION_SYNC) {
+      const params = state.Parameters as Record<string, unknown>;
+      const placeholder = /^\$\{(\w+)\}$/.exec(String(params.StateMachineArn))?.[1];
+      if (!placeholder) throw new Error(`state "${name}": StateMachineArn must be a \${Placeholder}`);
+      childStates.set(name, placeholder);
+      params.StateMachineArn = `arn:aws:states:${region}:${SANDBOX_ACCOUNT}:stateMachine:tugboat-${placeholder}`;
+    }
     stateTypes.set(name, String(state.Type));
     if (state.Type === "Wait") {
       waitStates.set(name, waitSpecOf(name, state));
@@ -46,7 +72,6 @@ export function prepareDefinition(source: Record<string, unknown>, region: strin
       params.FunctionName = `arn:aws:lambda:${region}:${SANDBOX_ACCOUNT}:function:tugboat-${placeholder}`;
     }
   }
-  return { definition, lambdaStates, waitStates, stateTypes };
 }
 
 function waitSpecOf(name: string, state: StateDef): WaitSpec {

@@ -30,6 +30,8 @@ export interface RunnerEvent {
   stateType: string;
   atMs: number;
   output?: unknown;
+  /** Set for events of a child execution: its name. */
+  execution?: string;
 }
 
 export interface LocalRunOptions {
@@ -47,6 +49,8 @@ export interface LocalRunOptions {
   /** Called before a Lambda task runs, with how many times it has run (tests inject aborts and rivals here). */
   beforeState?: (state: string, occurrence: number) => Promise<void> | void;
   onEvent?: (event: RunnerEvent) => void;
+  /** Runs a child workflow to its end (startExecution.sync:2); the sandbox runs children one at a time. */
+  startChild?: (request: { workflow: string; input: unknown; executionName: string }) => Promise<LocalRunResult>;
 }
 
 export interface LocalRunResult {
@@ -150,6 +154,30 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
       clock.advanceBy(waitSeconds(spec, input, clock.nowMs()));
       meter.waited();
       return input as never;
+    }) as never;
+  }
+  for (const [stateName, placeholder] of prepared.childStates) {
+    const workflow = spec.children?.[placeholder];
+    if (!workflow) throw new Error(`workflow ${spec.name}: no child workflow for placeholder ${placeholder}`);
+    taskResourceLocalHandlers[stateName] = (async (request: { StateMachineArn: string; Name?: string; Input?: unknown }) => {
+      if (!options.startChild) throw new Error(`workflow ${spec.name}: child executions are not available here`);
+      const executionName = request.Name ?? `${options.executionName}-${workflow}-${clock.nowMs()}`;
+      const child = await options.startChild({ workflow, input: request.Input, executionName });
+      const described = {
+        ExecutionArn: child.executionArn,
+        StateMachineArn: request.StateMachineArn,
+        Name: executionName,
+        Status: child.status === "SUCCEEDED" ? "SUCCEEDED" : child.status,
+        StartDate: new Date(child.startedAtMs).toISOString(),
+        StopDate: new Date(child.endedAtMs).toISOString(),
+        Input: request.Input,
+      };
+      if (child.status === "SUCCEEDED") return { ...described, Output: child.output } as never;
+      // As Step Functions reports a failed child: States.TaskFailed, with DescribeExecution's JSON as Cause.
+      const cause = JSON.stringify({ ...described, Error: child.error, Cause: child.cause });
+      const error = new Error(cause, { cause });
+      error.name = "States.TaskFailed";
+      throw error;
     }) as never;
   }
   const retryIntervalOverrides: Record<string, number> = {};

@@ -102,6 +102,8 @@ export async function restoreGroup(deps: Deps, state: RollState): Promise<Restor
 }
 
 export async function releaseRollLock(deps: Deps, state: RollState): Promise<{ released: boolean }> {
+  // A child roll leaves its parent's lock alone; the parent releases it on its own way out.
+  if (state.lock?.inherited) return { released: false };
   return releaseClusterLock(deps, state.input.cluster, state.run.executionId);
 }
 

@@ -38,6 +38,7 @@ export async function planRollStep(deps: Deps, state: RollState): Promise<PlanRe
     counters: { podsEvicted: 0, evictionsRefusedByPdb: 0, forcedDeletions: 0, nodesReplaced: 0 },
     batchesStarted: 0,
     notes: [...(state.reconcile?.actions ?? []), ...plan.notes],
+    ...(input.parentExecutionId ? { parentExecutionId: input.parentExecutionId } : {}),
   };
   const now = deps.clock.now().toISOString();
   await deps.state.putRun({

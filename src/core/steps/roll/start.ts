@@ -18,6 +18,15 @@ export function validateRollInput(request: unknown): RollInput {
 }
 
 export async function acquireRollLock(deps: Deps, state: { input: RollInput; run: RunRef }): Promise<LockResult> {
+  const parent = state.input.parentExecutionId;
+  if (parent) {
+    const holder = await deps.state.getLock(state.input.cluster);
+    if (holder?.owner === parent) return { acquired: true, inherited: true };
+    return {
+      acquired: false,
+      reason: `this roll runs on behalf of execution ${parent}, which does not hold the lock of cluster ${state.input.cluster}${holder ? ` (held by ${holder.owner}, ${holder.operation})` : ""}`,
+    };
+  }
   const outcome = await acquireClusterLock(deps, {
     cluster: state.input.cluster,
     owner: state.run.executionId,
@@ -38,6 +47,9 @@ export async function reconcileLeftovers(deps: Deps, state: RollState): Promise<
   for (const run of runs) {
     if (run.status !== "running" || run.runId === state.run.runId) continue;
     const data = run.data as unknown as RollRunData;
+    // Rolls of other node groups under the same live upgrade hold the same lock: they are not dead.
+    const parent = state.input.parentExecutionId;
+    if (parent && data.parentExecutionId === parent) continue;
     if (!data.original || !data.asgName) continue;
     for (let index = 0; index < (data.batchesStarted ?? 0); index++) {
       const batch = await deps.state.getItem<StoredBatch>(run.runId, batchKey(index));

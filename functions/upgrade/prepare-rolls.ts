@@ -1,0 +1,8 @@
+import { prepareRolls } from "../../src/core/steps/upgrade/node-groups";
+import type { UpgradeState } from "../../src/core/upgrade/state";
+import { stepHandler } from "../lib/step-handler";
+
+export const handler = stepHandler<UpgradeState, "rolls", Awaited<ReturnType<typeof prepareRolls>>>(
+  "rolls",
+  prepareRolls,
+);

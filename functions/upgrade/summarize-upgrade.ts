@@ -1,0 +1,8 @@
+import { summarizeUpgrade } from "../../src/core/steps/upgrade/finish";
+import type { UpgradeState } from "../../src/core/upgrade/state";
+import { stepHandler } from "../lib/step-handler";
+
+export const handler = stepHandler<UpgradeState, "summary", Awaited<ReturnType<typeof summarizeUpgrade>>>(
+  "summary",
+  summarizeUpgrade,
+);

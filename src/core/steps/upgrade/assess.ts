@@ -1,0 +1,62 @@
+/**
+ * Discover, plan and preflight in one step: what the cluster runs, which versions are offered, which
+ * add-on versions fit each step, and whether anything would make the upgrade fail part-way.
+ */
+import { API_CONCURRENCY, mapPool } from "../../concurrency";
+import type { Deps } from "../../ports";
+import { discoverCluster } from "../../upgrade/discover";
+import { type AddonCompatibility, planUpgrade } from "../../upgrade/plan";
+import { runPreflight } from "../../upgrade/preflight";
+import type { Assessment, UpgradeState } from "../../upgrade/state";
+import { compareMinors, upgradePath } from "../../upgrade/versions";
+
+async function supportedVersions(
+  deps: Deps,
+  kind: "eks" | "self-managed",
+  path: string[],
+): Promise<Map<string, string>> {
+  if (kind === "eks") {
+    const versions = await deps.eks.describeClusterVersions();
+    return new Map(versions.map((v) => [v.version, v.status]));
+  }
+  // A self-managed cluster can go where an EKS-optimized AMI (kubelet and control-plane images) exists.
+  const found = await mapPool(path, API_CONCURRENCY, async (minor) => ({
+    minor,
+    ami: await deps.parameters.recommendedEksAmi(minor),
+  }));
+  return new Map(found.filter((f) => f.ami).map((f) => [f.minor, "STANDARD_SUPPORT"]));
+}
+
+export async function assessUpgrade(deps: Deps, state: UpgradeState): Promise<Assessment> {
+  const { input } = state;
+  const cluster = await discoverCluster(deps, input.cluster);
+  const path = compareMinors(input.toVersion, cluster.version) > 0 ? upgradePath(cluster.version, input.toVersion) : [];
+  const supported = await supportedVersions(deps, cluster.kind, path);
+  const compatibility: AddonCompatibility = {};
+  const known = path.filter((minor) => supported.has(minor));
+  await mapPool(
+    cluster.addons.flatMap((addon) => known.map((minor) => ({ addon: addon.name, minor }))),
+    API_CONCURRENCY,
+    async ({ addon, minor }) => {
+      const versions = await deps.eks.describeAddonVersions({ addonName: addon, kubernetesVersion: minor });
+      compatibility[addon] ??= {};
+      (compatibility[addon] as Record<string, typeof versions>)[minor] = versions;
+    },
+  );
+  const planned = planUpgrade(cluster, input, compatibility);
+  const preflight = await runPreflight(deps, cluster, input, planned.plan, planned.problems, supported);
+  const now = deps.clock.now().toISOString();
+  await deps.state.putRun({
+    runId: state.run.runId,
+    cluster: input.cluster,
+    nodeGroup: "*",
+    workflow: "upgrade-cluster",
+    status: preflight.ok && !input.dryRun ? "running" : preflight.ok ? "succeeded" : "refused",
+    startedAt: state.run.startedAt,
+    updatedAt: now,
+    data: { fromVersion: cluster.version, toVersion: input.toVersion, plan: planned.plan, preflight },
+  });
+  for (const line of planned.plan.explanation) deps.log.info(`plan: ${line}`, { runId: state.run.runId });
+  for (const problem of preflight.problems) deps.log.warn(`preflight: ${problem}`, { runId: state.run.runId });
+  return { cluster, plan: planned.plan, preflight };
+}

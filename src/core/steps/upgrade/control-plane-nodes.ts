@@ -1,0 +1,253 @@
+/**
+ * A self-managed control plane moves to a new minor by replacing its nodes one at a time, never more,
+ * because each is an etcd member:
+ *
+ * 1. with every member healthy, launch one new node (surge first: the cluster briefly has one member
+ *    more, so it tolerates the same number of failures throughout);
+ * 2. wait until the new node is Ready, its etcd member started and healthy, and its API server Ready;
+ * 3. only if removing a member leaves quorum with a failure to spare, remove the old node's member
+ *    from etcd (before its instance goes, so etcd never counts a dead member towards quorum), then
+ *    terminate the instance with a decrement and delete its Node.
+ *
+ * Each call looks at the world and takes the next safe move, so a rerun resumes wherever a previous
+ * one stopped. AZRebalance stays suspended meanwhile: Auto Scaling must not terminate a member itself.
+ */
+import type { KubeNode } from "../../model/kube";
+import type { Deps, EtcdMember } from "../../ports";
+import { isLeaving } from "../../roll/snapshot-types";
+import { CONTROL_PLANE_LABEL } from "../../upgrade/discover";
+import type { PhaseProgress, UpgradeState } from "../../upgrade/state";
+import { currentPhase, phaseProgress } from "./phases";
+
+const SUSPENDED_DURING_CONTROL_PLANE_ROLL = ["AZRebalance", "AlarmNotification", "ScheduledActions"];
+const POLL_SECONDS = 15;
+
+export function quorumOf(members: number): number {
+  return Math.floor(members / 2) + 1;
+}
+
+/**
+ * Whether removing `victim` keeps etcd safe: every member healthy now, and afterwards the healthy
+ * members still make a quorum with one to spare (for three or more members; smaller clusters never
+ * have one).
+ */
+export function canRemoveMember(members: EtcdMember[], victim: EtcdMember | undefined): { ok: boolean; why: string } {
+  const unhealthy = members.filter((m) => !m.healthy && m.id !== victim?.id);
+  if (unhealthy.length > 0) {
+    return { ok: false, why: `etcd member(s) ${unhealthy.map((m) => m.name || m.id).join(", ")} are not healthy` };
+  }
+  const after = victim ? members.length - 1 : members.length;
+  const healthyAfter = members.filter((m) => m.healthy && m.id !== victim?.id).length;
+  const needed = quorumOf(after) + (after >= 3 ? 1 : 0);
+  if (healthyAfter < needed) {
+    return {
+      ok: false,
+      why: `${healthyAfter} healthy member(s) would remain of ${after}; safe removal needs ${needed}`,
+    };
+  }
+  return { ok: true, why: `${healthyAfter} healthy of ${after} remain (quorum ${quorumOf(after)})` };
+}
+
+export async function advanceControlPlaneNodes(deps: Deps, state: UpgradeState): Promise<PhaseProgress> {
+  const phase = currentPhase(state);
+  const { input, run } = state;
+  const asgName = state.assessment?.cluster.controlPlane?.asgName;
+  if (!asgName) throw new Error("no control-plane Auto Scaling group in the assessment");
+  const previous = phaseProgress(state);
+  const attempts = (previous?.attempts ?? 0) + 1;
+  const fail = (reason: string): PhaseProgress => ({
+    ...(previous ?? { phase: state.cursor?.index ?? 0 }),
+    attempts,
+    done: false,
+    failed: true,
+    waitSeconds: 0,
+    reason,
+  });
+  let asg = await deps.autoScaling.describeGroup(asgName);
+  if (!asg) return fail(`control-plane Auto Scaling group ${asgName} is gone`);
+
+  let progress: PhaseProgress;
+  if (previous?.targetImageId) {
+    progress = { ...previous, attempts };
+  } else {
+    const ami = await deps.parameters.recommendedEksAmi(phase.toVersion);
+    if (!ami) return fail(`no EKS-optimized AMI is published for Kubernetes ${phase.toVersion}`);
+    if (!asg.launchTemplate) return fail(`control-plane group ${asgName} has no launch template`);
+    const current = await deps.ec2.describeLaunchTemplateVersion(asg.launchTemplate.id, asg.launchTemplate.version);
+    const target =
+      current.imageId === ami.imageId
+        ? current.versionNumber
+        : (
+            await deps.ec2.createLaunchTemplateVersion({
+              templateId: asg.launchTemplate.id,
+              sourceVersion: current.versionNumber,
+              imageId: ami.imageId,
+              description: `Kubernetes ${phase.toVersion} control plane, upgrade-cluster ${run.runId}`,
+            })
+          ).versionNumber;
+    if (asg.launchTemplate.version !== "$Latest" && asg.launchTemplate.version !== target) {
+      await deps.autoScaling.setLaunchTemplate(asgName, { id: asg.launchTemplate.id, version: target });
+    }
+    const suspended = SUSPENDED_DURING_CONTROL_PLANE_ROLL.filter((p) => !asg?.suspendedProcesses.includes(p));
+    if (suspended.length > 0) await deps.autoScaling.suspendProcesses(asgName, suspended);
+    progress = {
+      phase: state.cursor?.index ?? 0,
+      done: false,
+      failed: false,
+      waitSeconds: 0,
+      attempts,
+      original: { minSize: asg.minSize, maxSize: asg.maxSize, desiredCapacity: asg.desiredCapacity },
+      suspended,
+      replaced: 0,
+      targetTemplateVersion: target,
+      targetImageId: ami.imageId,
+    };
+    deps.log.info(`control plane → ${phase.toVersion}: one node at a time, etcd quorum kept`, {
+      runId: run.runId,
+      launchTemplateVersion: target,
+    });
+    asg = (await deps.autoScaling.describeGroup(asgName)) ?? asg;
+  }
+  const original = progress.original as NonNullable<PhaseProgress["original"]>;
+  const wait = (activity: string, seconds = POLL_SECONDS): PhaseProgress => ({
+    ...progress,
+    waitSeconds: seconds,
+    activity,
+  });
+
+  const kube = await deps.kube(input.cluster);
+  const etcd = await deps.etcd(input.cluster);
+  const inService = asg.instances.filter((i) => !isLeaving({ ...i, nodeReady: false, unschedulable: false }));
+  const [instances, nodes, members] = await Promise.all([
+    inService.length > 0 ? deps.ec2.describeInstances(inService.map((i) => i.instanceId)) : Promise.resolve([]),
+    kube.listNodes(),
+    etcd.listMembers(),
+  ]);
+  const imageOf = new Map(instances.map((i) => [i.instanceId, i.imageId]));
+  const nodeOf = new Map(nodes.filter((n) => n.instanceId).map((n) => [n.instanceId as string, n]));
+  const memberOf = (node: KubeNode | undefined) => (node ? members.find((m) => m.name === node.name) : undefined);
+  const fresh = inService.filter((i) => imageOf.get(i.instanceId) === progress.targetImageId);
+  const old = inService.filter((i) => imageOf.get(i.instanceId) !== progress.targetImageId);
+
+  const serving = async (instanceId: string): Promise<string | undefined> => {
+    const node = nodeOf.get(instanceId);
+    if (!node) return "its node has not registered";
+    if (!node.ready) return `node ${node.name} is not Ready`;
+    if (node.labels[CONTROL_PLANE_LABEL] === undefined) return `node ${node.name} is not labelled as control plane`;
+    const member = memberOf(node);
+    if (!member || member.isLearner) return `node ${node.name} has not joined etcd`;
+    if (!member.healthy) return `etcd member ${member.name} is not healthy`;
+    const pods = await kube.listPods({ nodeName: node.name });
+    const apiServer = pods.find((p) => p.mirror && p.name.startsWith("kube-apiserver"));
+    if (apiServer && !apiServer.ready) return `kube-apiserver on ${node.name} is not Ready`;
+    return undefined;
+  };
+
+  // 2. A new node on its way: wait until it is a full member and serves the API.
+  for (const instance of fresh) {
+    const missing = await serving(instance.instanceId);
+    if (!missing) continue;
+    if (progress.deadline && deps.clock.now().toISOString() > progress.deadline) {
+      return fail(
+        `new control-plane instance ${instance.instanceId} did not become a serving member in ${input.readyTimeoutSeconds} s (${missing}); no old member was removed, etcd keeps its quorum; inspect the instance (kubeadm join logs), then rerun`,
+      );
+    }
+    return wait(`waiting for ${instance.instanceId}: ${missing}`);
+  }
+
+  // 3. One member more than wanted: remove an old one, safely.
+  if (inService.length > original.desiredCapacity && old.length > 0) {
+    const newest = [...fresh].sort(
+      (a, b) =>
+        (nodeOf.get(b.instanceId)?.createdAt.getTime() ?? 0) - (nodeOf.get(a.instanceId)?.createdAt.getTime() ?? 0),
+    )[0];
+    // The old node in the new one's zone goes, so the zones stay even.
+    const victim = old.find((i) => i.availabilityZone === newest?.availabilityZone) ?? old[0];
+    if (!victim) return wait("no old control-plane node to remove");
+    const node = nodeOf.get(victim.instanceId);
+    const member = memberOf(node);
+    const check = canRemoveMember(members, member);
+    if (!check.ok) {
+      if (progress.deadline && deps.clock.now().toISOString() > progress.deadline) {
+        return fail(
+          `etcd has no quorum to spare for removing ${member?.name ?? victim.instanceId}: ${check.why}; nothing was removed; repair etcd, then rerun`,
+        );
+      }
+      return wait(`holding: ${check.why}`);
+    }
+    if (node) await kube.setUnschedulable(node.name, true);
+    if (member) {
+      await etcd.removeMember(member.id);
+      deps.log.info(`removed etcd member ${member.name} (${check.why})`, { runId: run.runId, memberId: member.id });
+    }
+    await deps.autoScaling.terminateInstance(victim.instanceId, true);
+    if (node) await kube.deleteNode(node.name);
+    deps.log.info(`replaced control-plane node ${node?.name ?? victim.instanceId}`, {
+      runId: run.runId,
+      instanceId: victim.instanceId,
+    });
+    progress = { ...progress, replaced: (progress.replaced ?? 0) + 1 };
+    return wait(`removed ${node?.name ?? victim.instanceId} from etcd and terminated it`, 5);
+  }
+
+  // Members left behind by instances that are gone (a crash after terminate): remove them first.
+  const names = new Set(inService.map((i) => nodeOf.get(i.instanceId)?.name).filter(Boolean));
+  const stale = members.filter((m) => m.name && !names.has(m.name) && !m.healthy);
+  for (const member of stale) {
+    const check = canRemoveMember(members, member);
+    if (!check.ok) return fail(`etcd member ${member.name} has no instance, and removing it is unsafe: ${check.why}`);
+    await etcd.removeMember(member.id);
+    deps.log.warn(`removed etcd member ${member.name}, whose instance is gone`, { runId: run.runId });
+    return wait(`removed stale etcd member ${member.name}`, 5);
+  }
+
+  // 1. Old nodes remain and etcd is healthy: launch the next new one.
+  if (old.length > 0) {
+    const check = canRemoveMember(members, undefined);
+    if (!check.ok || members.length !== inService.length) {
+      return wait(
+        `holding before the next node: ${check.ok ? `${members.length} etcd members for ${inService.length} instances` : check.why}`,
+      );
+    }
+    const desired = inService.length + 1;
+    await deps.autoScaling.updateSizes(asgName, {
+      ...(asg.maxSize < desired ? { maxSize: desired } : {}),
+      desiredCapacity: desired,
+    });
+    const deadline = new Date(deps.clock.now().getTime() + input.readyTimeoutSeconds * 1000).toISOString();
+    progress = { ...progress, deadline };
+    return wait(
+      `launching control-plane node ${(progress.replaced ?? 0) + 1} of ${original.desiredCapacity} on ${phase.toVersion}`,
+      input.timing.instanceBootSeconds + input.timing.nodeReadySeconds,
+    );
+  }
+
+  // Every node on the new minor: put the group back as it was.
+  await deps.autoScaling.updateSizes(asgName, { minSize: original.minSize, maxSize: original.maxSize });
+  if ((progress.suspended ?? []).length > 0) await deps.autoScaling.resumeProcesses(asgName, progress.suspended ?? []);
+  deps.log.info(`control plane on ${phase.toVersion}: ${progress.replaced ?? 0} node(s) replaced`, {
+    runId: run.runId,
+  });
+  return { ...progress, done: true, waitSeconds: 0, activity: `control plane on ${phase.toVersion}` };
+}
+
+/** Restores a control-plane group after a failed roll: sizes and the processes the run suspended. */
+export async function restoreControlPlaneGroup(deps: Deps, state: UpgradeState): Promise<string[]> {
+  const progress = state.progress;
+  const asgName = state.assessment?.cluster.controlPlane?.asgName;
+  if (!progress?.original || !asgName) return [];
+  const asg = await deps.autoScaling.describeGroup(asgName);
+  if (!asg) return [];
+  const actions: string[] = [];
+  const toResume = (progress.suspended ?? []).filter((p) => asg.suspendedProcesses.includes(p));
+  if (toResume.length > 0) {
+    await deps.autoScaling.resumeProcesses(asgName, toResume);
+    actions.push(`resumed ${toResume.join(", ")} on ${asgName}`);
+  }
+  const maxSize = Math.max(progress.original.maxSize, asg.desiredCapacity);
+  if (asg.maxSize !== maxSize || asg.minSize !== progress.original.minSize) {
+    await deps.autoScaling.updateSizes(asgName, { minSize: progress.original.minSize, maxSize });
+    actions.push(`restored ${asgName} min ${progress.original.minSize}, max ${maxSize}`);
+  }
+  return actions;
+}

@@ -1,0 +1,70 @@
+/**
+ * An EKS control-plane step: UpdateClusterVersion one minor up, followed with DescribeUpdate until
+ * EKS reports Successful or Failed. A rerun that finds the cluster already there moves on.
+ */
+import type { Deps } from "../../ports";
+import type { PhaseProgress, UpgradeState } from "../../upgrade/state";
+import { currentPhase, phaseProgress } from "./phases";
+
+/** EKS takes minutes; looking every 30 s keeps the history short and the reaction quick. */
+const POLL_SECONDS = 30;
+
+export async function advanceEksControlPlane(deps: Deps, state: UpgradeState): Promise<PhaseProgress> {
+  const phase = currentPhase(state);
+  const cluster = state.input.cluster;
+  const base = { phase: state.cursor?.index ?? 0 };
+  const previous = phaseProgress(state);
+  const attempts = (previous?.attempts ?? 0) + 1;
+
+  if (!previous?.updateId) {
+    const current = await deps.eks.describeCluster(cluster);
+    if (current?.version === phase.toVersion && current.status === "ACTIVE") {
+      return {
+        ...base,
+        done: true,
+        failed: false,
+        waitSeconds: 0,
+        attempts,
+        activity: `control plane already on ${phase.toVersion}`,
+      };
+    }
+    if (current?.status === "UPDATING") {
+      return {
+        ...base,
+        done: false,
+        failed: false,
+        waitSeconds: POLL_SECONDS,
+        attempts,
+        activity: "waiting for an update already in progress",
+      };
+    }
+    const update = await deps.eks.updateClusterVersion({ cluster, version: phase.toVersion });
+    deps.log.info(`control plane update to ${phase.toVersion} started`, {
+      runId: state.run.runId,
+      updateId: update.id,
+    });
+    return {
+      ...base,
+      done: false,
+      failed: false,
+      waitSeconds: POLL_SECONDS,
+      attempts,
+      updateId: update.id,
+      activity: `EKS is updating the control plane to ${phase.toVersion}`,
+    };
+  }
+  const update = await deps.eks.describeUpdate({ cluster, updateId: previous.updateId });
+  if (update.status === "InProgress") return { ...previous, attempts, waitSeconds: POLL_SECONDS };
+  if (update.status === "Successful") {
+    deps.log.info(`control plane on ${phase.toVersion}`, { runId: state.run.runId, updateId: update.id });
+    return { ...previous, attempts, done: true, waitSeconds: 0, activity: `control plane on ${phase.toVersion}` };
+  }
+  const errors = update.errors.map((e) => `${e.code}: ${e.message}`).join("; ") || "no error details";
+  return {
+    ...previous,
+    attempts,
+    failed: true,
+    waitSeconds: 0,
+    reason: `EKS update ${update.id} of the control plane to ${phase.toVersion} ${update.status.toLowerCase()} (${errors}); the control plane stays where EKS left it (a minor never goes back): fix the cause and rerun the upgrade, which resumes from the cluster as it is`,
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * A node-group phase: point each group at a launch template version with the EKS-optimized AMI of the
+ * phase's minor, then roll the groups through child roll-node-group executions (a Map in the
+ * workflow, capped by maxParallelRolls), and read back how each child ended.
+ */
+import { createHash } from "node:crypto";
+import { TerminalError } from "../../errors";
+import type { Deps } from "../../ports";
+import type { PhaseProgress, RollRequest, UpgradeState } from "../../upgrade/state";
+import { currentPhase } from "./phases";
+
+/** Step Functions execution names: at most 80 characters of letters, digits, '-' and '_'. */
+export function childExecutionName(runId: string, nodeGroup: string, minor: string): string {
+  const name = `${runId}-${nodeGroup}-${minor}`.replace(/[^A-Za-z0-9_-]/g, "-");
+  if (name.length <= 80) return name;
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
+  return `${name.slice(0, 71)}-${hash}`;
+}
+
+/**
+ * The launch template version a group's replacements boot from: the group's current one when it
+ * already carries the AMI, or a new version copied from it with only the AMI changed.
+ */
+async function templateVersionFor(
+  deps: Deps,
+  template: { id: string; version: string },
+  imageId: string,
+  description: string,
+): Promise<string> {
+  const current = await deps.ec2.describeLaunchTemplateVersion(template.id, template.version);
+  if (current.imageId === imageId) return current.versionNumber;
+  const created = await deps.ec2.createLaunchTemplateVersion({
+    templateId: template.id,
+    sourceVersion: current.versionNumber,
+    imageId,
+    description,
+  });
+  return created.versionNumber;
+}
+
+export async function prepareRolls(deps: Deps, state: UpgradeState): Promise<{ items: RollRequest[] }> {
+  const phase = currentPhase(state);
+  if (phase.kind !== "node-groups") throw new Error("prepareRolls outside a node-group phase");
+  const { input, run } = state;
+  const ami = await deps.parameters.recommendedEksAmi(phase.toVersion);
+  if (!ami) throw new TerminalError(`no EKS-optimized AMI is published for Kubernetes ${phase.toVersion}`);
+  const groups = state.assessment?.cluster.nodeGroups ?? [];
+  const items: RollRequest[] = [];
+  for (const planned of phase.groups) {
+    const group = groups.find((g) => g.name === planned.name);
+    if (!group) throw new TerminalError(`node group ${planned.name} is not in the assessed cluster`);
+    const asg = await deps.autoScaling.describeGroup(group.asgName);
+    if (!asg) throw new TerminalError(`Auto Scaling group ${group.asgName} of node group ${group.name} is gone`);
+    const description = `Kubernetes ${phase.toVersion} (${ami.releaseVersion ?? ami.imageId}), upgrade-cluster ${run.runId}`;
+    let launchTemplateVersion: string | undefined;
+    if (group.mode === "eks-managed") {
+      const managed = await deps.eks.describeNodegroup(input.cluster, group.name);
+      const template = managed?.launchTemplate;
+      if (template?.id && template.version) {
+        launchTemplateVersion = await templateVersionFor(
+          deps,
+          { id: template.id, version: template.version },
+          ami.imageId,
+          description,
+        );
+      }
+    } else {
+      if (!asg.launchTemplate) {
+        throw new TerminalError(
+          `Auto Scaling group ${asg.name} of node group ${group.name} has no launch template (a launch configuration?): Tugboat upgrades groups that launch from a launch template; migrate it first`,
+        );
+      }
+      launchTemplateVersion = await templateVersionFor(deps, asg.launchTemplate, ami.imageId, description);
+      // A group pinned to a version number must be repointed; "$Latest" follows the new version by itself.
+      if (asg.launchTemplate.version !== "$Latest" && asg.launchTemplate.version !== launchTemplateVersion) {
+        await deps.autoScaling.setLaunchTemplate(asg.name, {
+          id: asg.launchTemplate.id,
+          version: launchTemplateVersion,
+        });
+      }
+    }
+    deps.log.info(`node group ${group.name} → ${phase.toVersion}: ${planned.reason}`, {
+      runId: run.runId,
+      launchTemplateVersion,
+      imageId: ami.imageId,
+    });
+    items.push({
+      nodeGroup: group.name,
+      executionName: childExecutionName(run.runId, group.name, phase.toVersion),
+      input: {
+        cluster: input.cluster,
+        nodeGroup: group.name,
+        kubernetesVersion: phase.toVersion,
+        ...(launchTemplateVersion ? { launchTemplateVersion } : {}),
+        parentExecutionId: run.executionId,
+        drainTimeoutSeconds: input.drainTimeoutSeconds,
+        readyTimeoutSeconds: input.readyTimeoutSeconds,
+        timing: {
+          instanceBootSeconds: input.timing.instanceBootSeconds,
+          nodeReadySeconds: input.timing.nodeReadySeconds,
+          podStartSeconds: input.timing.podStartSeconds,
+        },
+        requestedBy: `upgrade-cluster ${run.runId} (${input.requestedBy})`,
+      },
+    });
+  }
+  return { items };
+}
+
+/** The cause a failed child reports, out of the DescribeExecution JSON Step Functions puts in Cause. */
+function childCause(error: { Error: string; Cause: string }): string {
+  try {
+    const described = JSON.parse(error.Cause) as { Cause?: string; Error?: string };
+    if (described.Cause) return described.Cause;
+    if (described.Error) return described.Error;
+  } catch {
+    // Not JSON: the cause is already a message.
+  }
+  return error.Cause || error.Error;
+}
+
+export async function collectRolls(deps: Deps, state: UpgradeState): Promise<PhaseProgress> {
+  const results = state.rollResults ?? [];
+  const failures: string[] = [];
+  for (const result of results) {
+    const summary = result.output?.summary;
+    if (result.error) failures.push(`${result.nodeGroup}: ${childCause(result.error)}`);
+    else if (summary?.outcome !== "succeeded")
+      failures.push(`${result.nodeGroup}: ${summary?.reason ?? summary?.outcome ?? "no summary"}`);
+    else
+      deps.log.info(`node group ${result.nodeGroup} rolled`, {
+        runId: state.run.runId,
+        replaced: summary.nodesReplaced,
+      });
+  }
+  const base = { phase: state.cursor?.index ?? 0, waitSeconds: 0, attempts: 1 };
+  if (failures.length > 0) {
+    return {
+      ...base,
+      done: false,
+      failed: true,
+      reason: `node group roll(s) did not succeed: ${failures.join("; ")}; each roll restored its group's capacity; fix the cause and rerun the upgrade, which resumes from the cluster as it is`,
+    };
+  }
+  return { ...base, done: true, failed: false, activity: `${results.length} node group(s) rolled` };
+}
