@@ -4,6 +4,7 @@ import { eventsExplainCommand } from "./commands/events-explain";
 import { eventsReplayCommand } from "./commands/events-replay";
 import { rollCommand } from "./commands/roll";
 import { abortCommand, statusCommand } from "./commands/status";
+import { upgradeCommand } from "./commands/upgrade";
 import { type CliIO, type Command, processIO, UsageError } from "./io";
 
 const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
@@ -15,6 +16,13 @@ const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
       --max-surge N|N%       replacements per batch (default 10% of the group, at least one per AZ)
       --force                after the drain deadline, delete pods PDBs still protect instead of halting
       --json                 progress on stderr; the last stdout line is the result as JSON
+  tug upgrade <cluster> --to <version> [options]
+                                             upgrade control plane, add-ons and node groups one minor at a time
+      --sandbox <scenario>   run in the sandbox (upgrade, self-managed, or a JSON file)
+      --dry-run              preflight and the plan with its predicted duration; change nothing
+      --accept-insight NAME  go ahead despite an EKS upgrade insight in ERROR that you have reviewed
+      --max-parallel-rolls N node groups rolled at the same time (default 2)
+      --json                 progress on stderr; the last stdout line is the result as JSON
   tug status <cluster>                       the cluster's lock and recent runs
   tug abort <cluster>                        stop the running operation before its next batch, restoring capacity
   tug events explain <event-file> [--json]   what Tugboat would do with a raw EventBridge event
@@ -24,6 +32,7 @@ const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
 const COMMANDS: Record<string, Command> = {
   demo: demoCommand,
   roll: rollCommand,
+  upgrade: upgradeCommand,
   status: (argv, io) => statusCommand(argv, io),
   abort: (argv, io) => abortCommand(argv, io),
 };

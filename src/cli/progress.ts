@@ -13,7 +13,13 @@ export class RollProgressView {
   private batches = 0;
   private liveLine = false;
 
-  constructor(private readonly io: CliIO) {}
+  /** `startMs`: the start of an enclosing run, so a child's lines share its clock. */
+  constructor(
+    private readonly io: CliIO,
+    startMs?: number,
+  ) {
+    this.startMs = startMs;
+  }
 
   private stamp(atMs: number): string {
     this.startMs ??= atMs;

@@ -11,7 +11,7 @@ import { renderPlan, renderResult } from "../render";
 import { writeHtmlReport } from "../report/write";
 
 const USAGE =
-  "tug roll <cluster> <nodegroup> [--sandbox <scenario>] [--dry-run] [--max-surge N|N%] [--force] [--drain-timeout S] [--ready-timeout S] [--json] [--report <file.html>] [--state-machine <arn>]";
+  "tug roll <cluster> <nodegroup> [--sandbox <scenario>] [--dry-run] [--max-surge N|N%] [--force] [--drain-timeout S] [--ready-timeout S] [--launch-template-version V] [--kubernetes-version 1.N] [--json] [--report <file.html>] [--state-machine <arn>]";
 
 const FLAGS = {
   sandbox: { type: "string" },
@@ -21,6 +21,7 @@ const FLAGS = {
   "drain-timeout": { type: "string" },
   "ready-timeout": { type: "string" },
   "launch-template-version": { type: "string" },
+  "kubernetes-version": { type: "string" },
   json: { type: "boolean" },
   report: { type: "string" },
   "state-machine": { type: "string" },
@@ -44,6 +45,7 @@ export function rollRequestFrom(argv: string[]) {
     ...(drainTimeoutSeconds !== undefined ? { drainTimeoutSeconds } : {}),
     ...(readyTimeoutSeconds !== undefined ? { readyTimeoutSeconds } : {}),
     ...(values["launch-template-version"] ? { launchTemplateVersion: values["launch-template-version"] } : {}),
+    ...(values["kubernetes-version"] ? { kubernetesVersion: values["kubernetes-version"] } : {}),
   };
   return { request, values };
 }

@@ -1,0 +1,148 @@
+/** `tug upgrade <cluster> --to <version>`: in the sandbox with --sandbox, else on the deployed state machine. */
+import type { UpgradePlan, UpgradePreflight } from "../../core/upgrade/state";
+import { type UpgradeJson, type UpgradeRequest, upgradeInSandbox } from "../../sandbox/sandbox-upgrade";
+import { loadScenario } from "../../sandbox/scenario/load";
+import { parseCommand, positiveInt } from "../args";
+import { duration } from "../format";
+import type { CliIO } from "../io";
+import { UsageError } from "../io";
+import { executionName, runRemote } from "../remote";
+import { UpgradeProgressView } from "../upgrade-progress";
+
+const USAGE =
+  "tug upgrade <cluster> --to <version> [--sandbox <scenario>] [--dry-run] [--accept-insight <name>]... [--max-parallel-rolls N] [--json] [--state-machine <arn>]";
+
+const FLAGS = {
+  to: { type: "string" },
+  sandbox: { type: "string" },
+  "dry-run": { type: "boolean" },
+  "accept-insight": { type: "string", multiple: true },
+  "max-parallel-rolls": { type: "string" },
+  "drain-timeout": { type: "string" },
+  json: { type: "boolean" },
+  "state-machine": { type: "string" },
+} as const;
+
+export function upgradeRequestFrom(argv: string[]) {
+  const { values, positionals } = parseCommand(argv, FLAGS, USAGE);
+  const [cluster, ...extra] = positionals;
+  if (!cluster) throw new UsageError(`expected <cluster>\nusage: ${USAGE}`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"\nusage: ${USAGE}`);
+  const to = values.to;
+  if (!to) throw new UsageError(`--to: expected the target Kubernetes version, such as --to 1.33\nusage: ${USAGE}`);
+  if (!/^1\.\d+$/.test(to)) throw new UsageError(`--to: expected a Kubernetes minor version such as 1.33, got "${to}"`);
+  const maxParallelRolls = positiveInt(values["max-parallel-rolls"], "--max-parallel-rolls");
+  const drainTimeoutSeconds = positiveInt(values["drain-timeout"], "--drain-timeout");
+  const request: UpgradeRequest = {
+    cluster,
+    toVersion: to,
+    dryRun: values["dry-run"] ?? false,
+    acceptInsights: values["accept-insight"] ?? [],
+    requestedBy: `tug cli (${process.env.USER ?? "unknown"})`,
+    ...(maxParallelRolls !== undefined ? { maxParallelRolls } : {}),
+    ...(drainTimeoutSeconds !== undefined ? { drainTimeoutSeconds } : {}),
+  };
+  return { request, values };
+}
+
+export function upgradeExitCode(outcome: UpgradeJson["outcome"]): number {
+  return outcome === "succeeded" || outcome === "planned" ? 0 : outcome === "refused" ? 3 : 1;
+}
+
+export function renderUpgradePlan(plan: UpgradePlan, preflight?: UpgradePreflight): string[] {
+  const lines = [
+    `Upgrade plan ${plan.fromVersion} → ${plan.toVersion}: ${plan.controlPlaneUpdates} control-plane update(s), ${plan.addonUpdates} add-on update(s), node group rolls ${
+      Object.entries(plan.nodeGroupRolls)
+        .map(([group, count]) => `${group} ×${count}`)
+        .join(", ") || "none"
+    }`,
+  ];
+  plan.phases.forEach((phase, index) => {
+    const head = `  ${String(index + 1).padStart(2)}. `;
+    const eta = `(~${duration(phase.predictedSeconds)})`;
+    if (phase.kind === "control-plane") {
+      lines.push(
+        `${head}control plane → ${phase.toVersion} ${phase.mode === "eks" ? "via EKS" : "node by node, etcd quorum kept"} ${eta}`,
+      );
+    } else if (phase.kind === "addons") {
+      lines.push(`${head}add-ons ${eta}`);
+      for (const hop of phase.hops) lines.push(`        ${hop.addon} ${hop.from} → ${hop.version}: ${hop.reason}`);
+    } else {
+      lines.push(`${head}roll node groups → ${phase.toVersion} ${eta}`);
+      for (const group of phase.groups)
+        lines.push(`        ${group.name} (${group.mode}, ${group.nodes} nodes): ${group.reason}`);
+    }
+  });
+  for (const line of plan.explanation.filter((l) => !l.startsWith(" ") && l.startsWith("node group")))
+    lines.push(`  ${line}`);
+  lines.push(`  predicted duration ${duration(plan.predictedSeconds)}`);
+  for (const warning of preflight?.warnings ?? []) lines.push(`  warning: ${warning}`);
+  for (const problem of preflight?.problems ?? []) lines.push(`  refused: ${problem}`);
+  return lines;
+}
+
+export function renderUpgradeResult(result: UpgradeJson): string[] {
+  const rolls = Object.entries(result.nodeGroupRolls)
+    .map(([group, count]) => `${group} ×${count}`)
+    .join(", ");
+  const lines = [
+    `${result.outcome}: ${result.cluster} ${result.fromVersion ?? "?"} → ${result.toVersion}${result.reason ? `: ${result.reason}` : ""}`,
+  ];
+  if (!result.dryRun && result.outcome !== "refused") {
+    lines.push(
+      `  ${result.controlPlaneUpdates} control-plane update(s), ${result.addonUpdates} add-on update(s), rolls: ${rolls || "none"}`,
+      `  ${result.nodes.onTarget} of ${result.nodes.total} nodes on ${result.toVersion}; max kubelet skew ${result.maxKubeletSkewObserved}; ${result.pdbViolations} PDB violations, ${result.podsLost} pods lost`,
+      `  took ${duration(result.durationSeconds)}${result.predictedSeconds !== undefined ? ` (predicted ${duration(result.predictedSeconds)})` : ""}`,
+    );
+    if (result.etcd) {
+      lines.push(
+        `  etcd: ${result.etcd.members} members, smallest quorum margin ${result.etcd.minQuorumMargin}${result.etcd.quorumLost ? ", QUORUM LOST" : ""}`,
+      );
+    }
+  }
+  return lines;
+}
+
+export async function upgradeCommand(argv: string[], io: CliIO): Promise<number> {
+  const { request, values } = upgradeRequestFrom(argv);
+  if (!values.sandbox) {
+    const arn = values["state-machine"] ?? process.env.TUGBOAT_UPGRADE_STATE_MACHINE_ARN;
+    if (!arn) {
+      throw new UsageError(
+        "no deployed state machine: pass --state-machine <arn> or set TUGBOAT_UPGRADE_STATE_MACHINE_ARN (an output of `npx sst deploy`), or run in the sandbox with --sandbox <scenario>",
+      );
+    }
+    const remote = await runRemote(io, arn, executionName(["upgrade", request.cluster, request.toVersion]), request);
+    const summary = remote.summary as unknown as Partial<UpgradeJson> | undefined;
+    const outcome = (summary?.outcome ??
+      (remote.status === "SUCCEEDED" ? "succeeded" : "failed")) as UpgradeJson["outcome"];
+    const json = { ...(summary ?? {}), outcome, status: remote.status, reason: summary?.reason ?? remote.cause };
+    if (values.json) io.stdout(JSON.stringify(json));
+    else io.stdout(`${outcome}${json.reason ? `: ${json.reason}` : ""}`);
+    return upgradeExitCode(outcome);
+  }
+
+  const scenario = loadScenario(values.sandbox);
+  if (scenario.cluster.name !== request.cluster) {
+    throw new UsageError(
+      `cluster "${request.cluster}" is not in scenario ${values.sandbox}: its cluster is "${scenario.cluster.name}"`,
+    );
+  }
+  const view = new UpgradeProgressView(io);
+  const { result, plan, preflight, sandbox } = await upgradeInSandbox({
+    scenario,
+    request,
+    keepOpen: true,
+    run: { onEvent: view.onEvent },
+    onLog: view.onLog,
+  });
+  try {
+    const out = values.json ? io.stderr : io.stdout;
+    if (request.dryRun && plan) for (const line of renderUpgradePlan(plan, preflight)) out(line);
+    for (const line of renderUpgradeResult(result)) out(line);
+    if (values.json) io.stdout(JSON.stringify(result));
+    return upgradeExitCode(result.outcome);
+  } finally {
+    await sandbox.close();
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Runs the real upgrade-cluster workflow in a sandbox (node groups roll as child executions of the
+ * real roll-node-group workflow) and reports what happened, with what only a simulator can see: the
+ * kubelet skew at every step boundary, PDB violations, pods lost and etcd's quorum margin.
+ */
+import { upgradeCluster } from "../../workflows";
+import type { UpgradeInput } from "../core/upgrade/input";
+import type { UpgradePlan, UpgradePreflight, UpgradeState, UpgradeSummary } from "../core/upgrade/state";
+import { minorOfKubelet } from "../core/upgrade/versions";
+import type { LocalRunOptions, LocalRunResult, RunnerEvent } from "./runner/local-workflow";
+import { type LogLine, Sandbox } from "./sandbox";
+import type { Scenario } from "./scenario/schema";
+
+export interface UpgradeJson {
+  outcome: UpgradeSummary["outcome"];
+  cluster: string;
+  fromVersion?: string;
+  toVersion: string;
+  dryRun: boolean;
+  controlPlaneUpdates: number;
+  nodeGroupRolls: Record<string, number>;
+  addonUpdates: number;
+  /** The larger of what the workflow saw after each phase and what the sandbox saw at every step. */
+  maxKubeletSkewObserved: number;
+  durationSeconds: number;
+  predictedSeconds?: number;
+  reason?: string;
+  nodes: { total: number; onTarget: number };
+  addons: Record<string, string>;
+  pdbViolations: number;
+  podsLost: number;
+  etcd?: { minQuorumMargin: number; quorumLost: boolean; members: number };
+  warnings: string[];
+}
+
+export type UpgradeRequest = Partial<UpgradeInput> & { cluster: string; toVersion: string };
+
+export interface SandboxUpgradeOptions {
+  scenario: Scenario;
+  request: UpgradeRequest;
+  sandbox?: Sandbox;
+  keepOpen?: boolean;
+  run?: Partial<Pick<LocalRunOptions, "executionName" | "crashAfter" | "beforeState" | "onEvent">>;
+  onLog?: (line: LogLine) => void;
+}
+
+export interface SandboxUpgradeResult {
+  result: UpgradeJson;
+  run: LocalRunResult;
+  sandbox: Sandbox;
+  plan?: UpgradePlan;
+  preflight?: UpgradePreflight;
+}
+
+/** API server minor minus the oldest kubelet minor, as the sandbox sees it right now. */
+export function sandboxSkew(sandbox: Sandbox): number {
+  const server = Number(sandbox.cluster.state.serverMinor.split(".")[1]);
+  let skew = 0;
+  for (const node of sandbox.cluster.nodes()) {
+    const minor = minorOfKubelet(node.kubeletVersion);
+    if (minor) skew = Math.max(skew, server - Number(minor.split(".")[1]));
+  }
+  return skew;
+}
+
+export async function upgradeInSandbox(options: SandboxUpgradeOptions): Promise<SandboxUpgradeResult> {
+  const { scenario, request } = options;
+  const sandbox = options.sandbox ?? (await Sandbox.start(scenario, options.onLog ? { onLog: options.onLog } : {}));
+  try {
+    const before = sandbox.cluster.metrics();
+    const violationsBefore = before.pdbViolations;
+    const lostBefore = before.podsLost;
+    let maxSkew = sandboxSkew(sandbox);
+    const onEvent = (event: RunnerEvent) => {
+      if (event.kind === "state-exited") maxSkew = Math.max(maxSkew, sandboxSkew(sandbox));
+      options.run?.onEvent?.(event);
+    };
+    const timing = scenario.timing;
+    const input = {
+      timing: {
+        controlPlaneUpdateSeconds: timing.controlPlaneUpdateSeconds,
+        addonUpdateSeconds: timing.addonUpdateSeconds,
+        instanceBootSeconds: timing.instanceBootSeconds,
+        nodeReadySeconds: timing.nodeReadySeconds,
+        podStartSeconds: timing.podStartSeconds,
+      },
+      ...request,
+    };
+    const run = await sandbox.run(upgradeCluster, input, { ...options.run, onEvent });
+    const state = (run.status === "SUCCEEDED" ? run.output : run.lastOutput) as UpgradeState | undefined;
+    const summary = state?.summary;
+    const after = sandbox.cluster.metrics();
+    const nodes = sandbox.cluster.nodes();
+    const onTarget = nodes.filter((n) => minorOfKubelet(n.kubeletVersion) === request.toVersion).length;
+    const etcd = sandbox.cluster.etcd;
+    const result: UpgradeJson = {
+      outcome: run.status === "ABORTED" ? "failed" : (summary?.outcome ?? "failed"),
+      cluster: request.cluster,
+      ...(summary?.fromVersion ? { fromVersion: summary.fromVersion } : {}),
+      toVersion: request.toVersion,
+      dryRun: request.dryRun ?? false,
+      controlPlaneUpdates: summary?.controlPlaneUpdates ?? 0,
+      nodeGroupRolls: summary?.nodeGroupRolls ?? {},
+      addonUpdates: summary?.addonUpdates ?? 0,
+      maxKubeletSkewObserved: Math.max(maxSkew, summary?.maxKubeletSkewObserved ?? 0),
+      durationSeconds: summary?.durationSeconds ?? Math.round((run.endedAtMs - run.startedAtMs) / 1000),
+      ...(summary?.predictedSeconds !== undefined ? { predictedSeconds: summary.predictedSeconds } : {}),
+      ...(summary?.reason ? { reason: summary.reason } : run.cause ? { reason: run.cause } : {}),
+      nodes: { total: nodes.length, onTarget },
+      addons: Object.fromEntries(
+        (await sandbox.deps.eks.describeCluster(request.cluster))
+          ? (await sandbox.deps.eks.listAddons(request.cluster)).map((a) => [a.name, a.version])
+          : [],
+      ),
+      pdbViolations: after.pdbViolations - violationsBefore,
+      podsLost: after.podsLost - lostBefore,
+      ...(etcd ? { etcd: etcdFigures(etcd) } : {}),
+      warnings: state?.assessment?.preflight.warnings ?? [],
+    };
+    return {
+      result,
+      run,
+      sandbox,
+      ...(state?.assessment ? { plan: state.assessment.plan, preflight: state.assessment.preflight } : {}),
+    };
+  } finally {
+    if (!options.keepOpen && !options.sandbox) await sandbox.close();
+  }
+}
+
+function etcdFigures(etcd: NonNullable<Sandbox["cluster"]["etcd"]>): UpgradeJson["etcd"] {
+  const monitor = etcd as unknown as {
+    minQuorumMargin(): number;
+    quorumEverLost(): boolean;
+    members(): unknown[];
+  };
+  return {
+    minQuorumMargin: monitor.minQuorumMargin(),
+    quorumLost: monitor.quorumEverLost(),
+    members: monitor.members().length,
+  };
+}
