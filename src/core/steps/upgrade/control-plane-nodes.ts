@@ -28,8 +28,8 @@ export function quorumOf(members: number): number {
 
 /**
  * Whether removing `victim` keeps etcd safe: every member healthy now, and afterwards the healthy
- * members still make a quorum with one to spare (for three or more members; smaller clusters never
- * have one).
+ * members still make a quorum with one to spare (for clusters of three or more members; smaller
+ * ones never had one).
  */
 export function canRemoveMember(members: EtcdMember[], victim: EtcdMember | undefined): { ok: boolean; why: string } {
   const unhealthy = members.filter((m) => !m.healthy && m.id !== victim?.id);
@@ -38,7 +38,8 @@ export function canRemoveMember(members: EtcdMember[], victim: EtcdMember | unde
   }
   const after = victim ? members.length - 1 : members.length;
   const healthyAfter = members.filter((m) => m.healthy && m.id !== victim?.id).length;
-  const needed = quorumOf(after) + (after >= 3 ? 1 : 0);
+  // A cluster of three or more can afford a failure now; it must still afford one after the removal.
+  const needed = quorumOf(after) + (members.length >= 3 ? 1 : 0);
   if (healthyAfter < needed) {
     return {
       ok: false,
