@@ -98,7 +98,8 @@ function coversBothBooleans(choices: State[]): boolean {
 export function tasksWithoutRetry(definition: StateMachineDefinition): string[] {
   return machinesIn(definition).flatMap(([label, machine]) =>
     Object.entries(machine.States)
-      .filter(([, state]) => state["Type"] === "Task")
+      // Lambda tasks; a child-execution task has no Lambda errors to retry and retries its own.
+      .filter(([, state]) => state["Type"] === "Task" && state["Resource"] === "arn:aws:states:::lambda:invoke")
       .filter(([, state]) => {
         const retried = new Set(
           ((state["Retry"] as State[] | undefined) ?? []).flatMap((r) => r["ErrorEquals"] as string[]),

@@ -33,12 +33,14 @@ describe.each(specs.map((spec) => [spec.name, spec] as const))("workflow %s", (n
     expect(result.isValid).toBe(true);
   });
 
-  it("names exactly the step functions its spec declares", () => {
+  it("names exactly the step functions and child workflows its spec declares", () => {
     const text = JSON.stringify(loadDefinition(spec));
-    expect(placeholdersIn(text).sort()).toEqual(Object.keys(spec.functions).sort());
+    expect(placeholdersIn(text).sort()).toEqual(
+      [...Object.keys(spec.functions), ...Object.keys(spec.children ?? {})].sort(),
+    );
   });
 
-  it("retries Lambda service errors and RetryableError on every Task", () => {
+  it("retries Lambda service errors and RetryableError on every Lambda Task", () => {
     expect(tasksWithoutRetry(load(name))).toEqual([]);
   });
 
