@@ -12,13 +12,16 @@ import { SFNClient } from "@aws-sdk/client-sfn";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Pluggable } from "@smithy/types";
-import type { Clock, Deps, Log } from "../core/ports";
+import type { Clock, Deps, EtcdPort, Log } from "../core/ports";
 import { AutoScalingAdapter } from "./aws/auto-scaling";
 import { Ec2Adapter } from "./aws/ec2";
 import { EksAdapter } from "./aws/eks";
 import { eksBearerToken } from "./aws/eks-token";
 import { SfnExecutionStatus } from "./aws/executions";
+import { SsmParametersAdapter } from "./aws/parameters";
 import { DynamoStateStore } from "./aws/state-store";
+import { readEtcdAccess } from "./etcd/etcd-access";
+import { EtcdAdapter } from "./etcd/etcd-adapter";
 import { kubeConfigForCluster } from "./kube/access";
 import { KubeAdapter } from "./kube/kube-adapter";
 import { powertoolsLog } from "./powertools-log";
@@ -94,6 +97,19 @@ export function createAwsDeps(opts: AwsDepsOptions): Deps & { clients: AwsClient
       now: clock.now(),
     });
 
+  // One adapter per cluster: the secret is read once, and its TLS agent keeps its connections.
+  const etcdByCluster = new Map<string, Promise<EtcdPort>>();
+  const etcd = (cluster: string): Promise<EtcdPort> => {
+    let port = etcdByCluster.get(cluster);
+    if (!port) {
+      port = readEtcdAccess(cluster, clients.secrets).then((access) => new EtcdAdapter(access));
+      // A failed read is not remembered: the next step may find the secret.
+      port.catch(() => etcdByCluster.delete(cluster));
+      etcdByCluster.set(cluster, port);
+    }
+    return port;
+  };
+
   return {
     clients,
     autoScaling: new AutoScalingAdapter(clients.autoScaling),
@@ -103,6 +119,8 @@ export function createAwsDeps(opts: AwsDepsOptions): Deps & { clients: AwsClient
       new KubeAdapter(await kubeConfigForCluster(cluster, { eks, ssm: clients.ssm, secrets: clients.secrets, token }), {
         clock,
       }),
+    etcd,
+    parameters: new SsmParametersAdapter(clients.ssm),
     state: new DynamoStateStore(clients.dynamo, opts.tableName),
     executions: new SfnExecutionStatus(clients.sfn),
     clock,

@@ -12,6 +12,7 @@ import {
   type V1Node,
   type V1Pod,
   type V1PodDisruptionBudget,
+  VersionApi,
 } from "@kubernetes/client-node";
 import type {
   EvictionResult,
@@ -47,6 +48,7 @@ export interface KubeAdapterOptions {
 export class KubeAdapter implements KubePort {
   private readonly core: CoreV1Api;
   private readonly policy: PolicyV1Api;
+  private readonly version: VersionApi;
   private readonly clock: Clock;
   private readonly pageSize: number;
   /** Distinguishes Events recorded within the same millisecond. */
@@ -55,6 +57,7 @@ export class KubeAdapter implements KubePort {
   constructor(kc: KubeConfig, options: KubeAdapterOptions = {}) {
     this.core = kc.makeApiClient(CoreV1Api);
     this.policy = kc.makeApiClient(PolicyV1Api);
+    this.version = kc.makeApiClient(VersionApi);
     this.clock = options.clock ?? { now: () => new Date() };
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   }
@@ -62,6 +65,18 @@ export class KubeAdapter implements KubePort {
   async listNodes(): Promise<KubeNode[]> {
     const nodes = await this.listAll<V1Node>("listing nodes", (page) => this.core.listNode(page));
     return nodes.map(toKubeNode).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async serverVersion(): Promise<{ minor: string; gitVersion: string }> {
+    let info: Awaited<ReturnType<VersionApi["getCode"]>>;
+    try {
+      info = await this.version.getCode();
+    } catch (err) {
+      throw kubeStepError(err, "reading the API server version");
+    }
+    // Managed builds mark their minor with a "+" ("30+" on EKS and GKE).
+    const minorDigits = info.minor.replace(/\+$/, "");
+    return { minor: `${info.major}.${minorDigits}`, gitVersion: info.gitVersion };
   }
 
   async listPods(filter: { nodeName?: string } = {}): Promise<KubePod[]> {

@@ -8,8 +8,13 @@
  * - Outdated nodes are the first ones in an order that takes one node per zone in turn, so they
  *   spread across zones the way years of scale events leave them.
  * - Initial instances were launched a day before the run starts, a minute apart.
+ * - A self-managed cluster with `controlPlane` gets a `<cluster>-control-plane` group too: its
+ *   template carries the current AMI of the cluster's minor (a kubeadm image bakes the kubelet and
+ *   the control-plane components of one minor), its instances register as control-plane nodes, and
+ *   it has no `tugboat:nodegroup` tag, so worker discovery passes it by.
  */
 
+import { CONTROL_PLANE_ROLE_LABEL } from "../kube/control-plane";
 import type { ScenarioNodeGroup } from "../scenario/schema";
 import type { AutoScalingEngine } from "./asg-engine";
 import { nodeLabels } from "./asg-launch";
@@ -49,7 +54,107 @@ export function buildFromScenario(ctx: RegionContext, engine: AutoScalingEngine,
         `Scenario node group ${nodeGroup.name} is eks-managed but cluster ${cluster.name} is self-managed; managed node groups need an EKS cluster`,
       );
     }
+    if (nodeGroup.name === CONTROL_PLANE_GROUP) {
+      throw new Error(`Scenario node group name "${CONTROL_PLANE_GROUP}" is taken by the control plane`);
+    }
     buildNodeGroup(ctx, engine, fleet, nodeGroup);
+  }
+  if (cluster.kind === "self-managed" && cluster.controlPlane) {
+    buildControlPlane(ctx, engine, fleet, cluster.controlPlane.zones);
+  }
+}
+
+/** Name of the control plane where node groups are named (instance records, counts, the node-group label). */
+export const CONTROL_PLANE_GROUP = "control-plane";
+
+function buildControlPlane(
+  ctx: RegionContext,
+  engine: AutoScalingEngine,
+  fleet: Ec2Fleet,
+  zoneCounts: Record<string, number>,
+): void {
+  const { scenario, world, ids, clock, catalog } = ctx;
+  const clusterName = scenario.cluster.name;
+  const image = catalog.current(scenario.cluster.version);
+  const zones = Object.keys(zoneCounts);
+  const count = zones.reduce((sum, zone) => sum + (zoneCounts[zone] ?? 0), 0);
+  const name = `${clusterName}-${CONTROL_PLANE_GROUP}`;
+  const nowMs = clock.nowMs();
+  const createdBy = `arn:aws:iam::${SANDBOX_ACCOUNT_ID}:role/tugboat-sandbox`;
+  const instanceType = "m6i.xlarge";
+  const template: SimLaunchTemplate = {
+    id: ids.resourceId("lt"),
+    name,
+    createdMs: nowMs - 30 * 86_400_000,
+    createdBy,
+    defaultVersion: 1,
+    versions: [],
+    tags: { "tugboat:cluster": clusterName, "tugboat:role": "control-plane" },
+  };
+  template.versions.push({
+    versionNumber: 1,
+    createdMs: template.createdMs,
+    createdBy,
+    data: { ImageId: image.imageId, InstanceType: instanceType },
+  });
+  world.launchTemplates.set(template.id, template);
+  const tags: Record<string, string> = {
+    [`kubernetes.io/cluster/${clusterName}`]: "owned",
+    "tugboat:cluster": clusterName,
+    "tugboat:role": "control-plane",
+  };
+  const subnets = zones.map((zone) => {
+    const subnet = [...world.subnets.values()].find((s) => s.availabilityZone === zone);
+    if (!subnet) throw new Error(`No subnet for zone ${zone}`);
+    return { availabilityZone: zone, subnetId: subnet.subnetId };
+  });
+  const group: SimGroup = {
+    name,
+    arn: `arn:aws:autoscaling:${ctx.regionName}:${SANDBOX_ACCOUNT_ID}:autoScalingGroup:${ctx.tokens.uuid()}:autoScalingGroupName/${name}`,
+    clusterName,
+    nodeGroup: CONTROL_PLANE_GROUP,
+    kind: "self-managed-asg",
+    minSize: count,
+    maxSize: count,
+    desiredCapacity: count,
+    defaultCooldownSeconds: 300,
+    healthCheckGracePeriodSeconds: 300,
+    subnets,
+    launchTemplate: { id: template.id, name: template.name, version: "$Latest" },
+    tags,
+    suspended: new Map(),
+    members: new Map(),
+    hooks: new Map(),
+    actions: [],
+    createdMs: template.createdMs,
+    terminationPolicies: ["Default"],
+    newInstancesProtectedFromScaleIn: false,
+    // kubeadm labels control-plane nodes with their role; the kube side adds the taint and static pods.
+    nodeLabels: { [CONTROL_PLANE_ROLE_LABEL]: "" },
+    capacityType: "ON_DEMAND",
+  };
+  world.groups.set(name, group);
+  let index = 0;
+  for (const zone of zones) {
+    const subnet = world.subnets.get(subnets.find((s) => s.availabilityZone === zone)?.subnetId ?? "");
+    if (!subnet) throw new Error(`No subnet for zone ${zone}`);
+    for (let n = 0; n < (zoneCounts[zone] ?? 0); n++) {
+      const instance = fleet.launch({
+        subnet,
+        image,
+        instanceType,
+        capacityType: "ON_DEMAND",
+        launchTemplate: { id: template.id, name: template.name, version: 1 },
+        tags,
+        groupName: name,
+        clusterName,
+        nodeGroup: CONTROL_PLANE_GROUP,
+        labels: nodeLabels(group, image, template.id, 1),
+        initial: true,
+      });
+      instance.launchTimeMs = nowMs - 86_400_000 + index++ * 60_000;
+      engine.adoptInitial(group, instance, 1);
+    }
   }
 }
 

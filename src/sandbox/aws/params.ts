@@ -9,6 +9,7 @@
 import type { CommandHandler } from "./autoscaling";
 import type { KubeAccess } from "./eks-shapes";
 import { awsError } from "./errors";
+import { hashString } from "./ids";
 import { type CommandInput, requireString, stringList } from "./input";
 import { type RegionContext, SANDBOX_ACCOUNT_ID } from "./world";
 
@@ -114,20 +115,60 @@ export function parameterCommands(ctx: RegionContext, kube: KubeAccess): Record<
   };
 }
 
+/** Where etcd's v3 gateway of a self-managed control plane listens, once the sandbox has started it. */
+export interface EtcdAccess {
+  endpoint?: string;
+}
+
+export function etcdSecretName(cluster: string): string {
+  return `tugboat/${cluster}/etcd`;
+}
+
+/** The etcd secret's JSON: endpoints, plus PEM "ca", "cert" and "key" where etcd speaks TLS (not in the sandbox). */
+export function renderEtcdSecret(etcd: EtcdAccess): string {
+  return JSON.stringify({ endpoints: etcd.endpoint ? [etcd.endpoint] : [] });
+}
+
+interface SecretRecord {
+  name: string;
+  arn: string;
+  versionId: string;
+  render(): string;
+}
+
 export function secretCommands(
   ctx: RegionContext,
   kube: KubeAccess,
   secretSuffix: string,
+  etcd: EtcdAccess = {},
 ): Record<string, CommandHandler> {
   const clusterName = ctx.scenario.cluster.name;
-  const name = kubeconfigSecretName(clusterName);
-  const arn = `arn:aws:secretsmanager:${ctx.regionName}:${SANDBOX_ACCOUNT_ID}:secret:${name}-${secretSuffix}`;
-  const versionId = ctx.tokens.uuid();
+  const arnOf = (name: string, suffix: string) =>
+    `arn:aws:secretsmanager:${ctx.regionName}:${SANDBOX_ACCOUNT_ID}:secret:${name}-${suffix}`;
+  const kubeconfigName = kubeconfigSecretName(clusterName);
+  const secrets: SecretRecord[] = [
+    {
+      name: kubeconfigName,
+      arn: arnOf(kubeconfigName, secretSuffix),
+      versionId: ctx.tokens.uuid(),
+      render: () => renderKubeconfig(clusterName, kube),
+    },
+  ];
+  const cluster = ctx.scenario.cluster;
+  if (cluster.kind === "self-managed" && cluster.controlPlane) {
+    const name = etcdSecretName(clusterName);
+    // Every secret has its own six-character ARN suffix; derived, so no random stream moves.
+    const suffix = hashString(`${secretSuffix}:etcd`).toString(36).padStart(6, "x").slice(-6);
+    const versionId = `${hashString(`${name}:${secretSuffix}`).toString(16).padStart(8, "0")}-0000-4000-8000-000000000001`;
+    secrets.push({ name, arn: arnOf(name, suffix), versionId, render: () => renderEtcdSecret(etcd) });
+  }
   const createdMs = ctx.clock.nowMs();
   return {
     GetSecretValue: (input: CommandInput) => {
       const id = requireString("secretsmanager", input, "SecretId");
-      if (id !== name && id !== arn) {
+      const secret = secrets.find((s) => s.name === id || s.arn === id);
+      // The etcd secret exists once the sandbox has its gateway listening.
+      if (!secret || (secret.name !== kubeconfigName && !etcd.endpoint)) {
         throw awsError(
           "secretsmanager",
           "ResourceNotFoundException",
@@ -135,8 +176,8 @@ export function secretCommands(
         );
       }
       const stage = typeof input.VersionStage === "string" ? input.VersionStage : "AWSCURRENT";
-      const version = typeof input.VersionId === "string" ? input.VersionId : versionId;
-      if (stage !== "AWSCURRENT" || version !== versionId) {
+      const version = typeof input.VersionId === "string" ? input.VersionId : secret.versionId;
+      if (stage !== "AWSCURRENT" || version !== secret.versionId) {
         throw awsError(
           "secretsmanager",
           "ResourceNotFoundException",
@@ -144,10 +185,10 @@ export function secretCommands(
         );
       }
       return {
-        ARN: arn,
-        Name: name,
-        VersionId: versionId,
-        SecretString: renderKubeconfig(clusterName, kube),
+        ARN: secret.arn,
+        Name: secret.name,
+        VersionId: secret.versionId,
+        SecretString: secret.render(),
         VersionStages: ["AWSCURRENT"],
         CreatedDate: new Date(createdMs),
       };

@@ -23,7 +23,7 @@ import { type RegionEvent, RegionEventBus } from "./events";
 import { FaultInjector } from "./faults";
 import { Ec2Fleet } from "./fleet";
 import { forkRandom, IdFactory } from "./ids";
-import { parameterCommands, secretCommands } from "./params";
+import { type EtcdAccess, parameterCommands, secretCommands } from "./params";
 import { type RegionSnapshot, takeSnapshot } from "./snapshot";
 import { type RegionContext, RegionWorld } from "./world";
 
@@ -50,6 +50,7 @@ export class SimulatedRegion {
   private readonly engine: AutoScalingEngine;
   private readonly fleet: Ec2Fleet;
   private readonly kube: KubeAccess;
+  private readonly etcdAccess: EtcdAccess = {};
   private readonly handlers: Record<ServiceId, Record<string, CommandHandler>>;
   private readonly requestIds: IdFactory;
   private readonly callCounts = new Map<string, number>();
@@ -117,7 +118,7 @@ export class SimulatedRegion {
       },
       eks: new EksApi(this.ctx, this.engine, this.kube).handlers(),
       ssm: parameterCommands(this.ctx, this.kube),
-      secretsmanager: secretCommands(this.ctx, this.kube, secretSuffix),
+      secretsmanager: secretCommands(this.ctx, this.kube, secretSuffix, this.etcdAccess),
       sfn: stepFunctionsCommands(this.ctx, () => this.executionStatus),
       sts: stsCommands(),
     };
@@ -152,6 +153,11 @@ export class SimulatedRegion {
   setKubeEndpoint(url: string, caData?: string): void {
     this.kube.endpoint = url;
     this.kube.caData = caData;
+  }
+
+  /** Where etcd's gateway listens: the endpoint the `tugboat/<cluster>/etcd` secret hands out. */
+  setEtcdEndpoint(url: string): void {
+    this.etcdAccess.endpoint = url;
   }
 
   /** The bearer token the kubeconfigs carry (the simulated API server should accept it). */

@@ -6,9 +6,12 @@
  * SeededRandom, so a run is the same for a given seed.
  */
 import type { EvictionResult, NodeChange } from "../../core/model/kube";
-import type { SeededRandom, VirtualClock } from "../clock";
+import { hashString } from "../aws/ids";
+import { SeededRandom, type VirtualClock } from "../clock";
+import { EtcdCluster } from "../etcd/etcd-cluster";
 import type { ClusterControl, InstanceLifecycleListener, LaunchedInstance } from "../links";
 import type { Scenario } from "../scenario/schema";
+import { ControlPlane } from "./control-plane";
 import { reconcile } from "./controllers";
 import { evictPod } from "./eviction";
 import { MetricsRecorder } from "./metrics";
@@ -27,11 +30,20 @@ export class SimulatedCluster implements InstanceLifecycleListener, ClusterContr
   /** The store behind the simulated API server (server.ts); not for other callers. */
   readonly state: ClusterState;
   private readonly recorder: MetricsRecorder;
+  /** etcd of a self-managed cluster with control-plane machines; undefined otherwise. */
+  readonly etcd: EtcdCluster | undefined;
 
   constructor(opts: { scenario: Scenario; clock: VirtualClock; rng: SeededRandom }) {
     this.state = new ClusterState(opts.scenario, opts.clock, opts.rng);
     this.recorder = new MetricsRecorder(this.state);
     this.state.setReconcileHandler(() => reconcile(this.state));
+    const cluster = opts.scenario.cluster;
+    if (cluster.kind === "self-managed" && cluster.controlPlane) {
+      // Its own random stream, so that adding a control plane leaves every other name of the run as it was.
+      const etcdRng = new SeededRandom(hashString(`${opts.scenario.seed}:etcd`));
+      this.etcd = new EtcdCluster(opts.clock, etcdRng);
+      this.state.controlPlane = new ControlPlane(this.state, this.etcd);
+    }
   }
 
   // --- InstanceLifecycleListener -------------------------------------------------------------

@@ -7,6 +7,7 @@
  */
 import type { NodeChange } from "../../core/model/kube";
 import type { LaunchedInstance } from "../links";
+import { CONTROL_PLANE_TAINT, isControlPlaneInstance } from "./control-plane";
 import { budgetsAtRisk, countBudgetBreaches } from "./disruption";
 import { uid } from "./names";
 import { removePod } from "./pods";
@@ -91,7 +92,8 @@ function registerNode(state: ClusterState, record: InstanceRecord): NodeRecord {
       "node.alpha.kubernetes.io/ttl": "0",
       "volumes.kubernetes.io/controller-managed-attach-detach": "true",
     },
-    taints: [],
+    // kubeadm registers control-plane nodes with this taint so that only tolerating pods run there.
+    taints: isControlPlaneInstance(instance) ? [{ ...CONTROL_PLANE_TAINT }] : [],
     unschedulable: false,
     ready: "False",
     readyReason: "KubeletNotReady",
@@ -105,6 +107,7 @@ function registerNode(state: ClusterState, record: InstanceRecord): NodeRecord {
   };
   state.nodes.set(name, node);
   record.nodeName = name;
+  state.controlPlane?.nodeRegistered(node);
   // The DaemonSet controller places its pods on the new node.
   state.nodeChanged(node, true);
   state.emitEvent({
@@ -126,6 +129,7 @@ function markReady(state: ClusterState, node: NodeRecord): void {
   node.readyAtMs = state.now();
   state.touch(node);
   state.nodeChanged(node);
+  state.controlPlane?.nodeReady(node);
   state.emitEvent({
     involved: { kind: "Node", name: node.name, uid: node.uid },
     reason: "NodeReady",
@@ -149,6 +153,7 @@ export function instanceShuttingDown(state: ClusterState, instanceId: string): v
   if (!record) return;
   for (const timer of record.timers) state.clock.cancel(timer);
   record.timers = [];
+  state.controlPlane?.machineDown(instanceId);
   const node = record.nodeName ? state.nodes.get(record.nodeName) : undefined;
   if (!node || node.shuttingDown) return;
   killPodsOnNode(state, node);
@@ -185,6 +190,7 @@ export function deleteNode(state: ClusterState, name: string): "deleted" | "not-
   state.beforeChange();
   state.nodes.delete(name);
   state.pods.forgetNode(name);
+  state.controlPlane?.nodeDeleted(name);
   state.nextResourceVersion();
   state.nodeChanged(node, true);
   state.emitEvent({

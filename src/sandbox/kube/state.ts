@@ -6,6 +6,7 @@
  */
 import type { SeededRandom, VirtualClock } from "../clock";
 import type { Scenario, ScenarioNodeGroup, ScenarioTiming } from "../scenario/schema";
+import type { ControlPlane } from "./control-plane";
 import { NodeBook } from "./node-book";
 import { PodIndex, podKey } from "./pod-index";
 import { isPodReady } from "./predicates";
@@ -68,6 +69,8 @@ export class ClusterState {
   changeCount = 0;
   /** True while seedWorkloads lays out t0. */
   seeding = false;
+  /** Self-managed clusters with control-plane machines: their nodes, static pods and etcd. */
+  controlPlane: ControlPlane | undefined;
 
   private readonly nodeBook = new NodeBook();
   private resourceVersion = 1000;

@@ -1,25 +1,44 @@
 /** /api/v1/pods and /api/v1/namespaces/{ns}/pods: list, get, delete, and the eviction subresource. */
+
+import type { MirrorPodRecord } from "../control-plane";
 import { evictPod } from "../eviction";
 import { deletePod } from "../pods";
 import { podsOnNode } from "../predicates";
+import { renderMirrorPod } from "../render/mirror-pods";
 import { renderPod } from "../render/pods";
 import { badRequest, failure, notFound } from "../render/status";
 import type { ClusterState } from "../state";
 import type { PodRecord } from "../types";
-import { listResponse, namespacedKey } from "./lists";
+import { byNamespaceAndName, listResponse, namespacedKey } from "./lists";
 import { type ApiRequest, type ApiResponse, asObject, ok, type ResourceHandlers } from "./types";
 
-const POD_FIELDS: Record<string, (pod: PodRecord) => string | undefined> = {
+/** Workload pods and, on self-managed control planes, the kubelet's mirror pods. */
+type ListedPod = PodRecord | MirrorPodRecord;
+
+const isMirror = (pod: ListedPod): pod is MirrorPodRecord => "component" in pod;
+
+const POD_FIELDS: Record<string, (pod: ListedPod) => string | undefined> = {
   "metadata.name": (pod) => pod.name,
   "metadata.namespace": (pod) => pod.namespace,
   "spec.nodeName": (pod) => pod.nodeName,
   "spec.restartPolicy": () => "Always",
   "spec.schedulerName": () => "default-scheduler",
-  "spec.serviceAccountName": () => "default",
-  "status.phase": (pod) => pod.phase,
-  "status.podIP": (pod) => pod.podIp,
+  "spec.serviceAccountName": (pod) => (isMirror(pod) ? "" : "default"),
+  "status.phase": (pod) => (isMirror(pod) ? "Running" : pod.phase),
+  "status.podIP": (pod) => (isMirror(pod) ? undefined : pod.podIp),
   "status.nominatedNodeName": () => undefined,
 };
+
+/** Mirror pods merged into a list of workload pods, keeping (namespace, name) order. */
+function withMirrors(pods: readonly PodRecord[], mirrors: readonly MirrorPodRecord[]): readonly ListedPod[] {
+  if (mirrors.length === 0) return pods;
+  return [...pods, ...mirrors].sort(byNamespaceAndName);
+}
+
+function renderListed(state: ClusterState, pod: ListedPod): Record<string, unknown> {
+  if (isMirror(pod) && state.controlPlane) return renderMirrorPod(state, state.controlPlane, pod);
+  return renderPod(state, pod as PodRecord);
+}
 
 interface DeleteOptions {
   gracePeriodSeconds?: number;
@@ -70,26 +89,33 @@ function evictionHandler(state: ClusterState, request: ApiRequest, namespace: st
 export const podHandlers: ResourceHandlers = {
   namespaced: true,
   list(state, request, namespace) {
-    const inNamespace = (pods: readonly PodRecord[]) =>
+    const inNamespace = (pods: readonly ListedPod[]) =>
       namespace === undefined ? pods : pods.filter((pod) => pod.namespace === namespace);
-    return listResponse(state, request, {
+    const controlPlane = state.controlPlane;
+    return listResponse<ListedPod>(state, request, {
       kind: "PodList",
       apiVersion: "v1",
-      records: inNamespace(state.pods.sorted()),
+      records: inNamespace(withMirrors(state.pods.sorted(), controlPlane?.mirrorPods() ?? [])),
       key: namespacedKey,
       labels: (pod) => pod.labels,
       fields: POD_FIELDS,
-      render: (pod) => renderPod(state, pod),
+      render: (pod) => renderListed(state, pod),
       narrow: (requirements) => {
         // "Pods on node X", the question every drain asks, is answered from the node index.
         const onNode = requirements.find((requirement) => requirement.field === "spec.nodeName" && !requirement.negate);
-        return onNode?.value ? inNamespace(podsOnNode(state, onNode.value)) : undefined;
+        if (!onNode?.value) return undefined;
+        return inNamespace(
+          withMirrors(podsOnNode(state, onNode.value), controlPlane?.mirrorPodsOnNode(onNode.value) ?? []),
+        );
       },
     });
   },
   get(state, _request, namespace, name) {
     const pod = state.pods.get(namespace as string, name);
-    return pod ? ok(renderPod(state, pod)) : { status: 404, body: notFound("pods", name) };
+    if (pod) return ok(renderPod(state, pod));
+    const mirror = state.controlPlane?.mirrorPod(namespace as string, name);
+    if (mirror && state.controlPlane) return ok(renderMirrorPod(state, state.controlPlane, mirror));
+    return { status: 404, body: notFound("pods", name) };
   },
   delete(state, request, namespace, name) {
     const pod = state.pods.get(namespace as string, name);

@@ -170,7 +170,8 @@ function parsePath(path: string): ParsedPath | undefined {
 export function route(state: ClusterState, request: ApiRequest): ApiResponse {
   if (request.path === "/version") {
     if (request.method !== "GET") return methodNotAllowed(request.method, request.path);
-    return ok(versionInfo(state.serverMinor, state.flavor, rfc3339(state.startedAtMs)));
+    const minor = state.controlPlane?.serverMinor() ?? state.serverMinor;
+    return ok(versionInfo(minor, state.flavor, rfc3339(state.startedAtMs)));
   }
   const discovered = request.method === "GET" ? discovery(request.path) : undefined;
   if (discovered) return discovered;

@@ -154,6 +154,9 @@ export function fakeDeps(world: FakeWorld, state = new MemoryState()): Deps & { 
       record(`kube:listNodes ${cluster}`);
       return world.nodes.get(cluster) ?? [];
     },
+    async serverVersion() {
+      return { minor: "1.30", gitVersion: "v1.30.4" };
+    },
     async listPods(filter = {}) {
       return world.pods.filter((p) => !filter.nodeName || p.nodeName === filter.nodeName);
     },
