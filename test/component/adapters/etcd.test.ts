@@ -171,4 +171,16 @@ describe("self-managed control plane and etcd, through the production adapters",
     expect(await kube.serverVersion()).toEqual({ minor: "1.31", gitVersion: expect.stringMatching(/^v1\.31\.\d+$/) });
     expect(sandbox.etcd?.monitor.everLostQuorum()).toBe(false);
   });
+
+  it("fails API writes with etcd's timeout while etcd has lost its quorum", async () => {
+    const [first, second] = await controlPlaneNodes();
+    const worker = (await kube.listNodes()).find((n) => n.labels[ROLE] === undefined);
+    await sandbox.deps.autoScaling.terminateInstance(first?.instanceId ?? "", false);
+    await sandbox.deps.autoScaling.terminateInstance(second?.instanceId ?? "", false);
+    sandbox.clock.advanceBy(10);
+    expect(sandbox.etcd?.monitor.everLostQuorum()).toBe(true);
+    await expect(kube.setUnschedulable(worker?.name ?? "", true)).rejects.toThrow("etcdserver: request timed out");
+    // Reads are still served from the API server's watch cache.
+    expect((await kube.listNodes()).length).toBeGreaterThan(0);
+  });
 });

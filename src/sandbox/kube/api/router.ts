@@ -174,6 +174,10 @@ export function route(state: ClusterState, request: ApiRequest): ApiResponse {
     return ok(versionInfo(minor, state.flavor, rfc3339(state.startedAtMs)));
   }
   const discovered = request.method === "GET" ? discovery(request.path) : undefined;
+  if (!discovered && request.method !== "GET" && state.controlPlane && !state.controlPlane.etcd.hasQuorum()) {
+    // Without an etcd leader a write cannot commit; kube-apiserver passes etcd's error on as a bare 500.
+    return { status: 500, body: failure(500, undefined, "etcdserver: request timed out") };
+  }
   if (discovered) return discovered;
 
   const parsed = parsePath(request.path);
