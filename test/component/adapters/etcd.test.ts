@@ -1,4 +1,5 @@
 import { CreateLaunchTemplateVersionCommand } from "@aws-sdk/client-ec2";
+import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { EtcdMember, KubePort } from "../../../src/core/ports";
@@ -182,5 +183,38 @@ describe("self-managed control plane and etcd, through the production adapters",
     await expect(kube.setUnschedulable(worker?.name ?? "", true)).rejects.toThrow("etcdserver: request timed out");
     // Reads are still served from the API server's watch cache.
     expect((await kube.listNodes()).length).toBeGreaterThan(0);
+  });
+
+  it("hands out the gateway in the etcd secret, and the gateway speaks etcd's JSON", async () => {
+    const secret = await sandbox.deps.clients.secrets.send(
+      new GetSecretValueCommand({ SecretId: `tugboat/${CLUSTER}/etcd` }),
+    );
+    const { endpoints } = JSON.parse(secret.SecretString ?? "{}") as { endpoints: string[] };
+    expect(endpoints).toEqual([expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/)]);
+    const list = await fetch(`${endpoints[0]}/v3/cluster/member/list`, { method: "POST", body: "{}" });
+    const body = (await list.json()) as { header: Record<string, unknown>; members: Record<string, unknown>[] };
+    for (const field of ["cluster_id", "member_id", "raft_term", "revision"]) {
+      expect(body.header[field]).toMatch(/^\d+$/);
+    }
+    expect(body.members[0]).toEqual({
+      ID: expect.stringMatching(/^\d+$/),
+      name: expect.any(String),
+      peerURLs: [expect.any(String)],
+      clientURLs: [expect.any(String)],
+      isLearner: false,
+    });
+    const missing = await fetch(`${endpoints[0]}/v3/cluster/member/remove`, {
+      method: "POST",
+      body: JSON.stringify({ ID: "42" }),
+    });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({
+      error: "etcdserver: member not found",
+      code: 5,
+      message: "etcdserver: member not found",
+    });
+    const clientUrl = (body.members[0]?.clientURLs as string[])[0];
+    const health = await fetch(`${clientUrl}/health`);
+    expect(await health.json()).toEqual({ health: "true", reason: "" });
   });
 });
