@@ -70,6 +70,22 @@ export class AutoScalingAdapter implements AutoScalingPort {
     }
   }
 
+  async setLaunchTemplate(name: string, template: { id: string; version: string }): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateAutoScalingGroupCommand({
+          AutoScalingGroupName: name,
+          LaunchTemplate: { LaunchTemplateId: template.id, Version: template.version },
+        }),
+      );
+    } catch (err) {
+      throw toStepError(
+        err,
+        `UpdateAutoScalingGroup on ${name} (launch template ${template.id} version ${template.version})`,
+      );
+    }
+  }
+
   async suspendProcesses(name: string, processes: string[]): Promise<void> {
     // An empty ScalingProcesses list means "all processes" to the service: never send one by accident.
     if (processes.length === 0) return;

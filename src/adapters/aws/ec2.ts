@@ -1,14 +1,17 @@
 /** Ec2Port on the AWS SDK v3 EC2 client. */
 import {
+  CreateLaunchTemplateVersionCommand,
   DescribeInstancesCommand,
   DescribeLaunchTemplateVersionsCommand,
   type DescribeLaunchTemplateVersionsCommandOutput,
+  DescribeSubnetsCommand,
   type EC2Client,
   type Instance,
+  type LaunchTemplateVersion as SdkLaunchTemplateVersion,
   type Tag,
 } from "@aws-sdk/client-ec2";
 import { TerminalError } from "../../core/errors";
-import type { Ec2Instance, LaunchTemplateVersion } from "../../core/model/aws";
+import type { Ec2Instance, LaunchTemplateVersion, SubnetState } from "../../core/model/aws";
 import type { Ec2Port } from "../../core/ports";
 import { awsErrorCode, toStepError } from "./classify";
 
@@ -36,6 +39,29 @@ export function toEc2Instance(instance: Instance): Ec2Instance {
   };
 }
 
+/** Launch templates are named by id ("lt-…") or by name; the API takes one or the other. */
+function templateRef(templateId: string): { LaunchTemplateId: string } | { LaunchTemplateName: string } {
+  return templateId.startsWith("lt-") ? { LaunchTemplateId: templateId } : { LaunchTemplateName: templateId };
+}
+
+function toLaunchTemplateVersion(
+  found: SdkLaunchTemplateVersion | undefined,
+  templateId: string,
+  context: string,
+): LaunchTemplateVersion {
+  if (!found || found.VersionNumber === undefined) {
+    throw new TerminalError(`${context}: the launch template has no such version`);
+  }
+  const out: LaunchTemplateVersion = {
+    templateId: found.LaunchTemplateId ?? templateId,
+    templateName: found.LaunchTemplateName ?? "",
+    versionNumber: String(found.VersionNumber),
+  };
+  if (found.LaunchTemplateData?.ImageId !== undefined) out.imageId = found.LaunchTemplateData.ImageId;
+  if (found.LaunchTemplateData?.InstanceType !== undefined) out.instanceType = found.LaunchTemplateData.InstanceType;
+  return out;
+}
+
 /**
  * The ids named in "The instance ID 'i-0a' does not exist" / "The instance IDs 'i-0a, i-0b' do not
  * exist". EC2 fails the whole call when any id is unknown, so these are dropped and the rest asked again.
@@ -59,31 +85,64 @@ export class Ec2Adapter implements Ec2Port {
 
   async describeLaunchTemplateVersion(templateId: string, version: string): Promise<LaunchTemplateVersion> {
     // "$Latest" and "$Default" are understood by the service itself; the answer carries the number.
-    const byId = templateId.startsWith("lt-");
     const context = `DescribeLaunchTemplateVersions ${templateId} version ${version}`;
     let output: DescribeLaunchTemplateVersionsCommandOutput;
     try {
       output = await this.client.send(
-        new DescribeLaunchTemplateVersionsCommand({
-          ...(byId ? { LaunchTemplateId: templateId } : { LaunchTemplateName: templateId }),
-          Versions: [version],
-        }),
+        new DescribeLaunchTemplateVersionsCommand({ ...templateRef(templateId), Versions: [version] }),
       );
     } catch (err) {
       throw toStepError(err, context);
     }
-    const found = output.LaunchTemplateVersions?.[0];
-    if (!found || found.VersionNumber === undefined) {
-      throw new TerminalError(`${context}: the launch template has no such version`);
+    return toLaunchTemplateVersion(output.LaunchTemplateVersions?.[0], templateId, context);
+  }
+
+  async createLaunchTemplateVersion(request: {
+    templateId: string;
+    sourceVersion: string;
+    imageId: string;
+    description: string;
+  }): Promise<LaunchTemplateVersion> {
+    const context = `CreateLaunchTemplateVersion ${request.templateId} from version ${request.sourceVersion} with ${request.imageId}`;
+    try {
+      // EC2 copies the source version and lays LaunchTemplateData over it: only the AMI changes.
+      const output = await this.client.send(
+        new CreateLaunchTemplateVersionCommand({
+          ...templateRef(request.templateId),
+          SourceVersion: request.sourceVersion,
+          VersionDescription: request.description,
+          LaunchTemplateData: { ImageId: request.imageId },
+        }),
+      );
+      return toLaunchTemplateVersion(output.LaunchTemplateVersion, request.templateId, context);
+    } catch (err) {
+      throw toStepError(err, context);
     }
-    const out: LaunchTemplateVersion = {
-      templateId: found.LaunchTemplateId ?? templateId,
-      templateName: found.LaunchTemplateName ?? "",
-      versionNumber: String(found.VersionNumber),
-    };
-    if (found.LaunchTemplateData?.ImageId !== undefined) out.imageId = found.LaunchTemplateData.ImageId;
-    if (found.LaunchTemplateData?.InstanceType !== undefined) out.instanceType = found.LaunchTemplateData.InstanceType;
-    return out;
+  }
+
+  async describeSubnets(subnetIds: string[]): Promise<SubnetState[]> {
+    const unique = [...new Set(subnetIds)].sort();
+    // No ids would mean every subnet of the account: never ask that by accident.
+    if (unique.length === 0) return [];
+    const context = `DescribeSubnets ${unique.join(",")}`;
+    const out: SubnetState[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(new DescribeSubnetsCommand({ SubnetIds: unique, NextToken: nextToken }));
+        for (const subnet of page.Subnets ?? []) {
+          out.push({
+            subnetId: subnet.SubnetId ?? "",
+            availabilityZone: subnet.AvailabilityZone ?? "",
+            availableIpAddressCount: subnet.AvailableIpAddressCount ?? 0,
+          });
+        }
+        nextToken = page.NextToken;
+      } while (nextToken);
+    } catch (err) {
+      throw toStepError(err, context);
+    }
+    return out.sort((a, b) => a.subnetId.localeCompare(b.subnetId));
   }
 
   private async describeBatch(ids: string[]): Promise<Ec2Instance[]> {

@@ -107,16 +107,22 @@ function subnetTags(ctx: RegionContext, subnet: SimSubnet): Record<string, strin
   };
 }
 
+/** Usable addresses minus those held by instances that are not terminated. */
+export function availableAddresses(ctx: RegionContext, subnet: SimSubnet): number {
+  let used = 0;
+  for (const instance of ctx.world.instances.values()) {
+    if (instance.subnetId === subnet.subnetId && instance.state !== "terminated") used++;
+  }
+  return Math.max(0, subnet.usableAddresses - used);
+}
+
 function subnetShape(ctx: RegionContext, subnet: SimSubnet) {
-  const used = [...ctx.world.instances.values()].filter(
-    (instance) => instance.subnetId === subnet.subnetId && instance.state !== "terminated",
-  ).length;
   return {
     SubnetId: subnet.subnetId,
     SubnetArn: `arn:aws:ec2:${ctx.regionName}:${SANDBOX_ACCOUNT_ID}:subnet/${subnet.subnetId}`,
     AvailabilityZone: subnet.availabilityZone,
     AvailabilityZoneId: subnet.availabilityZoneId,
-    AvailableIpAddressCount: Math.max(0, subnet.usableAddresses - used),
+    AvailableIpAddressCount: availableAddresses(ctx, subnet),
     CidrBlock: subnet.cidrBlock,
     VpcId: subnet.vpcId,
     OwnerId: SANDBOX_ACCOUNT_ID,

@@ -1,5 +1,6 @@
 /**
- * The EKS API of the simulated region: clusters, managed node groups and their updates. Node group
+ * The EKS API of the simulated region: clusters, their Kubernetes versions, managed node groups and
+ * their updates (add-ons and upgrade insights live in eks-addons.ts and eks-insights.ts). Node group
  * version updates run as eks-nodegroup-update.ts describes; config updates and control-plane
  * version updates complete after a modelled delay (`timing.controlPlaneUpdateSeconds`, published as
  * roughly 8-15 minutes).
@@ -7,10 +8,14 @@
 import type { AutoScalingEngine } from "./asg-engine";
 import type { CommandHandler } from "./autoscaling";
 import { compareMinors, nextMinor } from "./catalog";
+import { clusterVersionShape, DEFAULT_CLUSTER_VERSION, EKS_VERSIONS, eksVersion } from "./cluster-versions";
+import { availableAddresses } from "./ec2-resources";
+import { EksAddonsApi, installScenarioAddons } from "./eks-addons";
+import { EksInsightsApi, refreshInsightsNow } from "./eks-insights";
 import { NodegroupVersionUpdate, type VersionUpdateTarget } from "./eks-nodegroup-update";
 import { clusterShape, type KubeAccess, nodegroupShape, updateShape } from "./eks-shapes";
 import { eksError } from "./errors";
-import { type CommandInput, optionalString, pageSize, requireString } from "./input";
+import { type CommandInput, optionalString, pageSize, requireString, stringList } from "./input";
 import { addVersion, resolveVersion } from "./launch-templates";
 import type { SimCluster, SimEksUpdate, SimNodegroup } from "./model";
 import { InvalidTokenError, paginate } from "./pagination";
@@ -19,6 +24,13 @@ import { type RegionContext, SANDBOX_ACCOUNT_ID } from "./world";
 /** A config update (scaling, labels, updateConfig) settles in well under a minute. */
 export const CONFIG_UPDATE_SECONDS = 20;
 
+/**
+ * EKS needs up to five free addresses in the cluster's subnets for the new control-plane network
+ * interfaces; without them a version update starts and then fails early.
+ */
+export const CONTROL_PLANE_FREE_ADDRESSES = 5;
+export const ADDRESS_CHECK_SECONDS = 60;
+
 export class EksApi {
   constructor(
     private readonly ctx: RegionContext,
@@ -26,8 +38,18 @@ export class EksApi {
     private readonly kube: KubeAccess,
   ) {}
 
+  /** Installs the scenario's add-ons and computes the first insights, once the region is laid out. */
+  seedFromScenario(): void {
+    installScenarioAddons(this.ctx);
+    for (const cluster of this.ctx.world.clusters.values()) refreshInsightsNow(this.ctx, cluster);
+  }
+
   handlers(): Record<string, CommandHandler> {
+    const cluster = (name: string) => this.cluster(name);
     return {
+      ...new EksAddonsApi(this.ctx, cluster, (partial) => this.newUpdate(partial)).handlers(),
+      ...new EksInsightsApi(this.ctx, cluster).handlers(),
+      DescribeClusterVersions: (input) => this.describeClusterVersions(input),
       DescribeCluster: (input) => ({
         cluster: clusterShape(this.cluster(requireString("eks", input, "name")), this.kube, this.ctx.regionName),
       }),
@@ -48,11 +70,13 @@ export class EksApi {
         const cluster = this.cluster(requireString("eks", input, "name"));
         const id = requireString("eks", input, "updateId");
         const nodegroupName = optionalString(input, "nodegroupName");
+        const addonName = optionalString(input, "addonName");
         const update = this.ctx.world.updates.get(id);
         if (
           !update ||
           update.clusterName !== cluster.name ||
-          (nodegroupName && update.nodegroupName !== nodegroupName)
+          (nodegroupName && update.nodegroupName !== nodegroupName) ||
+          (addonName && update.addonName !== addonName)
         ) {
           throw eksError("ResourceNotFoundException", `No update found for ID: ${id}`, { clusterName: cluster.name });
         }
@@ -61,10 +85,13 @@ export class EksApi {
       ListUpdates: (input) => {
         const cluster = this.cluster(requireString("eks", input, "name"));
         const nodegroupName = optionalString(input, "nodegroupName");
+        const addonName = optionalString(input, "addonName");
         const ids = [...this.ctx.world.updates.values()]
-          .filter((u) => u.clusterName === cluster.name && u.nodegroupName === nodegroupName)
+          .filter(
+            (u) => u.clusterName === cluster.name && u.nodegroupName === nodegroupName && u.addonName === addonName,
+          )
           .map((u) => u.id);
-        const page = this.page(`updates:${cluster.name}:${nodegroupName ?? ""}`, ids, input);
+        const page = this.page(`updates:${cluster.name}:${nodegroupName ?? ""}:${addonName ?? ""}`, ids, input);
         return { updateIds: page.items, nextToken: page.nextToken };
       },
     };
@@ -165,6 +192,17 @@ export class EksApi {
         throw invalid(
           `The AMI ${String(record.data.ImageId)} of launch template version ${record.versionNumber} does not exist.`,
         );
+      // The AMI decides the kubelet, so the same rules as for `version` hold for it.
+      if (compareMinors(image.kubernetesMinor, cluster.version) > 0) {
+        throw invalid(
+          `Requested Nodegroup version ${image.kubernetesMinor} is invalid. Allowed Nodegroup versions are ${cluster.version}`,
+        );
+      }
+      if (compareMinors(image.kubernetesMinor, nodegroup.version) < 0) {
+        throw invalid(
+          `Requested Nodegroup version ${image.kubernetesMinor} is older than the current version ${nodegroup.version}`,
+        );
+      }
       target = {
         launchTemplateVersion: record.versionNumber,
         image,
@@ -292,38 +330,89 @@ export class EksApi {
   private updateClusterVersion(input: CommandInput): SimEksUpdate {
     const cluster = this.cluster(requireString("eks", input, "name"));
     const version = requireString("eks", input, "version");
-    if (cluster.status !== "ACTIVE") {
-      throw eksError("ResourceInUseException", `Cluster ${cluster.name} has an update in progress.`, {
-        clusterName: cluster.name,
-      });
-    }
-    if (version !== nextMinor(cluster.version)) {
+    const inUse = (message: string) => eksError("ResourceInUseException", message, { clusterName: cluster.name });
+    if (cluster.status !== "ACTIVE") throw inUse(`Cluster ${cluster.name} has an update in progress.`);
+    if (version !== nextMinor(cluster.version) || !eksVersion(version)) {
       throw eksError(
         "InvalidParameterException",
         `Unsupported Kubernetes minor version update from ${cluster.version} to ${version}`,
         { clusterName: cluster.name },
       );
     }
+    const nodegroups = [...this.ctx.world.nodegroups.values()]
+      .filter((ng) => ng.clusterName === cluster.name)
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const updatingGroup = nodegroups.find((ng) => ng.status === "UPDATING");
+    if (updatingGroup) throw inUse(`Nodegroup ${updatingGroup.name} has an update in progress.`);
+    const updatingAddon = this.ctx.world.addonsOf(cluster.name).find((addon) => addon.status === "UPDATING");
+    if (updatingAddon) throw inUse(`Addon ${updatingAddon.name} has an update in progress.`);
+    const behind = nodegroups.filter((ng) => compareMinors(ng.version, cluster.version) < 0).map((ng) => ng.name);
+    if (behind.length > 0) {
+      throw eksError(
+        "InvalidRequestException",
+        `Nodegroups ${behind.join(", ")} must be updated to match cluster version ${cluster.version} before updating cluster version`,
+        { clusterName: cluster.name },
+      );
+    }
+
+    const platformVersion = eksVersion(version)?.defaultPlatformVersion ?? "eks.1";
     const update = this.newUpdate({
       clusterName: cluster.name,
       type: "VersionUpdate",
       params: [
         { type: "Version", value: version },
-        { type: "PlatformVersion", value: "eks.1" },
+        { type: "PlatformVersion", value: platformVersion },
       ],
     });
     cluster.status = "UPDATING";
+    const subnets = cluster.subnetIds.map((id) => this.ctx.world.subnets.get(id)).filter((s) => s !== undefined);
+    const free = subnets.reduce((sum, subnet) => sum + availableAddresses(this.ctx, subnet), 0);
+    if (free < CONTROL_PLANE_FREE_ADDRESSES) {
+      this.ctx.clock.after(ADDRESS_CHECK_SECONDS, `eks control plane ${cluster.name} address check`, () => {
+        cluster.status = "ACTIVE";
+        update.status = "Failed";
+        update.errors.push({
+          errorCode: "InsufficientFreeAddresses",
+          errorMessage: `The cluster's subnets have ${free} free IP addresses; the control plane needs ${CONTROL_PLANE_FREE_ADDRESSES} to update.`,
+          resourceIds: [...cluster.subnetIds],
+        });
+      });
+      return update;
+    }
     this.ctx.clock.after(
       this.ctx.scenario.timing.controlPlaneUpdateSeconds,
       `eks control plane ${cluster.name}`,
       () => {
         cluster.version = version;
-        cluster.platformVersion = "eks.1";
+        cluster.platformVersion = platformVersion;
         cluster.status = "ACTIVE";
         update.status = "Successful";
+        this.ctx.cluster.setServerVersion?.(version);
       },
     );
     return update;
+  }
+
+  private describeClusterVersions(input: CommandInput) {
+    const clusterType = optionalString(input, "clusterType");
+    const wanted = stringList(input, "clusterVersions") ?? [];
+    const versionStatus = optionalString(input, "versionStatus");
+    // The deprecated `status` filter uses the lower-case names ("standard-support").
+    const status = optionalString(input, "status")?.toUpperCase().replace("-", "_");
+    const versions = EKS_VERSIONS.filter(
+      (v) =>
+        (clusterType === undefined || clusterType === "eks") &&
+        (wanted.length === 0 || wanted.includes(v.version)) &&
+        (input.defaultOnly !== true || v.version === DEFAULT_CLUSTER_VERSION) &&
+        (versionStatus === undefined || v.versionStatus === versionStatus) &&
+        (status === undefined || v.versionStatus === status),
+    );
+    const page = this.page(
+      `cluster-versions:${JSON.stringify([clusterType, wanted, versionStatus, status, input.defaultOnly])}`,
+      versions,
+      input,
+    );
+    return { clusterVersions: page.items.map(clusterVersionShape), nextToken: page.nextToken };
   }
 
   private page<T>(listing: string, items: T[], input: CommandInput) {

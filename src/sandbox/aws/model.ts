@@ -239,9 +239,43 @@ export interface SimEksUpdate {
   id: string;
   clusterName: string;
   nodegroupName?: string;
-  type: "VersionUpdate" | "ConfigUpdate";
+  addonName?: string;
+  type: "VersionUpdate" | "ConfigUpdate" | "AddonUpdate";
   status: EksUpdateStatus;
   params: { type: string; value: string }[];
   createdMs: number;
   errors: { errorCode: string; errorMessage: string; resourceIds: string[] }[];
+}
+
+export interface SimAddon {
+  clusterName: string;
+  name: string;
+  arn: string;
+  version: string;
+  status: "ACTIVE" | "UPDATING" | "CREATING" | "DEGRADED" | "UPDATE_FAILED";
+  /** The user's configuration as given (JSON or YAML), kept until an update replaces it. */
+  configurationValues?: string;
+  createdMs: number;
+  modifiedMs: number;
+}
+
+export type InsightStatusValue = "PASSING" | "WARNING" | "ERROR" | "UNKNOWN";
+
+export interface SimInsight {
+  id: string;
+  name: string;
+  /** The Kubernetes version whose readiness it judges (the cluster's next minor). */
+  kubernetesVersion: string;
+  description: string;
+  status: InsightStatusValue;
+  reason: string;
+  lastRefreshMs: number;
+  /** When the status last changed. */
+  lastTransitionMs: number;
+}
+
+export interface SimInsightsRefresh {
+  status: "IN_PROGRESS" | "COMPLETED" | "FAILED";
+  startedMs: number;
+  endedMs?: number;
 }

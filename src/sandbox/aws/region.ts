@@ -14,7 +14,7 @@ import { buildFromScenario } from "./build-from-scenario";
 import { AmiCatalog } from "./catalog";
 import { type ExecutionStatusProvider, stepFunctionsCommands, stsCommands } from "./control-services";
 import { ec2InstanceCommands } from "./ec2-instances";
-import { ec2ResourceCommands } from "./ec2-resources";
+import { availableAddresses, ec2ResourceCommands } from "./ec2-resources";
 import { ec2TemplateCommands } from "./ec2-templates";
 import { EksApi } from "./eks";
 import type { KubeAccess } from "./eks-shapes";
@@ -25,7 +25,7 @@ import { Ec2Fleet } from "./fleet";
 import { forkRandom, IdFactory } from "./ids";
 import { type EtcdAccess, parameterCommands, secretCommands } from "./params";
 import { type RegionSnapshot, takeSnapshot } from "./snapshot";
-import { type RegionContext, RegionWorld } from "./world";
+import { type ApiServerVersion, type RegionContext, RegionWorld } from "./world";
 
 /** EC2 gives a Spot instance two minutes' warning before it interrupts it. */
 export const SPOT_WARNING_SECONDS = 120;
@@ -63,7 +63,7 @@ export class SimulatedRegion {
     clock: VirtualClock;
     rng: SeededRandom;
     listener: InstanceLifecycleListener;
-    cluster: ClusterControl;
+    cluster: ClusterControl & Partial<ApiServerVersion>;
   }) {
     const { scenario, clock, rng } = opts;
     this.regionName = scenario.region;
@@ -109,6 +109,7 @@ export class SimulatedRegion {
       if (typeof input.InstanceId === "string") recordTerminate(input.InstanceId);
       return terminateInGroup(input);
     };
+    const eks = new EksApi(this.ctx, this.engine, this.kube);
     this.handlers = {
       autoscaling: autoScaling,
       ec2: {
@@ -116,13 +117,14 @@ export class SimulatedRegion {
         ...ec2TemplateCommands(this.ctx),
         ...ec2ResourceCommands(this.ctx),
       },
-      eks: new EksApi(this.ctx, this.engine, this.kube).handlers(),
+      eks: eks.handlers(),
       ssm: parameterCommands(this.ctx, this.kube),
       secretsmanager: secretCommands(this.ctx, this.kube, secretSuffix, this.etcdAccess),
       sfn: stepFunctionsCommands(this.ctx, () => this.executionStatus),
       sts: stsCommands(),
     };
     buildFromScenario(this.ctx, this.engine, this.fleet);
+    eks.seedFromScenario();
   }
 
   /** Answers one SDK command by its name ("DescribeAutoScalingGroupsCommand", …) or throws an SDK-shaped error. */
@@ -235,6 +237,16 @@ export class SimulatedRegion {
         "instance-id": instanceId,
       },
     );
+  }
+
+  /**
+   * Leaves `free` addresses in a subnet (other VPC tenants took the rest), to exercise what runs
+   * short of IPs: EKS control-plane updates, launches.
+   */
+  setFreeAddresses(subnetId: string, free: number): void {
+    const subnet = this.ctx.world.subnets.get(subnetId);
+    if (!subnet) throw new Error(`No subnet ${subnetId} in the sandbox region`);
+    subnet.usableAddresses += free - availableAddresses(this.ctx, subnet);
   }
 
   /** Starts or ends an insufficient-capacity condition in a zone during a run. */

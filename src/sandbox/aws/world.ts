@@ -12,9 +12,12 @@ import type { FaultInjector } from "./faults";
 import type { IdFactory } from "./ids";
 import type {
   ScalingActivity,
+  SimAddon,
   SimCluster,
   SimEksUpdate,
   SimGroup,
+  SimInsight,
+  SimInsightsRefresh,
   SimInstance,
   SimLaunchTemplate,
   SimNodegroup,
@@ -44,6 +47,11 @@ export class RegionWorld {
   /** Keyed by `${cluster}/${nodegroup}`. */
   readonly nodegroups = new Map<string, SimNodegroup>();
   readonly updates = new Map<string, SimEksUpdate>();
+  /** Keyed by `${cluster}/${addon}`. */
+  readonly addons = new Map<string, SimAddon>();
+  /** Per cluster: the upgrade insights of the last completed refresh, in listing order. */
+  readonly insights = new Map<string, SimInsight[]>();
+  readonly insightsRefreshes = new Map<string, SimInsightsRefresh>();
   /** Per scenario node group: EC2 instances pending or running. */
   readonly counts = new Map<string, GroupCounts>();
   vpcId = "";
@@ -62,6 +70,14 @@ export class RegionWorld {
     return this.nodegroups.get(`${cluster}/${name}`);
   }
 
+  addon(cluster: string, name: string): SimAddon | undefined {
+    return this.addons.get(`${cluster}/${name}`);
+  }
+
+  addonsOf(cluster: string): SimAddon[] {
+    return [...this.addons.values()].filter((addon) => addon.clusterName === cluster);
+  }
+
   countsFor(nodeGroup: string): GroupCounts {
     let counts = this.counts.get(nodeGroup);
     if (!counts) {
@@ -70,6 +86,14 @@ export class RegionWorld {
     }
     return counts;
   }
+}
+
+/**
+ * The simulated API server's GET /version, which follows an EKS control-plane update. Optional: a
+ * cluster side without an API server (unit-test fakes) has nothing to move.
+ */
+export interface ApiServerVersion {
+  setServerVersion(minorVersion: string): void;
 }
 
 /** Per-concern random streams (see ids.ts for why they are separate). */
@@ -90,7 +114,7 @@ export interface RegionContext {
   tokens: IdFactory;
   random: RegionRandom;
   listener: InstanceLifecycleListener;
-  cluster: ClusterControl;
+  cluster: ClusterControl & Partial<ApiServerVersion>;
   world: RegionWorld;
   catalog: AmiCatalog;
   faults: FaultInjector;

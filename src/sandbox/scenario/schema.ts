@@ -142,7 +142,16 @@ export const scenarioSchema = z
         version: z.string().regex(/^1\.\d+$/, 'a Kubernetes minor version such as "1.30"'),
         nodeGroups: z.array(nodeGroupSchema).min(1),
         workloads: z.array(workloadSchema).default([]),
-        addons: z.record(z.string(), z.string()).default({}),
+        /** EKS add-ons: name → version ("v1.18.1-eksbuild.1"), or the version with its configuration values. */
+        addons: z
+          .record(
+            z.string(),
+            z.union([
+              z.string(),
+              z.object({ version: z.string(), configurationValues: z.string().optional() }).strict(),
+            ]),
+          )
+          .default({}),
         insights: z.array(insightSchema).default([]),
         controlPlane: z
           .object({ zones: z.record(z.string(), z.number().int().positive()) })

@@ -22,6 +22,15 @@ function eksWith(clusters: Record<string, EksClusterState>): EksPort {
     updateNodegroupVersion: unused,
     updateNodegroupConfig: unused,
     describeUpdate: unused,
+    listNodegroups: unused,
+    describeClusterVersions: unused,
+    updateClusterVersion: unused,
+    listAddons: unused,
+    describeAddonVersions: unused,
+    updateAddon: unused,
+    startInsightsRefresh: unused,
+    describeInsightsRefresh: unused,
+    listInsights: unused,
   };
 }
 

@@ -203,6 +203,12 @@ export function fakeDeps(world: FakeWorld, state = new MemoryState()): Deps & { 
       async describeLaunchTemplateVersion() {
         throw new Error("not used");
       },
+      async createLaunchTemplateVersion() {
+        throw new Error("not used");
+      },
+      async describeSubnets() {
+        throw new Error("not used");
+      },
     },
     autoScaling: {
       async describeGroup(name) {
@@ -216,6 +222,9 @@ export function fakeDeps(world: FakeWorld, state = new MemoryState()): Deps & { 
         record(`autoscaling:updateSizes ${name} ${JSON.stringify(sizes)}`);
         const found = world.groups.find((g) => g.name === name);
         if (found) Object.assign(found, sizes);
+      },
+      async setLaunchTemplate() {
+        throw new Error("not used");
       },
       async suspendProcesses() {},
       async resumeProcesses() {},
@@ -246,10 +255,45 @@ export function fakeDeps(world: FakeWorld, state = new MemoryState()): Deps & { 
       describeUpdate: async () => {
         throw new Error("not used");
       },
+      listNodegroups: async () => {
+        throw new Error("not used");
+      },
+      describeClusterVersions: async () => {
+        throw new Error("not used");
+      },
+      updateClusterVersion: async () => {
+        throw new Error("not used");
+      },
+      listAddons: async () => {
+        throw new Error("not used");
+      },
+      describeAddonVersions: async () => {
+        throw new Error("not used");
+      },
+      updateAddon: async () => {
+        throw new Error("not used");
+      },
+      startInsightsRefresh: async () => {
+        throw new Error("not used");
+      },
+      describeInsightsRefresh: async () => {
+        throw new Error("not used");
+      },
+      listInsights: async () => {
+        throw new Error("not used");
+      },
     },
     kube: async (cluster) => {
       if (world.kubeDown) throw world.kubeDown;
       return kube(cluster);
+    },
+    etcd: async () => {
+      throw new Error("not used");
+    },
+    parameters: {
+      recommendedEksAmi: async () => {
+        throw new Error("not used");
+      },
     },
     state,
     executions: { status: async (id) => world.executions.get(id) ?? "NOT_FOUND" },
