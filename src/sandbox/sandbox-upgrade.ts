@@ -57,6 +57,7 @@ export function sandboxSkew(sandbox: Sandbox): number {
   const server = Number(sandbox.cluster.state.serverMinor.split(".")[1]);
   let skew = 0;
   for (const node of sandbox.cluster.nodes()) {
+    if (node.shuttingDown) continue;
     const minor = minorOfKubelet(node.kubeletVersion);
     if (minor) skew = Math.max(skew, server - Number(minor.split(".")[1]));
   }
@@ -90,7 +91,7 @@ export async function upgradeInSandbox(options: SandboxUpgradeOptions): Promise<
     const state = (run.status === "SUCCEEDED" ? run.output : run.lastOutput) as UpgradeState | undefined;
     const summary = state?.summary;
     const after = sandbox.cluster.metrics();
-    const nodes = sandbox.cluster.nodes();
+    const nodes = sandbox.cluster.nodes().filter((n) => !n.shuttingDown);
     const onTarget = nodes.filter((n) => minorOfKubelet(n.kubeletVersion) === request.toVersion).length;
     const etcd = sandbox.cluster.etcd;
     const result: UpgradeJson = {
@@ -129,14 +130,9 @@ export async function upgradeInSandbox(options: SandboxUpgradeOptions): Promise<
 }
 
 function etcdFigures(etcd: NonNullable<Sandbox["cluster"]["etcd"]>): UpgradeJson["etcd"] {
-  const monitor = etcd as unknown as {
-    minQuorumMargin(): number;
-    quorumEverLost(): boolean;
-    members(): unknown[];
-  };
   return {
-    minQuorumMargin: monitor.minQuorumMargin(),
-    quorumLost: monitor.quorumEverLost(),
-    members: monitor.members().length,
+    minQuorumMargin: etcd.monitor.minimumMargin() ?? 0,
+    quorumLost: etcd.monitor.everLostQuorum(),
+    members: etcd.list().length,
   };
 }

@@ -28,8 +28,16 @@ type StateDef = Record<string, unknown>;
 export const SANDBOX_ACCOUNT = "123456789012";
 const WAIT_RESOURCE = `arn:aws:lambda:us-east-1:${SANDBOX_ACCOUNT}:function:tugboat-sandbox-wait`;
 
+/**
+ * The interpreter stamps `$$.Execution.StartTime` with the wall clock whatever context it is given; the
+ * runner passes the virtual start under this name and the prepared definition reads it instead.
+ */
+export const VIRTUAL_START_TIME = "TugboatVirtualStartTime";
+
 export function prepareDefinition(source: Record<string, unknown>, region: string): PreparedDefinition {
-  const definition = structuredClone(source);
+  const definition = JSON.parse(
+    JSON.stringify(source).replaceAll('"$$.Execution.StartTime"', () => `"$$.Execution.${VIRTUAL_START_TIME}"`),
+  ) as Record<string, unknown>;
   const prepared: PreparedDefinition = {
     definition,
     lambdaStates: new Map(),

@@ -11,7 +11,7 @@ import type { WorkflowSpec } from "../../../workflows";
 import { loadDefinition } from "../../../workflows";
 import type { Deps } from "../../core/ports";
 import type { VirtualClock } from "../clock";
-import { prepareDefinition, SANDBOX_ACCOUNT, waitSeconds } from "./definition";
+import { prepareDefinition, SANDBOX_ACCOUNT, VIRTUAL_START_TIME, waitSeconds } from "./definition";
 import { ExecutionMeter } from "./history";
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
@@ -159,7 +159,11 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
   for (const [stateName, placeholder] of prepared.childStates) {
     const workflow = spec.children?.[placeholder];
     if (!workflow) throw new Error(`workflow ${spec.name}: no child workflow for placeholder ${placeholder}`);
-    taskResourceLocalHandlers[stateName] = (async (request: { StateMachineArn: string; Name?: string; Input?: unknown }) => {
+    taskResourceLocalHandlers[stateName] = (async (request: {
+      StateMachineArn: string;
+      Name?: string;
+      Input?: unknown;
+    }) => {
       if (!options.startChild) throw new Error(`workflow ${spec.name}: child executions are not available here`);
       const executionName = request.Name ?? `${options.executionName}-${workflow}-${clock.nowMs()}`;
       const child = await options.startChild({ workflow, input: request.Input, executionName });
@@ -191,6 +195,7 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
         Id: executionArn,
         Name: options.executionName,
         StartTime: clock.now().toISOString(),
+        [VIRTUAL_START_TIME]: clock.now().toISOString(),
         Input: options.input,
       },
     } as never,

@@ -49,6 +49,36 @@ export function canRemoveMember(members: EtcdMember[], victim: EtcdMember | unde
   return { ok: true, why: `${healthyAfter} healthy of ${after} remain (quorum ${quorumOf(after)})` };
 }
 
+function countByZone(zones: string[], instances: { availabilityZone: string }[]): Map<string, number> {
+  const counts = new Map(zones.map((zone) => [zone, 0]));
+  for (const instance of instances)
+    counts.set(instance.availabilityZone, (counts.get(instance.availabilityZone) ?? 0) + 1);
+  return counts;
+}
+
+function unevenZones(counts: Map<string, number>): boolean {
+  const values = [...counts.values()];
+  return values.length > 0 && Math.max(...values) - Math.min(...values) > 1;
+}
+
+/**
+ * The member to remove: from the fullest zone, so the zones end even (Auto Scaling resumes AZRebalance
+ * afterwards, and a rebalance would terminate a member without removing it from etcd); on a tie, the
+ * zone the last surge landed in.
+ */
+export function chooseVictim<T extends { availabilityZone: string; instanceId: string }>(
+  candidates: T[],
+  zoneCounts: Map<string, number>,
+  preferredZone: string | undefined,
+): T | undefined {
+  return [...candidates].sort((a, b) => {
+    const fuller = (zoneCounts.get(b.availabilityZone) ?? 0) - (zoneCounts.get(a.availabilityZone) ?? 0);
+    if (fuller !== 0) return fuller;
+    const preferred = Number(b.availabilityZone === preferredZone) - Number(a.availabilityZone === preferredZone);
+    return preferred !== 0 ? preferred : a.instanceId.localeCompare(b.instanceId);
+  })[0];
+}
+
 export async function advanceControlPlaneNodes(deps: Deps, state: UpgradeState): Promise<PhaseProgress> {
   const phase = currentPhase(state);
   const { input, run } = state;
@@ -156,15 +186,20 @@ export async function advanceControlPlaneNodes(deps: Deps, state: UpgradeState):
     return wait(`waiting for ${instance.instanceId}: ${missing}`);
   }
 
-  // 3. One member more than wanted: remove an old one, safely.
-  if (inService.length > original.desiredCapacity && old.length > 0) {
+  // 3. One member more than wanted: remove one, safely. An old one while any is left; otherwise (zones
+  // left uneven by where Auto Scaling placed the surges) one from the fullest zone.
+  const zoneCounts = countByZone(asg.availabilityZones, inService);
+  if (inService.length > original.desiredCapacity) {
     const newest = [...fresh].sort(
       (a, b) =>
         (nodeOf.get(b.instanceId)?.createdAt.getTime() ?? 0) - (nodeOf.get(a.instanceId)?.createdAt.getTime() ?? 0),
     )[0];
-    // The old node in the new one's zone goes, so the zones stay even.
-    const victim = old.find((i) => i.availabilityZone === newest?.availabilityZone) ?? old[0];
-    if (!victim) return wait("no old control-plane node to remove");
+    const victim = chooseVictim(
+      old.length > 0 ? old : inService.filter((i) => i !== newest),
+      zoneCounts,
+      newest?.availabilityZone,
+    );
+    if (!victim) return wait("no control-plane node to remove");
     const node = nodeOf.get(victim.instanceId);
     const member = memberOf(node);
     const check = canRemoveMember(members, member);
@@ -183,11 +218,12 @@ export async function advanceControlPlaneNodes(deps: Deps, state: UpgradeState):
     }
     await deps.autoScaling.terminateInstance(victim.instanceId, true);
     if (node) await kube.deleteNode(node.name);
-    deps.log.info(`replaced control-plane node ${node?.name ?? victim.instanceId}`, {
-      runId: run.runId,
-      instanceId: victim.instanceId,
-    });
-    progress = { ...progress, replaced: (progress.replaced ?? 0) + 1 };
+    const why =
+      old.length > 0
+        ? `replaced control-plane node ${node?.name ?? victim.instanceId}`
+        : `removed ${node?.name ?? victim.instanceId} from ${victim.availabilityZone} to even out the zones`;
+    deps.log.info(why, { runId: run.runId, instanceId: victim.instanceId });
+    progress = { ...progress, replaced: (progress.replaced ?? 0) + (old.length > 0 ? 1 : 0) };
     return wait(`removed ${node?.name ?? victim.instanceId} from etcd and terminated it`, 5);
   }
 
@@ -202,8 +238,9 @@ export async function advanceControlPlaneNodes(deps: Deps, state: UpgradeState):
     return wait(`removed stale etcd member ${member.name}`, 5);
   }
 
-  // 1. Old nodes remain and etcd is healthy: launch the next new one.
-  if (old.length > 0) {
+  // 1. Old nodes remain (or the zones are uneven) and etcd is healthy: launch the next new one. Auto
+  // Scaling places it in the emptiest zone; zones stay even because the removal above takes from the fullest.
+  if (old.length > 0 || unevenZones(zoneCounts)) {
     const check = canRemoveMember(members, undefined);
     if (!check.ok || members.length !== inService.length) {
       return wait(
@@ -218,8 +255,10 @@ export async function advanceControlPlaneNodes(deps: Deps, state: UpgradeState):
     const deadline = new Date(deps.clock.now().getTime() + input.readyTimeoutSeconds * 1000).toISOString();
     progress = { ...progress, deadline };
     return wait(
-      `launching control-plane node ${(progress.replaced ?? 0) + 1} of ${original.desiredCapacity} on ${phase.toVersion}`,
-      input.timing.instanceBootSeconds + input.timing.nodeReadySeconds,
+      old.length > 0
+        ? `launching control-plane node ${(progress.replaced ?? 0) + 1} of ${original.desiredCapacity} on ${phase.toVersion}`
+        : "launching one more control-plane node to even out the zones",
+      Math.ceil(input.timing.instanceBootSeconds + input.timing.nodeReadySeconds),
     );
   }
 

@@ -15,7 +15,20 @@ export async function readSkew(
   const kube = await deps.kube(cluster);
   const [eks, nodes] = await Promise.all([deps.eks.describeCluster(cluster), kube.listNodes()]);
   const controlPlaneVersion = eks?.version ?? (await kube.serverVersion()).minor;
-  const minors = nodes.map((n) => minorOfKubelet(n.kubeletVersion)).filter((m): m is string => m !== undefined);
+  // A Node outlives its instance by the time the cloud controller takes to notice: kubelets of
+  // instances already shutting down are not part of the cluster any more.
+  const behind = nodes.filter((n) => n.instanceId && minorOfKubelet(n.kubeletVersion) !== controlPlaneVersion);
+  const leaving = new Set(
+    behind.length > 0
+      ? (await deps.ec2.describeInstances(behind.map((n) => n.instanceId as string)))
+          .filter((i) => i.state === "shutting-down" || i.state === "terminated")
+          .map((i) => i.instanceId)
+      : [],
+  );
+  const minors = nodes
+    .filter((n) => !n.instanceId || !leaving.has(n.instanceId))
+    .map((n) => minorOfKubelet(n.kubeletVersion))
+    .filter((m): m is string => m !== undefined);
   const oldest = [...minors].sort(compareMinors)[0];
   return {
     controlPlaneVersion,

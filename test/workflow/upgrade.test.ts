@@ -1,0 +1,157 @@
+import { describe, expect, it } from "vitest";
+import { upgradeInSandbox } from "../../src/sandbox/sandbox-upgrade";
+import { loadScenario } from "../../src/sandbox/scenario/load";
+import { scenarioWith } from "./helpers";
+
+describe("upgrade-cluster in the sandbox", () => {
+  it("upgrades 1.30 → 1.33: three control-plane steps, the managed group after each, the self-managed group once", async () => {
+    const scenario = loadScenario("upgrade");
+    const { result, sandbox } = await upgradeInSandbox({
+      scenario,
+      request: { cluster: "prod-eu", toVersion: "1.33" },
+      keepOpen: true,
+    });
+    try {
+      expect(result.outcome, result.reason).toBe("succeeded");
+      expect(result.fromVersion).toBe("1.30");
+      expect(result.controlPlaneUpdates).toBe(3);
+      expect(result.nodeGroupRolls).toEqual({ system: 3, workers: 1 });
+      expect(result.maxKubeletSkewObserved).toBeGreaterThan(0);
+      expect(result.maxKubeletSkewObserved).toBeLessThanOrEqual(3);
+      expect(result.nodes.onTarget).toBe(result.nodes.total);
+      expect(result.pdbViolations).toBe(0);
+      expect(result.podsLost).toBe(0);
+      expect(result.addonUpdates).toBeGreaterThan(0);
+      // Every add-on ends on a version EKS lists as compatible with 1.33, its configuration kept.
+      for (const [addon, version] of Object.entries(result.addons)) {
+        const compatible = await sandbox.deps.eks.describeAddonVersions({
+          addonName: addon,
+          kubernetesVersion: "1.33",
+        });
+        expect(
+          compatible.map((v) => v.version),
+          addon,
+        ).toContain(version);
+      }
+      const cni = (await sandbox.deps.eks.listAddons("prod-eu")).find((a) => a.name === "vpc-cni");
+      expect(cni?.configurationValues).toContain("ENABLE_PREFIX_DELEGATION");
+      expect((await sandbox.deps.eks.describeCluster("prod-eu"))?.version).toBe("1.33");
+      expect(await sandbox.deps.state.getLock("prod-eu")).toBeUndefined();
+      for (const count of sandbox.region.terminateCalls().values()) expect(count).toBe(1);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("plans without changing anything on a dry run, with a predicted duration", async () => {
+    const scenario = loadScenario("upgrade");
+    const { result, plan, sandbox } = await upgradeInSandbox({
+      scenario,
+      request: { cluster: "prod-eu", toVersion: "1.33", dryRun: true },
+      keepOpen: true,
+    });
+    try {
+      expect(result.outcome).toBe("planned");
+      expect(plan?.nodeGroupRolls).toEqual({ system: 3, workers: 1 });
+      expect(plan?.predictedSeconds).toBeGreaterThan(1800);
+      expect(result.controlPlaneUpdates).toBe(0);
+      expect((await sandbox.deps.eks.describeCluster("prod-eu"))?.version).toBe("1.30");
+      expect(sandbox.region.terminateCalls().size).toBe(0);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  const refusals: { name: string; toVersion: string; change?: (raw: Record<string, any>) => void; reason: RegExp }[] = [
+    { name: "a downgrade", toVersion: "1.29", reason: /1\.29 is older than the control plane's 1\.30/ },
+    { name: "an unknown version", toVersion: "1.40", reason: /Kubernetes 1\.35 is not a version EKS offers/ },
+    {
+      name: "an upgrade insight in ERROR",
+      toVersion: "1.31",
+      change: (raw) => {
+        raw.cluster.insights.push({
+          name: "Kubernetes version skew of self-managed Fargate profiles",
+          status: "ERROR",
+          description: "Fargate pods run an old kubelet",
+        });
+      },
+      reason: /upgrade insight "Kubernetes version skew of self-managed Fargate profiles" is ERROR/,
+    },
+    {
+      name: "a managed group behind the control plane",
+      toVersion: "1.31",
+      change: (raw) => {
+        raw.cluster.nodeGroups[0].kubernetesVersion = "1.29";
+      },
+      reason: /managed node group system is on 1\.29, behind the control plane's 1\.30/,
+    },
+  ];
+  for (const refusal of refusals) {
+    it(`refuses ${refusal.name} before anything changes, naming the cause`, async () => {
+      const scenario = refusal.change ? scenarioWith("upgrade", refusal.change) : loadScenario("upgrade");
+      const before = structuredClone(scenario.cluster.addons);
+      const { result, sandbox } = await upgradeInSandbox({
+        scenario,
+        request: { cluster: "prod-eu", toVersion: refusal.toVersion },
+        keepOpen: true,
+      });
+      try {
+        expect(result.outcome).toBe("refused");
+        expect(result.reason).toMatch(refusal.reason);
+        expect((await sandbox.deps.eks.describeCluster("prod-eu"))?.version).toBe("1.30");
+        expect(sandbox.region.terminateCalls().size).toBe(0);
+        expect(Object.keys(result.addons).sort()).toEqual(Object.keys(before).sort());
+        expect(await sandbox.deps.state.getLock("prod-eu")).toBeUndefined();
+      } finally {
+        await sandbox.close();
+      }
+    });
+  }
+
+  it("goes ahead past an insight in ERROR the operator accepted by name", async () => {
+    const scenario = scenarioWith("upgrade", (raw) => {
+      raw.cluster.insights.push({ name: "Reviewed finding", status: "ERROR", description: "known and accepted" });
+    });
+    const { result } = await upgradeInSandbox({
+      scenario,
+      request: { cluster: "prod-eu", toVersion: "1.31", acceptInsights: ["Reviewed finding"], dryRun: true },
+    });
+    expect(result.outcome, result.reason).toBe("planned");
+    expect(result.warnings.join()).toMatch(/Reviewed finding.*\(accepted\)/);
+  });
+});
+
+describe("upgrade-cluster of a self-managed control plane", () => {
+  it("rolls three control-plane nodes 1.30 → 1.31 one at a time, etcd quorum kept at every moment", async () => {
+    const scenario = loadScenario("self-managed");
+    const { result, sandbox } = await upgradeInSandbox({
+      scenario,
+      request: { cluster: "edge", toVersion: "1.31" },
+      keepOpen: true,
+    });
+    try {
+      expect(result.outcome, result.reason).toBe("succeeded");
+      expect(result.controlPlaneUpdates).toBe(1);
+      expect(result.nodeGroupRolls).toEqual({ workers: 1 });
+      expect(result.etcd?.quorumLost).toBe(false);
+      // Never below quorum. The margin touches 0 only while a new member is added and not yet started.
+      expect(result.etcd?.minQuorumMargin).toBeGreaterThanOrEqual(0);
+      const samples = sandbox.etcd?.monitor.history() ?? [];
+      expect(samples.every((s) => s.healthy >= s.quorum)).toBe(true);
+      // One member at a time: never more than one beyond the three.
+      expect(Math.max(...samples.map((s) => s.members))).toBe(4);
+      expect(result.etcd?.members).toBe(3);
+      expect(result.nodes.onTarget).toBe(result.nodes.total);
+      const kube = await sandbox.deps.kube("edge");
+      expect((await kube.serverVersion()).minor).toBe("1.31");
+      const members = await (await sandbox.deps.etcd("edge")).listMembers();
+      expect(members.every((m) => m.healthy)).toBe(true);
+      const controlPlaneNodes = (await kube.listNodes()).filter((n) => n.labels["node-role.kubernetes.io/control-plane"] !== undefined);
+      expect(controlPlaneNodes.map((n) => n.name).sort()).toEqual(members.map((m) => m.name).sort());
+      expect(controlPlaneNodes.every((n) => n.kubeletVersion.startsWith("v1.31"))).toBe(true);
+      expect(await sandbox.deps.state.getLock("edge")).toBeUndefined();
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
