@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Sandbox } from "../../src/sandbox/sandbox";
 import { upgradeInSandbox } from "../../src/sandbox/sandbox-upgrade";
 import { loadScenario } from "../../src/sandbox/scenario/load";
 import { scenarioWith } from "./helpers";
@@ -78,6 +79,15 @@ describe("upgrade-cluster in the sandbox", () => {
       reason: /upgrade insight "Kubernetes version skew of self-managed Fargate profiles" is ERROR/,
     },
     {
+      name: "a PDB that can never allow a disruption",
+      toVersion: "1.31",
+      change: (raw) => {
+        const db = raw.cluster.workloads.find((w: { name: string }) => w.name === "orders-db");
+        db.pdb = { minAvailable: 3 };
+      },
+      reason: /PodDisruptionBudget shop\/orders-db-pdb can never allow a disruption/,
+    },
+    {
       name: "a managed group behind the control plane",
       toVersion: "1.31",
       change: (raw) => {
@@ -107,6 +117,58 @@ describe("upgrade-cluster in the sandbox", () => {
       }
     });
   }
+
+  it("refuses when the cluster subnets are short of free IP addresses, naming them", async () => {
+    const scenario = loadScenario("upgrade");
+    const sandbox = await Sandbox.start(scenario);
+    try {
+      const cluster = await sandbox.deps.eks.describeCluster("prod-eu");
+      for (const subnetId of cluster?.subnetIds ?? []) sandbox.region.setFreeAddresses(subnetId, 1);
+      const { result } = await upgradeInSandbox({
+        scenario,
+        sandbox,
+        request: { cluster: "prod-eu", toVersion: "1.31" },
+      });
+      expect(result.outcome).toBe("refused");
+      expect(result.reason).toMatch(/the cluster subnets have 3 free IP address\(es\) .*EKS needs at least 5/);
+      expect((await sandbox.deps.eks.describeCluster("prod-eu"))?.version).toBe("1.30");
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("stops with the failed roll's reason and the lock released, and a rerun resumes where it stopped", async () => {
+    const scenario = scenarioWith("upgrade", (raw) => {
+      raw.faults = [{ kind: "pdb-blocked", workload: "web", namespace: "shop", clearAfterSeconds: 4000 }];
+    });
+    const first = await upgradeInSandbox({
+      scenario,
+      request: { cluster: "prod-eu", toVersion: "1.31", drainTimeoutSeconds: 120 },
+      keepOpen: true,
+    });
+    const { sandbox } = first;
+    try {
+      expect(first.result.outcome).toBe("failed");
+      expect(first.result.reason).toMatch(/node group roll\(s\) did not succeed: workers: .*web/);
+      expect(first.result.controlPlaneUpdates).toBe(1);
+      expect(await sandbox.deps.state.getLock("prod-eu")).toBeUndefined();
+      // The failed roll put its group back: nothing cordoned, max size restored.
+      expect(sandbox.cluster.nodes().filter((n) => n.unschedulable && !n.shuttingDown)).toEqual([]);
+      const workers = await sandbox.deps.autoScaling.findGroupsByTags({ "tugboat:nodegroup": "workers" });
+      expect(workers[0]?.maxSize).toBe(Math.max(6, workers[0]?.desiredCapacity ?? 0));
+
+      sandbox.clock.advanceTo(sandbox.clock.nowMs() + 4000 * 1000);
+      const rerun = await upgradeInSandbox({ scenario, sandbox, request: { cluster: "prod-eu", toVersion: "1.31" } });
+      expect(rerun.result.outcome, rerun.result.reason).toBe("succeeded");
+      expect(rerun.result.fromVersion).toBe("1.31");
+      expect(rerun.result.controlPlaneUpdates).toBe(0);
+      expect(rerun.result.nodeGroupRolls).toEqual({ workers: 1 });
+      expect(rerun.result.nodes.onTarget).toBe(rerun.result.nodes.total);
+      expect(rerun.result.pdbViolations).toBe(0);
+    } finally {
+      await sandbox.close();
+    }
+  });
 
   it("goes ahead past an insight in ERROR the operator accepted by name", async () => {
     const scenario = scenarioWith("upgrade", (raw) => {
@@ -146,7 +208,9 @@ describe("upgrade-cluster of a self-managed control plane", () => {
       expect((await kube.serverVersion()).minor).toBe("1.31");
       const members = await (await sandbox.deps.etcd("edge")).listMembers();
       expect(members.every((m) => m.healthy)).toBe(true);
-      const controlPlaneNodes = (await kube.listNodes()).filter((n) => n.labels["node-role.kubernetes.io/control-plane"] !== undefined);
+      const controlPlaneNodes = (await kube.listNodes()).filter(
+        (n) => n.labels["node-role.kubernetes.io/control-plane"] !== undefined,
+      );
       expect(controlPlaneNodes.map((n) => n.name).sort()).toEqual(members.map((m) => m.name).sort());
       expect(controlPlaneNodes.every((n) => n.kubeletVersion.startsWith("v1.31"))).toBe(true);
       expect(await sandbox.deps.state.getLock("edge")).toBeUndefined();

@@ -103,6 +103,8 @@ export function planUpgrade(
   const from = snapshot.version;
   const to = input.toVersion;
   const path = compareMinors(to, from) > 0 ? upgradePath(from, to) : [];
+  // A rerun after the control plane reached the target finishes what is left behind: no control-plane step.
+  const steps = compareMinors(to, from) === 0 ? [to] : path;
   const phases: Phase[] = [];
   const problems: string[] = [];
   const explanation: string[] = [];
@@ -122,9 +124,10 @@ export function planUpgrade(
     phases.push({ kind: "node-groups", toVersion, groups, predictedSeconds: phaseSeconds(groups, byName, input) });
   };
 
-  path.forEach((minor, index) => {
-    const previous = index === 0 ? from : (path[index - 1] as string);
-    const last = index === path.length - 1;
+  steps.forEach((minor, index) => {
+    const previous = index === 0 ? from : (steps[index - 1] as string);
+    const last = index === steps.length - 1;
+    const movesControlPlane = minor !== from;
 
     const mustRollFirst: GroupRoll[] = [];
     for (const group of snapshot.nodeGroups) {
@@ -141,16 +144,17 @@ export function planUpgrade(
     }
     rollPhase(previous, mustRollFirst);
 
-    phases.push({
-      kind: "control-plane",
-      mode: snapshot.kind,
-      toVersion: minor,
-      predictedSeconds:
-        snapshot.kind === "eks"
-          ? input.timing.controlPlaneUpdateSeconds
-          : (snapshot.controlPlane?.nodes ?? 3) *
-            (input.timing.instanceBootSeconds + input.timing.nodeReadySeconds + 60),
-    });
+    if (movesControlPlane)
+      phases.push({
+        kind: "control-plane",
+        mode: snapshot.kind,
+        toVersion: minor,
+        predictedSeconds:
+          snapshot.kind === "eks"
+            ? input.timing.controlPlaneUpdateSeconds
+            : (snapshot.controlPlane?.nodes ?? 3) *
+              (input.timing.instanceBootSeconds + input.timing.nodeReadySeconds + 60),
+      });
     explanation.push(
       `control plane ${previous} → ${minor}${snapshot.kind === "eks" ? " (EKS UpdateClusterVersion)" : " (one control-plane node at a time, etcd quorum kept)"}`,
     );

@@ -27,8 +27,6 @@ export function checkSnapshot(
     problems.push(
       `${to} is older than the control plane's ${from}: Kubernetes control planes cannot be downgraded (EKS refuses it); restore from a backup into a new cluster instead`,
     );
-  } else if (direction === 0) {
-    problems.push(`cluster ${snapshot.cluster} is already on ${to}: nothing to upgrade`);
   }
   const offered = [...supported.keys()].sort(compareMinors).join(", ");
   if (direction > 0) {
@@ -116,6 +114,11 @@ export async function runPreflight(
 ): Promise<UpgradePreflight> {
   const { problems, warnings } = checkSnapshot(snapshot, input, supported);
   problems.push(...planProblems);
+  if (problems.length === 0 && plan.phases.length === 0) {
+    problems.push(
+      `cluster ${snapshot.cluster} is already on ${input.toVersion}, with every node group and add-on on it: nothing to upgrade`,
+    );
+  }
   let insights: InsightFinding[] = [];
 
   if (snapshot.kind === "eks") {

@@ -33,7 +33,8 @@ export async function assessUpgrade(deps: Deps, state: UpgradeState): Promise<As
   const path = compareMinors(input.toVersion, cluster.version) > 0 ? upgradePath(cluster.version, input.toVersion) : [];
   const supported = await supportedVersions(deps, cluster.kind, path);
   const compatibility: AddonCompatibility = {};
-  const known = path.filter((minor) => supported.has(minor));
+  // On a rerun at the target, add-ons are judged against the target itself.
+  const known = path.length > 0 ? path.filter((minor) => supported.has(minor)) : [input.toVersion];
   await mapPool(
     cluster.addons.flatMap((addon) => known.map((minor) => ({ addon: addon.name, minor }))),
     API_CONCURRENCY,

@@ -97,6 +97,19 @@ describe("planUpgrade", () => {
     );
   });
 
+  it("finishes a rerun at the target: no control-plane step, only what is left behind", () => {
+    const { plan } = planUpgrade(
+      snapshot("1.31", [group("system", "eks-managed", "1.31"), group("workers", "self-managed-asg", "1.30", 6)]),
+      input("1.31"),
+      {},
+    );
+    expect(plan.controlPlaneUpdates).toBe(0);
+    expect(plan.phases.map((p) => `${p.kind}:${p.toVersion}`)).toEqual(["node-groups:1.31"]);
+    expect(plan.nodeGroupRolls).toEqual({ workers: 1 });
+    const done = planUpgrade(snapshot("1.31", [group("system", "eks-managed", "1.31")]), input("1.31"), {});
+    expect(done.plan.phases).toEqual([]);
+  });
+
   it("moves an add-on only when its version is not compatible with the new minor, to EKS's default", () => {
     const compatibility: AddonCompatibility = {
       "kube-proxy": {
