@@ -63,7 +63,9 @@ describe("upgrade-cluster in the sandbox", () => {
     }
   });
 
-  const refusals: { name: string; toVersion: string; change?: (raw: Record<string, any>) => void; reason: RegExp }[] = [
+  // biome-ignore lint/suspicious/noExplicitAny: tests edit scenarios as the raw JSON a user would write.
+  type RawScenario = Record<string, any>;
+  const refusals: { name: string; toVersion: string; change?: (raw: RawScenario) => void; reason: RegExp }[] = [
     { name: "a downgrade", toVersion: "1.29", reason: /1\.29 is older than the control plane's 1\.30/ },
     { name: "an unknown version", toVersion: "1.40", reason: /Kubernetes 1\.35 is not a version EKS offers/ },
     {

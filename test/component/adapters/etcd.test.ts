@@ -213,7 +213,7 @@ describe("self-managed control plane and etcd, through the production adapters",
       code: 5,
       message: "etcdserver: member not found",
     });
-    const clientUrl = (body.members[0]?.clientURLs as string[])[0];
+    const clientUrl = (body.members[0]?.clientURLs as string[] | undefined)?.[0];
     const health = await fetch(`${clientUrl}/health`);
     expect(await health.json()).toEqual({ health: "true", reason: "" });
   });
