@@ -1,6 +1,7 @@
 /** The benchmark's output: one JSON object, and the same figures as text tables. */
 import type { StrategyResult } from "./run-strategy";
 import type { ScaleFigures } from "./scale";
+import type { UpgradeFigures } from "./upgrade";
 
 export interface ScenarioReport {
   name: string;
@@ -12,6 +13,8 @@ export interface BenchReport {
   scenarios: ScenarioReport[];
   /** Null when skipped (--no-scale) or not run for the selected strategy. */
   scale: ScaleFigures | null;
+  /** Null when skipped (--no-upgrade) or not run for the selected strategy. */
+  upgrades: UpgradeFigures[] | null;
 }
 
 interface Column {

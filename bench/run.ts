@@ -13,11 +13,12 @@ import { type BenchReport, type ScenarioReport, scaleTable, scenarioTable } from
 import { runStrategy, scenarioNodeCount } from "./run-strategy";
 import { runScale } from "./scale";
 import { STRATEGIES, STRATEGY_NAMES, type StrategyName } from "./strategies/index";
+import { runUpgrades, upgradeTable } from "./upgrade";
 
 export const DEFAULT_SCENARIOS = ["small", "stateful", "large"];
 
 const USAGE =
-  "usage: npm run bench -- [--json] [--scenario <name or file>]… [--strategy <name>]… [--no-scale]\n" +
+  "usage: npm run bench -- [--json] [--scenario <name or file>]… [--strategy <name>]… [--no-scale] [--no-upgrade]\n" +
   `strategies: ${STRATEGY_NAMES.join(", ")}; scenarios: ${DEFAULT_SCENARIOS.join(", ")} by default (any built-in or a JSON file)`;
 
 export interface BenchOptions {
@@ -25,6 +26,7 @@ export interface BenchOptions {
   scenarios: string[];
   strategies: StrategyName[];
   scale: boolean;
+  upgrades: boolean;
 }
 
 export class BenchUsageError extends Error {
@@ -35,7 +37,14 @@ export class BenchUsageError extends Error {
 }
 
 export function parseBenchArgs(argv: string[]): BenchOptions {
-  let values: { json?: boolean; scenario?: string[]; strategy?: string[]; "no-scale"?: boolean; help?: boolean };
+  let values: {
+    json?: boolean;
+    scenario?: string[];
+    strategy?: string[];
+    "no-scale"?: boolean;
+    "no-upgrade"?: boolean;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -44,6 +53,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         scenario: { type: "string", multiple: true },
         strategy: { type: "string", multiple: true },
         "no-scale": { type: "boolean" },
+        "no-upgrade": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -65,6 +75,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     strategies,
     // The scale run is Tugboat's: filtering Tugboat out skips it too.
     scale: !values["no-scale"] && strategies.includes("tugboat"),
+    upgrades: !values["no-upgrade"] && strategies.includes("tugboat"),
   };
 }
 
@@ -73,7 +84,7 @@ export async function runBench(
   progress: (line: string) => void = () => {},
 ): Promise<BenchReport> {
   const scenarios: Scenario[] = options.scenarios.map((name) => loadScenario(name));
-  const report: BenchReport = { scenarios: [], scale: null };
+  const report: BenchReport = { scenarios: [], scale: null, upgrades: null };
   for (const scenario of scenarios) {
     const entry: ScenarioReport = {
       name: scenario.name ?? "(unnamed)",
@@ -86,6 +97,11 @@ export async function runBench(
     }
     report.scenarios.push(entry);
     if (!options.json) progress(`\n${scenarioTable(entry)}\n`);
+  }
+  if (options.upgrades) {
+    progress("upgrades: upgrade-cluster on the upgrade scenarios…");
+    report.upgrades = await runUpgrades();
+    if (!options.json) progress(`\n${upgradeTable(report.upgrades)}\n`);
   }
   if (options.scale) {
     progress("scale: tugboat on huge (5,000 nodes)…");

@@ -13,6 +13,7 @@ describe("parseBenchArgs", () => {
       scenarios: DEFAULT_SCENARIOS,
       strategies: [...STRATEGY_NAMES],
       scale: true,
+      upgrades: true,
     });
   });
 
@@ -31,8 +32,10 @@ describe("parseBenchArgs", () => {
       scenarios: ["small"],
       strategies: ["one-by-one", "eks-managed"],
       scale: false,
+      upgrades: false,
     });
     expect(parseBenchArgs(["--strategy", "tugboat", "--no-scale"]).scale).toBe(false);
+    expect(parseBenchArgs(["--strategy", "tugboat", "--no-upgrade"]).upgrades).toBe(false);
   });
 
   it("refuses an unknown strategy or flag, naming it and listing the strategies", () => {
