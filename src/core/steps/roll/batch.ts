@@ -35,7 +35,9 @@ export async function selectBatch(deps: Deps, state: RollState): Promise<BatchCu
   const { input, run } = state;
   const index = (state.batch?.index ?? -1) + 1;
   const lock = await deps.state.getLock(input.cluster);
-  if (lock?.abortRequested && lock.owner === run.executionId) {
+  // A child roll honours an abort of the upgrade whose lock it works under.
+  const owner = input.parentExecutionId ?? run.executionId;
+  if (lock?.abortRequested && lock.owner === owner) {
     deps.log.warn("abort requested: stopping between batches", { runId: run.runId, by: lock.abortRequestedBy });
     return { index, finished: false, aborted: true, size: 0, byZone: {} };
   }
