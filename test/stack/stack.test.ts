@@ -83,6 +83,11 @@ describe("state machines", () => {
       const substitutions = machine.Properties!["DefinitionSubstitutions"] as Record<string, unknown>;
       expect(Object.keys(substitutions).sort()).toEqual(placeholdersIn(text).sort());
       for (const [placeholder, value] of Object.entries(substitutions)) {
+        const child = spec.children?.[placeholder];
+        if (child) {
+          expect(render(value), placeholder).toMatch(new RegExp(`:states:.*:stateMachine:test-tugboat-${child}$`));
+          continue;
+        }
         const [fnId, fn] = stepFunctionResource(synth.workflows, spec.functions[placeholder]!.module);
         expect(render(value), placeholder).toBe(`\${${fnId}.Arn}`);
         expect(fn.Properties!["Handler"]).toBe(`${spec.functions[placeholder]!.module}.handler`);
@@ -110,11 +115,37 @@ describe("state machines", () => {
     }
   });
 
+  it("lets a workflow with children start, follow and stop exactly those, through the .sync events rule", () => {
+    for (const spec of specs) {
+      const [, machine] = stateMachineOf(spec);
+      const roleId = render(machine.Properties!["RoleArn"]).replace(/^\$\{(.*)\.Arn\}$/, "$1");
+      const statements = statementsOfRole(synth.workflows, roleId);
+      const start = statements.filter((s) => s.actions.includes("states:StartExecution"));
+      const children = Object.values(spec.children ?? {});
+      if (children.length === 0) {
+        expect(start, spec.name).toEqual([]);
+        continue;
+      }
+      expect(start.flatMap((s) => s.resources).map(String)).toEqual(
+        children.map((c) => expect.stringMatching(new RegExp(`stateMachine:test-tugboat-${c}$`))),
+      );
+      const follow = statements.find((s) => s.actions.includes("states:DescribeExecution"));
+      expect(follow?.actions.sort()).toEqual(["states:DescribeExecution", "states:StopExecution"]);
+      expect(follow?.resources.map(String)).toEqual(
+        children.map((c) => expect.stringMatching(new RegExp(`execution:test-tugboat-${c}:\\*$`))),
+      );
+      const rule = statements.find((s) => s.actions.includes("events:PutRule"));
+      expect(rule?.resources.map(String)).toEqual([
+        expect.stringMatching(/rule\/StepFunctionsGetEventsForStepFunctionsExecutionRule$/),
+      ]);
+    }
+  });
+
   it("gives every Task at least the step function's own timeout, so Step Functions never gives up first", () => {
     for (const spec of specs) {
       const definition = loadDefinition(spec) as { States: Record<string, Record<string, unknown>> };
       for (const [name, state] of Object.entries(definition.States)) {
-        if (state["Type"] !== "Task") continue;
+        if (state["Type"] !== "Task" || state["Resource"] !== "arn:aws:states:::lambda:invoke") continue;
         const placeholder = String((state["Parameters"] as Record<string, unknown>)["FunctionName"]).slice(2, -1);
         const [, fn] = stepFunctionResource(synth.workflows, spec.functions[placeholder]!.module);
         expect(Number(state["TimeoutSeconds"]), name).toBeGreaterThanOrEqual(Number(fn.Properties!["Timeout"]));

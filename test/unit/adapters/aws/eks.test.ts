@@ -42,6 +42,14 @@ describe("EksAdapter", () => {
       endpoint: "https://JSA79429HJDASKJDJ8223829MNDNASW.yl4.us-east-2.eks.amazonaws.com",
       certificateAuthorityData: "CA_DATA_STRING...",
       arn: "arn:aws:eks:us-east-2:111122223333:cluster/my-eks-cluster",
+      subnetIds: [
+        "subnet-0fb75d2d8401716e7",
+        "subnet-02184492f67a3d0f9",
+        "subnet-04098063527aab776",
+        "subnet-0e2907431c9988b72",
+        "subnet-04ad87f71c6e5ab4d",
+        "subnet-09d912bb63ef21b9a",
+      ],
     });
   });
 
