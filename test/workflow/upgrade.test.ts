@@ -220,4 +220,34 @@ describe("upgrade-cluster of a self-managed control plane", () => {
       await sandbox.close();
     }
   });
+
+  it("finishes a control-plane roll that a crash cut short: the rerun restores the group as it was first found", async () => {
+    const scenario = loadScenario("self-managed");
+    const first = await upgradeInSandbox({
+      scenario,
+      request: { cluster: "edge", toVersion: "1.31" },
+      keepOpen: true,
+      run: { crashAfter: { state: "Roll control-plane nodes", occurrence: 4 } },
+    });
+    const { sandbox } = first;
+    try {
+      expect(first.run.status).toBe("ABORTED");
+      const group = async () =>
+        (await sandbox.deps.autoScaling.findGroupsByTags({ "tugboat:role": "control-plane" }))[0];
+      expect((await group())?.suspendedProcesses).toContain("AZRebalance");
+
+      const rerun = await upgradeInSandbox({ scenario, sandbox, request: { cluster: "edge", toVersion: "1.31" } });
+      expect(rerun.result.outcome, rerun.result.reason).toBe("succeeded");
+      const after = await group();
+      expect(after).toMatchObject({ minSize: 3, maxSize: 3, desiredCapacity: 3 });
+      expect(after?.suspendedProcesses).toEqual([]);
+      expect(sandbox.etcd?.monitor.everLostQuorum()).toBe(false);
+      const members = await (await sandbox.deps.etcd("edge")).listMembers();
+      expect(members).toHaveLength(3);
+      expect(members.every((m) => m.healthy)).toBe(true);
+      expect(await sandbox.deps.state.getLock("edge")).toBeUndefined();
+    } finally {
+      await sandbox.close();
+    }
+  });
 });

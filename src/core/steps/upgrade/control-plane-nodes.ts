@@ -49,6 +49,19 @@ export function canRemoveMember(members: EtcdMember[], victim: EtcdMember | unde
   return { ok: true, why: `${healthyAfter} healthy of ${after} remain (quorum ${quorumOf(after)})` };
 }
 
+/** What a control-plane roll must put back, kept per cluster so that a later run can finish a dead one. */
+interface GroupOriginal {
+  runId: string;
+  original: { minSize: number; maxSize: number; desiredCapacity: number };
+  suspended: string[];
+}
+
+const ORIGINAL_KEY = "control-plane-original";
+
+function controlPlaneRecordId(cluster: string): string {
+  return `control-plane:${cluster}`;
+}
+
 function countByZone(zones: string[], instances: { availabilityZone: string }[]): Map<string, number> {
   const counts = new Map(zones.map((zone) => [zone, 0]));
   for (const instance of instances)
@@ -119,15 +132,33 @@ export async function advanceControlPlaneNodes(deps: Deps, state: UpgradeState):
     if (asg.launchTemplate.version !== "$Latest" && asg.launchTemplate.version !== target) {
       await deps.autoScaling.setLaunchTemplate(asgName, { id: asg.launchTemplate.id, version: target });
     }
-    const suspended = SUSPENDED_DURING_CONTROL_PLANE_ROLL.filter((p) => !asg?.suspendedProcesses.includes(p));
-    if (suspended.length > 0) await deps.autoScaling.suspendProcesses(asgName, suspended);
+    // A run that died mid-roll left its surge and suspended processes: its record says what to go back to.
+    const left = await deps.state.getItem<GroupOriginal | null>(controlPlaneRecordId(input.cluster), ORIGINAL_KEY);
+    const suspended =
+      left?.suspended ?? SUSPENDED_DURING_CONTROL_PLANE_ROLL.filter((p) => !asg?.suspendedProcesses.includes(p));
+    const original = left?.original ?? {
+      minSize: asg.minSize,
+      maxSize: asg.maxSize,
+      desiredCapacity: asg.desiredCapacity,
+    };
+    if (left) {
+      deps.log.warn(`resuming the control-plane roll left unfinished by ${left.runId}`, { runId: run.runId, original });
+    } else {
+      await deps.state.putItem(controlPlaneRecordId(input.cluster), ORIGINAL_KEY, {
+        runId: run.runId,
+        original,
+        suspended,
+      } satisfies GroupOriginal);
+    }
+    const toSuspend = suspended.filter((p) => !asg?.suspendedProcesses.includes(p));
+    if (toSuspend.length > 0) await deps.autoScaling.suspendProcesses(asgName, toSuspend);
     progress = {
       phase: state.cursor?.index ?? 0,
       done: false,
       failed: false,
       waitSeconds: 0,
       attempts,
-      original: { minSize: asg.minSize, maxSize: asg.maxSize, desiredCapacity: asg.desiredCapacity },
+      original,
       suspended,
       replaced: 0,
       targetTemplateVersion: target,
@@ -265,6 +296,7 @@ export async function advanceControlPlaneNodes(deps: Deps, state: UpgradeState):
   // Every node on the new minor: put the group back as it was.
   await deps.autoScaling.updateSizes(asgName, { minSize: original.minSize, maxSize: original.maxSize });
   if ((progress.suspended ?? []).length > 0) await deps.autoScaling.resumeProcesses(asgName, progress.suspended ?? []);
+  await deps.state.putItem(controlPlaneRecordId(input.cluster), ORIGINAL_KEY, null);
   deps.log.info(`control plane on ${phase.toVersion}: ${progress.replaced ?? 0} node(s) replaced`, {
     runId: run.runId,
   });
