@@ -126,7 +126,7 @@ export const upgradeCluster: WorkflowSpec = {
     NextPhaseFunctionArn: { module: "functions/upgrade/next-phase", access: ["state"] },
     AdvanceControlPlaneFunctionArn: {
       module: "functions/upgrade/advance-control-plane",
-      access: ["eks:read", "eks:cluster-write"],
+      access: ["eks:read", "eks:cluster-write", "eks:insights"],
     },
     AdvanceControlPlaneNodesFunctionArn: {
       module: "functions/upgrade/advance-control-plane-nodes",

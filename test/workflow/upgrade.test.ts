@@ -172,6 +172,42 @@ describe("upgrade-cluster in the sandbox", () => {
     }
   });
 
+  it("refreshes insights before every later control-plane step and stops on a new ERROR, the cluster consistent", async () => {
+    const scenario = loadScenario("upgrade");
+    const sandbox = await Sandbox.start(scenario);
+    try {
+      const { result } = await upgradeInSandbox({
+        scenario,
+        sandbox,
+        request: { cluster: "prod-eu", toVersion: "1.33" },
+        run: {
+          // Once the cluster is on 1.31 with its managed group, a finding appears that blocks 1.32.
+          beforeState: (state) => {
+            if (state === "Next phase" && sandbox.cluster.state.serverMinor === "1.31") {
+              const insights = sandbox.scenario.cluster.insights;
+              if (!insights.some((i) => i.name === "Deprecated APIs in use")) {
+                insights.push({
+                  name: "Deprecated APIs in use",
+                  status: "ERROR",
+                  description: "flowcontrol v1beta3 still called",
+                });
+              }
+            }
+          },
+        },
+      });
+      expect(result.outcome).toBe("failed");
+      expect(result.reason).toMatch(
+        /stopped before updating the control plane to 1\.32, which stays on 1\.31: .*"Deprecated APIs in use" is ERROR/,
+      );
+      expect(result.controlPlaneUpdates).toBe(1);
+      expect((await sandbox.deps.eks.describeCluster("prod-eu"))?.version).toBe("1.31");
+      expect(await sandbox.deps.state.getLock("prod-eu")).toBeUndefined();
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it("goes ahead past an insight in ERROR the operator accepted by name", async () => {
     const scenario = scenarioWith("upgrade", (raw) => {
       raw.cluster.insights.push({ name: "Reviewed finding", status: "ERROR", description: "known and accepted" });

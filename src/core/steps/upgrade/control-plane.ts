@@ -1,8 +1,12 @@
 /**
  * An EKS control-plane step: UpdateClusterVersion one minor up, followed with DescribeUpdate until
  * EKS reports Successful or Failed. A rerun that finds the cluster already there moves on.
+ *
+ * Preflight judged the insights for the first step only (EKS judges readiness for the next minor), so
+ * every later step refreshes them and stops on an ERROR the operator has not accepted.
  */
 import type { Deps } from "../../ports";
+import { judgeInsights } from "../../upgrade/preflight";
 import type { PhaseProgress, UpgradeState } from "../../upgrade/state";
 import { currentPhase, phaseProgress } from "./phases";
 
@@ -37,6 +41,35 @@ export async function advanceEksControlPlane(deps: Deps, state: UpgradeState): P
         attempts,
         activity: "waiting for an update already in progress",
       };
+    }
+    const firstStep = state.assessment?.plan.path[0] === phase.toVersion;
+    if (!firstStep && !previous?.activity?.startsWith("insights")) {
+      await deps.eks.startInsightsRefresh(cluster);
+      return {
+        ...base,
+        done: false,
+        failed: false,
+        waitSeconds: 15,
+        attempts,
+        activity: `insights: refreshing them for ${phase.toVersion}`,
+      };
+    }
+    if (!firstStep && previous?.activity?.startsWith("insights")) {
+      const refresh = await deps.eks.describeInsightsRefresh(cluster);
+      if (refresh === "IN_PROGRESS" && attempts < 40) return { ...previous, attempts, waitSeconds: 15 };
+      const judged = judgeInsights(await deps.eks.listInsights(cluster), state.input.acceptInsights);
+      for (const warning of judged.warnings)
+        deps.log.warn(`before ${phase.toVersion}: ${warning}`, { runId: state.run.runId });
+      if (judged.problems.length > 0) {
+        return {
+          ...base,
+          done: false,
+          failed: true,
+          waitSeconds: 0,
+          attempts,
+          reason: `stopped before updating the control plane to ${phase.toVersion}, which stays on ${current?.version}: ${judged.problems.join("; ")}; rerun the upgrade once resolved`,
+        };
+      }
     }
     const update = await deps.eks.updateClusterVersion({ cluster, version: phase.toVersion });
     deps.log.info(`control plane update to ${phase.toVersion} started`, {
