@@ -1,5 +1,7 @@
 /** Command-line parsing on node:util parseArgs, with errors that name the flag and what it expects. */
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { loadScenario } from "../sandbox/scenario/load";
+import type { Scenario } from "../sandbox/scenario/schema";
 import { UsageError } from "./io";
 
 export type FlagSpec = NonNullable<ParseArgsConfig["options"]>;
@@ -25,4 +27,15 @@ export function countOrPercent(value: string | undefined, flag: string): number 
   if (value === undefined) return undefined;
   if (/^\d+%$/.test(value) && Number.parseInt(value, 10) > 0) return value;
   return positiveInt(value, flag);
+}
+
+/** The scenario named by --sandbox, which must hold the cluster the command names. */
+export function loadScenarioOf(nameOrPath: string, cluster: string): Scenario {
+  const scenario = loadScenario(nameOrPath);
+  if (scenario.cluster.name !== cluster) {
+    throw new UsageError(
+      `cluster "${cluster}" is not in scenario ${nameOrPath}: its cluster is "${scenario.cluster.name}"`,
+    );
+  }
+  return scenario;
 }

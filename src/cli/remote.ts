@@ -20,6 +20,19 @@ export interface RemoteRunResult {
   cause?: string;
 }
 
+/**
+ * Prints how a deployed execution ended (its Summarize output, or Step Functions' cause) as a line, or as
+ * the JSON object ending stdout; returns the outcome.
+ */
+export function printRemoteOutcome(io: CliIO, remote: RemoteRunResult, asJson: boolean): string {
+  const summary = remote.summary as { outcome?: string; reason?: string } | undefined;
+  const outcome = summary?.outcome ?? (remote.status === "SUCCEEDED" ? "succeeded" : "failed");
+  const json = { ...(remote.summary ?? {}), outcome, status: remote.status, reason: summary?.reason ?? remote.cause };
+  if (asJson) io.stdout(JSON.stringify(json));
+  else io.stdout(`${outcome}${json.reason ? `: ${json.reason}` : ""}`);
+  return outcome;
+}
+
 export function stateMachineArn(flag: string | undefined): string {
   const arn = flag ?? process.env.TUGBOAT_ROLL_STATE_MACHINE_ARN;
   if (!arn) {

@@ -1,12 +1,11 @@
 /** `tug roll <cluster> <nodegroup>`: in the sandbox with --sandbox, else on the deployed state machine. */
 import { loadPlan } from "../../core/steps/roll/plan";
 import { type RollJson, type RollRequest, rollInSandbox } from "../../sandbox/sandbox-roll";
-import { loadScenario } from "../../sandbox/scenario/load";
-import { countOrPercent, parseCommand, positiveInt } from "../args";
+import { countOrPercent, loadScenarioOf, parseCommand, positiveInt } from "../args";
 import type { CliIO } from "../io";
 import { UsageError } from "../io";
 import { RollProgressView } from "../progress";
-import { executionName, runRemote, stateMachineArn } from "../remote";
+import { executionName, printRemoteOutcome, runRemote, stateMachineArn } from "../remote";
 import { renderPlan, renderResult } from "../render";
 import { writeHtmlReport } from "../report/write";
 
@@ -59,24 +58,10 @@ export async function rollCommand(argv: string[], io: CliIO): Promise<number> {
   if (!values.sandbox) {
     const arn = stateMachineArn(values["state-machine"]);
     const remote = await runRemote(io, arn, executionName(["roll", request.cluster, request.nodeGroup]), request);
-    const outcome = remote.summary?.outcome ?? (remote.status === "SUCCEEDED" ? "succeeded" : "failed");
-    const json = {
-      ...(remote.summary ?? {}),
-      outcome,
-      status: remote.status,
-      reason: remote.summary?.reason ?? remote.cause,
-    };
-    if (values.json) io.stdout(JSON.stringify(json));
-    else io.stdout(`${outcome}${json.reason ? `: ${json.reason}` : ""}`);
-    return exitCodeFor(outcome);
+    return exitCodeFor(printRemoteOutcome(io, remote, values.json ?? false) as RollJson["outcome"]);
   }
 
-  const scenario = loadScenario(values.sandbox);
-  if (scenario.cluster.name !== request.cluster) {
-    throw new UsageError(
-      `cluster "${request.cluster}" is not in scenario ${values.sandbox}: its cluster is "${scenario.cluster.name}"`,
-    );
-  }
+  const scenario = loadScenarioOf(values.sandbox, request.cluster);
   const view = new RollProgressView(io);
   const { result, sandbox, timeline, run } = await rollInSandbox({
     scenario,

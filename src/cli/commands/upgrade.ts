@@ -1,12 +1,11 @@
 /** `tug upgrade <cluster> --to <version>`: in the sandbox with --sandbox, else on the deployed state machine. */
 import type { UpgradePlan, UpgradePreflight } from "../../core/upgrade/state";
 import { type UpgradeJson, type UpgradeRequest, upgradeInSandbox } from "../../sandbox/sandbox-upgrade";
-import { loadScenario } from "../../sandbox/scenario/load";
-import { parseCommand, positiveInt } from "../args";
+import { loadScenarioOf, parseCommand, positiveInt } from "../args";
 import { duration } from "../format";
 import type { CliIO } from "../io";
 import { UsageError } from "../io";
-import { executionName, runRemote } from "../remote";
+import { executionName, printRemoteOutcome, runRemote } from "../remote";
 import { UpgradeProgressView } from "../upgrade-progress";
 
 const USAGE =
@@ -113,21 +112,10 @@ export async function upgradeCommand(argv: string[], io: CliIO): Promise<number>
       );
     }
     const remote = await runRemote(io, arn, executionName(["upgrade", request.cluster, request.toVersion]), request);
-    const summary = remote.summary as unknown as Partial<UpgradeJson> | undefined;
-    const outcome = (summary?.outcome ??
-      (remote.status === "SUCCEEDED" ? "succeeded" : "failed")) as UpgradeJson["outcome"];
-    const json = { ...(summary ?? {}), outcome, status: remote.status, reason: summary?.reason ?? remote.cause };
-    if (values.json) io.stdout(JSON.stringify(json));
-    else io.stdout(`${outcome}${json.reason ? `: ${json.reason}` : ""}`);
-    return upgradeExitCode(outcome);
+    return upgradeExitCode(printRemoteOutcome(io, remote, values.json ?? false) as UpgradeJson["outcome"]);
   }
 
-  const scenario = loadScenario(values.sandbox);
-  if (scenario.cluster.name !== request.cluster) {
-    throw new UsageError(
-      `cluster "${request.cluster}" is not in scenario ${values.sandbox}: its cluster is "${scenario.cluster.name}"`,
-    );
-  }
+  const scenario = loadScenarioOf(values.sandbox, request.cluster);
   const view = new UpgradeProgressView(io);
   const { result, plan, preflight, sandbox } = await upgradeInSandbox({
     scenario,
