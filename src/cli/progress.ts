@@ -53,7 +53,12 @@ export class RollProgressView {
     const state = event.output as RollState & Record<string, unknown>;
     switch (event.state) {
       case "Take cluster lock":
-        if (state.lock?.acquired) {
+        if (state.lock?.inherited)
+          this.line(
+            event.atMs,
+            `working under the lock of its upgrade, ${(state.input.parentExecutionId ?? "").split(":").pop()}`,
+          );
+        else if (state.lock?.acquired) {
           this.line(
             event.atMs,
             `locked cluster ${state.input.cluster}${state.lock.tookOverFrom ? ` (took over from dead run ${state.lock.tookOverFrom})` : ""}`,

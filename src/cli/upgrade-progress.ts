@@ -56,8 +56,6 @@ export class UpgradeProgressView {
             `plan: ${plan.path.join(" → ")} in ${plan.phases.length} phases, predicted ${duration(plan.predictedSeconds)}`,
           );
         }
-        for (const finding of preflight.insights)
-          this.line(event.atMs, `insight ${finding.status}: ${finding.name}: ${finding.reason}`);
         for (const warning of preflight.warnings) this.line(event.atMs, `preflight warning: ${warning}`);
         for (const problem of preflight.problems) this.line(event.atMs, `preflight refused: ${problem}`);
         if (preflight.ok) this.line(event.atMs, "preflight passed");
