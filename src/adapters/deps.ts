@@ -80,6 +80,9 @@ export function createAwsClients(opts: AwsDepsOptions): AwsClients {
   };
 }
 
+/** How long built Kubernetes access is reused (an EKS token is valid for 15 minutes). */
+export const KUBE_ACCESS_REUSE_MS = 5 * 60_000;
+
 export function createAwsDeps(opts: AwsDepsOptions): Deps & { clients: AwsClients } {
   const clients = createAwsClients(opts);
   const clock: Clock = opts.clock ?? { now: () => new Date() };
@@ -110,15 +113,28 @@ export function createAwsDeps(opts: AwsDepsOptions): Deps & { clients: AwsClient
     return port;
   };
 
+  // Kubernetes access is reused for a while: building it costs a DescribeCluster (or a parameter read)
+  // and a token, and a step may ask for it several times. EKS tokens live 15 minutes; reuse stops well
+  // before, by the clock the token was signed with.
+  const kubeByCluster = new Map<string, { port: Promise<KubeAdapter>; builtAtMs: number }>();
+  const kube = (cluster: string): Promise<KubeAdapter> => {
+    const nowMs = clock.now().getTime();
+    const cached = kubeByCluster.get(cluster);
+    if (cached && nowMs - cached.builtAtMs < KUBE_ACCESS_REUSE_MS) return cached.port;
+    const port = kubeConfigForCluster(cluster, { eks, ssm: clients.ssm, secrets: clients.secrets, token }).then(
+      (config) => new KubeAdapter(config, { clock }),
+    );
+    port.catch(() => kubeByCluster.delete(cluster));
+    kubeByCluster.set(cluster, { port, builtAtMs: nowMs });
+    return port;
+  };
+
   return {
     clients,
     autoScaling: new AutoScalingAdapter(clients.autoScaling),
     ec2: new Ec2Adapter(clients.ec2),
     eks,
-    kube: async (cluster: string) =>
-      new KubeAdapter(await kubeConfigForCluster(cluster, { eks, ssm: clients.ssm, secrets: clients.secrets, token }), {
-        clock,
-      }),
+    kube,
     etcd,
     parameters: new SsmParametersAdapter(clients.ssm),
     state: new DynamoStateStore(clients.dynamo, opts.tableName),

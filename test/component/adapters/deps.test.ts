@@ -8,7 +8,7 @@ import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { tableDefinition } from "../../../src/adapters/aws/state-table";
-import { type AwsPlugin, createAwsDeps } from "../../../src/adapters/deps";
+import { type AwsPlugin, createAwsDeps, KUBE_ACCESS_REUSE_MS } from "../../../src/adapters/deps";
 import { powertoolsLog } from "../../../src/adapters/powertools-log";
 import type { Log } from "../../../src/core/ports";
 import { ApiServerStub } from "./kube/api-server-stub";
@@ -82,7 +82,12 @@ afterAll(async () => {
   await new Promise<void>((resolve) => dynamo.close(() => resolve()));
 });
 
-function build(region: ReturnType<typeof fakeRegion>, pluginServices: string[], log?: Log) {
+function build(
+  region: ReturnType<typeof fakeRegion>,
+  pluginServices: string[],
+  log?: Log,
+  now: () => Date = () => virtualNow,
+) {
   return createAwsDeps({
     region: "eu-west-1",
     tableName: TABLE,
@@ -91,7 +96,7 @@ function build(region: ReturnType<typeof fakeRegion>, pluginServices: string[], 
       pluginServices.push(service);
       return [region.plugin(service)];
     },
-    clock: { now: () => virtualNow },
+    clock: { now },
     dynamoEndpoint,
     ...(log ? { log } : {}),
   });
@@ -129,6 +134,27 @@ describe("createAwsDeps", () => {
     expect(url.searchParams.get("X-Amz-Date")).toBe("20300601T120000Z");
     expect(url.searchParams.get("X-Amz-Credential")?.startsWith("AKIDSANDBOX/20300601/eu-west-1/sts/")).toBe(true);
     expect(region.commands.map((c) => c.command)).toContain("DescribeClusterCommand");
+  });
+
+  it("reuses a cluster's Kubernetes access for a few minutes, then builds it anew with a fresh token", async () => {
+    let now = virtualNow.getTime();
+    const region = fakeRegion(() => apiServer.port);
+    const deps = build(region, [], undefined, () => new Date(now));
+    const describes = () => region.commands.filter((c) => c.command === "DescribeClusterCommand").length;
+    const first = await deps.kube("demo");
+    expect(await deps.kube("demo")).toBe(first);
+    expect(describes()).toBe(1);
+    now += KUBE_ACCESS_REUSE_MS - 1000;
+    expect(await deps.kube("demo")).toBe(first);
+    now += 2000;
+    expect(await deps.kube("demo")).not.toBe(first);
+    expect(describes()).toBe(2);
+    // A cluster that cannot be reached is not remembered.
+    await expect(deps.kube("nope")).rejects.toThrow();
+    await expect(deps.kube("nope")).rejects.toThrow();
+    expect(region.commands.filter((c) => (c.input as { name?: string }).name === "nope").length).toBeGreaterThanOrEqual(
+      2,
+    );
   });
 
   it("keeps its state in the DynamoDB table at the endpoint given", async () => {
