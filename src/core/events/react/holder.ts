@@ -9,6 +9,7 @@ import { batchKey, type StoredBatch } from "../../roll/state";
 import { type InstanceHolder, REACTION_WORKFLOW } from "./state";
 
 const ROLL_OPERATION = "roll-node-group ";
+const UPGRADE_OPERATION = "upgrade-cluster ";
 
 /** The lock operation of a replacement reaction: it names its victim, so other reactions can tell. */
 export function replacementOperation(instanceId: string): string {
@@ -28,7 +29,7 @@ export async function findInstanceHolder(
 ): Promise<InstanceHolder | null> {
   const lock = await deps.state.getLock(cluster);
   if (!lock || lock.owner === ownExecutionId) return null;
-  const isRoll = lock.operation.startsWith(ROLL_OPERATION);
+  const isRoll = lock.operation.startsWith(ROLL_OPERATION) || lock.operation.startsWith(UPGRADE_OPERATION);
   const isReplacement = lock.operation === replacementOperation(instanceId);
   if (!isRoll && !isReplacement) return null;
   // A dead holder holds nothing: its leftovers are reconciled by the next operation that takes the lock.
@@ -45,6 +46,37 @@ export async function findInstanceHolder(
       description: `replacement ${runId} of ${instanceId}, which drains it before terminating it`,
     };
   }
+  if (lock.operation.startsWith(UPGRADE_OPERATION)) {
+    // An upgrade rolls node groups through child executions working under its lock.
+    const children = (await deps.state.listRuns(cluster, 20)).filter(
+      (run) =>
+        run.workflow === "roll-node-group" &&
+        run.status === "running" &&
+        (run.data as { parentExecutionId?: string }).parentExecutionId === lock.owner,
+    );
+    for (const child of children) {
+      const holder = await rollHolding(
+        deps,
+        child.runId,
+        lock.owner,
+        `${lock.operation}, roll of ${child.nodeGroup}`,
+        instanceId,
+      );
+      if (holder) return holder;
+    }
+    return null;
+  }
+  return rollHolding(deps, runId, lock.owner, lock.operation, instanceId);
+}
+
+/** The roll `runId` holds the instance when it is a victim of the roll's current batch. */
+async function rollHolding(
+  deps: Pick<Deps, "state">,
+  runId: string,
+  executionId: string,
+  operation: string,
+  instanceId: string,
+): Promise<InstanceHolder | null> {
   const run = await deps.state.getRun(runId);
   if (run?.status !== "running") return null;
   const started = Number((run.data as { batchesStarted?: number }).batchesStarted ?? 0);
@@ -56,10 +88,10 @@ export async function findInstanceHolder(
   const terminated = batch.terminated.includes(instanceId);
   return {
     kind: "roll",
-    executionId: lock.owner,
+    executionId,
     runId,
     draining,
     terminated,
-    description: `roll ${runId} (${lock.operation}), batch ${batch.index + 1}${terminated ? ", which drained and terminated it" : draining ? ", which is draining it" : ", which will drain it"}`,
+    description: `roll ${runId} (${operation}), batch ${batch.index + 1}${terminated ? ", which drained and terminated it" : draining ? ", which is draining it" : ", which will drain it"}`,
   };
 }

@@ -290,6 +290,51 @@ describe("holders", () => {
     expect(await findInstanceHolder(deps, "prod-eu", A, RUN.executionId)).toBeNull();
   });
 
+  it("finds the child roll of a running upgrade whose batch holds the instance", async () => {
+    const upgrade = "arn:aws:states:us-east-1:1:execution:upgrade:u-1";
+    const state = new MemoryState();
+    const world = fakeWorld({ executions: new Map([[upgrade, "RUNNING"]]) });
+    await state.putLockIfAbsent({
+      cluster: "prod-eu",
+      owner: upgrade,
+      operation: "upgrade-cluster to 1.33",
+      acquiredAt: "x",
+    });
+    const child = (runId: string, parentExecutionId: string, victim: string) => ({
+      run: {
+        runId,
+        cluster: "prod-eu",
+        nodeGroup: "workers",
+        workflow: "roll-node-group",
+        status: "running" as const,
+        startedAt: "x",
+        updatedAt: "x",
+        data: { batchesStarted: 1, parentExecutionId },
+      },
+      batch: {
+        index: 0,
+        victims: [{ instanceId: victim, availabilityZone: "us-east-1a", nodeName: NODE, reasons: [] }],
+        byZone: {},
+        cordoned: [],
+        terminated: [],
+        startedAt: "x",
+      } satisfies StoredBatch,
+    });
+    // A roll under another (dead) upgrade holds nothing; the one under the lock's owner does.
+    for (const { run, batch } of [child("u-0-workers", "arn:old", A), child("u-1-workers-1-33", upgrade, A)]) {
+      await state.putRun(run);
+      await state.putItem(run.runId, batchKey(0), batch);
+    }
+    const deps = fakeDeps(world, state);
+    expect(await findInstanceHolder(deps, "prod-eu", A, RUN.executionId)).toMatchObject({
+      kind: "roll",
+      runId: "u-1-workers-1-33",
+      executionId: upgrade,
+      draining: false,
+    });
+    expect(await findInstanceHolder(deps, "prod-eu", "i-0bbbbbbbbbbbbbbbb", RUN.executionId)).toBeNull();
+  });
+
   it("recognises a running replacement of the same instance by its lock", async () => {
     const state = new MemoryState();
     await state.putLockIfAbsent({
