@@ -28,7 +28,7 @@ export interface StepFunctionSpec {
     | "eks:cluster-write"
     /** StartInsightsRefresh, DescribeInsightsRefresh, ListInsights. */
     | "eks:insights"
-    /** CreateLaunchTemplateVersion (and iam:PassRole is not needed: the version keeps its profile). */
+    /** CreateLaunchTemplateVersion, and what pointing a group at a version needs (RunInstances, PassRole to EC2). */
     | "ec2:launch-template-write"
     /** The public EKS-optimized AMI parameters. */
     | "ssm:ami"

@@ -138,8 +138,12 @@ function statementsFor(kind: AccessKind, ctx: AccessContext): PolicyStatement[] 
             StringLike: { [`aws:ResourceTag/${TUGBOAT_CLUSTER_TAG}`]: eachCluster(ctx) },
           },
         ),
-        // Pointing an Auto Scaling group at a launch template version requires permission to launch from it.
+        // Pointing an Auto Scaling group at a launch template version requires permission to launch from it,
+        // and to pass the role of the instance profile it names, to EC2 only.
         allow("LaunchFromTemplates", ["ec2:RunInstances"], [arn(ctx.stack, "ec2", "launch-template/*")]),
+        allow("PassNodeRoleToEc2", ["iam:PassRole"], [`arn:${ctx.stack.partition}:iam::${ctx.stack.account}:role/*`], {
+          StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" },
+        }),
       ];
     case "ssm:ami":
       return [

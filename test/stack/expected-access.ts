@@ -61,7 +61,7 @@ export const EXPECTED_ACTIONS: Record<AccessKind, string[]> = {
     "eks:ListInsights",
     "eks:DescribeInsight",
   ],
-  "ec2:launch-template-write": ["ec2:CreateLaunchTemplateVersion", "ec2:RunInstances"],
+  "ec2:launch-template-write": ["ec2:CreateLaunchTemplateVersion", "ec2:RunInstances", "iam:PassRole"],
   "ssm:ami": ["ssm:GetParameter", "ssm:GetParameters"],
   etcd: ["secretsmanager:GetSecretValue"],
 };
