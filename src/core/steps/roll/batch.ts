@@ -15,7 +15,6 @@ import { isLeaving } from "../../roll/snapshot-types";
 import {
   type BatchCursor,
   batchKey,
-  type CheckResult,
   type DrainResult,
   loadRunData,
   type RollState,

@@ -1,5 +1,3 @@
-/** Removes the outdated-node taint a roll put on nodes it did not replace. */
-import { API_CONCURRENCY, mapPool } from "../../concurrency";
 import type { KubePort } from "../../ports";
 import { OUTDATED_TAINT_KEY } from "../../roll/pods";
 
