@@ -1,3 +1,4 @@
+/** Removes the outdated-node taint a roll put on nodes it did not replace. */
 import type { KubePort } from "../../ports";
 import { OUTDATED_TAINT_KEY } from "../../roll/pods";
 
