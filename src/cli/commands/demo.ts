@@ -1,6 +1,10 @@
-/** `tug demo` (what `npm start` runs): the small scenario rolled in the sandbox, live, with an HTML report. */
+/**
+ * `tug demo` (what `npm start` runs): the small scenario rolled in the sandbox, live, with an HTML report;
+ * a Spot interruption handled by the event path; and the plan of a multi-minor cluster upgrade.
+ */
 import { resolve } from "node:path";
 import { rollInSandbox } from "../../sandbox/sandbox-roll";
+import { upgradeInSandbox } from "../../sandbox/sandbox-upgrade";
 import { loadScenario } from "../../sandbox/scenario/load";
 import { parseCommand } from "../args";
 import type { CliIO } from "../io";
@@ -9,6 +13,23 @@ import { renderResult } from "../render";
 import { writeHtmlReport } from "../report/write";
 import { demoSpotInterruption } from "./events-demo";
 import { exitCodeFor } from "./roll";
+import { renderUpgradePlan } from "./upgrade";
+
+/** The last part: what an upgrade of another cluster would do, planned and preflighted, nothing changed. */
+async function demoUpgradePlan(io: CliIO): Promise<number> {
+  io.stdout("");
+  io.stdout(
+    "And a cluster upgrade, planned and preflighted (nothing changed): tug upgrade prod-eu --to 1.33 --sandbox upgrade --dry-run",
+  );
+  const { result, plan, preflight } = await upgradeInSandbox({
+    scenario: loadScenario("upgrade"),
+    request: { cluster: "prod-eu", toVersion: "1.33", dryRun: true, requestedBy: "tug demo" },
+  });
+  for (const line of plan ? renderUpgradePlan(plan, preflight) : [`${result.outcome}: ${result.reason ?? ""}`])
+    io.stdout(line);
+  io.stdout("  run it: npx tug upgrade prod-eu --to 1.33 --sandbox upgrade");
+  return result.outcome === "planned" ? 0 : 1;
+}
 
 const USAGE = "tug demo [--scenario <name|file>] [--report <file.html>]";
 
@@ -50,7 +71,8 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
     io.stdout("");
     io.stdout("Now a Spot interruption on one of the new nodes, handled by the event path:");
     const spot = await demoSpotInterruption(sandbox, io);
-    return spot.ok ? 0 : 1;
+    if (!spot.ok) return 1;
+    return await demoUpgradePlan(io);
   } finally {
     await sandbox.close();
   }
