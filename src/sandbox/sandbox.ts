@@ -23,6 +23,7 @@ import {
   type LocalRunResult,
   runLocalWorkflow,
 } from "./runner/local-workflow";
+import { VirtualScheduler } from "./runner/virtual-scheduler";
 import type { Scenario } from "./scenario/schema";
 
 export interface LogLine {
@@ -38,12 +39,8 @@ export class Sandbox {
   readonly executions = new Map<string, ExecutionStatus>();
   private dynamoCalls = 0;
   private runCounter = 0;
-  /**
-   * Child executions run one after another: they share one virtual clock, and overlapping them would
-   * add up their waits instead of overlapping them. A sandbox makespan with parallel children is
-   * therefore an upper bound of the real one.
-   */
-  private childQueue: Promise<unknown> = Promise.resolve();
+  /** Executions running at the same time (parallel children) share the virtual clock through it. */
+  private readonly scheduler: VirtualScheduler;
 
   private constructor(
     readonly scenario: Scenario,
@@ -56,7 +53,9 @@ export class Sandbox {
     private readonly closers: (() => Promise<void>)[],
     private readonly awsMeter: CallMeter,
     private readonly kubeMeter: CallMeter,
-  ) {}
+  ) {
+    this.scheduler = new VirtualScheduler(clock);
+  }
 
   /** etcd of a self-managed control plane (members, quorum history); undefined for other clusters. */
   get etcd(): EtcdCluster | undefined {
@@ -158,6 +157,7 @@ export class Sandbox {
         kubeCallSeconds: timing.kubeCallSeconds,
         measure: () => this.measureStep(),
       },
+      scheduler: this.scheduler,
       startChild: (request) => this.runChild(request, options.onEvent),
       ...options,
     });
@@ -169,14 +169,10 @@ export class Sandbox {
   ): Promise<LocalRunResult> {
     const spec = workflowByName[request.workflow];
     if (!spec) return Promise.reject(new Error(`no workflow named ${request.workflow}`));
-    const run = this.childQueue.then(() =>
-      this.run(spec, request.input, {
-        executionName: request.executionName,
-        ...(onEvent ? { onEvent: (event) => onEvent({ ...event, execution: request.executionName }) } : {}),
-      }),
-    );
-    this.childQueue = run.catch(() => undefined);
-    return run;
+    return this.run(spec, request.input, {
+      executionName: request.executionName,
+      ...(onEvent ? { onEvent: (event) => onEvent({ ...event, execution: request.executionName }) } : {}),
+    });
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,7 @@ import type { Deps } from "../../core/ports";
 import type { VirtualClock } from "../clock";
 import { prepareDefinition, SANDBOX_ACCOUNT, VIRTUAL_START_TIME, waitSeconds } from "./definition";
 import { ExecutionMeter } from "./history";
+import type { VirtualScheduler } from "./virtual-scheduler";
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
 
@@ -49,7 +50,9 @@ export interface LocalRunOptions {
   /** Called before a Lambda task runs, with how many times it has run (tests inject aborts and rivals here). */
   beforeState?: (state: string, occurrence: number) => Promise<void> | void;
   onEvent?: (event: RunnerEvent) => void;
-  /** Runs a child workflow to its end (startExecution.sync:2); the sandbox runs children one at a time. */
+  /** Shares the virtual clock between executions that run at the same time (parallel children). */
+  scheduler: VirtualScheduler;
+  /** Runs a child workflow to its end (startExecution.sync:2). */
   startChild?: (request: { workflow: string; input: unknown; executionName: string }) => Promise<LocalRunResult>;
 }
 
@@ -92,13 +95,14 @@ function lambdaError(err: unknown): Error {
 }
 
 export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalRunResult> {
-  const { spec, clock, deps, cost } = options;
+  const { spec, clock, deps, cost, scheduler } = options;
   const prepared = prepareDefinition(loadDefinition(spec), options.region);
   const executionArn = `arn:aws:states:${options.region}:${SANDBOX_ACCOUNT}:execution:tugboat-${spec.name}:${options.executionName}`;
   if (options.executions.has(executionArn)) {
     throw Object.assign(new Error(`Execution Already Exists: '${executionArn}'`), { name: "ExecutionAlreadyExists" });
   }
   options.executions.set(executionArn, "RUNNING");
+  scheduler.join();
   const meter = new ExecutionMeter();
   const occurrences = new Map<string, number>();
   const invocations = new Map<string, number>();
@@ -118,19 +122,26 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
       await options.beforeState?.(stateName, invocation);
       // Progress is reported from here, where the virtual time is exact (the event log is read later).
       options.onEvent?.({ kind: "state-entered", state: stateName, stateType: "Task", atMs: clock.nowMs() });
-      const measured = cost.measure();
       const startMs = clock.nowMs();
-      let result: unknown;
-      try {
-        result = await runWithDeps(deps, () => handler(request.Payload, { functionName: placeholder }));
-      } catch (err) {
-        throw lambdaError(err);
-      } finally {
-        const calls = measured();
-        const seconds = cost.stepSeconds + calls.aws * cost.awsCallSeconds + calls.kube * cost.kubeCallSeconds;
-        clock.advanceTo(startMs + seconds * 1000);
-        meter.step(stateName, (clock.nowMs() - startMs) / 1000);
-      }
+      // The handler runs alone (its calls are its own), then sleeps for the step's modelled duration.
+      const outcome = await scheduler.exclusive(async () => {
+        const measured = cost.measure();
+        try {
+          return {
+            ok: true as const,
+            value: await runWithDeps(deps, () => handler(request.Payload, { functionName: placeholder })),
+            calls: measured(),
+          };
+        } catch (err) {
+          return { ok: false as const, error: err, calls: measured() };
+        }
+      });
+      const seconds =
+        cost.stepSeconds + outcome.calls.aws * cost.awsCallSeconds + outcome.calls.kube * cost.kubeCallSeconds;
+      await scheduler.sleepUntil(startMs + seconds * 1000);
+      meter.step(stateName, (clock.nowMs() - startMs) / 1000);
+      if (!outcome.ok) throw lambdaError(outcome.error);
+      const result: unknown = outcome.value;
       lastOutput = result;
       options.onEvent?.({
         kind: "state-exited",
@@ -151,11 +162,12 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
   }
   for (const [stateName, spec] of prepared.waitStates) {
     taskResourceLocalHandlers[stateName] = (async (input: unknown) => {
-      clock.advanceBy(waitSeconds(spec, input, clock.nowMs()));
+      await scheduler.sleepUntil(clock.nowMs() + waitSeconds(spec, input, clock.nowMs()) * 1000);
       meter.waited();
       return input as never;
     }) as never;
   }
+  let waitingOnChildren = 0;
   for (const [stateName, placeholder] of prepared.childStates) {
     const workflow = spec.children?.[placeholder];
     if (!workflow) throw new Error(`workflow ${spec.name}: no child workflow for placeholder ${placeholder}`);
@@ -166,7 +178,15 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
     }) => {
       if (!options.startChild) throw new Error(`workflow ${spec.name}: child executions are not available here`);
       const executionName = request.Name ?? `${options.executionName}-${workflow}-${clock.nowMs()}`;
-      const child = await options.startChild({ workflow, input: request.Input, executionName });
+      // The child joins the clock before this execution steps aside for as long as it waits on children.
+      const running = options.startChild({ workflow, input: request.Input, executionName });
+      if (waitingOnChildren++ === 0) scheduler.leave();
+      let child: LocalRunResult;
+      try {
+        child = await running;
+      } finally {
+        if (--waitingOnChildren === 0) scheduler.join();
+      }
       const described = {
         ExecutionArn: child.executionArn,
         StateMachineArn: request.StateMachineArn,
@@ -253,6 +273,7 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
     }
   }
   await consume.catch(() => undefined);
+  scheduler.leave();
   options.executions.set(executionArn, result.status);
   return result;
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Deps } from "../../../../src/core/ports";
 import { VirtualClock } from "../../../../src/sandbox/clock";
 import { type ExecutionStatus, runLocalWorkflow } from "../../../../src/sandbox/runner/local-workflow";
+import { VirtualScheduler } from "../../../../src/sandbox/runner/virtual-scheduler";
 import type { WorkflowSpec } from "../../../../workflows";
 
 const spec: WorkflowSpec = {
@@ -21,6 +22,7 @@ describe("the local workflow runner", () => {
       executionName: "emulation-1",
       region: "us-east-1",
       clock,
+      scheduler: new VirtualScheduler(clock),
       deps: {} as Deps,
       executions,
       cost: { stepSeconds: 1, awsCallSeconds: 0, kubeCallSeconds: 0, measure: () => () => ({ aws: 0, kube: 0 }) },
@@ -48,6 +50,7 @@ describe("the local workflow runner", () => {
       executionName: "same-name",
       region: "us-east-1",
       clock,
+      scheduler: new VirtualScheduler(clock),
       deps: {} as Deps,
       executions,
       cost: { stepSeconds: 0, awsCallSeconds: 0, kubeCallSeconds: 0, measure: () => () => ({ aws: 0, kube: 0 }) },
