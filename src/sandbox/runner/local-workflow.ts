@@ -119,7 +119,16 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
       const handler = await loadHandler(fn.module);
       const invocation = (invocations.get(stateName) ?? 0) + 1;
       invocations.set(stateName, invocation);
-      await options.beforeState?.(stateName, invocation);
+      if (options.beforeState) {
+        // A hook may run other executions to their end (a rival roll, an event reaction): this one steps
+        // aside meanwhile, so that time can move for them.
+        scheduler.leave();
+        try {
+          await options.beforeState(stateName, invocation);
+        } finally {
+          scheduler.join();
+        }
+      }
       // Progress is reported from here, where the virtual time is exact (the event log is read later).
       options.onEvent?.({ kind: "state-entered", state: stateName, stateType: "Task", atMs: clock.nowMs() });
       const startMs = clock.nowMs();
