@@ -33,11 +33,12 @@ export function printRemoteOutcome(io: CliIO, remote: RemoteRunResult, asJson: b
   return outcome;
 }
 
-export function stateMachineArn(flag: string | undefined): string {
-  const arn = flag ?? process.env.TUGBOAT_ROLL_STATE_MACHINE_ARN;
+/** The deployed state machine: --state-machine, else the environment variable holding the stack's output. */
+export function stateMachineArn(flag: string | undefined, envVar = "TUGBOAT_ROLL_STATE_MACHINE_ARN"): string {
+  const arn = flag ?? process.env[envVar];
   if (!arn) {
     throw new UsageError(
-      "no deployed state machine: pass --state-machine <arn> or set TUGBOAT_ROLL_STATE_MACHINE_ARN (an output of `npx sst deploy`), or run in the sandbox with --sandbox <scenario>",
+      `no deployed state machine: pass --state-machine <arn> or set ${envVar} (an output of \`npx sst deploy\`), or run in the sandbox with --sandbox <scenario>`,
     );
   }
   return arn;

@@ -5,7 +5,7 @@ import { loadScenarioOf, parseCommand, positiveInt } from "../args";
 import { duration } from "../format";
 import type { CliIO } from "../io";
 import { UsageError } from "../io";
-import { executionName, printRemoteOutcome, runRemote } from "../remote";
+import { executionName, printRemoteOutcome, runRemote, stateMachineArn } from "../remote";
 import { UpgradeProgressView } from "../upgrade-progress";
 
 const USAGE =
@@ -105,12 +105,7 @@ export function renderUpgradeResult(result: UpgradeJson): string[] {
 export async function upgradeCommand(argv: string[], io: CliIO): Promise<number> {
   const { request, values } = upgradeRequestFrom(argv);
   if (!values.sandbox) {
-    const arn = values["state-machine"] ?? process.env.TUGBOAT_UPGRADE_STATE_MACHINE_ARN;
-    if (!arn) {
-      throw new UsageError(
-        "no deployed state machine: pass --state-machine <arn> or set TUGBOAT_UPGRADE_STATE_MACHINE_ARN (an output of `npx sst deploy`), or run in the sandbox with --sandbox <scenario>",
-      );
-    }
+    const arn = stateMachineArn(values["state-machine"], "TUGBOAT_UPGRADE_STATE_MACHINE_ARN");
     const remote = await runRemote(io, arn, executionName(["upgrade", request.cluster, request.toVersion]), request);
     return upgradeExitCode(printRemoteOutcome(io, remote, values.json ?? false) as UpgradeJson["outcome"]);
   }
