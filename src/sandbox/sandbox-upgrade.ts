@@ -4,9 +4,9 @@
  * kubelet skew at every step boundary, PDB violations, pods lost and etcd's quorum margin.
  */
 import { upgradeCluster } from "../../workflows";
+import { kubeletMinor } from "../core/roll/snapshot-types";
 import type { UpgradeInput } from "../core/upgrade/input";
 import type { UpgradePlan, UpgradePreflight, UpgradeState, UpgradeSummary } from "../core/upgrade/state";
-import { minorOfKubelet } from "../core/upgrade/versions";
 import type { LocalRunOptions, LocalRunResult, RunnerEvent } from "./runner/local-workflow";
 import { type LogLine, Sandbox } from "./sandbox";
 import type { Scenario } from "./scenario/schema";
@@ -58,7 +58,7 @@ export function sandboxSkew(sandbox: Sandbox): number {
   let skew = 0;
   for (const node of sandbox.cluster.nodes()) {
     if (node.shuttingDown) continue;
-    const minor = minorOfKubelet(node.kubeletVersion);
+    const minor = kubeletMinor(node.kubeletVersion);
     if (minor) skew = Math.max(skew, server - Number(minor.split(".")[1]));
   }
   return skew;
@@ -92,7 +92,7 @@ export async function upgradeInSandbox(options: SandboxUpgradeOptions): Promise<
     const summary = state?.summary;
     const after = sandbox.cluster.metrics();
     const nodes = sandbox.cluster.nodes().filter((n) => !n.shuttingDown);
-    const onTarget = nodes.filter((n) => minorOfKubelet(n.kubeletVersion) === request.toVersion).length;
+    const onTarget = nodes.filter((n) => kubeletMinor(n.kubeletVersion) === request.toVersion).length;
     const etcd = sandbox.cluster.etcd;
     const result: UpgradeJson = {
       outcome: run.status === "ABORTED" ? "failed" : (summary?.outcome ?? "failed"),

@@ -97,37 +97,18 @@ export class KubeAdapter implements KubePort {
 
   async setUnschedulable(nodeName: string, unschedulable: boolean): Promise<NodeChange> {
     const verb = unschedulable ? "cordoning" : "uncordoning";
-    let node: V1Node;
-    try {
-      node = await this.core.readNode({ name: nodeName });
-    } catch (err) {
-      if (httpStatusOf(err) === 404) return "not-found";
-      throw kubeStepError(err, `${verb} node ${nodeName} (reading it)`);
-    }
+    const node = await this.readNodeFor(nodeName, verb);
+    if (node === "not-found") return node;
     // Idempotent by reading first: "already cordoned" is success without a write.
     if ((node.spec?.unschedulable === true) === unschedulable) return "unchanged";
-    try {
-      // A JSON merge patch: the client's default for patch bodies is JSON Patch, which this is not.
-      await this.core.patchNode(
-        { name: nodeName, body: { spec: { unschedulable } } },
-        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
-      );
-      return "changed";
-    } catch (err) {
-      if (httpStatusOf(err) === 404) return "not-found";
-      throw kubeStepError(err, `${verb} node ${nodeName}`);
-    }
+    // A JSON merge patch: the client's default for patch bodies is JSON Patch, which this is not.
+    return this.mergePatchNode(nodeName, { spec: { unschedulable } }, verb);
   }
 
   async setTaint(nodeName: string, taint: KubeTaint, present: boolean): Promise<NodeChange> {
     const verb = present ? "tainting" : "untainting";
-    let node: V1Node;
-    try {
-      node = await this.core.readNode({ name: nodeName });
-    } catch (err) {
-      if (httpStatusOf(err) === 404) return "not-found";
-      throw kubeStepError(err, `${verb} node ${nodeName} (reading it)`);
-    }
+    const node = await this.readNodeFor(nodeName, verb);
+    if (node === "not-found") return node;
     const current = node.spec?.taints ?? [];
     const same = (t: { key: string; effect: string }) => t.key === taint.key && t.effect === taint.effect;
     const has = current.some(same);
@@ -138,16 +119,27 @@ export class KubeAdapter implements KubePort {
           { key: taint.key, effect: taint.effect, ...(taint.value !== undefined ? { value: taint.value } : {}) },
         ]
       : current.filter((t) => !same(t));
+    // The list is replaced whole, so the patch carries the resourceVersion it was computed from:
+    // a concurrent change makes it fail with 409 (retried) instead of losing someone's taint.
+    return this.mergePatchNode(
+      nodeName,
+      { metadata: { resourceVersion: node.metadata?.resourceVersion }, spec: { taints } },
+      verb,
+    );
+  }
+
+  private async readNodeFor(nodeName: string, verb: string): Promise<V1Node | "not-found"> {
     try {
-      // The list is replaced whole, so the patch carries the resourceVersion it was computed from:
-      // a concurrent change makes it fail with 409 (retried) instead of losing someone's taint.
-      await this.core.patchNode(
-        {
-          name: nodeName,
-          body: { metadata: { resourceVersion: node.metadata?.resourceVersion }, spec: { taints } },
-        },
-        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
-      );
+      return await this.core.readNode({ name: nodeName });
+    } catch (err) {
+      if (httpStatusOf(err) === 404) return "not-found";
+      throw kubeStepError(err, `${verb} node ${nodeName} (reading it)`);
+    }
+  }
+
+  private async mergePatchNode(nodeName: string, body: object, verb: string): Promise<NodeChange> {
+    try {
+      await this.core.patchNode({ name: nodeName, body }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
       return "changed";
     } catch (err) {
       if (httpStatusOf(err) === 404) return "not-found";

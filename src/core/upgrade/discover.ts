@@ -9,8 +9,9 @@ import type { AutoScalingGroupState } from "../model/aws";
 import type { KubeNode } from "../model/kube";
 import type { Deps } from "../ports";
 import { CLUSTER_TAG, NODEGROUP_TAG } from "../roll/read-group";
+import { kubeletMinor } from "../roll/snapshot-types";
 import type { ClusterSnapshot, ControlPlaneInfo, NodeGroupInfo } from "./state";
-import { compareMinors, minorOfKubelet } from "./versions";
+import { compareMinors } from "./versions";
 
 /** Tag of a self-managed cluster's control-plane Auto Scaling group. */
 export const ROLE_TAG = "tugboat:role";
@@ -19,7 +20,7 @@ export const CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane";
 
 function kubeletRange(nodes: KubeNode[]): { oldest?: string; newest?: string } {
   const minors = nodes
-    .map((n) => minorOfKubelet(n.kubeletVersion))
+    .map((n) => kubeletMinor(n.kubeletVersion))
     .filter((m): m is string => m !== undefined)
     .sort(compareMinors);
   return {

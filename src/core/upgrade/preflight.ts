@@ -2,7 +2,6 @@
  * Preflight of an upgrade: every check that can stop a doomed upgrade before it changes anything.
  * Each problem says what is wrong and what the operator can do; warnings are reported and do not stop.
  */
-import { API_CONCURRENCY, mapPool } from "../concurrency";
 import type { EksInsight } from "../model/aws";
 import type { Deps } from "../ports";
 import type { UpgradeInput } from "./input";
@@ -110,9 +109,14 @@ export async function runPreflight(
   input: UpgradeInput,
   plan: UpgradePlan,
   planProblems: string[],
-  supported: Map<string, string>,
+  versions: {
+    /** Minor → support status of the versions the cluster may go to. */
+    supported: Map<string, string>;
+    /** Minors with a published EKS-optimized AMI. */
+    published: Set<string>;
+  },
 ): Promise<UpgradePreflight> {
-  const { problems, warnings } = checkSnapshot(snapshot, input, supported);
+  const { problems, warnings } = checkSnapshot(snapshot, input, versions.supported);
   problems.push(...planProblems);
   if (problems.length === 0 && plan.phases.length === 0) {
     problems.push(
@@ -150,12 +154,8 @@ export async function runPreflight(
     plan.phases.flatMap((p) => (p.kind === "node-groups" ? p.groups.map((g) => g.toVersion) : [])),
   );
   if (snapshot.kind === "self-managed") for (const minor of plan.path) rollTargets.add(minor);
-  const amis = await mapPool([...rollTargets], API_CONCURRENCY, async (minor) => ({
-    minor,
-    ami: await deps.parameters.recommendedEksAmi(minor),
-  }));
-  for (const { minor, ami } of amis) {
-    if (!ami) {
+  for (const minor of rollTargets) {
+    if (!versions.published.has(minor)) {
       problems.push(
         `no EKS-optimized AMI is published for Kubernetes ${minor} (SSM public parameter missing): cannot build nodes for it`,
       );

@@ -42,12 +42,6 @@ export function kubeletSkewAllowed(apiServerMinor: string, kubeletMinor: string)
   return skew >= 0 && skew <= maxKubeletSkew(apiServerMinor);
 }
 
-/** "v1.30.4-eks-a5565ad" → "1.30"; undefined for something else. */
-export function minorOfKubelet(gitVersion: string): string | undefined {
-  const match = /^v?(1)\.(\d+)/.exec(gitVersion);
-  return match ? `1.${match[2]}` : undefined;
-}
-
 /** "v1.19.2-eksbuild.1" → [1, 19, 2]: add-on versions compare by their numeric parts. */
 export function addonVersionParts(version: string): number[] {
   const match = /^v?(\d+)\.(\d+)\.(\d+)(?:-eksbuild\.(\d+))?/.exec(version);

@@ -19,7 +19,7 @@ import type { ScenarioNodeGroup } from "../scenario/schema";
 import type { AutoScalingEngine } from "./asg-engine";
 import { nodeLabels } from "./asg-launch";
 import type { Ec2Fleet } from "./fleet";
-import type { SimGroup, SimLaunchTemplate, SimNodegroup, SimSubnet } from "./model";
+import type { GroupSubnet, SimGroup, SimLaunchTemplate, SimNodegroup, SimSubnet } from "./model";
 import { type RegionContext, SANDBOX_ACCOUNT_ID } from "./world";
 
 const SUBNET_PREFIX_BITS = 20;
@@ -103,11 +103,7 @@ function buildControlPlane(
     "tugboat:cluster": clusterName,
     "tugboat:role": "control-plane",
   };
-  const subnets = zones.map((zone) => {
-    const subnet = [...world.subnets.values()].find((s) => s.availabilityZone === zone);
-    if (!subnet) throw new Error(`No subnet for zone ${zone}`);
-    return { availabilityZone: zone, subnetId: subnet.subnetId };
-  });
+  const subnets = groupSubnets(ctx, zones);
   const group: SimGroup = {
     name,
     arn: `arn:aws:autoscaling:${ctx.regionName}:${SANDBOX_ACCOUNT_ID}:autoScalingGroup:${ctx.tokens.uuid()}:autoScalingGroupName/${name}`,
@@ -237,11 +233,7 @@ function buildNodeGroup(ctx: RegionContext, engine: AutoScalingEngine, fleet: Ec
     "tugboat:nodegroup": spec.name,
     ...(managed ? { "eks:cluster-name": clusterName, "eks:nodegroup-name": spec.name } : {}),
   };
-  const subnets = zones.map((zone) => {
-    const subnet = [...world.subnets.values()].find((s) => s.availabilityZone === zone);
-    if (!subnet) throw new Error(`No subnet for zone ${zone}`);
-    return { availabilityZone: zone, subnetId: subnet.subnetId };
-  });
+  const subnets = groupSubnets(ctx, zones);
   const group: SimGroup = {
     name,
     arn: `arn:aws:autoscaling:${ctx.regionName}:${SANDBOX_ACCOUNT_ID}:autoScalingGroup:${ctx.tokens.uuid()}:autoScalingGroupName/${name}`,
@@ -324,6 +316,15 @@ function buildNodeGroup(ctx: RegionContext, engine: AutoScalingEngine, fleet: Ec
     };
     world.nodegroups.set(`${clusterName}/${spec.name}`, nodegroup);
   }
+}
+
+/** The region's subnet in each zone, in the order given (ties in AZ balancing go to the earlier zone). */
+function groupSubnets(ctx: RegionContext, zones: string[]): GroupSubnet[] {
+  return zones.map((zone) => {
+    const subnet = [...ctx.world.subnets.values()].find((s) => s.availabilityZone === zone);
+    if (!subnet) throw new Error(`No subnet for zone ${zone}`);
+    return { availabilityZone: zone, subnetId: subnet.subnetId };
+  });
 }
 
 /** "us-east-1" → "use1", "eu-west-2" → "euw2": the prefix of AWS zone ids. */

@@ -1,16 +1,15 @@
 /**
  * The EKS API of the simulated region: clusters, their Kubernetes versions, managed node groups and
  * their updates (add-ons and upgrade insights live in eks-addons.ts and eks-insights.ts). Node group
- * version updates run as eks-nodegroup-update.ts describes; config updates and control-plane
- * version updates complete after a modelled delay (`timing.controlPlaneUpdateSeconds`, published as
- * roughly 8-15 minutes).
+ * version updates run as eks-nodegroup-update.ts describes, control-plane version updates as
+ * eks-cluster-update.ts does; config updates complete after a modelled delay.
  */
 import type { AutoScalingEngine } from "./asg-engine";
 import type { CommandHandler } from "./autoscaling";
-import { compareMinors, nextMinor } from "./catalog";
-import { clusterVersionShape, DEFAULT_CLUSTER_VERSION, EKS_VERSIONS, eksVersion } from "./cluster-versions";
-import { availableAddresses } from "./ec2-resources";
+import { compareMinors } from "./catalog";
+import { clusterVersionShape, DEFAULT_CLUSTER_VERSION, EKS_VERSIONS } from "./cluster-versions";
 import { EksAddonsApi, installScenarioAddons } from "./eks-addons";
+import { startClusterVersionUpdate } from "./eks-cluster-update";
 import { EksInsightsApi, refreshInsightsNow } from "./eks-insights";
 import { NodegroupVersionUpdate, type VersionUpdateTarget } from "./eks-nodegroup-update";
 import { clusterShape, type KubeAccess, nodegroupShape, updateShape } from "./eks-shapes";
@@ -23,13 +22,6 @@ import { type RegionContext, SANDBOX_ACCOUNT_ID } from "./world";
 
 /** A config update (scaling, labels, updateConfig) settles in well under a minute. */
 export const CONFIG_UPDATE_SECONDS = 20;
-
-/**
- * EKS needs up to five free addresses in the cluster's subnets for the new control-plane network
- * interfaces; without them a version update starts and then fails early.
- */
-export const CONTROL_PLANE_FREE_ADDRESSES = 5;
-export const ADDRESS_CHECK_SECONDS = 60;
 
 export class EksApi {
   constructor(
@@ -329,68 +321,9 @@ export class EksApi {
 
   private updateClusterVersion(input: CommandInput): SimEksUpdate {
     const cluster = this.cluster(requireString("eks", input, "name"));
-    const version = requireString("eks", input, "version");
-    const inUse = (message: string) => eksError("ResourceInUseException", message, { clusterName: cluster.name });
-    if (cluster.status !== "ACTIVE") throw inUse(`Cluster ${cluster.name} has an update in progress.`);
-    if (version !== nextMinor(cluster.version) || !eksVersion(version)) {
-      throw eksError(
-        "InvalidParameterException",
-        `Unsupported Kubernetes minor version update from ${cluster.version} to ${version}`,
-        { clusterName: cluster.name },
-      );
-    }
-    const nodegroups = [...this.ctx.world.nodegroups.values()]
-      .filter((ng) => ng.clusterName === cluster.name)
-      .sort((a, b) => a.name.localeCompare(b.name));
-    const updatingGroup = nodegroups.find((ng) => ng.status === "UPDATING");
-    if (updatingGroup) throw inUse(`Nodegroup ${updatingGroup.name} has an update in progress.`);
-    const updatingAddon = this.ctx.world.addonsOf(cluster.name).find((addon) => addon.status === "UPDATING");
-    if (updatingAddon) throw inUse(`Addon ${updatingAddon.name} has an update in progress.`);
-    const behind = nodegroups.filter((ng) => compareMinors(ng.version, cluster.version) < 0).map((ng) => ng.name);
-    if (behind.length > 0) {
-      throw eksError(
-        "InvalidRequestException",
-        `Nodegroups ${behind.join(", ")} must be updated to match cluster version ${cluster.version} before updating cluster version`,
-        { clusterName: cluster.name },
-      );
-    }
-
-    const platformVersion = eksVersion(version)?.defaultPlatformVersion ?? "eks.1";
-    const update = this.newUpdate({
-      clusterName: cluster.name,
-      type: "VersionUpdate",
-      params: [
-        { type: "Version", value: version },
-        { type: "PlatformVersion", value: platformVersion },
-      ],
-    });
-    cluster.status = "UPDATING";
-    const subnets = cluster.subnetIds.map((id) => this.ctx.world.subnets.get(id)).filter((s) => s !== undefined);
-    const free = subnets.reduce((sum, subnet) => sum + availableAddresses(this.ctx, subnet), 0);
-    if (free < CONTROL_PLANE_FREE_ADDRESSES) {
-      this.ctx.clock.after(ADDRESS_CHECK_SECONDS, `eks control plane ${cluster.name} address check`, () => {
-        cluster.status = "ACTIVE";
-        update.status = "Failed";
-        update.errors.push({
-          errorCode: "InsufficientFreeAddresses",
-          errorMessage: `The cluster's subnets have ${free} free IP addresses; the control plane needs ${CONTROL_PLANE_FREE_ADDRESSES} to update.`,
-          resourceIds: [...cluster.subnetIds],
-        });
-      });
-      return update;
-    }
-    this.ctx.clock.after(
-      this.ctx.scenario.timing.controlPlaneUpdateSeconds,
-      `eks control plane ${cluster.name}`,
-      () => {
-        cluster.version = version;
-        cluster.platformVersion = platformVersion;
-        cluster.status = "ACTIVE";
-        update.status = "Successful";
-        this.ctx.cluster.setServerVersion?.(version);
-      },
+    return startClusterVersionUpdate(this.ctx, cluster, requireString("eks", input, "version"), (partial) =>
+      this.newUpdate(partial),
     );
-    return update;
   }
 
   private describeClusterVersions(input: CommandInput) {

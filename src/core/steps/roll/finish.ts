@@ -127,7 +127,8 @@ function outcomeOf(state: RollState): { outcome: RollOutcome; reason?: string } 
 }
 
 /** Lambda puts the error's JSON in Cause; show the operator its message, not the envelope. */
-function causeMessage(error: { Error: string; Cause: string }): string {
+/** A caught error as one line: its name and the message inside Lambda's JSON Cause. */
+export function causeMessage(error: { Error: string; Cause: string }): string {
   try {
     const parsed = JSON.parse(error.Cause) as { errorMessage?: string };
     if (parsed.errorMessage) return `${error.Error}: ${parsed.errorMessage}`;

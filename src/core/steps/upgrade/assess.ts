@@ -10,28 +10,36 @@ import { runPreflight } from "../../upgrade/preflight";
 import type { Assessment, UpgradeState } from "../../upgrade/state";
 import { compareMinors, upgradePath } from "../../upgrade/versions";
 
+/** The minors (of those asked) with a published EKS-optimized AMI: what nodes of each can boot. */
+async function publishedImages(deps: Deps, minors: string[]): Promise<Set<string>> {
+  const found = await mapPool(minors, API_CONCURRENCY, async (minor) => ({
+    minor,
+    ami: await deps.parameters.recommendedEksAmi(minor),
+  }));
+  return new Set(found.filter((f) => f.ami).map((f) => f.minor));
+}
+
 async function supportedVersions(
   deps: Deps,
   kind: "eks" | "self-managed",
   path: string[],
+  published: Set<string>,
 ): Promise<Map<string, string>> {
   if (kind === "eks") {
     const versions = await deps.eks.describeClusterVersions();
     return new Map(versions.map((v) => [v.version, v.status]));
   }
   // A self-managed cluster can go where an EKS-optimized AMI (kubelet and control-plane images) exists.
-  const found = await mapPool(path, API_CONCURRENCY, async (minor) => ({
-    minor,
-    ami: await deps.parameters.recommendedEksAmi(minor),
-  }));
-  return new Map(found.filter((f) => f.ami).map((f) => [f.minor, "STANDARD_SUPPORT"]));
+  return new Map(path.filter((minor) => published.has(minor)).map((minor) => [minor, "STANDARD_SUPPORT"]));
 }
 
 export async function assessUpgrade(deps: Deps, state: UpgradeState): Promise<Assessment> {
   const { input } = state;
   const cluster = await discoverCluster(deps, input.cluster);
   const path = compareMinors(input.toVersion, cluster.version) > 0 ? upgradePath(cluster.version, input.toVersion) : [];
-  const supported = await supportedVersions(deps, cluster.kind, path);
+  // Every minor a node may be rolled to: the current one (an early roll) and each on the path.
+  const published = await publishedImages(deps, [cluster.version, ...path]);
+  const supported = await supportedVersions(deps, cluster.kind, path, published);
   const compatibility: AddonCompatibility = {};
   // On a rerun at the target, add-ons are judged against the target itself.
   const known = path.length > 0 ? path.filter((minor) => supported.has(minor)) : [input.toVersion];
@@ -45,7 +53,10 @@ export async function assessUpgrade(deps: Deps, state: UpgradeState): Promise<As
     },
   );
   const planned = planUpgrade(cluster, input, compatibility);
-  const preflight = await runPreflight(deps, cluster, input, planned.plan, planned.problems, supported);
+  const preflight = await runPreflight(deps, cluster, input, planned.plan, planned.problems, {
+    supported,
+    published,
+  });
   const now = deps.clock.now().toISOString();
   await deps.state.putRun({
     runId: state.run.runId,

@@ -17,9 +17,10 @@ import type { Deps, EtcdMember } from "../../ports";
 import { isLeaving } from "../../roll/snapshot-types";
 import { CONTROL_PLANE_LABEL } from "../../upgrade/discover";
 import type { PhaseProgress, UpgradeState } from "../../upgrade/state";
+import { PROCESSES_SUSPENDED_DURING_ROLL } from "../roll/plan";
+import { pointGroupAtImage } from "./launch-template";
 import { currentPhase, phaseProgress } from "./phases";
 
-const SUSPENDED_DURING_CONTROL_PLANE_ROLL = ["AZRebalance", "AlarmNotification", "ScheduledActions"];
 const POLL_SECONDS = 15;
 
 export function quorumOf(members: number): number {
@@ -117,25 +118,17 @@ export async function advanceControlPlaneNodes(deps: Deps, state: UpgradeState):
     const ami = await deps.parameters.recommendedEksAmi(phase.toVersion);
     if (!ami) return fail(`no EKS-optimized AMI is published for Kubernetes ${phase.toVersion}`);
     if (!asg.launchTemplate) return fail(`control-plane group ${asgName} has no launch template`);
-    const current = await deps.ec2.describeLaunchTemplateVersion(asg.launchTemplate.id, asg.launchTemplate.version);
-    const target =
-      current.imageId === ami.imageId
-        ? current.versionNumber
-        : (
-            await deps.ec2.createLaunchTemplateVersion({
-              templateId: asg.launchTemplate.id,
-              sourceVersion: current.versionNumber,
-              imageId: ami.imageId,
-              description: `Kubernetes ${phase.toVersion} control plane, upgrade-cluster ${run.runId}`,
-            })
-          ).versionNumber;
-    if (asg.launchTemplate.version !== "$Latest" && asg.launchTemplate.version !== target) {
-      await deps.autoScaling.setLaunchTemplate(asgName, { id: asg.launchTemplate.id, version: target });
-    }
+    const target = await pointGroupAtImage(
+      deps,
+      asgName,
+      asg.launchTemplate,
+      ami.imageId,
+      `Kubernetes ${phase.toVersion} control plane, upgrade-cluster ${run.runId}`,
+    );
     // A run that died mid-roll left its surge and suspended processes: its record says what to go back to.
     const left = await deps.state.getItem<GroupOriginal | null>(controlPlaneRecordId(input.cluster), ORIGINAL_KEY);
     const suspended =
-      left?.suspended ?? SUSPENDED_DURING_CONTROL_PLANE_ROLL.filter((p) => !asg?.suspendedProcesses.includes(p));
+      left?.suspended ?? PROCESSES_SUSPENDED_DURING_ROLL.filter((p) => !asg?.suspendedProcesses.includes(p));
     const original = left?.original ?? {
       minSize: asg.minSize,
       maxSize: asg.maxSize,

@@ -2,6 +2,7 @@
 import { releaseClusterLock } from "../../lock";
 import type { Deps } from "../../ports";
 import type { UpgradeOutcome, UpgradeState, UpgradeSummary } from "../../upgrade/state";
+import { causeMessage } from "../roll/finish";
 import { restoreControlPlaneGroup } from "./control-plane-nodes";
 import { readSkew } from "./observe";
 
@@ -16,16 +17,6 @@ export async function releaseUpgradeLock(
   for (const action of actions) deps.log.info(action, { runId: state.run.runId });
   if (!state.lock?.acquired || state.lock.inherited) return { released: false, actions };
   return { ...(await releaseClusterLock(deps, state.input.cluster, state.run.executionId)), actions };
-}
-
-function causeMessage(error: { Error: string; Cause: string }): string {
-  try {
-    const parsed = JSON.parse(error.Cause) as { errorMessage?: string };
-    if (parsed.errorMessage) return parsed.errorMessage;
-  } catch {
-    // The Cause was a plain message.
-  }
-  return error.Cause || error.Error;
 }
 
 function outcomeOf(state: UpgradeState): { outcome: UpgradeOutcome; reason?: string } {

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { TerminalError } from "../../errors";
 import type { Deps } from "../../ports";
 import type { PhaseProgress, RollRequest, UpgradeState } from "../../upgrade/state";
+import { pointGroupAtImage, templateVersionFor } from "./launch-template";
 import { currentPhase } from "./phases";
 
 /** Step Functions execution names: at most 80 characters of letters, digits, '-' and '_'. */
@@ -15,27 +16,6 @@ export function childExecutionName(runId: string, nodeGroup: string, minor: stri
   if (name.length <= 80) return name;
   const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
   return `${name.slice(0, 71)}-${hash}`;
-}
-
-/**
- * The launch template version a group's replacements boot from: the group's current one when it
- * already carries the AMI, or a new version copied from it with only the AMI changed.
- */
-async function templateVersionFor(
-  deps: Deps,
-  template: { id: string; version: string },
-  imageId: string,
-  description: string,
-): Promise<string> {
-  const current = await deps.ec2.describeLaunchTemplateVersion(template.id, template.version);
-  if (current.imageId === imageId) return current.versionNumber;
-  const created = await deps.ec2.createLaunchTemplateVersion({
-    templateId: template.id,
-    sourceVersion: current.versionNumber,
-    imageId,
-    description,
-  });
-  return created.versionNumber;
 }
 
 export async function prepareRolls(deps: Deps, state: UpgradeState): Promise<{ items: RollRequest[] }> {
@@ -70,14 +50,7 @@ export async function prepareRolls(deps: Deps, state: UpgradeState): Promise<{ i
           `Auto Scaling group ${asg.name} of node group ${group.name} has no launch template (a launch configuration?): Tugboat upgrades groups that launch from a launch template; migrate it first`,
         );
       }
-      launchTemplateVersion = await templateVersionFor(deps, asg.launchTemplate, ami.imageId, description);
-      // A group pinned to a version number must be repointed; "$Latest" follows the new version by itself.
-      if (asg.launchTemplate.version !== "$Latest" && asg.launchTemplate.version !== launchTemplateVersion) {
-        await deps.autoScaling.setLaunchTemplate(asg.name, {
-          id: asg.launchTemplate.id,
-          version: launchTemplateVersion,
-        });
-      }
+      launchTemplateVersion = await pointGroupAtImage(deps, asg.name, asg.launchTemplate, ami.imageId, description);
     }
     deps.log.info(`node group ${group.name} → ${phase.toVersion}: ${planned.reason}`, {
       runId: run.runId,

@@ -4,8 +4,9 @@
  * policy, stops the upgrade here.
  */
 import type { Deps } from "../../ports";
+import { kubeletMinor } from "../../roll/snapshot-types";
 import { emptyDone, type Observation, type UpgradeState } from "../../upgrade/state";
-import { compareMinors, kubeletSkewAllowed, maxKubeletSkew, minorNumber, minorOfKubelet } from "../../upgrade/versions";
+import { compareMinors, kubeletSkewAllowed, maxKubeletSkew, minorNumber } from "../../upgrade/versions";
 import { currentPhase } from "./phases";
 
 export async function readSkew(
@@ -17,7 +18,7 @@ export async function readSkew(
   const controlPlaneVersion = eks?.version ?? (await kube.serverVersion()).minor;
   // A Node outlives its instance by the time the cloud controller takes to notice: kubelets of
   // instances already shutting down are not part of the cluster any more.
-  const behind = nodes.filter((n) => n.instanceId && minorOfKubelet(n.kubeletVersion) !== controlPlaneVersion);
+  const behind = nodes.filter((n) => n.instanceId && kubeletMinor(n.kubeletVersion) !== controlPlaneVersion);
   const leaving = new Set(
     behind.length > 0
       ? (await deps.ec2.describeInstances(behind.map((n) => n.instanceId as string)))
@@ -27,7 +28,7 @@ export async function readSkew(
   );
   const minors = nodes
     .filter((n) => !n.instanceId || !leaving.has(n.instanceId))
-    .map((n) => minorOfKubelet(n.kubeletVersion))
+    .map((n) => kubeletMinor(n.kubeletVersion))
     .filter((m): m is string => m !== undefined);
   const oldest = [...minors].sort(compareMinors)[0];
   return {
