@@ -3,7 +3,7 @@
  * Step Functions can Retry/Catch on) and a state shape check.
  */
 import type middy from "@middy/core";
-import { isThrottled, isTransient } from "../../src/adapters/aws/classify";
+import { toStepError } from "../../src/adapters/aws/classify";
 import { InvalidInputError, RetryableError, TerminalError } from "../../src/core/errors";
 
 const CONTRACT_NAMES = new Set([
@@ -16,17 +16,17 @@ const CONTRACT_NAMES = new Set([
   "ClusterLockedError",
 ]);
 
-/** Anything that is not already a contract error becomes one: throttling and transient faults retry, the rest stop. */
+/**
+ * Anything that is not already a contract error becomes one, as the one classifier decides
+ * (`isRetryable` in src/adapters/aws/classify.ts): throttling, conflicts and transient faults retry,
+ * the rest stop. A named domain error keeps its name, so the workflow can route on it.
+ */
 export function errorContract(): middy.MiddlewareObj<unknown, unknown> {
   return {
     onError: async (request) => {
       const err = request.error;
-      if (!err || CONTRACT_NAMES.has(err.name)) return;
-      const message = `${err.name}: ${err.message}`;
-      request.error =
-        isThrottled(err) || isTransient(err)
-          ? new RetryableError(message, { cause: err })
-          : new TerminalError(message, { cause: err });
+      if (!err || err instanceof RetryableError || err instanceof TerminalError || CONTRACT_NAMES.has(err.name)) return;
+      request.error = toStepError(err, undefined, (e) => `${(e as Error).name}: ${(e as Error).message}`);
     },
   };
 }

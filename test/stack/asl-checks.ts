@@ -132,3 +132,68 @@ export function interpreterGaps(definition: unknown): string[] {
   visit(definition, "$");
   return found;
 }
+
+/**
+ * Catchers that come after a States.ALL one (never reached: Step Functions takes the first match), and
+ * States.ALL catchers that are not the last: the catch-all is the last resort for the unexpected.
+ */
+export function catchersShadowedByStatesAll(definition: StateMachineDefinition): string[] {
+  return machinesIn(definition).flatMap(([label, machine]) =>
+    Object.entries(machine.States)
+      .filter(([, state]) => {
+        const catchers = (state["Catch"] as State[] | undefined) ?? [];
+        const all = catchers.findIndex((c) => (c["ErrorEquals"] as string[]).includes("States.ALL"));
+        return all !== -1 && all !== catchers.length - 1;
+      })
+      .map(([name]) => `${label}: ${name}`),
+  );
+}
+
+/** Retriers of RetryableError without bounded attempts, exponential backoff and full jitter. */
+export function retriesWithoutBackoffAndJitter(definition: StateMachineDefinition): string[] {
+  return machinesIn(definition).flatMap(([label, machine]) =>
+    Object.entries(machine.States)
+      .filter(([, state]) =>
+        ((state["Retry"] as State[] | undefined) ?? []).some(
+          (r) =>
+            (r["ErrorEquals"] as string[]).includes(RETRYABLE_ERROR) &&
+            !(
+              typeof r["MaxAttempts"] === "number" &&
+              r["MaxAttempts"] > 0 &&
+              typeof r["BackoffRate"] === "number" &&
+              r["BackoffRate"] > 1 &&
+              r["JitterStrategy"] === "FULL"
+            ),
+        ),
+      )
+      .map(([name]) => `${label}: ${name}`),
+  );
+}
+
+/** Where a state sends an error of that name: the Next of its first matching catcher, if any. */
+export function catchTarget(definition: StateMachineDefinition, stateName: string, error: string): string | undefined {
+  for (const [, machine] of machinesIn(definition)) {
+    const state = machine.States[stateName];
+    if (!state) continue;
+    const catchers = (state["Catch"] as State[] | undefined) ?? [];
+    const match = catchers.find((c) => {
+      const names = c["ErrorEquals"] as string[];
+      return names.includes(error) || names.includes("States.ALL");
+    });
+    return match?.["Next"] as string | undefined;
+  }
+  return undefined;
+}
+
+/** Error names some catcher names explicitly (not through States.ALL). */
+export function errorsCaughtByName(definition: StateMachineDefinition): Set<string> {
+  return new Set(
+    machinesIn(definition).flatMap(([, machine]) =>
+      Object.values(machine.States).flatMap((state) =>
+        ((state["Catch"] as State[] | undefined) ?? [])
+          .flatMap((c) => c["ErrorEquals"] as string[])
+          .filter((n) => n !== "States.ALL"),
+      ),
+    ),
+  );
+}

@@ -5,11 +5,16 @@
  */
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
+import * as contract from "../../src/core/errors";
 import { placeholdersIn } from "../../stacks/lib/workflow-definition";
 import { loadDefinition, workflows } from "../../workflows/index";
 import {
+  catchersShadowedByStatesAll,
+  catchTarget,
   choicesWithoutExit,
+  errorsCaughtByName,
   interpreterGaps,
+  retriesWithoutBackoffAndJitter,
   type StateMachineDefinition,
   tasksWithoutRetry,
   unreachableStates,
@@ -55,6 +60,52 @@ describe.each(specs.map((spec) => [spec.name, spec] as const))("workflow %s", (n
   it("reaches every state from StartAt", () => {
     expect(unreachableStates(load(name))).toEqual([]);
   });
+
+  it("keeps States.ALL as the last catcher, after the named errors", () => {
+    expect(catchersShadowedByStatesAll(load(name))).toEqual([]);
+  });
+
+  it("retries RetryableError a bounded number of times with exponential backoff and full jitter", () => {
+    expect(retriesWithoutBackoffAndJitter(load(name))).toEqual([]);
+  });
+});
+
+describe("the error contract (src/core/errors.ts) is routed by name", () => {
+  const roll = load("roll-node-group");
+  const upgrade = load("upgrade-cluster");
+
+  it("a lock held by another execution ends refused without touching that lock", () => {
+    expect(catchTarget(roll, "Take cluster lock", "ClusterLockedError")).toBe("Summarize");
+    expect(catchTarget(upgrade, "Take cluster lock", "ClusterLockedError")).toBe("Summarize");
+    // Anything unexpected there goes through the owner-checked release instead.
+    expect(catchTarget(roll, "Take cluster lock", "Lambda.Unknown")).toBe("Release cluster lock");
+    expect(catchTarget(upgrade, "Take cluster lock", "Lambda.Unknown")).toBe("Release cluster lock");
+  });
+
+  it("a PDB blocked too long, replacements not Ready and an invalidated plan restore the group first", () => {
+    expect(catchTarget(roll, "Drain batch", "PdbBlockedTooLongError")).toBe("Restore group");
+    expect(catchTarget(roll, "Check replacements Ready", "ReplacementNotReadyError")).toBe("Restore group");
+    expect(catchTarget(roll, "Terminate batch", "PlanInvalidatedError")).toBe("Restore group");
+    expect(roll.States["Restore group"]?.["Next"]).toBe("Release cluster lock");
+    expect(roll.States["Release cluster lock"]?.["Next"]).toBe("Summarize");
+    // The control plane's cleanup (sizes, processes) runs in the upgrade's lock release.
+    expect(catchTarget(upgrade, "Roll control-plane nodes", "ReplacementNotReadyError")).toBe("Release cluster lock");
+  });
+
+  it("every named error of the contract is thrown somewhere and caught by name", () => {
+    const named = (Object.values(contract) as unknown[])
+      .filter(
+        (value): value is new (message: string) => Error =>
+          typeof value === "function" && value.prototype instanceof Error,
+      )
+      .map((ErrorClass) => new ErrorClass("x").name)
+      .filter((n) => !["RetryableError", "TerminalError", "InvalidInputError"].includes(n));
+    expect(named.sort()).toEqual(
+      ["ClusterLockedError", "PdbBlockedTooLongError", "PlanInvalidatedError", "ReplacementNotReadyError"].sort(),
+    );
+    const caught = new Set([...errorsCaughtByName(roll), ...errorsCaughtByName(upgrade)]);
+    for (const name of named) expect(caught.has(name), name).toBe(true);
+  });
 });
 
 describe("the checks catch what they are for", () => {
@@ -96,6 +147,23 @@ describe("the checks catch what they are for", () => {
     const rule = rules.find((r) => typeof r["BooleanEquals"] === "boolean")!;
     rules.push({ ...rule, BooleanEquals: !rule["BooleanEquals"] });
     expect(choicesWithoutExit(def)).not.toContain(`top level: ${choiceName}`);
+  });
+
+  it("a catcher placed after States.ALL is reported", () => {
+    const def = broken();
+    const [taskName, task] = firstOfType(def, "Task");
+    task["Catch"] = [
+      { ErrorEquals: ["States.ALL"], Next: "Summarize" },
+      { ErrorEquals: ["ClusterLockedError"], Next: "Summarize" },
+    ];
+    expect(catchersShadowedByStatesAll(def)).toEqual([`top level: ${taskName}`]);
+  });
+
+  it("a RetryableError retrier without jitter is reported", () => {
+    const def = broken();
+    const [taskName, task] = firstOfType(def, "Task");
+    for (const r of task["Retry"] as Record<string, unknown>[]) delete r["JitterStrategy"];
+    expect(retriesWithoutBackoffAndJitter(def)).toEqual([`top level: ${taskName}`]);
   });
 
   it("a state no transition leads to is unreachable, including inside a Parallel branch", () => {

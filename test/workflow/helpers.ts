@@ -1,5 +1,6 @@
 /** Shared helpers for whole-workflow tests in the sandbox. */
 
+import type { RunnerEvent } from "../../src/sandbox/runner/local-workflow";
 import type { Sandbox } from "../../src/sandbox/sandbox";
 import { loadScenario, parseScenario } from "../../src/sandbox/scenario/load";
 import type { Scenario } from "../../src/sandbox/scenario/schema";
@@ -20,4 +21,18 @@ export function cordonedLiveNodes(sandbox: Sandbox): string[] {
     .nodes()
     .filter((n) => n.unschedulable && !n.shuttingDown)
     .map((n) => n.name);
+}
+
+/** Records the execution's Catch events as "state: error name", in order, as its history shows them. */
+export function catchRecorder(): {
+  onEvent: (event: RunnerEvent) => void;
+  caught: string[];
+} {
+  const caught: string[] = [];
+  return {
+    caught,
+    onEvent: (event) => {
+      if (event.kind === "state-caught") caught.push(`${event.state}: ${event.error ?? "?"}`);
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/sandbox";
 import { rollInSandbox } from "../../src/sandbox/sandbox-roll";
 import { loadScenario } from "../../src/sandbox/scenario/load";
-import { cordonedLiveNodes, scenarioWith } from "./helpers";
+import { catchRecorder, cordonedLiveNodes, scenarioWith } from "./helpers";
 
 describe("roll-node-group in the sandbox", () => {
   for (const name of ["small", "stateful"]) {
@@ -121,18 +121,21 @@ describe("roll-node-group in the sandbox", () => {
     expect(result.podsLost).toBe(0);
   });
 
-  it("halts when a PDB never clears, restoring capacity and releasing the lock", async () => {
+  it("halts when a PDB never clears (PdbBlockedTooLongError), restoring capacity and releasing the lock", async () => {
     const scenario = scenarioWith("small", (raw) => {
       raw.faults = [{ kind: "pdb-blocked", workload: "web", namespace: "default" }];
     });
+    const history = catchRecorder();
     const { result, sandbox } = await rollInSandbox({
       scenario,
       request: { cluster: "demo", nodeGroup: "workers", drainTimeoutSeconds: 180 },
       keepOpen: true,
+      run: { onEvent: history.onEvent },
     });
     try {
+      expect(history.caught).toEqual(["Drain batch: PdbBlockedTooLongError"]);
       expect(result.outcome).toBe("failed");
-      expect(result.reason).toMatch(/default\/web/);
+      expect(result.reason).toMatch(/^PdbBlockedTooLongError: drain of batch 1 blocked for 180 s: pod default\/web/);
       expect(result.pdbViolations).toBe(0);
       expect(result.podsLost).toBe(0);
       expect(cordonedLiveNodes(sandbox)).toEqual([]);
@@ -145,21 +148,60 @@ describe("roll-node-group in the sandbox", () => {
     }
   });
 
-  it("halts when a replacement never joins, names it and removes it", async () => {
+  it("halts when a replacement never joins (ReplacementNotReadyError), names it and removes it", async () => {
     const scenario = scenarioWith("small", (raw) => {
       raw.faults = [{ kind: "never-join", count: 1 }];
     });
+    const history = catchRecorder();
     const { result, sandbox } = await rollInSandbox({
       scenario,
       request: { cluster: "demo", nodeGroup: "workers", readyTimeoutSeconds: 300 },
       keepOpen: true,
+      run: { onEvent: history.onEvent },
     });
     try {
+      expect(history.caught).toEqual(["Check replacements Ready: ReplacementNotReadyError"]);
       expect(result.outcome).toBe("failed");
+      expect(result.reason).toMatch(/^ReplacementNotReadyError: replacements for batch 1 not Ready after 300 s/);
       expect(result.reason).toMatch(/never joined/);
       const stray = /instance (i-[0-9a-f]+)/.exec(result.reason ?? "")?.[1];
       expect(stray).toBeDefined();
       expect(sandbox.region.terminateCalls().get(stray as string)).toBe(1);
+      expect(cordonedLiveNodes(sandbox)).toEqual([]);
+      expect(await sandbox.deps.state.getLock("demo")).toBeUndefined();
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("re-validates before terminating: a replacement lost after the drain is a PlanInvalidatedError, nothing terminated", async () => {
+    const scenario = loadScenario("small");
+    const sandbox = await Sandbox.start(scenario);
+    const original = new Set(sandbox.cluster.nodes().map((n) => n.instanceId));
+    const history = catchRecorder();
+    let lost: string | undefined;
+    try {
+      const { result } = await rollInSandbox({
+        scenario,
+        sandbox,
+        request: { cluster: "demo", nodeGroup: "workers" },
+        run: {
+          onEvent: history.onEvent,
+          beforeState: async (state, occurrence) => {
+            if (state !== "Terminate batch" || occurrence !== 1) return;
+            // Someone terminates a Ready replacement behind the roll's back (EC2 TerminateInstances).
+            lost = sandbox.cluster.nodes().find((n) => !original.has(n.instanceId) && n.ready)?.instanceId;
+            await sandbox.region.handle("ec2", "TerminateInstances", { InstanceIds: [lost] });
+          },
+        },
+      });
+      expect(lost).toBeDefined();
+      expect(history.caught).toEqual(["Terminate batch: PlanInvalidatedError"]);
+      expect(result.outcome).toBe("failed");
+      expect(result.reason).toMatch(/^PlanInvalidatedError: before terminating batch 1, a replacement it counted on/);
+      expect(result.nodesReplaced).toBe(0);
+      // Only the lost replacement was terminated, by its terminator; every victim serves again, uncordoned.
+      expect([...sandbox.region.terminateCalls().keys()]).toEqual([lost]);
       expect(cordonedLiveNodes(sandbox)).toEqual([]);
       expect(await sandbox.deps.state.getLock("demo")).toBeUndefined();
     } finally {
@@ -207,10 +249,13 @@ describe("roll-node-group in the sandbox", () => {
     }
   });
 
-  it("refuses a second roll of the same cluster, naming the running one", async () => {
+  it("refuses a second roll of the same cluster (ClusterLockedError), naming the running one, its lock intact", async () => {
     const scenario = loadScenario("small");
     const sandbox = await Sandbox.start(scenario);
     let rival: Awaited<ReturnType<typeof rollInSandbox>> | undefined;
+    const rivalHistory = catchRecorder();
+    const rivalStates: string[] = [];
+    let lockAfterRival: string | undefined;
     try {
       const first = await rollInSandbox({
         scenario,
@@ -224,15 +269,27 @@ describe("roll-node-group in the sandbox", () => {
                 scenario,
                 sandbox,
                 request: { cluster: "demo", nodeGroup: "workers" },
-                run: { executionName: "rival-roll" },
+                run: {
+                  executionName: "rival-roll",
+                  onEvent: (event) => {
+                    rivalHistory.onEvent(event);
+                    if (event.kind === "state-entered") rivalStates.push(event.state);
+                  },
+                },
               });
+              lockAfterRival = (await sandbox.deps.state.getLock("demo"))?.owner;
             }
           },
         },
       });
       expect(first.result.outcome, first.result.reason).toBe("succeeded");
+      expect(rivalHistory.caught).toEqual(["Take cluster lock: ClusterLockedError"]);
+      // Refused straight away: the rival neither cleaned up nor released a lock it never held.
+      expect(rivalStates).not.toContain("Release cluster lock");
+      expect(rivalStates).not.toContain("Restore group");
+      expect(lockAfterRival).toContain("running-roll");
       expect(rival?.result.outcome).toBe("refused");
-      expect(rival?.result.reason).toContain("running-roll");
+      expect(rival?.result.reason).toMatch(/^ClusterLockedError: cluster demo is locked by execution .*running-roll/);
       expect(rival?.result.nodesReplaced).toBe(0);
     } finally {
       await sandbox.close();

@@ -1,7 +1,10 @@
 /**
- * The one place AWS error codes are classified (DESIGN §1). SDK v3 errors carry the service's error
+ * The one place failures are classified (DESIGN §1, §6). SDK v3 errors carry the service's error
  * code in `name`; the simulated region throws errors of the same shape, so these predicates behave
- * the same in AWS and in the sandbox. Adapters ask these questions instead of comparing names.
+ * the same in AWS and in the sandbox. Adapters ask these questions instead of comparing names, and
+ * `isRetryable` alone decides retryable vs terminal for every failure that leaves a step: AWS SDK
+ * errors, Kubernetes and etcd HTTP answers (by status), and network errors. The step middleware,
+ * the Kubernetes and etcd adapters all defer to it.
  */
 import { RetryableError, TerminalError } from "../../core/errors";
 
@@ -157,6 +160,13 @@ const TRANSIENT_NETWORK_CODES = new Set([
   "TimeoutError",
   "RequestTimeout",
   "RequestTimeoutException",
+  "ECONNABORTED",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
 ]);
 
 /**
@@ -172,6 +182,36 @@ export function isTransient(err: unknown): boolean {
   return status !== undefined && status >= 500;
 }
 
+/**
+ * An HTTP status worth another try: 429 (throttled), 409 (a conflicting change: re-read and retry),
+ * 410 (a list's continue token expired: a fresh list works) and 5xx (the server's fault).
+ * 400, 401, 403, 404, 422… will answer the same way again.
+ */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 409 || status === 410 || status >= 500;
+}
+
+/** The HTTP status of a Kubernetes client ApiException (numeric `code`), if the error is one. */
+function apiExceptionStatus(err: unknown): number | undefined {
+  const code = shape(err).code;
+  return typeof code === "number" ? code : undefined;
+}
+
+/**
+ * The one decision: may the same request succeed if tried again later? Throttling, conflicts,
+ * server faults and broken connections: yes. Anything else (a validation error, a permission
+ * denied, a bug such as a TypeError): no, and retrying would only delay the report.
+ */
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof RetryableError) return true;
+  if (err instanceof TerminalError) return false;
+  if (isThrottled(err) || isConflict(err) || isTransient(err)) return true;
+  // fetch wraps a refused or reset connection: TypeError("fetch failed") with the system error as cause.
+  if (err instanceof Error && err.cause !== undefined && isTransient(err.cause)) return true;
+  const status = apiExceptionStatus(err);
+  return status !== undefined && isRetryableStatus(status);
+}
+
 /** "ValidationError: New SetDesiredCapacity value 9 is above max value 6" */
 export function describeAwsError(err: unknown): string {
   const code = awsErrorCode(err);
@@ -181,14 +221,17 @@ export function describeAwsError(err: unknown): string {
 }
 
 /**
- * Turns an SDK error into the workflow's error contract (src/core/errors.ts): throttling, conflicts
- * and transient faults become RetryableError, everything else TerminalError. The message keeps the
- * context and the AWS code so an operator reads "SetDesiredCapacity on demo-workers: ValidationError: …".
- * Errors that are already classified pass through unchanged.
+ * Turns a failure into the workflow's error contract (src/core/errors.ts) as `isRetryable` decides:
+ * RetryableError or TerminalError. The message keeps the context and the AWS code so an operator reads
+ * "SetDesiredCapacity on demo-workers: ValidationError: …". Errors that are already classified (the
+ * named domain errors included) pass through unchanged, so their names reach Step Functions.
  */
-export function toStepError(err: unknown, context: string): RetryableError | TerminalError {
+export function toStepError(
+  err: unknown,
+  context: string | undefined,
+  describe: (err: unknown) => string = describeAwsError,
+): RetryableError | TerminalError {
   if (err instanceof RetryableError || err instanceof TerminalError) return err;
-  const message = `${context}: ${describeAwsError(err)}`;
-  if (isThrottled(err) || isConflict(err) || isTransient(err)) return new RetryableError(message, { cause: err });
-  return new TerminalError(message, { cause: err });
+  const message = context ? `${context}: ${describe(err)}` : describe(err);
+  return isRetryable(err) ? new RetryableError(message, { cause: err }) : new TerminalError(message, { cause: err });
 }

@@ -3,8 +3,9 @@
  * `code` is the HTTP status and whose `body` is the response text, a JSON **string** holding a
  * meta/v1 Status; network failures reject with node-fetch / system errors instead.
  */
-import { RetryableError, TerminalError } from "../../core/errors";
+import type { RetryableError, TerminalError } from "../../core/errors";
 import type { EvictionResult } from "../../core/model/kube";
+import { toStepError } from "../aws/classify";
 
 export interface KubeStatus {
   message?: string;
@@ -61,18 +62,12 @@ export function describeKubeError(err: unknown): string {
 }
 
 /**
- * Into the workflow's error contract: no answer at all (connection refused or reset, timeout), 429
- * throttling, 409 conflicts, 410 (a list's continue token expired: a fresh list works) and 5xx are
- * worth another try; everything else (400, 401, 403, 422…) is not.
+ * Into the workflow's error contract, as the one classifier decides (src/adapters/aws/classify.ts):
+ * a broken connection, 429 throttling, 409 conflicts, 410 (a list's continue token expired: a fresh
+ * list works) and 5xx are worth another try; everything else (400, 401, 403, 422…) is not.
  */
 export function kubeStepError(err: unknown, context: string): RetryableError | TerminalError {
-  if (err instanceof RetryableError || err instanceof TerminalError) return err;
-  const message = `${context}: ${describeKubeError(err)}`;
-  const status = httpStatusOf(err);
-  if (status === undefined || status === 429 || status === 409 || status === 410 || status >= 500) {
-    return new RetryableError(message, { cause: err });
-  }
-  return new TerminalError(message, { cause: err });
+  return toStepError(err, context, describeKubeError);
 }
 
 /** "The disruption budget web-pdb needs 2 healthy pods and has 2 currently" → "web-pdb". */

@@ -14,11 +14,11 @@ export interface RunRef {
   startedAt: string;
 }
 
+/** The lock is ours (or our parent's); a lock held by another live execution is a ClusterLockedError. */
 export interface LockResult {
-  acquired: boolean;
+  acquired: true;
   /** Held by the parent execution (an upgrade) on this roll's behalf: not released by the roll. */
   inherited?: boolean;
-  reason?: string;
   tookOverFrom?: string;
 }
 
@@ -82,8 +82,6 @@ export interface ManagedUpdateResult extends CheckResult {
 
 export interface Halt {
   reason: string;
-  /** Instances that never joined: terminated on restore. */
-  strayInstances?: string[];
 }
 
 export interface StepFailure {
@@ -100,7 +98,7 @@ export interface RollState {
   preflight?: PreflightResult;
   batch?: BatchCursor;
   surge?: SurgeResult;
-  ready?: CheckResult & { strayInstances?: string[]; retryInSeconds: number };
+  ready?: CheckResult & { retryInSeconds: number };
   drain?: DrainResult;
   validation?: CheckResult;
   managed?: ManagedUpdateResult;
@@ -156,6 +154,8 @@ export interface StoredBatch {
   cordoned: string[];
   terminated: string[];
   startedAt: string;
+  /** Replacements launched for the batch that never joined by its deadline: terminated on restore. */
+  strayInstances?: string[];
 }
 
 export const batchKey = (index: number) => `batch-${String(index).padStart(5, "0")}`;

@@ -31,6 +31,8 @@ export interface RunnerEvent {
   stateType: string;
   atMs: number;
   output?: unknown;
+  /** For state-retried and state-caught: the error's name (what Retry and Catch matched on). */
+  error?: string;
   /** Set for events of a child execution: its name. */
   execution?: string;
 }
@@ -231,9 +233,13 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
   });
 
   const running = execution;
+  // StateFailed carries the error; the StateRetried or StateCaught that follows names only the state.
+  const lastError = new Map<string, string>();
   const consume = (async () => {
     for await (const event of running.eventLogs) {
-      if (event.type === "StateEntered") {
+      if (event.type === "StateFailed") {
+        lastError.set(event.state.name, event.Error);
+      } else if (event.type === "StateEntered") {
         const name = event.state.name;
         occurrences.set(name, (occurrences.get(name) ?? 0) + 1);
         meter.entered(prepared.stateTypes.get(name) === "Wait" ? "Wait" : event.state.type, event.state.input);
@@ -246,6 +252,7 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
           state: event.state.name,
           stateType: event.state.type,
           atMs: clock.nowMs(),
+          ...errorOf(lastError, event.state.name),
         });
       } else if (event.type === "StateCaught") {
         options.onEvent?.({
@@ -253,6 +260,7 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
           state: event.state.name,
           stateType: event.state.type,
           atMs: clock.nowMs(),
+          ...errorOf(lastError, event.state.name),
         });
       }
     }
@@ -285,4 +293,9 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
   scheduler.leave();
   options.executions.set(executionArn, result.status);
   return result;
+}
+
+function errorOf(lastError: Map<string, string>, state: string): { error?: string } {
+  const error = lastError.get(state);
+  return error === undefined ? {} : { error };
 }

@@ -4,6 +4,7 @@
  */
 
 import { API_CONCURRENCY, mapPool } from "../../concurrency";
+import { ReplacementNotReadyError } from "../../errors";
 import type { KubePod } from "../../model/kube";
 import type { Deps } from "../../ports";
 import { chooseVictims } from "../../roll/choose-victims";
@@ -106,7 +107,8 @@ export async function surgeBatch(deps: Deps, state: RollState): Promise<SurgeRes
 
 /**
  * Done when, in every AZ of the batch, the Ready schedulable nodes minus the victims still cover the
- * AZ's capacity at the start (safety invariants 3 and 4). An instance that never joins halts the roll.
+ * AZ's capacity at the start (safety invariants 3 and 4). Short past the batch's deadline (an instance
+ * that never joins, a launch that fails): ReplacementNotReadyError.
  */
 export async function checkReplacements(deps: Deps, state: RollState): Promise<NonNullable<RollState["ready"]>> {
   const { input, run, batch } = state;
@@ -178,14 +180,14 @@ export async function checkReplacements(deps: Deps, state: RollState): Promise<N
     stray.length > 0
       ? `; instance${stray.length > 1 ? "s" : ""} ${stray.join(", ")} launched but never joined the cluster (no Node with their providerID or private DNS name): check the AMI, user data, the node IAM role and the aws-auth/access entries`
       : "; no replacement was launched: check the group's scaling activities for launch failures (capacity, quotas, subnets)";
-  return {
-    done: false,
-    failed: true,
-    attempts,
-    retryInSeconds: 0,
-    reason: `replacements for batch ${batch.index + 1} not Ready after ${input.readyTimeoutSeconds} s: ${shortfalls.join("; ")}${strayText}`,
-    strayInstances: stray,
-  };
+  // The cleanup terminates what never joined: the batch record carries it past the error.
+  if (stored && stray.length > 0) {
+    stored.strayInstances = stray;
+    await deps.state.putItem(run.runId, batchKey(stored.index), stored);
+  }
+  throw new ReplacementNotReadyError(
+    `replacements for batch ${batch.index + 1} not Ready after ${input.readyTimeoutSeconds} s: ${shortfalls.join("; ")}${strayText}`,
+  );
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 
 import { API_CONCURRENCY, mapPool } from "../../concurrency";
+import { PdbBlockedTooLongError, PlanInvalidatedError } from "../../errors";
 import type { KubePod } from "../../model/kube";
 import type { Deps, KubePort } from "../../ports";
 import { isDrainable, isSystemCritical, isUnscheduled } from "../../roll/pods";
@@ -17,6 +18,7 @@ import {
   type CheckResult,
   type DrainResult,
   loadRunData,
+  type RollRunData,
   type RollState,
   type StoredBatch,
   updateRunData,
@@ -53,7 +55,10 @@ export function nextPoll(previous: number, progressed: boolean, refused: boolean
   return Math.min(POLL_MAX_SECONDS, Math.max(slotFrees, previous * 2));
 }
 
-/** One pass: evict what may go now, report what is left. Idempotent; the workflow loops with a Wait. */
+/**
+ * One pass: evict what may go now, report what is left. Idempotent; the workflow loops with a Wait.
+ * Budgets still refusing past the drain deadline throw PdbBlockedTooLongError (unless force).
+ */
 export async function drainBatch(deps: Deps, state: RollState): Promise<DrainResult> {
   const { input, run } = state;
   const previous = state.drain;
@@ -132,18 +137,55 @@ export async function drainBatch(deps: Deps, state: RollState): Promise<DrainRes
     return { ...previous, done: false, failed: false, attempts, remainingPods: remaining, blocked: [], retryInSeconds };
   }
   const first = blocked[0];
-  return {
-    ...previous,
-    done: false,
-    failed: true,
-    attempts,
-    remainingPods: remaining,
-    blocked: blocked.slice(0, 5),
-    reason: `drain of batch ${stored.index + 1} blocked for ${input.drainTimeoutSeconds} s: pod ${first?.pod} cannot be evicted: ${first?.message} (${blocked.length} pods blocked); fix the budget or its workload and rerun, or rerun with force to delete them`,
-  };
+  throw new PdbBlockedTooLongError(
+    `drain of batch ${stored.index + 1} blocked for ${input.drainTimeoutSeconds} s: pod ${first?.pod} cannot be evicted: ${first?.message} (${blocked.length} pods blocked); fix the budget or its workload and rerun, or rerun with force to delete them`,
+  );
 }
 
-/** Terminates the drained victims, decrementing desired capacity, after re-checking each one is empty. */
+/**
+ * Re-validate before destroying: the plan counted on the group and on each AZ of the batch keeping the
+ * Ready schedulable capacity it had at the start once the victims go (safety invariant 3). A
+ * replacement lost since the readiness check (a Spot interruption, someone scaling in) or a group
+ * deleted under the roll means terminating now would break that: PlanInvalidatedError, nothing
+ * terminated, and the cleanup uncordons the victims so their capacity serves again.
+ */
+async function revalidateBeforeTerminating(
+  deps: Deps,
+  state: RollState,
+  stored: StoredBatch,
+  data: RollRunData,
+  groupExists: boolean,
+): Promise<void> {
+  if (!groupExists) {
+    throw new PlanInvalidatedError(
+      `Auto Scaling group ${data.asgName} is gone: batch ${stored.index + 1} was not terminated; its nodes are uncordoned`,
+    );
+  }
+  const snapshot = await readGroup(deps, state.input.cluster, state.input.nodeGroup, {
+    resolved: { asgName: data.asgName, mode: data.mode },
+    withTarget: false,
+  });
+  const victims = new Set(stored.victims.map((v) => v.instanceId));
+  const shortfalls: string[] = [];
+  for (const zone of Object.keys(stored.byZone)) {
+    const serving = snapshot.members.filter(
+      (m) =>
+        m.availabilityZone === zone && !victims.has(m.instanceId) && !isLeaving(m) && m.nodeReady && !m.unschedulable,
+    ).length;
+    const need = data.baselineByZone[zone] ?? 0;
+    if (serving < need) shortfalls.push(`${zone} has ${serving} Ready nodes besides the batch, needs ${need}`);
+  }
+  if (shortfalls.length > 0) {
+    throw new PlanInvalidatedError(
+      `before terminating batch ${stored.index + 1}, a replacement it counted on is gone or not Ready: ${shortfalls.join("; ")}; nothing of the batch was terminated, its nodes are uncordoned; rerun the roll`,
+    );
+  }
+}
+
+/**
+ * Terminates the drained victims, decrementing desired capacity, after re-checking each one is empty
+ * and that the plan still holds (revalidateBeforeTerminating).
+ */
 export async function terminateBatch(deps: Deps, state: RollState): Promise<{ terminated: number; skipped: string[] }> {
   const { input, run } = state;
   const stored = await loadBatch(deps, state);
@@ -152,6 +194,7 @@ export async function terminateBatch(deps: Deps, state: RollState): Promise<{ te
   const skipped: string[] = [];
   const data = (await loadRunData(deps, run.runId)).data;
   const group = await deps.autoScaling.describeGroup(data.asgName);
+  await revalidateBeforeTerminating(deps, state, stored, data, group !== undefined);
   // A retried step must not terminate twice: members already on their way out are done.
   const leaving = new Set(group?.instances.filter((i) => isLeavingState(i.lifecycleState)).map((i) => i.instanceId));
   const ready: { instanceId: string; nodeName: string }[] = [];

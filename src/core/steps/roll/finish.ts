@@ -71,9 +71,13 @@ export async function restoreGroup(deps: Deps, state: RollState): Promise<Restor
     if (untainted.length > 0)
       actions.push(`removed the outdated-node taint from ${untainted.length} nodes left as they were`);
   }
-  for (const instanceId of state.halt?.strayInstances ?? []) {
-    const result = await deps.autoScaling.terminateInstance(instanceId, true);
-    if (result === "terminating") actions.push(`terminated ${instanceId}, which never joined the cluster`);
+  // ReplacementNotReadyError recorded the batch's replacements that never joined: they serve nothing.
+  if (interrupted && state.batch) {
+    const stored = await deps.state.getItem<StoredBatch>(run.runId, batchKey(state.batch.index));
+    for (const instanceId of stored?.strayInstances ?? []) {
+      const result = await deps.autoScaling.terminateInstance(instanceId, true);
+      if (result === "terminating") actions.push(`terminated ${instanceId}, which never joined the cluster`);
+    }
   }
 
   const group = await deps.autoScaling.describeGroup(data.asgName);
@@ -109,12 +113,10 @@ export async function releaseRollLock(deps: Deps, state: RollState): Promise<{ r
 
 function outcomeOf(state: RollState): { outcome: RollOutcome; reason?: string } {
   if (state.error) {
-    // Before preflight passed nothing was changed: the roll was refused, not failed.
+    // Before preflight passed nothing was changed: the roll was refused, not failed. A lock held by
+    // another execution (ClusterLockedError) is such a refusal.
     const refused = state.error.Error === "InvalidInputError" || !state.lock?.acquired || !state.preflight?.ok;
     return { outcome: refused ? "refused" : "failed", reason: causeMessage(state.error) };
-  }
-  if (state.lock && !state.lock.acquired) {
-    return { outcome: "refused", ...(state.lock.reason ? { reason: state.lock.reason } : {}) };
   }
   if (state.preflight && !state.preflight.ok) {
     return { outcome: "refused", reason: `preflight refused the roll: ${state.preflight.problems.join("; ")}` };

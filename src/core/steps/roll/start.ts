@@ -1,4 +1,5 @@
 /** The first steps of a roll: validate the request, take the cluster lock, reconcile dead runs' leftovers. */
+import { ClusterLockedError } from "../../errors";
 import { acquireClusterLock } from "../../lock";
 import type { Deps } from "../../ports";
 import { parseRollInput, type RollInput } from "../../roll/input";
@@ -17,22 +18,22 @@ export function validateRollInput(request: unknown): RollInput {
   return parseRollInput(request);
 }
 
+/** Takes the cluster lock, or throws ClusterLockedError when another live execution holds it. */
 export async function acquireRollLock(deps: Deps, state: { input: RollInput; run: RunRef }): Promise<LockResult> {
   const parent = state.input.parentExecutionId;
   if (parent) {
     const holder = await deps.state.getLock(state.input.cluster);
     if (holder?.owner === parent) return { acquired: true, inherited: true };
-    return {
-      acquired: false,
-      reason: `this roll runs on behalf of execution ${parent}, which does not hold the lock of cluster ${state.input.cluster}${holder ? ` (held by ${holder.owner}, ${holder.operation})` : ""}`,
-    };
+    throw new ClusterLockedError(
+      `this roll runs on behalf of execution ${parent}, which does not hold the lock of cluster ${state.input.cluster}${holder ? ` (held by ${holder.owner}, ${holder.operation})` : ""}`,
+    );
   }
   const outcome = await acquireClusterLock(deps, {
     cluster: state.input.cluster,
     owner: state.run.executionId,
     operation: `roll-node-group ${state.input.nodeGroup}`,
   });
-  if (!outcome.acquired) return { acquired: false, reason: outcome.reason };
+  if (!outcome.acquired) throw new ClusterLockedError(outcome.reason);
   return outcome.tookOverFrom ? { acquired: true, tookOverFrom: outcome.tookOverFrom.owner } : { acquired: true };
 }
 

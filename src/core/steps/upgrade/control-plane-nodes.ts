@@ -12,6 +12,7 @@
  * Each call looks at the world and takes the next safe move, so a rerun resumes wherever a previous
  * one stopped. AZRebalance stays suspended meanwhile: Auto Scaling must not terminate a member itself.
  */
+import { ReplacementNotReadyError } from "../../errors";
 import type { KubeNode } from "../../model/kube";
 import type { Deps, EtcdMember } from "../../ports";
 import { isLeaving } from "../../roll/snapshot-types";
@@ -203,7 +204,7 @@ export async function advanceControlPlaneNodes(deps: Deps, state: UpgradeState):
     const missing = await serving(instance.instanceId);
     if (!missing) continue;
     if (progress.deadline && deps.clock.now().toISOString() > progress.deadline) {
-      return fail(
+      throw new ReplacementNotReadyError(
         `new control-plane instance ${instance.instanceId} did not become a serving member in ${input.readyTimeoutSeconds} s (${missing}); no old member was removed, etcd keeps its quorum; inspect the instance (kubeadm join logs), then rerun`,
       );
     }

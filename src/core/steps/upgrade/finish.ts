@@ -26,8 +26,6 @@ function outcomeOf(state: UpgradeState): { outcome: UpgradeOutcome; reason?: str
     const refused = state.error.Error === "InvalidInputError" || !state.lock?.acquired || !preflight?.ok;
     return { outcome: refused ? "refused" : "failed", reason: causeMessage(state.error) };
   }
-  if (state.lock && !state.lock.acquired)
-    return { outcome: "refused", ...(state.lock.reason ? { reason: state.lock.reason } : {}) };
   if (preflight && !preflight.ok) {
     return {
       outcome: "refused",

@@ -1,4 +1,5 @@
 /** The first steps of an upgrade: validate the request, take the cluster lock, refresh upgrade insights. */
+import { ClusterLockedError } from "../../errors";
 import { acquireClusterLock } from "../../lock";
 import type { Deps } from "../../ports";
 import type { LockResult } from "../../roll/state";
@@ -9,6 +10,7 @@ export function validateUpgradeInput(request: unknown): UpgradeInput {
   return parseUpgradeInput(request);
 }
 
+/** Takes the cluster lock, or throws ClusterLockedError when another live execution holds it. */
 export async function acquireUpgradeLock(deps: Deps, state: UpgradeState): Promise<LockResult> {
   if (state.input.dryRun) return { acquired: true, inherited: true }; // a plan changes nothing: no lock
   const outcome = await acquireClusterLock(deps, {
@@ -16,7 +18,7 @@ export async function acquireUpgradeLock(deps: Deps, state: UpgradeState): Promi
     owner: state.run.executionId,
     operation: `upgrade-cluster to ${state.input.toVersion}`,
   });
-  if (!outcome.acquired) return { acquired: false, reason: outcome.reason };
+  if (!outcome.acquired) throw new ClusterLockedError(outcome.reason);
   return outcome.tookOverFrom ? { acquired: true, tookOverFrom: outcome.tookOverFrom.owner } : { acquired: true };
 }
 

@@ -7,11 +7,13 @@ import {
   isConflict,
   isInsufficientCapacity,
   isNotFound,
+  isRetryable,
   isThrottled,
   isValidation,
   toStepError,
 } from "../../../../src/adapters/aws/classify";
-import { RetryableError, TerminalError } from "../../../../src/core/errors";
+import { kubeStepError } from "../../../../src/adapters/kube/kube-errors";
+import { ClusterLockedError, PdbBlockedTooLongError, RetryableError, TerminalError } from "../../../../src/core/errors";
 import { serviceError } from "./aws-errors";
 
 describe("AWS error classification", () => {
@@ -96,5 +98,67 @@ describe("toStepError", () => {
   it("passes already classified errors through", () => {
     const retryable = new RetryableError("already decided");
     expect(toStepError(retryable, "x")).toBe(retryable);
+  });
+});
+
+/** A rejection of @kubernetes/client-node: ApiException with the HTTP status in a numeric `code`. */
+function kubeApiException(status: number, reason: string, message?: string): Error {
+  return Object.assign(new Error(`HTTP-Code: ${status}`), {
+    code: status,
+    body: JSON.stringify({ kind: "Status", status: "Failure", reason, code: status, message }),
+    headers: {},
+  });
+}
+
+function systemError(code: string): Error {
+  return Object.assign(new Error(`connect ${code} 127.0.0.1:6443`), { code });
+}
+
+describe("isRetryable: the one place that decides retryable vs terminal", () => {
+  it.each([
+    ["AWS throttling", serviceError("Throttling", "Rate exceeded")],
+    ["DynamoDB throughput", serviceError("ProvisionedThroughputExceededException", "slow down")],
+    ["an Auto Scaling activity in progress", serviceError("ScalingActivityInProgress", "busy")],
+    ["an EKS change in progress", serviceError("ResourceInUseException", "update in progress")],
+    ["an AWS server fault", serviceError("InternalFailure", "oops", { status: 500 })],
+    ["Kubernetes 429", kubeApiException(429, "TooManyRequests")],
+    ["Kubernetes 409 conflict", kubeApiException(409, "Conflict")],
+    ["Kubernetes 410 expired continue token", kubeApiException(410, "Expired")],
+    ["Kubernetes 503", kubeApiException(503, "ServiceUnavailable")],
+    ["a refused connection", systemError("ECONNREFUSED")],
+    ["a reset connection", systemError("ECONNRESET")],
+    ["fetch failing on a reset socket", new TypeError("fetch failed", { cause: systemError("ECONNRESET") })],
+    ["a RetryableError", new RetryableError("not ready yet")],
+  ])("%s is retryable", (_, err) => {
+    expect(isRetryable(err)).toBe(true);
+    expect(toStepError(err, "ctx")).toBeInstanceOf(RetryableError);
+  });
+
+  it.each([
+    ["an AWS validation error", serviceError("ValidationError", "max below min")],
+    ["AWS access denied", serviceError("AccessDeniedException", "not authorized", { status: 400 })],
+    ["no EC2 capacity (placement is the caller's answer)", serviceError("InsufficientInstanceCapacity", "none")],
+    ["Kubernetes 403", kubeApiException(403, "Forbidden")],
+    ["Kubernetes 422", kubeApiException(422, "Invalid")],
+    ["Kubernetes 404", kubeApiException(404, "NotFound")],
+    ["a bug", new TypeError("Cannot read properties of undefined")],
+    ["a named terminal error", new PdbBlockedTooLongError("blocked")],
+  ])("%s is terminal", (_, err) => {
+    expect(isRetryable(err)).toBe(false);
+    expect(toStepError(err, "ctx")).toBeInstanceOf(TerminalError);
+  });
+
+  it("keeps a named error's name, so the workflow routes on it", () => {
+    const locked = new ClusterLockedError("cluster demo is locked by execution x");
+    expect(toStepError(locked, "ctx")).toBe(locked);
+    expect(toStepError(locked, "ctx").name).toBe("ClusterLockedError");
+  });
+
+  it("is the classifier the Kubernetes adapter uses, with the API server's words", () => {
+    const modified = 'Operation cannot be fulfilled on nodes "n1": the object has been modified';
+    const conflict = kubeStepError(kubeApiException(409, "Conflict", modified), "patching node n1");
+    expect(conflict).toBeInstanceOf(RetryableError);
+    expect(conflict.message).toBe(`patching node n1: HTTP 409 Conflict: ${modified}`);
+    expect(kubeStepError(new TypeError("boom"), "listing pods")).toBeInstanceOf(TerminalError);
   });
 });
