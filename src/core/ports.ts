@@ -128,9 +128,14 @@ export interface EtcdMember {
 }
 
 /** etcd of a self-managed control plane (v3 JSON gateway: /v3/cluster/member/list, /member/remove, /health). */
+/** MemberPromote's answers: a learner not yet caught up with the leader is told to wait. */
+export type PromoteOutcome = "promoted" | "not-in-sync" | "not-learner" | "not-found";
+
 export interface EtcdPort {
   listMembers(): Promise<EtcdMember[]>;
   removeMember(id: string): Promise<"removed" | "not-found">;
+  /** MemberPromote: a learner becomes a voting member once it is in sync with the leader. */
+  promoteMember(id: string): Promise<PromoteOutcome>;
 }
 
 export interface KubePort {

@@ -1,13 +1,14 @@
 /**
  * EtcdPort on etcd's v3 JSON gateway (the grpc-gateway every etcd member serves on its client URL):
- * POST /v3/cluster/member/list and /v3/cluster/member/remove to the first endpoint that answers,
+ * POST /v3/cluster/member/list, /remove and /promote to the first endpoint that answers,
  * and GET <clientURL>/health of every member at once for its health. A member whose health check
  * fails in any way (refused, reset, timed out, "false") is unhealthy: a dead machine refuses
  * connections or never answers. Mutual TLS when the access gives a client certificate.
  */
 import { Agent as HttpsAgent } from "node:https";
 import { RetryableError, TerminalError } from "../../core/errors";
-import type { EtcdMember, EtcdPort } from "../../core/ports";
+import type { EtcdMember, EtcdPort, PromoteOutcome } from "../../core/ports";
+import { isRetryableStatus } from "../aws/classify";
 import type { EtcdAccess } from "./etcd-access";
 import { type JsonResponse, requestJson } from "./http-json";
 
@@ -19,6 +20,10 @@ const REQUEST_TIMEOUT_MS = 5_000;
 const NOT_FOUND = 5;
 const UNAVAILABLE = 14;
 const MEMBER_NOT_FOUND = "etcdserver: member not found";
+/** ErrGRPCLearnerNotReady: the learner's log is not yet close enough to the leader's. */
+const LEARNER_NOT_IN_SYNC = "etcdserver: can only promote a learner member which is in sync with leader";
+/** ErrGRPCMemberNotLearner: the member already votes. */
+const MEMBER_NOT_LEARNER = "etcdserver: can only promote a learner member";
 /** Refusals of --strict-reconfig-check: removing the member would leave etcd without a safe quorum. */
 const QUORUM_REFUSALS = [
   "etcdserver: re-configuration failed due to not enough started members",
@@ -75,6 +80,22 @@ export class EtcdAdapter implements EtcdPort {
     throw this.failure(response, `removing etcd member ${id}`);
   }
 
+  /**
+   * MemberPromote of a learner to a voting member. etcd refuses a learner that has not caught up with
+   * the leader's log, and a member that already votes: both are answers (wait and ask again; done).
+   */
+  async promoteMember(id: string): Promise<PromoteOutcome> {
+    if (!/^\d{1,20}$/.test(id)) throw new TerminalError(`etcd member id "${id}" is not a decimal uint64`);
+    const response = await this.post("/v3/cluster/member/promote", { ID: id });
+    if (response.status === 200) return "promoted";
+    const error = (response.body ?? {}) as GatewayError;
+    const message = error.message ?? error.error ?? "";
+    if (error.code === NOT_FOUND || message === MEMBER_NOT_FOUND) return "not-found";
+    if (message === LEARNER_NOT_IN_SYNC) return "not-in-sync";
+    if (message === MEMBER_NOT_LEARNER) return "not-learner";
+    throw this.failure(response, `promoting etcd member ${id}`);
+  }
+
   private async isHealthy(clientUrls: string[]): Promise<boolean> {
     const url = clientUrls[0];
     if (!url) return false;
@@ -113,8 +134,7 @@ export class EtcdAdapter implements EtcdPort {
     const message = error.message ?? error.error ?? (typeof response.body === "string" ? response.body : "");
     const text = `${doing} failed: HTTP ${response.status}${message ? `: ${message}` : ""}`;
     // No leader (an election, or lost quorum), timeouts and server faults may pass; the rest will not.
-    if (error.code === UNAVAILABLE || response.status >= 500 || response.status === 429)
-      return new RetryableError(text);
+    if (error.code === UNAVAILABLE || isRetryableStatus(response.status)) return new RetryableError(text);
     return new TerminalError(text);
   }
 }

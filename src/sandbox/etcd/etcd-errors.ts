@@ -54,3 +54,21 @@ export function unhealthyCluster(): EtcdError {
 export function noLeader(): EtcdError {
   return new EtcdError("etcdserver: no leader", GrpcCode.Unavailable);
 }
+
+/** ErrGRPCTooManyLearners: --experimental-max-learners (default 1) learners are already members. */
+export function tooManyLearners(): EtcdError {
+  return new EtcdError("etcdserver: too many learner members in cluster", GrpcCode.FailedPrecondition);
+}
+
+/** ErrGRPCLearnerNotReady: the learner's log has not caught up with the leader's (90% of its match index). */
+export function learnerNotReady(): EtcdError {
+  return new EtcdError(
+    "etcdserver: can only promote a learner member which is in sync with leader",
+    GrpcCode.FailedPrecondition,
+  );
+}
+
+/** ErrGRPCMemberNotLearner: MemberPromote of a member that already votes. */
+export function memberNotLearner(): EtcdError {
+  return new EtcdError("etcdserver: can only promote a learner member", GrpcCode.FailedPrecondition);
+}

@@ -23,6 +23,7 @@ interface Reply {
 }
 
 const MEMBER_HEALTH = /^\/members\/([0-9a-f]+)\/health$/;
+const MEMBER_PATHS = new Set(["/v3/cluster/member/list", "/v3/cluster/member/remove", "/v3/cluster/member/promote"]);
 
 export function memberClientUrl(gatewayUrl: string, member: EtcdMemberRecord): string {
   return `${gatewayUrl}/members/${hexId(member.id)}`;
@@ -35,7 +36,7 @@ function renderMember(gatewayUrl: string, member: EtcdMemberRecord): Record<stri
     name: member.name,
     peerURLs: [...member.peerUrls],
     clientURLs: member.started ? [memberClientUrl(gatewayUrl, member)] : [],
-    isLearner: false,
+    isLearner: member.isLearner,
   };
 }
 
@@ -58,7 +59,7 @@ function badRequest(message: string): Reply {
   return { status: 400, body: { error: message, code: 3, message } };
 }
 
-/** The member id of a MemberRemoveRequest: protobuf JSON accepts a uint64 as a number or a string. */
+/** The member id of a MemberRemoveRequest or MemberPromoteRequest: protobuf JSON accepts a uint64 as a number or a string. */
 function parseMemberId(body: unknown): bigint | undefined {
   const raw = (body as { ID?: unknown } | undefined)?.ID;
   if (typeof raw === "number" && Number.isSafeInteger(raw) && raw >= 0) return BigInt(raw);
@@ -85,7 +86,7 @@ function answer(etcd: EtcdCluster, gatewayUrl: string, method: string, path: str
       ? { status: 200, body: { health: "true", reason: "" } }
       : { status: 503, body: { health: "false", reason: "RAFT NO LEADER" } };
   }
-  if (path !== "/v3/cluster/member/list" && path !== "/v3/cluster/member/remove") {
+  if (!MEMBER_PATHS.has(path)) {
     return { status: 404, body: { error: "Not Found", code: 5, message: "Not Found" } };
   }
   if (method !== "POST")
@@ -105,7 +106,8 @@ function answer(etcd: EtcdCluster, gatewayUrl: string, method: string, path: str
   const id = parseMemberId(body);
   if (id === undefined) return badRequest("member ID must be a uint64");
   try {
-    etcd.removeMember(id);
+    if (path === "/v3/cluster/member/promote") etcd.promoteMember(id);
+    else etcd.removeMember(id);
   } catch (error) {
     if (error instanceof EtcdError) return errorReply(error);
     throw error;

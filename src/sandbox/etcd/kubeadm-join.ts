@@ -1,10 +1,14 @@
 /**
  * What `kubeadm join --control-plane` does to etcd on a new control-plane machine, on the virtual
- * clock: once the node is Ready it asks for MemberAdd, and the local etcd static pod starts and
- * turns healthy MEMBER_START_SECONDS later. A refused MemberAdd (a dead member still listed makes
- * etcd answer "unhealthy cluster") is retried every JOIN_RETRY_SECONDS for as long as the machine
- * lives, so removing the dead member lets the join through. Machines of the scenario's starting
- * cluster are members from the start.
+ * clock, with the EtcdLearnerMode feature gate (alpha in 1.27, beta and on by default since 1.29):
+ * once the node is Ready it asks for MemberAddAsLearner, the local etcd static pod starts and turns
+ * healthy MEMBER_START_SECONDS later, and kubeadm then calls MemberPromote every
+ * PROMOTE_RETRY_SECONDS (kubeadm's EtcdAPICallRetryInterval, 500 ms) for at most
+ * PROMOTE_TIMEOUT_SECONDS (EtcdAPICallTimeout, 2 min). A learner still not in sync by then is left
+ * behind as a learner (kubeadm join fails), for someone else to promote or remove. A refused add (a
+ * dead member still listed makes etcd answer "unhealthy cluster"; another learner still catching up,
+ * "too many learner members") is retried every JOIN_RETRY_SECONDS for as long as the machine lives.
+ * Machines of the scenario's starting cluster are members from the start.
  */
 import type { VirtualClock } from "../clock";
 import type { EtcdCluster } from "./etcd-cluster";
@@ -14,6 +18,10 @@ import { EtcdError } from "./etcd-errors";
 export const MEMBER_START_SECONDS = 10;
 /** How often a refused join asks again. */
 export const JOIN_RETRY_SECONDS = 15;
+/** kubeadm's EtcdAPICallRetryInterval: how often it asks to promote its learner. */
+export const PROMOTE_RETRY_SECONDS = 0.5;
+/** kubeadm's EtcdAPICallTimeout: how long it keeps asking before the join fails. */
+export const PROMOTE_TIMEOUT_SECONDS = 120;
 
 export interface JoiningMachine {
   nodeName: string;
@@ -54,13 +62,13 @@ export class KubeadmJoin {
   private tryJoin(machine: JoiningMachine, peerUrl: string): void {
     this.timers.delete(machine.instanceId);
     try {
-      const member = this.etcd.addMember(machine.nodeName, machine.instanceId, peerUrl);
+      const member = this.etcd.addLearner(machine.nodeName, machine.instanceId, peerUrl);
       this.refusals.delete(machine.instanceId);
       this.timers.set(
         machine.instanceId,
         this.clock.after(MEMBER_START_SECONDS, `etcd: member ${machine.nodeName} starts`, () => {
-          this.timers.delete(machine.instanceId);
           this.etcd.startMember(member.id);
+          this.promote(machine, member.id, this.clock.nowMs() + PROMOTE_TIMEOUT_SECONDS * 1000);
         }),
       );
     } catch (error) {
@@ -73,5 +81,27 @@ export class KubeadmJoin {
         ),
       );
     }
+  }
+
+  /** kubeadm's promote loop: ask, and on any refusal ask again shortly, until its timeout. */
+  private promote(machine: JoiningMachine, id: bigint, giveUpAtMs: number): void {
+    this.timers.delete(machine.instanceId);
+    const member = this.etcd.member(id);
+    if (!member?.isLearner || !member.running) return; // promoted by someone else, removed, or gone
+    try {
+      this.etcd.promoteMember(id);
+      this.refusals.delete(machine.instanceId);
+      return;
+    } catch (error) {
+      if (!(error instanceof EtcdError)) throw error;
+      this.refusals.set(machine.instanceId, error.message);
+    }
+    if (this.clock.nowMs() + PROMOTE_RETRY_SECONDS * 1000 > giveUpAtMs) return; // kubeadm join fails here
+    this.timers.set(
+      machine.instanceId,
+      this.clock.after(PROMOTE_RETRY_SECONDS, `etcd: kubeadm promotes ${machine.nodeName}`, () =>
+        this.promote(machine, id, giveUpAtMs),
+      ),
+    );
   }
 }

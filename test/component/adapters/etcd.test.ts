@@ -3,6 +3,7 @@ import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { EtcdMember, KubePort } from "../../../src/core/ports";
+import { LEARNER_CATCH_UP_SECONDS } from "../../../src/sandbox/etcd/etcd-cluster";
 import { JOIN_RETRY_SECONDS, MEMBER_START_SECONDS } from "../../../src/sandbox/etcd/kubeadm-join";
 import { Sandbox } from "../../../src/sandbox/sandbox";
 import { scenarioSchema } from "../../../src/sandbox/scenario/schema";
@@ -143,6 +144,22 @@ describe("self-managed control plane and etcd, through the production adapters",
     const dead = memberOf(members, first?.name ?? "");
     expect(await etcd.removeMember(dead?.id ?? "")).toBe("removed");
     expect(await etcd.removeMember(dead?.id ?? "")).toBe("not-found");
+  });
+
+  it("promotes a learner through etcd's gateway: not in sync while it catches up, then promoted", async () => {
+    const etcd = await sandbox.deps.etcd(CLUSTER);
+    const cluster = sandbox.etcd as NonNullable<typeof sandbox.etcd>;
+    const added = cluster.addLearner("cp-new", "i-0123456789abcdef0", "https://10.0.9.9:2380");
+    cluster.startMember(added.id);
+    const learner = (await etcd.listMembers()).find((m) => m.name === "cp-new");
+    expect(learner).toMatchObject({ isLearner: true, healthy: true });
+    expect(await etcd.promoteMember(learner?.id ?? "")).toBe("not-in-sync");
+    sandbox.clock.advanceBy(LEARNER_CATCH_UP_SECONDS);
+    expect(await etcd.promoteMember(learner?.id ?? "")).toBe("promoted");
+    expect((await etcd.listMembers()).find((m) => m.name === "cp-new")).toMatchObject({ isLearner: false });
+    expect(await etcd.promoteMember(learner?.id ?? "")).toBe("not-learner");
+    expect(await etcd.promoteMember("12345")).toBe("not-found");
+    expect(sandbox.etcd?.monitor.minimumMargin()).toBe(1);
   });
 
   it("reports the oldest minor among Ready API servers as the control plane rolls to a new AMI", async () => {

@@ -2,12 +2,19 @@
  * A self-managed control plane moves to a new minor by replacing its nodes one at a time, never more,
  * because each is an etcd member:
  *
- * 1. with every member healthy, launch one new node (surge first: the cluster briefly has one member
- *    more, so it tolerates the same number of failures throughout);
- * 2. wait until the new node is Ready, its etcd member started and healthy, and its API server Ready;
+ * 1. with every member healthy, launch one new node (surge first);
+ * 2. its `kubeadm join` adds its etcd member as a learner (kubeadm's EtcdLearnerMode, on by default
+ *    since 1.29): a learner does not vote, so the voting membership and its failure tolerance stay as
+ *    they were (three voters tolerate one failure). Once the learner has caught up with the leader it
+ *    is promoted: kubeadm does it, and if its join gave up first, this step does, asking again while
+ *    etcd answers "not in sync" until the node's deadline. Four healthy voters still tolerate one
+ *    failure. Wait until the new node is Ready, its member a healthy voter, and its API server Ready;
  * 3. only if removing a member leaves quorum with a failure to spare, remove the old node's member
  *    from etcd (before its instance goes, so etcd never counts a dead member towards quorum), then
- *    terminate the instance with a decrement and delete its Node.
+ *    terminate the instance with a decrement and delete its Node. Three voters: tolerance one again.
+ *
+ * A voting member added before its process starts would count toward quorum without answering and
+ * leave three healthy of four, tolerating no failure: the learner step is what avoids that.
  *
  * Each call looks at the world and takes the next safe move, so a rerun resumes wherever a previous
  * one stopped. AZRebalance stays suspended meanwhile: Auto Scaling must not terminate a member itself.
@@ -29,11 +36,17 @@ export function quorumOf(members: number): number {
 }
 
 /**
- * Whether removing `victim` keeps etcd safe: every member healthy now, and afterwards the healthy
- * members still make a quorum with one to spare (for clusters of three or more members; smaller
- * ones never had one).
+ * Whether removing `victim` keeps etcd safe: every voting member healthy now, and afterwards the
+ * healthy voters still make a quorum with one to spare (for clusters of three or more voters; smaller
+ * ones never had one). Learners are not part of the arithmetic.
  */
-export function canRemoveMember(members: EtcdMember[], victim: EtcdMember | undefined): { ok: boolean; why: string } {
+export function canRemoveMember(
+  allMembers: EtcdMember[],
+  victim: EtcdMember | undefined,
+): { ok: boolean; why: string } {
+  // A learner neither votes nor counts toward quorum, and etcd removes one without these checks.
+  if (victim?.isLearner) return { ok: true, why: `${victim.name || victim.id} is a learner` };
+  const members = allMembers.filter((m) => !m.isLearner);
   const unhealthy = members.filter((m) => !m.healthy && m.id !== victim?.id);
   if (unhealthy.length > 0) {
     return { ok: false, why: `etcd member(s) ${unhealthy.map((m) => m.name || m.id).join(", ")} are not healthy` };
@@ -191,16 +204,30 @@ export async function advanceControlPlaneNodes(deps: Deps, state: UpgradeState):
     if (!node.ready) return `node ${node.name} is not Ready`;
     if (node.labels[CONTROL_PLANE_LABEL] === undefined) return `node ${node.name} is not labelled as control plane`;
     const member = memberOf(node);
-    if (!member || member.isLearner) return `node ${node.name} has not joined etcd`;
+    if (!member) return `node ${node.name} has not joined etcd`;
     if (!member.healthy) return `etcd member ${member.name} is not healthy`;
+    if (member.isLearner) return `etcd member ${member.name} is a learner not yet in sync with the leader`;
     const pods = await kube.listPods({ nodeName: node.name });
     const apiServer = pods.find((p) => p.mirror && p.name.startsWith("kube-apiserver"));
     if (apiServer && !apiServer.ready) return `kube-apiserver on ${node.name} is not Ready`;
     return undefined;
   };
 
-  // 2. A new node on its way: wait until it is a full member and serves the API.
+  // 2. A new node on its way: wait until it is a full member and serves the API. A started learner
+  // that kubeadm has not promoted (its join gave up waiting for the learner to catch up) is promoted
+  // here; "not in sync" is etcd saying "not yet": ask again next time, until the deadline.
   for (const instance of fresh) {
+    const learner = memberOf(nodeOf.get(instance.instanceId));
+    if (learner?.isLearner && learner.healthy) {
+      const promoted = await etcd.promoteMember(learner.id);
+      if (promoted === "promoted") {
+        deps.log.info(`promoted etcd learner ${learner.name} to a voting member`, {
+          runId: run.runId,
+          memberId: learner.id,
+        });
+        return wait(`promoted etcd learner ${learner.name}`, 5);
+      }
+    }
     const missing = await serving(instance.instanceId);
     if (!missing) continue;
     if (progress.deadline && deps.clock.now().toISOString() > progress.deadline) {
