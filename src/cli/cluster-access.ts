@@ -36,24 +36,8 @@ export async function clusterAccessContext(options: {
 }): Promise<ClusterAccessContext> {
   const { cluster } = options;
   if (options.sandbox) {
-    const scenario = loadScenarioOf(options.sandbox, cluster);
-    const sandbox = await Sandbox.start(scenario);
-    const clientConfig = { ...sandboxClientConfig(scenario.region), credentials: { ...OPERATOR_CREDENTIALS } };
-    const clients = createAwsClients({
-      region: scenario.region,
-      tableName: "tugboat-sandbox",
-      clientConfig,
-      plugins: (service) => [sandboxPlugin(sandbox.region, service)],
-    });
-    const port = adapterFor(clients, scenario.region, () => sandbox.clock.now());
-    return {
-      port,
-      roleArns: options.roles && options.roles.length > 0 ? options.roles : sandboxKubeRoleArns(),
-      connectCommand: `tug connect ${cluster} --sandbox ${options.sandbox}`,
-      operatorPolicy: { source: "documented", text: JSON.stringify(DOCUMENTED_OPERATOR_POLICY, null, 2) },
-      sandbox,
-      close: () => sandbox.close(),
-    };
+    const sandbox = await Sandbox.start(loadScenarioOf(options.sandbox, cluster));
+    return sandboxAccessContext(sandbox, options.sandbox, options.roles);
   }
   const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
   const clients = createAwsClients({ region, tableName: process.env.TUGBOAT_TABLE ?? "" });
@@ -68,6 +52,26 @@ export async function clusterAccessContext(options: {
       ? { source: `stack output ${OPERATOR_POLICY_OUTPUT}`, text: policy }
       : { source: "documented (the stack outputs none)", text: JSON.stringify(DOCUMENTED_OPERATOR_POLICY, null, 2) },
     close: async () => {},
+  };
+}
+
+/** Connect and doctor as the sandbox's operator (the cluster creator), in a running sandbox; closing it closes the sandbox. */
+export function sandboxAccessContext(sandbox: Sandbox, scenarioName: string, roles?: string[]): ClusterAccessContext {
+  const { scenario } = sandbox;
+  const clientConfig = { ...sandboxClientConfig(scenario.region), credentials: { ...OPERATOR_CREDENTIALS } };
+  const clients = createAwsClients({
+    region: scenario.region,
+    tableName: "tugboat-sandbox",
+    clientConfig,
+    plugins: (service) => [sandboxPlugin(sandbox.region, service)],
+  });
+  return {
+    port: adapterFor(clients, scenario.region, () => sandbox.clock.now()),
+    roleArns: roles && roles.length > 0 ? roles : sandboxKubeRoleArns(),
+    connectCommand: `tug connect ${scenario.cluster.name} --sandbox ${scenarioName}`,
+    operatorPolicy: { source: "documented", text: JSON.stringify(DOCUMENTED_OPERATOR_POLICY, null, 2) },
+    sandbox,
+    close: () => sandbox.close(),
   };
 }
 
