@@ -1,5 +1,7 @@
 /** The `tug` command: dispatch, usage errors (exit 2) and failures (exit 1) with a message saying what is wrong. */
+import { connectCommand } from "./commands/connect";
 import { demoCommand } from "./commands/demo";
+import { doctorCommand } from "./commands/doctor";
 import { eventsExplainCommand } from "./commands/events-explain";
 import { eventsReplayCommand } from "./commands/events-replay";
 import { rollCommand } from "./commands/roll";
@@ -23,6 +25,14 @@ const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
       --accept-insight NAME  go ahead despite an EKS upgrade insight in ERROR that you have reviewed
       --max-parallel-rolls N node groups rolled at the same time (default 2)
       --json                 progress on stderr; the last stdout line is the result as JSON
+  tug connect <cluster> [options]            make a cluster manageable: access entries, RBAC (deploy/rbac.yaml), tags
+      --group <nodegroup>    node groups to tag (repeatable; default: every node group found)
+      --role <arn>           roles that reach Kubernetes (default: the stack's KubeRoleArns and ReceiveRoleArn)
+      --force-drain          also apply deploy/rbac-force-drain.yaml (pods delete, for force: true rolls)
+      --dry-run              print each change; change nothing
+      --then-roll <group>    (sandbox) doctor, connect, doctor again, then roll the group
+      --json                 the last stdout line is { outcome, changes }
+  tug doctor <cluster> [--group g] [--json]  check all of the above read-only; exit 1 naming each missing piece and its fix
   tug status <cluster>                       the cluster's lock and recent runs
   tug abort <cluster>                        stop the running operation before its next batch, restoring capacity
   tug events explain <event-file> [--json]   what Tugboat would do with a raw EventBridge event
@@ -32,6 +42,8 @@ const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
 const COMMANDS: Record<string, Command> = {
   demo: demoCommand,
   roll: rollCommand,
+  connect: connectCommand,
+  doctor: doctorCommand,
   upgrade: upgradeCommand,
   status: (argv, io) => statusCommand(argv, io),
   abort: (argv, io) => abortCommand(argv, io),

@@ -8,6 +8,7 @@ import dynalite from "dynalite";
 import { type WorkflowSpec, workflows as workflowByName } from "../../workflows";
 import { tableDefinition } from "../adapters/aws/state-table";
 import { createAwsDeps } from "../adapters/deps";
+import { tugboatRbac } from "../adapters/kube/rbac-manifest";
 import type { Deps, Log } from "../core/ports";
 import { sandboxClientConfig, sandboxPlugin } from "./aws/plugin";
 import { SimulatedRegion } from "./aws/region";
@@ -15,6 +16,8 @@ import { CallMeter, meteredKube, meterPlugin } from "./call-meter";
 import { SeededRandom, VirtualClock } from "./clock";
 import type { EtcdCluster } from "./etcd/etcd-cluster";
 import { startEtcdGateway } from "./etcd/gateway";
+import { KubeRequestLog } from "./kube/auth/request-log";
+import { sandboxAuthenticator } from "./kube/auth/sandbox-authenticator";
 import { SimulatedCluster } from "./kube/cluster";
 import { startKubeApiServer } from "./kube/server";
 import {
@@ -41,6 +44,8 @@ export class Sandbox {
   private runCounter = 0;
   /** Executions running at the same time (parallel children) share the virtual clock through it. */
   private readonly scheduler: VirtualScheduler;
+  /** What Tugboat's (RBAC-restricted) identities asked the Kubernetes API, allowed or not. */
+  readonly kubeRequests: KubeRequestLog;
 
   private constructor(
     readonly scenario: Scenario,
@@ -53,8 +58,10 @@ export class Sandbox {
     private readonly closers: (() => Promise<void>)[],
     private readonly awsMeter: CallMeter,
     private readonly kubeMeter: CallMeter,
+    kubeRequests: KubeRequestLog,
   ) {
     this.scheduler = new VirtualScheduler(clock);
+    this.kubeRequests = kubeRequests;
   }
 
   /** etcd of a self-managed control plane (members, quorum history); undefined for other clusters. */
@@ -80,7 +87,15 @@ export class Sandbox {
     const cluster = new SimulatedCluster({ scenario, clock, rng });
     const region = new SimulatedRegion({ scenario, clock, rng, listener: cluster, cluster });
     cluster.seedWorkloads();
-    const server = await startKubeApiServer(cluster);
+    // A connected cluster already holds Tugboat's RBAC, forced drains included (an operator who allows them).
+    if (scenario.cluster.access === "connected") {
+      for (const object of tugboatRbac({ forceDrain: true })) cluster.state.rbac.put(object);
+    }
+    const kubeRequests = new KubeRequestLog();
+    const server = await startKubeApiServer(cluster, {
+      authenticate: sandboxAuthenticator(scenario, region, clock),
+      onAuthorized: (request) => kubeRequests.record(request),
+    });
     region.setKubeEndpoint(server.url);
 
     const db = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -115,7 +130,18 @@ export class Sandbox {
       log,
       dynamoEndpoint: `http://127.0.0.1:${address.port}`,
     });
-    const sandbox = new Sandbox(scenario, clock, region, cluster, deps, logLines, closers, awsMeter, kubeMeter);
+    const sandbox = new Sandbox(
+      scenario,
+      clock,
+      region,
+      cluster,
+      deps,
+      logLines,
+      closers,
+      awsMeter,
+      kubeMeter,
+      kubeRequests,
+    );
     const kubeFor = deps.kube;
     deps.kube = async (name) => meteredKube(await kubeFor(name), kubeMeter);
     deps.clients.dynamo.middlewareStack.use(meterPlugin(awsMeter));

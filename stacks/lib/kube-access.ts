@@ -1,6 +1,6 @@
 /**
  * How the step functions get into EKS clusters: an access entry per (cluster, role) that maps the role
- * to the Kubernetes group bound to Tugboat's ClusterRole (the RBAC YAML is in docs/deploy.md). Only
+ * to the Kubernetes group bound to Tugboat's ClusterRole (deploy/rbac.yaml). Only
  * steps whose spec asks for `kube` get one. Clusters outside TUGBOAT_EKS_ACCESS_ENTRIES are left alone:
  * an operator adds the entries (role ARNs are in the KubeRoleArns output) or, for self-managed clusters,
  * stores a kubeconfig.

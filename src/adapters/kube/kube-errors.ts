@@ -56,6 +56,10 @@ export function describeKubeError(err: unknown): string {
     return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
   }
   const body = statusOf(err);
+  // The client drops a 401's body (its API spec declares none), so the words are ours.
+  if (status === 401 && !body.reason) {
+    return "HTTP 401 Unauthorized: the API server does not accept this identity (on EKS: the role has no access entry)";
+  }
   const reason = body.reason ? ` ${body.reason}` : "";
   const message = body.message ?? (err instanceof Error ? err.message : "");
   return `HTTP ${status}${reason}${message ? `: ${message}` : ""}`;

@@ -203,7 +203,7 @@ function buildNodeGroup(ctx: RegionContext, engine: AutoScalingEngine, fleet: Ec
     createdBy: `arn:aws:iam::${SANDBOX_ACCOUNT_ID}:role/tugboat-sandbox`,
     defaultVersion: 1,
     versions: [],
-    tags: { "tugboat:cluster": clusterName, "tugboat:nodegroup": spec.name },
+    tags: tugboatTags(ctx, { "tugboat:cluster": clusterName, "tugboat:nodegroup": spec.name }),
   };
   const versionData = (imageId: string) => ({ ImageId: imageId, InstanceType: spec.instanceType });
   const created = template.createdMs;
@@ -229,8 +229,7 @@ function buildNodeGroup(ctx: RegionContext, engine: AutoScalingEngine, fleet: Ec
 
   const tags: Record<string, string> = {
     [`kubernetes.io/cluster/${clusterName}`]: "owned",
-    "tugboat:cluster": clusterName,
-    "tugboat:nodegroup": spec.name,
+    ...tugboatTags(ctx, { "tugboat:cluster": clusterName, "tugboat:nodegroup": spec.name }),
     ...(managed ? { "eks:cluster-name": clusterName, "eks:nodegroup-name": spec.name } : {}),
   };
   const subnets = groupSubnets(ctx, zones);
@@ -316,6 +315,11 @@ function buildNodeGroup(ctx: RegionContext, engine: AutoScalingEngine, fleet: Ec
     };
     world.nodegroups.set(`${clusterName}/${spec.name}`, nodegroup);
   }
+}
+
+/** Tugboat's own tags, which a cluster it has never seen (`cluster.access: "none"`) does not carry yet. */
+function tugboatTags(ctx: RegionContext, tags: Record<string, string>): Record<string, string> {
+  return ctx.scenario.cluster.access === "none" ? {} : tags;
 }
 
 /** The region's subnet in each zone, in the order given (ties in AZ balancing go to the earlier zone). */

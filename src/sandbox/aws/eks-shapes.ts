@@ -18,7 +18,12 @@ export const PLACEHOLDER_CA_DATA = Buffer.from(
   "utf8",
 ).toString("base64");
 
-export function clusterShape(cluster: SimCluster, kube: KubeAccess, regionName: string) {
+export function clusterShape(
+  cluster: SimCluster,
+  kube: KubeAccess,
+  regionName: string,
+  authenticationMode = "API_AND_CONFIG_MAP",
+) {
   return {
     name: cluster.name,
     arn: cluster.arn,
@@ -42,7 +47,7 @@ export function clusterShape(cluster: SimCluster, kube: KubeAccess, regionName: 
     platformVersion: cluster.platformVersion,
     tags: { ...cluster.tags },
     health: { issues: [] },
-    accessConfig: { authenticationMode: "API_AND_CONFIG_MAP" },
+    accessConfig: { authenticationMode },
   };
 }
 

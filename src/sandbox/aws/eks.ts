@@ -8,6 +8,7 @@ import type { AutoScalingEngine } from "./asg-engine";
 import type { CommandHandler } from "./autoscaling";
 import { compareMinors } from "./catalog";
 import { clusterVersionShape, DEFAULT_CLUSTER_VERSION, EKS_VERSIONS } from "./cluster-versions";
+import { EksAccessEntries } from "./eks-access";
 import { EksAddonsApi, installScenarioAddons } from "./eks-addons";
 import { startClusterVersionUpdate } from "./eks-cluster-update";
 import { EksInsightsApi, refreshInsightsNow } from "./eks-insights";
@@ -24,11 +25,16 @@ import { type RegionContext, SANDBOX_ACCOUNT_ID } from "./world";
 export const CONFIG_UPDATE_SECONDS = 20;
 
 export class EksApi {
+  /** Access entries and the authentication mode (eks-access.ts); the API server's authenticator reads them. */
+  readonly access: EksAccessEntries;
+
   constructor(
     private readonly ctx: RegionContext,
     private readonly engine: AutoScalingEngine,
     private readonly kube: KubeAccess,
-  ) {}
+  ) {
+    this.access = new EksAccessEntries(ctx, (name) => this.cluster(name));
+  }
 
   /** Installs the scenario's add-ons and computes the first insights, once the region is laid out. */
   seedFromScenario(): void {
@@ -41,10 +47,13 @@ export class EksApi {
     return {
       ...new EksAddonsApi(this.ctx, cluster, (partial) => this.newUpdate(partial)).handlers(),
       ...new EksInsightsApi(this.ctx, cluster).handlers(),
+      ...this.access.handlers(),
       DescribeClusterVersions: (input) => this.describeClusterVersions(input),
-      DescribeCluster: (input) => ({
-        cluster: clusterShape(this.cluster(requireString("eks", input, "name")), this.kube, this.ctx.regionName),
-      }),
+      DescribeCluster: (input) => {
+        const described = this.cluster(requireString("eks", input, "name"));
+        const mode = this.access.authenticationMode(described.name);
+        return { cluster: clusterShape(described, this.kube, this.ctx.regionName, mode) };
+      },
       ListNodegroups: (input) => {
         const cluster = this.cluster(requireString("eks", input, "clusterName"));
         const names = [...this.ctx.world.nodegroups.values()]

@@ -8,6 +8,7 @@
 
 import type { Pluggable } from "@smithy/types";
 import { ConfiguredRetryStrategy } from "@smithy/util-retry";
+import { STEP_CREDENTIALS } from "./identities";
 import type { SimulatedRegion } from "./region";
 
 export const SANDBOX_MIDDLEWARE_NAME = "tugboatSandbox";
@@ -55,7 +56,7 @@ export function sandboxClientConfig(
 ): SandboxClientConfig {
   return {
     region: typeof region === "string" ? region : region.regionName,
-    credentials: { accessKeyId: "ASIASANDBOXTUGBOAT00", secretAccessKey: "sandbox-secret-access-key" },
+    credentials: { ...STEP_CREDENTIALS },
     retryStrategy: new ConfiguredRetryStrategy(options.maxAttempts ?? 5, 0),
   };
 }

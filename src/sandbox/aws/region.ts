@@ -4,7 +4,10 @@
  * scenario, moves on the VirtualClock, and draws every random choice from seeded streams, so a seed
  * fixes a run.
  */
+
+import { TUGBOAT_KUBE_GROUP } from "../../core/connect/rbac";
 import type { SeededRandom, VirtualClock } from "../clock";
+import type { AccessEntryIdentity } from "../kube/auth/eks-token";
 import type { ClusterControl, InstanceLifecycleListener } from "../links";
 import type { Scenario } from "../scenario/schema";
 import { AutoScalingEngine } from "./asg-engine";
@@ -22,9 +25,11 @@ import { type ServiceId, throttlingError, unsupportedCommand } from "./errors";
 import { type RegionEvent, RegionEventBus } from "./events";
 import { FaultInjector } from "./faults";
 import { Ec2Fleet } from "./fleet";
+import { OPERATOR_ROLE_NAME, roleArn, sandboxKubeRoleArns } from "./identities";
 import { forkRandom, IdFactory } from "./ids";
 import { type EtcdAccess, parameterCommands, secretCommands } from "./params";
 import { type RegionSnapshot, takeSnapshot } from "./snapshot";
+import { autoScalingTagCommands, ec2TagCommands } from "./tagging";
 import { type ApiServerVersion, type RegionContext, RegionWorld } from "./world";
 
 /** EC2 gives a Spot instance two minutes' warning before it interrupts it. */
@@ -57,6 +62,7 @@ export class SimulatedRegion {
   private readonly terminateCallCounts = new Map<string, number>();
   private totalCalls = 0;
   private executionStatus?: ExecutionStatusProvider;
+  private readonly eks: EksApi;
 
   constructor(opts: {
     scenario: Scenario;
@@ -110,12 +116,15 @@ export class SimulatedRegion {
       return terminateInGroup(input);
     };
     const eks = new EksApi(this.ctx, this.engine, this.kube);
+    this.eks = eks;
+    autoScaling.CreateOrUpdateTags = autoScalingTagCommands(this.ctx).CreateOrUpdateTags as CommandHandler;
     this.handlers = {
       autoscaling: autoScaling,
       ec2: {
         ...ec2InstanceCommands(this.ctx, this.fleet, recordTerminate),
         ...ec2TemplateCommands(this.ctx),
         ...ec2ResourceCommands(this.ctx),
+        ...ec2TagCommands(this.ctx),
       },
       eks: eks.handlers(),
       ssm: parameterCommands(this.ctx, this.kube),
@@ -125,6 +134,22 @@ export class SimulatedRegion {
     };
     buildFromScenario(this.ctx, this.engine, this.fleet);
     eks.seedFromScenario();
+    this.seedAccessEntries();
+  }
+
+  /** The cluster creator is an admin; a "connected" cluster also lets Tugboat's roles in as its RBAC group. */
+  private seedAccessEntries(): void {
+    const cluster = this.ctx.scenario.cluster;
+    if (cluster.kind !== "eks") return;
+    this.eks.access.seed(cluster.name, roleArn(OPERATOR_ROLE_NAME), [], true);
+    if (cluster.access === "connected") {
+      for (const arn of sandboxKubeRoleArns()) this.eks.access.seed(cluster.name, arn, [TUGBOAT_KUBE_GROUP]);
+    }
+  }
+
+  /** The cluster's access entry for an IAM principal, as the API server's authenticator reads it. */
+  accessEntryIdentity(principalArn: string): AccessEntryIdentity | undefined {
+    return this.eks.access.accessEntryIdentity(this.ctx.scenario.cluster.name, principalArn);
   }
 
   /** Answers one SDK command by its name ("DescribeAutoScalingGroupsCommand", …) or throws an SDK-shaped error. */

@@ -1,6 +1,8 @@
 /**
  * The simulated Kubernetes API server: node:http on 127.0.0.1 (port chosen by the OS), JSON only,
- * bearer-token authentication. The production kube adapter reaches it through
+ * bearer-token authentication, then RBAC authorization of every request against the cluster's stored
+ * roles and bindings (auth/), as kube-apiserver does: an unknown token is a 401, a request no rule
+ * allows a 403 in the upstream format. The production kube adapter reaches it through
  * @kubernetes/client-node exactly as it reaches EKS. Requests are answered synchronously against
  * the cluster's store; virtual time moves only when the sandbox advances the clock.
  */
@@ -8,6 +10,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { route } from "./api/router";
 import type { ApiRequest, ApiResponse } from "./api/types";
+import { forbiddenStatus } from "./auth/forbidden";
+import { type Authenticate, type Identity, UNRESTRICTED_IDENTITY } from "./auth/identity";
+import { RbacAuthorizer } from "./auth/rbac-authorizer";
+import { type RequestAttributes, requestAttributes } from "./auth/request-info";
 import type { SimulatedCluster } from "./cluster";
 import { badRequest, failure } from "./render/status";
 
@@ -20,16 +26,31 @@ export interface KubeApiServer {
 export interface KubeApiServerOptions {
   /** When set, only this bearer token is accepted; otherwise any non-empty bearer token is. */
   token?: string;
+  /**
+   * Maps a bearer token to an identity (undefined: 401). Without it every accepted token is an
+   * unrestricted identity, as the API's own unit tests want.
+   */
+  authenticate?: Authenticate;
+  /** Sees every authenticated request with the authorizer's decision (recording what an identity asked for). */
+  onAuthorized?: (request: AuthorizedRequest) => void;
+}
+
+export interface AuthorizedRequest {
+  identity: Identity;
+  attributes: RequestAttributes;
+  allowed: boolean;
 }
 
 function unauthorized(): ApiResponse {
   return { status: 401, body: failure(401, "Unauthorized", "Unauthorized") };
 }
 
-function authorized(request: IncomingMessage, options: KubeApiServerOptions): boolean {
+function authenticated(request: IncomingMessage, options: KubeApiServerOptions): Identity | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? "");
-  if (!match) return false;
-  return options.token === undefined || match[1] === options.token;
+  const token = match?.[1];
+  if (!token) return undefined;
+  if (options.token !== undefined && token !== options.token) return undefined;
+  return options.authenticate ? options.authenticate(token) : UNRESTRICTED_IDENTITY;
 }
 
 function parseBody(raw: string): { body: unknown } | { error: ApiResponse } {
@@ -48,14 +69,25 @@ function answer(
   request: IncomingMessage,
   raw: string,
   options: KubeApiServerOptions,
+  authorizer: RbacAuthorizer,
 ): ApiResponse {
-  if (!authorized(request, options)) return unauthorized();
+  const identity = authenticated(request, options);
+  if (!identity) return unauthorized();
+  const url = new URL(request.url ?? "/", "http://127.0.0.1");
+  const method = (request.method ?? "GET").toUpperCase();
+  const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
+  // Authorization comes before the body is read, as in kube-apiserver's filter chain.
+  const attributes = requestAttributes(method, path, url.searchParams);
+  const decision = authorizer.authorize(identity, attributes);
+  options.onAuthorized?.({ identity, attributes, allowed: decision.allowed });
+  if (!decision.allowed) {
+    return { status: 403, body: forbiddenStatus(identity.username, attributes, decision.reason) };
+  }
   const parsed = parseBody(raw);
   if ("error" in parsed) return parsed.error;
-  const url = new URL(request.url ?? "/", "http://127.0.0.1");
   const apiRequest: ApiRequest = {
-    method: (request.method ?? "GET").toUpperCase(),
-    path: url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname,
+    method,
+    path,
     query: url.searchParams,
     contentType: (request.headers["content-type"] ?? "application/json").split(";")[0]?.trim().toLowerCase() ?? "",
     body: parsed.body,
@@ -82,12 +114,13 @@ export async function startKubeApiServer(
   cluster: SimulatedCluster,
   opts: KubeApiServerOptions = {},
 ): Promise<KubeApiServer> {
+  const authorizer = new RbacAuthorizer(cluster.state.rbac);
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       cluster.state.apiCalls += 1;
-      send(response, answer(cluster, request, Buffer.concat(chunks).toString("utf8"), opts));
+      send(response, answer(cluster, request, Buffer.concat(chunks).toString("utf8"), opts, authorizer));
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@
  */
 import type { SeededRandom, VirtualClock } from "../clock";
 import type { Scenario, ScenarioNodeGroup, ScenarioTiming } from "../scenario/schema";
+import { RbacStore } from "./auth/rbac-store";
 import type { ControlPlane } from "./control-plane";
 import { NodeBook } from "./node-book";
 import { PodIndex, podKey } from "./pod-index";
@@ -58,6 +59,8 @@ export class ClusterState {
   readonly pdbs = new Map<string, PdbRecord>();
   readonly claims = new Map<string, ClaimRecord>();
   readonly events: EventRecord[] = [];
+  /** ClusterRoles, Roles and their bindings: what the authorizer reads (auth/rbac-authorizer.ts). */
+  readonly rbac: RbacStore;
   private readonly eventKeys = new Set<string>();
   readonly counters: DisruptionCounters = { podsEvicted: 0, evictionsRefusedByPdb: 0, pdbViolations: 0, podsLost: 0 };
   apiCalls = 0;
@@ -89,6 +92,10 @@ export class ClusterState {
     this.flavor = scenario.cluster.kind === "eks" ? "eks" : "self-managed";
     this.serverMinor = scenario.cluster.version;
     this.startedAtMs = clock.nowMs();
+    this.rbac = new RbacStore(
+      () => this.now(),
+      () => this.nextResourceVersion(),
+    );
   }
 
   now(): number {

@@ -6,7 +6,16 @@ import { describeIssues } from "../../core/roll/input";
 import { type Scenario, scenarioSchema } from "./schema";
 
 const builtinDir = join(dirname(fileURLToPath(import.meta.url)), "builtin");
-export const BUILTIN_SCENARIOS = ["small", "stateful", "large", "managed", "huge", "upgrade", "self-managed"] as const;
+export const BUILTIN_SCENARIOS = [
+  "small",
+  "stateful",
+  "large",
+  "managed",
+  "huge",
+  "upgrade",
+  "self-managed",
+  "never-seen",
+] as const;
 
 export class ScenarioError extends Error {
   constructor(message: string) {

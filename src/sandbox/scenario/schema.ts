@@ -157,6 +157,11 @@ export const scenarioSchema = z
           .object({ zones: z.record(z.string(), z.number().int().positive()) })
           .strict()
           .optional(),
+        /**
+         * "connected": Tugboat's roles have access entries, its RBAC (deploy/*.yaml) is applied and the
+         * groups and launch templates carry tugboat:* tags. "none": a cluster Tugboat has never seen.
+         */
+        access: z.enum(["none", "connected"]).default("connected"),
       })
       .strict(),
     faults: z.array(faultSchema).default([]),

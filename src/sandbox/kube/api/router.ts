@@ -13,6 +13,7 @@ import { coreEventHandlers, eventsV1Handlers } from "./events";
 import { nodeHandlers } from "./nodes";
 import { podHandlers } from "./pods";
 import { pdbHandlers } from "./policy";
+import { clusterRoleBindingHandlers, clusterRoleHandlers, roleBindingHandlers, roleHandlers } from "./rbac";
 import { claimHandlers, namespaceHandlers, volumeHandlers } from "./storage";
 import { type ApiRequest, type ApiResponse, ok, type ResourceHandlers } from "./types";
 
@@ -55,6 +56,16 @@ const GROUPS: Record<string, Record<string, Resource>> = {
       shortNames: ["pdb"],
       handlers: pdbHandlers,
     },
+  },
+  "rbac.authorization.k8s.io/v1": {
+    clusterroles: { kind: "ClusterRole", singular: "clusterrole", handlers: clusterRoleHandlers },
+    clusterrolebindings: {
+      kind: "ClusterRoleBinding",
+      singular: "clusterrolebinding",
+      handlers: clusterRoleBindingHandlers,
+    },
+    roles: { kind: "Role", singular: "role", handlers: roleHandlers },
+    rolebindings: { kind: "RoleBinding", singular: "rolebinding", handlers: roleBindingHandlers },
   },
   "events.k8s.io/v1": {
     events: { kind: "Event", singular: "event", shortNames: ["ev"], handlers: eventsV1Handlers },

@@ -76,7 +76,12 @@ describe("simulated API server over HTTP", () => {
         reason: "NotFound",
         code: 404,
       });
-      expect(groups.groups.map((group) => group.name)).toEqual(["apps", "policy", "events.k8s.io"]);
+      expect(groups.groups.map((group) => group.name)).toEqual([
+        "apps",
+        "policy",
+        "rbac.authorization.k8s.io",
+        "events.k8s.io",
+      ]);
       expect(policy.resources.map((resource) => resource.name)).toEqual(["poddisruptionbudgets"]);
     } finally {
       await server.close();
