@@ -30,21 +30,21 @@ export const timingSchema = z
     /** EC2 pending → running. EKS-optimized AMIs: about 60–120 s. */
     instanceBootSeconds: durationSchema.default({ min: 60, max: 120 }),
     /** running → node Ready (kubelet registration, CNI): tens of seconds. */
-    nodeReadySeconds: durationSchema.default({ p50: 25, p90: 40 }),
+    nodeReadySeconds: durationSchema.default({ p50: 30, p90: 45 }),
     /** Pod scheduled → Ready (image cached): the Kubernetes SLO is 5 s at the 99th percentile. */
-    podStartSeconds: durationSchema.default({ p50: 2, p90: 4 }),
+    podStartSeconds: durationSchema.default({ p50: 2, p90: 3.3 }),
     /** Extra seconds before a zonal volume is attached to a new node (EBS detach/attach). */
     volumeAttachSeconds: durationSchema.default({ p50: 10, p90: 20, slowFraction: 0.02, slowFactor: 5 }),
     /** Modelled time of one Lambda step, API calls aside (warm invocations, some cold starts). */
-    stepSeconds: durationSchema.default({ p50: 0.05, p90: 0.15, slowFraction: 0.05, slowFactor: 10 }),
+    stepSeconds: durationSchema.default({ p50: 0.08, p90: 0.2, slowFraction: 0.03, slowFactor: 6 }),
     /** Round trip of one AWS API call (each attempt of it). */
-    awsCallSeconds: durationSchema.default({ p50: 0.06, p90: 0.15 }),
+    awsCallSeconds: durationSchema.default({ p50: 0.06, p90: 0.15, slowFraction: 0.01, slowFactor: 10 }),
     /** Round trip of one Kubernetes API request: the SLO is 1 s at the 99th percentile. */
-    kubeCallSeconds: durationSchema.default({ p50: 0.02, p90: 0.06 }),
+    kubeCallSeconds: durationSchema.default({ p50: 0.02, p90: 0.08 }),
     /** EKS control-plane version update: roughly 8–15 minutes, some reports up to 25. */
-    controlPlaneUpdateSeconds: durationSchema.default({ p50: 600, p90: 900, slowFraction: 0.05, slowFactor: 1.6 }),
+    controlPlaneUpdateSeconds: durationSchema.default({ p50: 660, p90: 900, slowFraction: 0.05, slowFactor: 1.6 }),
     /** EKS add-on update. */
-    addonUpdateSeconds: durationSchema.default({ p50: 45, p90: 90 }),
+    addonUpdateSeconds: durationSchema.default({ p50: 60, p90: 180, slowFraction: 0.05, slowFactor: 5 }),
   })
   .strict();
 
