@@ -18,7 +18,7 @@ export interface BenchFigures {
   nodesOutdatedAfter: number;
   /** Virtual seconds from the strategy's start to its end. */
   makespanSeconds: number;
-  /** src/sandbox/lower-bound.ts, with this strategy's own maxExtraNodes. */
+  /** src/sandbox/lower-bound.ts, with this strategy's own maxExtraNodes and the durations sampled in its run. */
   lowerBoundSeconds: number;
   /** Peak of instances alive above the group's size at the start. */
   maxExtraNodes: number;
@@ -74,7 +74,12 @@ export async function startMeasurement(sandbox: Sandbox, group: BenchGroup): Pro
         nodesOutdatedBefore: outdatedBefore.size,
         nodesOutdatedAfter: outdatedAfter,
         makespanSeconds: round((endMs - startMs) / 1000),
-        lowerBoundSeconds: lowerBoundSeconds({ scenario: sandbox.scenario, outdatedNodes, maxExtraNodes }),
+        lowerBoundSeconds: lowerBoundSeconds({
+          scenario: sandbox.scenario,
+          outdatedNodes,
+          maxExtraNodes,
+          sampled: sandbox.timing.records.sampledRun(group.nodeGroup, startMs, endMs),
+        }),
         maxExtraNodes,
         extraInstanceSeconds: round(extraInstanceSeconds),
         pdbViolations: after.pdbViolations - metrics.pdbViolations,
@@ -109,7 +114,7 @@ function workloadsOnNodes(sandbox: Sandbox, instanceIds: Set<string>): LowerBoun
     if (pod.workloadKind === "DaemonSet" || pod.nodeName === undefined) continue;
     byNode.get(pod.nodeName)?.push({ namespace: pod.namespace, name: pod.workload });
   }
-  return [...byNode.values()].map((workloads) => ({ workloads }));
+  return [...byNode.entries()].map(([name, workloads]) => ({ name, workloads }));
 }
 
 /** Integral over virtual time of instances alive above `baseline`, sampled at every clock tick. */

@@ -1,8 +1,9 @@
 /**
- * How a strategy spends virtual time. A tool that polls sleeps between polls; the round trips of
- * the API calls it made meanwhile cost time too. Both are charged here, with the per-call costs the
- * workflow runner charges Tugboat (scenario.timing.awsCallSeconds / kubeCallSeconds), so that no
- * strategy gets its API calls for free.
+ * How a strategy spends virtual time. A tool that polls sleeps between polls; the API calls it made
+ * meanwhile cost time too: each call's sampled round trips and the SDK's retry back-off, with
+ * concurrent calls overlapping, charged by the same rule and from the same samples as Tugboat's steps
+ * (Sandbox.startCharge, src/sandbox/call-meter.ts), so that no strategy gets its calls for free and
+ * concurrency helps whoever uses it.
  */
 import type { Sandbox } from "../../src/sandbox/sandbox";
 import { StrategyFailed } from "./types";
@@ -21,14 +22,15 @@ export interface WaitOptions {
 export const RUN_CAP_SECONDS = 48 * 3600;
 
 export class Pace {
-  private charged: { aws: number; kubernetes: number };
+  /** Modelled seconds of the API calls made since the last sleep. */
+  private charge: () => number;
   private readonly startMs: number;
 
   constructor(
     private readonly sandbox: Sandbox,
     private readonly capSeconds = RUN_CAP_SECONDS,
   ) {
-    this.charged = sandbox.apiCalls();
+    this.charge = sandbox.startCharge();
     this.startMs = sandbox.clock.nowMs();
   }
 
@@ -45,12 +47,8 @@ export class Pace {
    * `waitingFor` names what the sleep waits for, in the message if the run cap is reached.
    */
   sleep(seconds: number, waitingFor?: string): void {
-    const calls = this.sandbox.apiCalls();
-    const timing = this.sandbox.scenario.timing;
-    const latency =
-      (calls.aws - this.charged.aws) * timing.awsCallSeconds +
-      (calls.kubernetes - this.charged.kubernetes) * timing.kubeCallSeconds;
-    this.charged = calls;
+    const latency = this.charge();
+    this.charge = this.sandbox.startCharge();
     this.sandbox.clock.advanceBy(seconds + latency);
     if (this.secondsSince(this.startMs) > this.capSeconds) {
       const what = waitingFor ? `, still waiting for ${waitingFor}` : "";

@@ -1,25 +1,54 @@
 /**
- * Measures how much of the sandbox's modelled API latency a step really spends: calls issued
- * concurrently overlap, so each call is weighted by 1 / (calls in flight when it starts). A step's
- * modelled time charges the weighted count; sequential calls weigh 1 each, a pool of ten about 0.1.
+ * Charges API calls the modelled time they take, by one rule for every caller (Tugboat's steps and the
+ * benchmark's peers alike): each call costs the sampled round trip of each of its attempts plus the
+ * SDK's retry back-off between them (src/sandbox/timing/virtual-retry.ts), and calls issued
+ * concurrently overlap, so a call is weighted by 1 / (calls in flight when it starts). Sequential calls
+ * weigh 1 each, a pool of ten about 0.1.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Pluggable } from "@smithy/types";
 import type { KubePort } from "../core/ports";
 
+export interface MeteredCall {
+  /** Calls numbered in the order they started: the entity their samples are drawn for. */
+  readonly id: number;
+  /** 1 / calls in flight when it started. */
+  readonly weight: number;
+  attempts: number;
+  /** Modelled seconds so far: attempts' round trips and back-off waits. */
+  seconds: number;
+}
+
+const callScope = new AsyncLocalStorage<MeteredCall>();
+
+/** The metered AWS call the current code runs inside (the SDK's retry strategy charges it its back-off). */
+export function currentCall(): MeteredCall | undefined {
+  return callScope.getStore();
+}
+
 export class CallMeter {
   private inFlight = 0;
-  weighted = 0;
+  /** Calls started. */
   raw = 0;
+  /** Calls weighted by overlap. */
+  weighted = 0;
+  /** Modelled seconds of finished calls, each weighted by overlap. */
+  seconds = 0;
 
-  start(): () => void {
+  start(): { call: MeteredCall; end: () => void } {
     this.inFlight++;
     this.raw++;
-    this.weighted += 1 / this.inFlight;
+    const call: MeteredCall = { id: this.raw, weight: 1 / this.inFlight, attempts: 0, seconds: 0 };
+    this.weighted += call.weight;
     let ended = false;
-    return () => {
-      if (ended) return;
-      ended = true;
-      this.inFlight--;
+    return {
+      call,
+      end: () => {
+        if (ended) return;
+        ended = true;
+        this.inFlight--;
+        this.seconds += call.seconds * call.weight;
+      },
     };
   }
 
@@ -29,20 +58,38 @@ export class CallMeter {
   }
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: one plugin serves every client, whatever its types.
-export function meterPlugin(meter: CallMeter): Pluggable<any, any> {
+/**
+ * Meters every call of an SDK client: one record per call (above the retry middleware), and a sampled
+ * round trip per attempt (below it). `attemptSeconds` draws the round trip of attempt n of call id.
+ */
+export function meterPlugin(
+  meter: CallMeter,
+  attemptSeconds: (call: number, attempt: number) => number = () => 0,
+  // biome-ignore lint/suspicious/noExplicitAny: one plugin serves every client, whatever its types.
+): Pluggable<any, any> {
   return {
     applyToStack(stack) {
       stack.add(
         (next) => async (args) => {
-          const end = meter.start();
+          const { call, end } = meter.start();
           try {
-            return await next(args);
+            return await callScope.run(call, () => next(args));
           } finally {
             end();
           }
         },
         { step: "initialize", priority: "high", name: "tugboatCallMeter" },
+      );
+      stack.add(
+        (next) => async (args) => {
+          const call = callScope.getStore();
+          if (call) {
+            call.attempts++;
+            call.seconds += attemptSeconds(call.id, call.attempts);
+          }
+          return next(args);
+        },
+        { step: "finalizeRequest", priority: "low", name: "tugboatCallAttemptMeter" },
       );
     },
   };
@@ -55,7 +102,7 @@ export function meteredKube(kube: KubePort, meter: CallMeter): KubePort {
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== "function") return value;
       return async (...args: unknown[]) => {
-        const end = meter.start();
+        const { end } = meter.start();
         try {
           return await value.apply(target, args);
         } finally {

@@ -1,44 +1,64 @@
 /**
- * The lower bound a roll's makespan is judged against (docs/metrics.md). No surge-first roll that
- * keeps every PDB can finish faster than the larger of:
+ * The lower bound a roll's makespan is judged against (docs/roll.md, "Lower bound"), computed from the
+ * durations the simulator sampled during that same run (src/sandbox/timing/records.ts), so a run whose
+ * boots happened to be slow is judged against those slow boots. No surge-first roll that keeps every
+ * PDB can finish faster than the larger of:
  *
- *  A. surge-limited: each extra node cycles through boot + join + the drain of the node it replaces
- *     (at least the longest shutdown among that node's pods), so with E extra nodes at most E nodes
- *     are replaced per cycle: ceil(N / E) × (boot + ready + minDrain), minDrain the smallest such
- *     drain over the nodes to replace;
- *  B. PDB-limited: the first replacement must boot and join, then each budget lets through at most
- *     `allowed` evictions at a time, and each slot frees only when the evicted pod's replacement is
- *     Ready (a Deployment restarts at once; a StatefulSet recreates the pod only after the old one has
- *     exited, then attaches its zonal volume): boot + ready + max over PDBs of
- *     ceil(pods to move / allowed) × restart time.
+ *  A. surge-limited: each of the N outdated nodes is replaced by a new instance that boots and joins
+ *     (its sampled join J = boot + node Ready) before the old node drains (at least the longest sampled
+ *     shutdown among its pods; D = the smallest such drain over the nodes to replace). With E extra
+ *     nodes at a time, the replacements run in at most E parallel chains, one of which holds at least
+ *     k = ceil(N / E) of them, and together they hold all N: with J₁ ≤ J₂ ≤ … the N smallest joins,
+ *     A = max(Σ_{i≤k} (Jᵢ + D), Σ_{i≤N} (Jᵢ + D) / E);
+ *  B. PDB-limited: the first replacement must join (J₁), then each budget lets through at most
+ *     `allowed` evictions at a time, and a slot frees only when the evicted pod's replacement is Ready
+ *     (a Deployment's pod starts at once; a StatefulSet's pod is recreated after the old one exited,
+ *     then attaches its zonal volume): k = ceil(pods to move / allowed) restarts in a row, each taking
+ *     at least the k smallest sampled starts (and, for StatefulSets, shutdowns and attaches) of that
+ *     workload's pods in the run: B = J₁ + max over PDBs of Σ over those k smallest.
+ *
+ * Where the run sampled fewer values than a term needs (a failed roll), the missing ones count at the
+ * duration's floor (a plain number: itself; uniform: its min; log-normal: 0). With plain-number timings
+ * every sample equals the number and the bound is the constant formula: ceil(N/E) × (J + D) and
+ * J + ceil(moved/allowed) × restart.
  */
 import type { Scenario, ScenarioWorkload } from "./scenario/schema";
+import { floorSeconds } from "./timing/duration";
+import type { SampledRun } from "./timing/records";
 
 export interface LowerBoundInput {
   scenario: Scenario;
   /** Outdated nodes at the start, each with the workloads of the pods it runs (DaemonSets excluded). */
-  outdatedNodes: { workloads: { namespace: string; name: string }[] }[];
+  outdatedNodes: { name: string; workloads: { namespace: string; name: string }[] }[];
   /** Peak of extra nodes the run used (≥ 1). */
   maxExtraNodes: number;
+  /** What the simulator sampled during the run (SampleRecords.sampledRun for the group and window). */
+  sampled: SampledRun;
 }
 
-export function lowerBoundSeconds({ scenario, outdatedNodes, maxExtraNodes }: LowerBoundInput): number {
+export function lowerBoundSeconds({ scenario, outdatedNodes, maxExtraNodes, sampled }: LowerBoundInput): number {
   const n = outdatedNodes.length;
   if (n === 0) return 0;
   const timing = scenario.timing;
-  const join = timing.instanceBootSeconds + timing.nodeReadySeconds;
+  const joinFloor = floorSeconds(timing.instanceBootSeconds) + floorSeconds(timing.nodeReadySeconds);
+  const joins = smallest(sampled.joinSeconds, n, joinFloor);
   const byKey = new Map(scenario.cluster.workloads.map((w) => [`${w.namespace}/${w.name}`, w]));
-  const shutdown = (w: ScenarioWorkload) =>
-    Math.min(w.shutdownSeconds ?? w.terminationGracePeriodSeconds, w.terminationGracePeriodSeconds);
+  const shutdownFloor = (w: ScenarioWorkload) =>
+    Math.min(floorSeconds(w.shutdownSeconds ?? w.terminationGracePeriodSeconds), w.terminationGracePeriodSeconds);
 
-  const drainOf = (node: LowerBoundInput["outdatedNodes"][number]) =>
-    node.workloads.reduce((max, ref) => {
+  const drainOf = (node: LowerBoundInput["outdatedNodes"][number]) => {
+    const floors = node.workloads.map((ref) => {
       const w = byKey.get(`${ref.namespace}/${ref.name}`);
-      return w ? Math.max(max, shutdown(w)) : max;
-    }, 0);
+      return w ? shutdownFloor(w) : 0;
+    });
+    return Math.max(0, ...floors, ...(sampled.shutdownsByNode.get(node.name) ?? []));
+  };
   const minDrain = outdatedNodes.reduce((min, node) => Math.min(min, drainOf(node)), Number.POSITIVE_INFINITY);
   const extra = Math.max(1, maxExtraNodes);
-  const surgeLimited = Math.ceil(n / extra) * (join + minDrain);
+  const k = Math.ceil(n / extra);
+  const longestChain = sum(joins.slice(0, k)) + k * minDrain;
+  const spread = (sum(joins) + n * minDrain) / extra;
+  const surgeLimited = Math.max(longestChain, spread);
 
   const podsToMove = new Map<string, number>();
   for (const node of outdatedNodes) {
@@ -53,13 +73,30 @@ export function lowerBoundSeconds({ scenario, outdatedNodes, maxExtraNodes }: Lo
     if (!w?.pdb || w.kind === "DaemonSet") continue;
     const replicas = w.replicas ?? 1;
     const allowed = Math.max(1, replicas - desiredHealthy(w.pdb, replicas));
-    const start = w.startSeconds ?? timing.podStartSeconds;
-    const restart =
-      w.kind === "StatefulSet" ? shutdown(w) + start + (w.zonalVolumes ? timing.volumeAttachSeconds : 0) : start;
-    pdbChain = Math.max(pdbChain, Math.ceil(moved / allowed) * restart);
+    const rounds = Math.ceil(moved / allowed);
+    const samples = sampled.byWorkload.get(key) ?? { start: [], attach: [], shutdown: [] };
+    const starts = sum(smallest(samples.start, rounds, floorSeconds(w.startSeconds ?? timing.podStartSeconds)));
+    const chain =
+      w.kind === "StatefulSet"
+        ? sum(smallest(samples.shutdown, rounds, shutdownFloor(w))) +
+          starts +
+          (w.zonalVolumes ? sum(smallest(samples.attach, rounds, floorSeconds(timing.volumeAttachSeconds))) : 0)
+        : starts;
+    pdbChain = Math.max(pdbChain, chain);
   }
-  const pdbLimited = join + pdbChain;
+  const pdbLimited = (joins[0] ?? joinFloor) + pdbChain;
   return Math.round(Math.max(surgeLimited, pdbLimited));
+}
+
+/** The `count` smallest of `values`, ascending, padded with `floor` when there are fewer. */
+function smallest(values: number[], count: number, floor: number): number[] {
+  const sorted = [...values].sort((a, b) => a - b).slice(0, count);
+  while (sorted.length < count) sorted.push(floor);
+  return sorted.sort((a, b) => a - b);
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, v) => total + v, 0);
 }
 
 /** Kubernetes' arithmetic: percentages of expected pods round up, for both fields. */

@@ -5,9 +5,9 @@
  *
  * Modelled delays: an event reaches the receive function DELIVERY_SECONDS after it is emitted (the
  * EventBridge → SQS → Lambda poller path takes well under a second to a few seconds in practice), and
- * the invocation costs the same modelled time as a workflow step. Reactions started by one delivery run
- * one after the other (the local interpreter runs one execution at a time); events the region emits
- * meanwhile wait for `deliverRegionEvents`.
+ * the invocation costs modelled time as a workflow step does (a sampled duration plus its API calls).
+ * Reactions started by one delivery run one after the other (the local interpreter runs one execution
+ * at a time); events the region emits meanwhile wait for `deliverRegionEvents`.
  */
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import type { SQSEvent } from "aws-lambda";
@@ -182,7 +182,6 @@ export class SandboxEvents {
 
   private async invokeReceive(messageId: string, body: string): Promise<ReceivedMessage> {
     const { sandbox } = this;
-    const timing = sandbox.scenario.timing;
     const event: SQSEvent = {
       Records: [
         {
@@ -203,17 +202,13 @@ export class SandboxEvents {
         },
       ],
     };
-    const before = sandbox.apiCalls();
+    const charge = sandbox.startCharge();
     const startMs = sandbox.clock.nowMs();
     try {
       const report = await runWithReceiveDeps(this.receiveDeps, () => receiveBatch(event));
       return report.messages[0] ?? { messageId, error: "the receive function reported nothing for the message" };
     } finally {
-      const after = sandbox.apiCalls();
-      const seconds =
-        timing.stepSeconds +
-        (after.aws - before.aws) * timing.awsCallSeconds +
-        (after.kubernetes - before.kubernetes) * timing.kubeCallSeconds;
+      const seconds = sandbox.timing.stepSeconds(`receive/${messageId}`) + charge();
       sandbox.clock.advanceTo(startMs + seconds * 1000);
     }
   }

@@ -12,6 +12,7 @@ import type { LocalRunOptions, LocalRunResult } from "./runner/local-workflow";
 import { type LogLine, Sandbox } from "./sandbox";
 import type { Scenario } from "./scenario/schema";
 import { GroupTimeline } from "./timeline";
+import { medianSeconds } from "./timing/duration";
 
 export interface RollJson {
   outcome: "succeeded" | "failed" | "refused" | "aborted";
@@ -83,7 +84,7 @@ export async function rollInSandbox(options: SandboxRollOptions): Promise<Sandbo
     const outdatedNodes = sandbox.cluster
       .nodes()
       .filter((n) => oldInstances.has(n.instanceId))
-      .map((n) => ({ workloads: workloadsByNode.get(n.name) ?? [] }));
+      .map((n) => ({ name: n.name, workloads: workloadsByNode.get(n.name) ?? [] }));
     const input = { timing: pickTiming(scenario), ...request };
     const run = await sandbox.run(rollNodeGroup, input, options.run ?? {});
 
@@ -109,7 +110,14 @@ export async function rollInSandbox(options: SandboxRollOptions): Promise<Sandbo
       makespanSeconds: round(makespanSeconds),
       // Only a roll that replaced something has a makespan to judge.
       lowerBoundSeconds:
-        (summary?.nodesReplaced ?? 0) > 0 ? lowerBoundSeconds({ scenario, outdatedNodes, maxExtraNodes }) : 0,
+        (summary?.nodesReplaced ?? 0) > 0
+          ? lowerBoundSeconds({
+              scenario,
+              outdatedNodes,
+              maxExtraNodes,
+              sampled: sandbox.timing.records.sampledRun(request.nodeGroup, run.startedAtMs, run.endedAtMs),
+            })
+          : 0,
       ...(finalState?.plan ? { predictedSeconds: finalState.plan.predictedSeconds } : {}),
       maxExtraNodes,
       extraInstanceSeconds: round(extraMeter.seconds()),
@@ -171,7 +179,11 @@ function meterExtraInstances(sandbox: Sandbox, nodeGroup: string, baseline: numb
 
 function pickTiming(scenario: Scenario): RollInput["timing"] {
   const { instanceBootSeconds, nodeReadySeconds, podStartSeconds } = scenario.timing;
-  return { instanceBootSeconds, nodeReadySeconds, podStartSeconds };
+  return {
+    instanceBootSeconds: medianSeconds(instanceBootSeconds),
+    nodeReadySeconds: medianSeconds(nodeReadySeconds),
+    podStartSeconds: medianSeconds(podStartSeconds),
+  };
 }
 
 function round(value: number, digits = 1): number {

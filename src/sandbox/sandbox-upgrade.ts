@@ -10,6 +10,7 @@ import type { UpgradePlan, UpgradePreflight, UpgradeState, UpgradeSummary } from
 import type { LocalRunOptions, LocalRunResult, RunnerEvent } from "./runner/local-workflow";
 import { type LogLine, Sandbox } from "./sandbox";
 import type { Scenario } from "./scenario/schema";
+import { medianSeconds } from "./timing/duration";
 
 export interface UpgradeJson {
   outcome: UpgradeSummary["outcome"];
@@ -79,11 +80,11 @@ export async function upgradeInSandbox(options: SandboxUpgradeOptions): Promise<
     const timing = scenario.timing;
     const input = {
       timing: {
-        controlPlaneUpdateSeconds: timing.controlPlaneUpdateSeconds,
-        addonUpdateSeconds: timing.addonUpdateSeconds,
-        instanceBootSeconds: timing.instanceBootSeconds,
-        nodeReadySeconds: timing.nodeReadySeconds,
-        podStartSeconds: timing.podStartSeconds,
+        controlPlaneUpdateSeconds: medianSeconds(timing.controlPlaneUpdateSeconds),
+        addonUpdateSeconds: medianSeconds(timing.addonUpdateSeconds),
+        instanceBootSeconds: medianSeconds(timing.instanceBootSeconds),
+        nodeReadySeconds: medianSeconds(timing.nodeReadySeconds),
+        podStartSeconds: medianSeconds(timing.podStartSeconds),
       },
       ...request,
     };

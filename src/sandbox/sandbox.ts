@@ -28,6 +28,7 @@ import {
 } from "./runner/local-workflow";
 import { VirtualScheduler } from "./runner/virtual-scheduler";
 import type { Scenario } from "./scenario/schema";
+import { TimingModel } from "./timing/model";
 
 export interface LogLine {
   atMs: number;
@@ -59,6 +60,8 @@ export class Sandbox {
     private readonly awsMeter: CallMeter,
     private readonly kubeMeter: CallMeter,
     kubeRequests: KubeRequestLog,
+    /** Every sampled duration of the run, and the records of what was sampled. */
+    readonly timing: TimingModel,
   ) {
     this.scheduler = new VirtualScheduler(clock);
     this.kubeRequests = kubeRequests;
@@ -69,23 +72,33 @@ export class Sandbox {
     return this.cluster.etcd;
   }
 
-  /** Effective calls of one step: AWS calls weighted by overlap; Kubernetes requests scaled by the overlap of port calls. */
-  private measureStep(): () => { aws: number; kube: number } {
-    const aws0 = this.awsMeter.weighted;
-    const kube0 = { http: this.cluster.apiCalls(), raw: this.kubeMeter.raw, weighted: this.kubeMeter.weighted };
+  /**
+   * Starts charging API calls; the returned function gives the modelled seconds of the calls made
+   * since, by the call meter's rule (src/sandbox/call-meter.ts): AWS calls' sampled attempts and
+   * back-off, each weighted by overlap; Kubernetes requests' sampled round trips, scaled by the
+   * overlap of the port calls that issued them. Tugboat's steps and the benchmark's peers pay this.
+   */
+  startCharge(): () => number {
+    const aws0 = this.awsMeter.seconds;
+    const kube0 = {
+      seconds: this.cluster.apiCallSeconds(),
+      raw: this.kubeMeter.raw,
+      weighted: this.kubeMeter.weighted,
+    };
     return () => {
       const raw = this.kubeMeter.raw - kube0.raw;
       const weighted = this.kubeMeter.weighted - kube0.weighted;
-      const http = this.cluster.apiCalls() - kube0.http;
-      return { aws: this.awsMeter.weighted - aws0, kube: raw > 0 ? (http * weighted) / raw : http };
+      const http = this.cluster.apiCallSeconds() - kube0.seconds;
+      return this.awsMeter.seconds - aws0 + (raw > 0 ? (http * weighted) / raw : http);
     };
   }
 
   static async start(scenario: Scenario, options: { onLog?: (line: LogLine) => void } = {}): Promise<Sandbox> {
     const clock = new VirtualClock();
     const rng = new SeededRandom(scenario.seed);
-    const cluster = new SimulatedCluster({ scenario, clock, rng });
-    const region = new SimulatedRegion({ scenario, clock, rng, listener: cluster, cluster });
+    const timing = new TimingModel(scenario.timing, scenario.seed, () => clock.nowMs());
+    const cluster = new SimulatedCluster({ scenario, clock, rng, timing });
+    const region = new SimulatedRegion({ scenario, clock, rng, listener: cluster, cluster, timing });
     cluster.seedWorkloads();
     // A connected cluster already holds Tugboat's RBAC, forced drains included (an operator who allows them).
     if (scenario.cluster.access === "connected") {
@@ -111,6 +124,7 @@ export class Sandbox {
     const logLines: LogLine[] = [];
     const awsMeter = new CallMeter();
     const kubeMeter = new CallMeter();
+    const attemptSeconds = (call: number, attempt: number) => timing.awsCallSeconds(call, attempt);
     const log: Log = {
       info: (message, attributes) => record("info", message, attributes),
       warn: (message, attributes) => record("warn", message, attributes),
@@ -124,8 +138,10 @@ export class Sandbox {
     const deps = createAwsDeps({
       region: scenario.region,
       tableName: TABLE_NAME,
-      clientConfig: sandboxClientConfig(scenario.region),
-      plugins: (service) => [meterPlugin(awsMeter), sandboxPlugin(region, service)],
+      clientConfig: sandboxClientConfig(scenario.region, {
+        backoffSeconds: (call, retry, throttled) => timing.retryBackoffSeconds(call, retry, throttled),
+      }),
+      plugins: (service) => [meterPlugin(awsMeter, attemptSeconds), sandboxPlugin(region, service)],
       clock: { now: () => clock.now() },
       log,
       dynamoEndpoint: `http://127.0.0.1:${address.port}`,
@@ -141,10 +157,11 @@ export class Sandbox {
       awsMeter,
       kubeMeter,
       kubeRequests,
+      timing,
     );
     const kubeFor = deps.kube;
     deps.kube = async (name) => meteredKube(await kubeFor(name), kubeMeter);
-    deps.clients.dynamo.middlewareStack.use(meterPlugin(awsMeter));
+    deps.clients.dynamo.middlewareStack.use(meterPlugin(awsMeter, attemptSeconds));
     deps.clients.dynamo.middlewareStack.add(
       (next) => async (args) => {
         sandbox.dynamoCalls++;
@@ -167,7 +184,6 @@ export class Sandbox {
     input: unknown,
     options: Partial<Pick<LocalRunOptions, "executionName" | "crashAfter" | "beforeState" | "onEvent">> = {},
   ): Promise<LocalRunResult> {
-    const timing = this.scenario.timing;
     this.runCounter++;
     return runLocalWorkflow({
       spec,
@@ -178,10 +194,8 @@ export class Sandbox {
       deps: this.deps,
       executions: this.executions,
       cost: {
-        stepSeconds: timing.stepSeconds,
-        awsCallSeconds: timing.awsCallSeconds,
-        kubeCallSeconds: timing.kubeCallSeconds,
-        measure: () => this.measureStep(),
+        stepSeconds: (invocation) => this.timing.stepSeconds(invocation),
+        measure: () => this.startCharge(),
       },
       scheduler: this.scheduler,
       startChild: (request) => this.runChild(request, options.onEvent),

@@ -1,7 +1,7 @@
 /**
  * EKS add-ons of the simulated region: ListAddons, DescribeAddon, DescribeAddonVersions and
- * UpdateAddon over the catalog of addon-catalog.ts. An update holds the add-on UPDATING for
- * `timing.addonUpdateSeconds` and is tracked as an "AddonUpdate" that DescribeUpdate reads with the
+ * UpdateAddon over the catalog of addon-catalog.ts. An update holds the add-on UPDATING for a
+ * duration sampled per update from `timing.addonUpdateSeconds` and is tracked as an "AddonUpdate" that DescribeUpdate reads with the
  * add-on's name. Add-ons a scenario lists are installed when the region is built, after checking
  * that each version exists and runs on the cluster's Kubernetes version.
  */
@@ -195,7 +195,7 @@ export class EksAddonsApi {
     });
     addon.status = "UPDATING";
     addon.modifiedMs = this.ctx.clock.nowMs();
-    this.ctx.clock.after(this.ctx.scenario.timing.addonUpdateSeconds, `eks addon ${addon.name}`, () => {
+    this.ctx.clock.after(this.ctx.timing.addonUpdate(update.id), `eks addon ${addon.name}`, () => {
       addon.version = version;
       // Omitted configuration values are kept; an empty string clears them, as in EKS.
       if (configurationValues === "") delete addon.configurationValues;

@@ -1,8 +1,8 @@
 /**
  * A control-plane version update of the simulated EKS: one minor up, refused while node groups or
  * add-ons are updating or a managed node group is behind, failing early without free addresses in the
- * cluster subnets, otherwise complete after `timing.controlPlaneUpdateSeconds` (published as roughly
- * 8-15 minutes), when the API server starts reporting the new minor.
+ * cluster subnets, otherwise complete after a duration sampled per update from
+ * `timing.controlPlaneUpdateSeconds` (published as roughly 8-15 minutes), when the API server starts reporting the new minor.
  */
 import { compareMinors, nextMinor } from "./catalog";
 import { eksVersion } from "./cluster-versions";
@@ -73,7 +73,7 @@ export function startClusterVersionUpdate(
     });
     return update;
   }
-  ctx.clock.after(ctx.scenario.timing.controlPlaneUpdateSeconds, `eks control plane ${cluster.name}`, () => {
+  ctx.clock.after(ctx.timing.controlPlaneUpdate(update.id), `eks control plane ${cluster.name}`, () => {
     cluster.version = version;
     cluster.platformVersion = platformVersion;
     cluster.status = "ACTIVE";

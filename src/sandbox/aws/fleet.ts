@@ -3,7 +3,8 @@
  * terminated, on the virtual clock. The fleet tells the Kubernetes side (InstanceLifecycleListener)
  * what a kubelet would notice and tells Auto Scaling (FleetHooks) what its health checks would.
  *
- * Timing: boot takes `timing.instanceBootSeconds` (published figures for EKS-optimized AMIs: 60-120 s);
+ * Timing: each instance's boot is sampled from `timing.instanceBootSeconds` (published figures for
+ * EKS-optimized AMIs: 60-120 s);
  * shutting-down lasts SHUTDOWN_SECONDS; a terminated instance stays visible in DescribeInstances for
  * an hour, as EC2 documents, with its private DNS name cleared.
  */
@@ -88,7 +89,8 @@ export class Ec2Fleet {
       this.announceRunning(instance);
     } else {
       this.ctx.events.instanceStateChanged(instanceId, "pending");
-      const timer = clock.after(this.ctx.scenario.timing.instanceBootSeconds, `ec2 boot ${instanceId}`, () => {
+      const bootSeconds = this.ctx.timing.instanceBoot(instanceId, spec.nodeGroup);
+      const timer = clock.after(bootSeconds, `ec2 boot ${instanceId}`, () => {
         this.bootTimers.delete(instanceId);
         this.markRunning(instance);
       });

@@ -6,8 +6,8 @@
  * `Throttling`/`ThrottlingException`/`RequestLimitExceeded` is therefore retried by the SDK itself.
  */
 
-import type { Pluggable } from "@smithy/types";
-import { ConfiguredRetryStrategy } from "@smithy/util-retry";
+import type { Pluggable, RetryStrategyV2 } from "@smithy/types";
+import { VirtualBackoffRetryStrategy } from "../timing/virtual-retry";
 import { STEP_CREDENTIALS } from "./identities";
 import type { SimulatedRegion } from "./region";
 
@@ -42,21 +42,22 @@ export function sandboxPlugin(
 export interface SandboxClientConfig {
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
-  retryStrategy: ConfiguredRetryStrategy;
+  retryStrategy: RetryStrategyV2;
 }
 
 /**
  * Client configuration for the sandbox: static fake credentials, the scenario's region, and a retry
  * strategy that retries like the SDK's standard one but never sleeps in real time (the simulated
- * services answer instantly; virtual time is the runner's to move).
+ * services answer instantly; virtual time is the runner's to move). `backoffSeconds` gives the wait
+ * each retry would have slept, charged to the call on the virtual clock (none by default).
  */
 export function sandboxClientConfig(
   region: SimulatedRegion | string,
-  options: { maxAttempts?: number } = {},
+  options: { maxAttempts?: number; backoffSeconds?: (call: number, retry: number, throttled: boolean) => number } = {},
 ): SandboxClientConfig {
   return {
     region: typeof region === "string" ? region : region.regionName,
     credentials: { ...STEP_CREDENTIALS },
-    retryStrategy: new ConfiguredRetryStrategy(options.maxAttempts ?? 5, 0),
+    retryStrategy: new VirtualBackoffRetryStrategy(options.maxAttempts ?? 5, options.backoffSeconds ?? (() => 0)),
   };
 }

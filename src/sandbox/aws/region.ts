@@ -10,6 +10,7 @@ import type { SeededRandom, VirtualClock } from "../clock";
 import type { AccessEntryIdentity } from "../kube/auth/eks-token";
 import type { ClusterControl, InstanceLifecycleListener } from "../links";
 import type { Scenario } from "../scenario/schema";
+import { TimingModel } from "../timing/model";
 import { AutoScalingEngine } from "./asg-engine";
 import { lifecycleHookCommands } from "./asg-hooks";
 import { AutoScalingApi, type CommandHandler } from "./autoscaling";
@@ -70,6 +71,8 @@ export class SimulatedRegion {
     rng: SeededRandom;
     listener: InstanceLifecycleListener;
     cluster: ClusterControl & Partial<ApiServerVersion>;
+    /** Shared with the cluster in a sandbox; a region built alone samples with a model of its own. */
+    timing?: TimingModel;
   }) {
     const { scenario, clock, rng } = opts;
     this.regionName = scenario.region;
@@ -95,6 +98,7 @@ export class SimulatedRegion {
       catalog: new AmiCatalog(catalogSeed),
       faults: new FaultInjector(scenario.faults, throttleRng),
       events: new RegionEventBus(clock, tokens, scenario.region),
+      timing: opts.timing ?? new TimingModel(scenario.timing, scenario.seed, () => clock.nowMs()),
     };
     this.kube = {
       token: `tugboat-sandbox-${kubeRng.hex(32)}`,

@@ -6,6 +6,7 @@
 import type { SeededRandom, VirtualClock } from "../clock";
 import type { ClusterControl, InstanceLifecycleListener } from "../links";
 import type { Scenario } from "../scenario/schema";
+import type { TimingModel } from "../timing/model";
 import type { AmiCatalog } from "./catalog";
 import type { RegionEventBus } from "./events";
 import type { FaultInjector } from "./faults";
@@ -119,6 +120,8 @@ export interface RegionContext {
   catalog: AmiCatalog;
   faults: FaultInjector;
   events: RegionEventBus;
+  /** Sampled durations (boots, EKS updates), recorded for the figures that judge a run. */
+  timing: TimingModel;
 }
 
 export function isoSeconds(ms: number): string {

@@ -11,6 +11,7 @@ import { SeededRandom, type VirtualClock } from "../clock";
 import { EtcdCluster } from "../etcd/etcd-cluster";
 import type { ClusterControl, InstanceLifecycleListener, LaunchedInstance } from "../links";
 import type { Scenario } from "../scenario/schema";
+import type { TimingModel } from "../timing/model";
 import { ControlPlane } from "./control-plane";
 import { reconcile } from "./controllers";
 import { evictPod } from "./eviction";
@@ -33,8 +34,8 @@ export class SimulatedCluster implements InstanceLifecycleListener, ClusterContr
   /** etcd of a self-managed cluster with control-plane machines; undefined otherwise. */
   readonly etcd: EtcdCluster | undefined;
 
-  constructor(opts: { scenario: Scenario; clock: VirtualClock; rng: SeededRandom }) {
-    this.state = new ClusterState(opts.scenario, opts.clock, opts.rng);
+  constructor(opts: { scenario: Scenario; clock: VirtualClock; rng: SeededRandom; timing?: TimingModel }) {
+    this.state = new ClusterState(opts.scenario, opts.clock, opts.rng, opts.timing);
     this.recorder = new MetricsRecorder(this.state);
     this.state.setReconcileHandler(() => reconcile(this.state));
     const cluster = opts.scenario.cluster;
@@ -102,6 +103,11 @@ export class SimulatedCluster implements InstanceLifecycleListener, ClusterContr
   /** HTTP requests served. */
   apiCalls(): number {
     return this.state.apiCalls;
+  }
+
+  /** Sampled round trips of every API request served so far, in seconds. */
+  apiCallSeconds(): number {
+    return this.state.apiCallSeconds;
   }
 
   /** Simulated EKS moves the control plane's version (GET /version) when a cluster update completes. */

@@ -1,6 +1,6 @@
 /**
  * Nodes follow their machines: the kubelet registers a NotReady Node shortly after the instance is
- * running and reports Ready at timing.nodeReadySeconds; when the machine shuts down its pods die at
+ * running and reports Ready after a delay sampled per instance from timing.nodeReadySeconds; when the machine shuts down its pods die at
  * once and the node goes Unknown; when the instance is terminated the cloud node lifecycle
  * controller deletes the Node object. Labels and addresses follow a real EKS node (see the fixture
  * k8s-node-eks-managed-nodegroup.json).
@@ -35,14 +35,15 @@ export function instanceRunning(state: ClusterState, instance: LaunchedInstance)
     }
     return;
   }
-  const registerAfter = Math.min(KUBELET_REGISTER_SECONDS, state.timing.nodeReadySeconds);
+  const readySeconds = state.timing.nodeReady(instance.instanceId, instance.nodeGroup);
+  const registerAfter = Math.min(KUBELET_REGISTER_SECONDS, readySeconds);
   record.timers.push(
     state.clock.after(registerAfter, `kube: ${instance.instanceId} kubelet registers`, () => {
       if (!record.gone && !record.nodeName) registerNode(state, record);
     }),
   );
   record.timers.push(
-    state.clock.after(state.timing.nodeReadySeconds, `kube: ${instance.instanceId} node Ready`, () => {
+    state.clock.after(readySeconds, `kube: ${instance.instanceId} node Ready`, () => {
       if (record.gone) return;
       const node = record.nodeName ? state.nodes.get(record.nodeName) : registerNode(state, record);
       if (node) markReady(state, node);

@@ -158,8 +158,8 @@ export function startContainers(state: ClusterState, pod: PodRecord): void {
   pod.waitingForVolume = false;
   state.pods.waitingForVolume.delete(pod);
   const claim = pod.claimKey ? state.claims.get(pod.claimKey) : undefined;
-  const attachSeconds = claim && claim.attachedNode !== nodeName ? state.timing.volumeAttachSeconds : 0;
-  const startSeconds = pod.workload.spec.startSeconds ?? state.timing.podStartSeconds;
+  const attachSeconds = claim && claim.attachedNode !== nodeName ? state.timing.volumeAttach(pod, nodeName) : 0;
+  const startSeconds = state.timing.podStart(pod, nodeName);
   pod.timers.push(
     state.clock.after(attachSeconds, `kube: ${pod.name} containers started`, () => {
       if (pod.gone || isTerminating(pod)) return;
@@ -206,7 +206,7 @@ export function deletePod(state: ClusterState, pod: PodRecord, request: Deletion
     countBudgetBreaches(state, risk);
     return;
   }
-  const shutdown = Math.min(pod.workload.spec.shutdownSeconds ?? grace, grace);
+  const shutdown = state.timing.podShutdown(pod, grace, pod.nodeName);
   const exitAtMs = state.now() + shutdown * 1000;
   if (isTerminating(pod)) {
     // A second delete may only shorten the grace period.

@@ -120,6 +120,7 @@ export async function startKubeApiServer(
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       cluster.state.apiCalls += 1;
+      cluster.state.apiCallSeconds += cluster.state.timing.kubeCallSeconds();
       send(response, answer(cluster, request, Buffer.concat(chunks).toString("utf8"), opts, authorizer));
     });
   });

@@ -5,7 +5,8 @@
  * that stands in for the controllers' and scheduler's watch loops.
  */
 import type { SeededRandom, VirtualClock } from "../clock";
-import type { Scenario, ScenarioNodeGroup, ScenarioTiming } from "../scenario/schema";
+import type { Scenario, ScenarioNodeGroup } from "../scenario/schema";
+import { TimingModel } from "../timing/model";
 import { RbacStore } from "./auth/rbac-store";
 import type { ControlPlane } from "./control-plane";
 import { NodeBook } from "./node-book";
@@ -46,7 +47,8 @@ export interface NewEvent {
 export { podKey };
 
 export class ClusterState {
-  readonly timing: ScenarioTiming;
+  /** Sampled durations (node Ready, pod start, volume attach, pod shutdown, API requests). */
+  readonly timing: TimingModel;
   readonly flavor: ClusterFlavor;
   /** The control plane's minor version (GET /version); EKS updates move it. */
   serverMinor: string;
@@ -64,6 +66,8 @@ export class ClusterState {
   private readonly eventKeys = new Set<string>();
   readonly counters: DisruptionCounters = { podsEvicted: 0, evictionsRefusedByPdb: 0, pdbViolations: 0, podsLost: 0 };
   apiCalls = 0;
+  /** Sampled round trips of those requests, summed. */
+  apiCallSeconds = 0;
   /** Workloads whose controller must look again (a pod of theirs changed, or nodes came and went). */
   readonly dirtyWorkloads = new Set<WorkloadRecord>();
   /** Nodes that changed since the last scheduling pass: the only ones a previously unschedulable pod may now fit. */
@@ -87,8 +91,9 @@ export class ClusterState {
     readonly scenario: Scenario,
     readonly clock: VirtualClock,
     readonly rng: SeededRandom,
+    timing?: TimingModel,
   ) {
-    this.timing = scenario.timing;
+    this.timing = timing ?? new TimingModel(scenario.timing, scenario.seed, () => clock.nowMs());
     this.flavor = scenario.cluster.kind === "eks" ? "eks" : "self-managed";
     this.serverMinor = scenario.cluster.version;
     this.startedAtMs = clock.nowMs();

@@ -18,11 +18,10 @@ import type { VirtualScheduler } from "./virtual-scheduler";
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
 
 export interface StepCost {
-  stepSeconds: number;
-  awsCallSeconds: number;
-  kubeCallSeconds: number;
-  /** Starts measuring a step; the returned function gives the step's effective AWS and Kubernetes calls. */
-  measure(): () => { aws: number; kube: number };
+  /** One invocation's own modelled time, API calls aside, sampled per invocation (its name says which). */
+  stepSeconds(invocation: string): number;
+  /** Starts measuring a step; the returned function gives the modelled seconds of the step's API calls. */
+  measure(): () => number;
 }
 
 export interface RunnerEvent {
@@ -141,14 +140,13 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
           return {
             ok: true as const,
             value: await runWithDeps(deps, () => handler(request.Payload, { functionName: placeholder })),
-            calls: measured(),
+            callSeconds: measured(),
           };
         } catch (err) {
-          return { ok: false as const, error: err, calls: measured() };
+          return { ok: false as const, error: err, callSeconds: measured() };
         }
       });
-      const seconds =
-        cost.stepSeconds + outcome.calls.aws * cost.awsCallSeconds + outcome.calls.kube * cost.kubeCallSeconds;
+      const seconds = cost.stepSeconds(`${executionArn}/${stateName}#${invocation}`) + outcome.callSeconds;
       await scheduler.sleepUntil(startMs + seconds * 1000);
       meter.step(stateName, (clock.nowMs() - startMs) / 1000);
       if (!outcome.ok) throw lambdaError(outcome.error);

@@ -3,6 +3,7 @@
  * has a default grounded in published figures so that a minimal file is a realistic cluster.
  */
 import { z } from "zod";
+import { durationSchema } from "../timing/duration";
 
 const disruptionValue = z.union([
   z.number().int().nonnegative(),
@@ -19,26 +20,31 @@ export const pdbSchema = z
     message: "a PDB sets exactly one of minAvailable or maxUnavailable",
   });
 
+/**
+ * Every timing is a duration (src/sandbox/timing/duration.ts): a plain number of seconds means exactly
+ * this; a distribution is sampled per instance, node, pod, update or call. The defaults are grounded in
+ * published figures, listed with their sources in docs/scenarios.md.
+ */
 export const timingSchema = z
   .object({
-    /** EC2 pending → running. Published figures for EKS-optimized AMIs put boot at 60–120 s. */
-    instanceBootSeconds: z.number().nonnegative().default(60),
-    /** running → node Ready (kubelet registration, CNI). */
-    nodeReadySeconds: z.number().nonnegative().default(30),
-    /** Pod scheduled → Ready (image cached). */
-    podStartSeconds: z.number().nonnegative().default(5),
+    /** EC2 pending → running. EKS-optimized AMIs: about 60–120 s. */
+    instanceBootSeconds: durationSchema.default({ min: 60, max: 120 }),
+    /** running → node Ready (kubelet registration, CNI): tens of seconds. */
+    nodeReadySeconds: durationSchema.default({ p50: 30, p90: 45 }),
+    /** Pod scheduled → Ready (image cached): the Kubernetes SLO is 5 s at the 99th percentile. */
+    podStartSeconds: durationSchema.default({ p50: 2, p90: 3.3 }),
     /** Extra seconds before a zonal volume is attached to a new node (EBS detach/attach). */
-    volumeAttachSeconds: z.number().nonnegative().default(10),
-    /** Modelled time of one Lambda step (cold and warm starts averaged). */
-    stepSeconds: z.number().nonnegative().default(0.2),
-    /** Modelled round trip of one AWS API call. */
-    awsCallSeconds: z.number().nonnegative().default(0.05),
-    /** Modelled round trip of one Kubernetes API call. */
-    kubeCallSeconds: z.number().nonnegative().default(0.01),
-    /** EKS control-plane version update. Published: roughly 8–15 minutes. */
-    controlPlaneUpdateSeconds: z.number().nonnegative().default(600),
+    volumeAttachSeconds: durationSchema.default({ p50: 10, p90: 20, slowFraction: 0.02, slowFactor: 5 }),
+    /** Modelled time of one Lambda step, API calls aside (warm invocations, some cold starts). */
+    stepSeconds: durationSchema.default({ p50: 0.08, p90: 0.2, slowFraction: 0.03, slowFactor: 6 }),
+    /** Round trip of one AWS API call (each attempt of it). */
+    awsCallSeconds: durationSchema.default({ p50: 0.06, p90: 0.15, slowFraction: 0.01, slowFactor: 10 }),
+    /** Round trip of one Kubernetes API request: the SLO is 1 s at the 99th percentile. */
+    kubeCallSeconds: durationSchema.default({ p50: 0.02, p90: 0.08 }),
+    /** EKS control-plane version update: roughly 8–15 minutes, some reports up to 25. */
+    controlPlaneUpdateSeconds: durationSchema.default({ p50: 660, p90: 900, slowFraction: 0.05, slowFactor: 1.6 }),
     /** EKS add-on update. */
-    addonUpdateSeconds: z.number().nonnegative().default(60),
+    addonUpdateSeconds: durationSchema.default({ p50: 60, p90: 180, slowFraction: 0.05, slowFactor: 5 }),
   })
   .strict();
 
@@ -72,10 +78,10 @@ export const workloadSchema = z
     name: z.string().min(1),
     replicas: z.number().int().nonnegative().optional(),
     terminationGracePeriodSeconds: z.number().int().nonnegative().default(30),
-    /** Seconds a pod takes to exit after SIGTERM (capped by the grace period). Default: the grace period. */
-    shutdownSeconds: z.number().nonnegative().optional(),
-    /** Seconds from scheduled to Ready (default: timing.podStartSeconds). */
-    startSeconds: z.number().nonnegative().optional(),
+    /** Seconds a pod takes to exit after SIGTERM (capped by the grace period), a duration. Default: the grace period. */
+    shutdownSeconds: durationSchema.optional(),
+    /** Seconds from scheduled to Ready, a duration (default: timing.podStartSeconds). */
+    startSeconds: durationSchema.optional(),
     pdb: pdbSchema.optional(),
     /** Each replica's volume is pinned to the AZ where it first ran (EBS). */
     zonalVolumes: z.boolean().default(false),

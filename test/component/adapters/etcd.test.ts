@@ -7,6 +7,7 @@ import { LEARNER_CATCH_UP_SECONDS } from "../../../src/sandbox/etcd/etcd-cluster
 import { JOIN_RETRY_SECONDS, MEMBER_START_SECONDS } from "../../../src/sandbox/etcd/kubeadm-join";
 import { Sandbox } from "../../../src/sandbox/sandbox";
 import { scenarioSchema } from "../../../src/sandbox/scenario/schema";
+import { PLAIN_TIMING } from "../../support/plain-timing";
 
 const CLUSTER = "kubeadm-lab";
 const CONTROL_PLANE_GROUP = `${CLUSTER}-control-plane`;
@@ -15,6 +16,8 @@ const ROLE = "node-role.kubernetes.io/control-plane";
 const scenario = scenarioSchema.parse({
   name: "self-managed control plane",
   seed: 11,
+  // Exact timings: the test advances the clock past a boot and a join.
+  timing: PLAIN_TIMING,
   cluster: {
     name: CLUSTER,
     kind: "self-managed",
@@ -58,7 +61,7 @@ async function replaceControlPlaneNode(nodeName: string): Promise<string> {
   const dead = memberOf(await etcd.listMembers(), nodeName);
   expect(dead).toMatchObject({ healthy: false });
   // Boot and kubelet registration of the replacement; its join waits on the dead member.
-  sandbox.clock.advanceBy(scenario.timing.instanceBootSeconds + scenario.timing.nodeReadySeconds + 60);
+  sandbox.clock.advanceBy(PLAIN_TIMING.instanceBootSeconds + PLAIN_TIMING.nodeReadySeconds + 60);
   const replacement = (await controlPlaneNodes()).find((n) => !before.has(n.name) && n.ready);
   expect(replacement, "a Ready replacement control-plane node").toBeDefined();
   expect((await etcd.listMembers()).map((m) => m.name)).not.toContain(replacement?.name);

@@ -15,6 +15,8 @@ import { SimulatedRegion } from "../../../../src/sandbox/aws/region";
 import { SeededRandom, VirtualClock } from "../../../../src/sandbox/clock";
 import type { ClusterControl, InstanceLifecycleListener, LaunchedInstance } from "../../../../src/sandbox/links";
 import { type Scenario, scenarioSchema } from "../../../../src/sandbox/scenario/schema";
+import { medianSeconds } from "../../../../src/sandbox/timing/duration";
+import { PLAIN_TIMING } from "../../../support/plain-timing";
 
 interface FakeNode {
   name: string;
@@ -129,7 +131,8 @@ export class FakeCluster implements InstanceLifecycleListener, ClusterControl {
 
 // biome-ignore lint/suspicious/noExplicitAny: scenario input is whatever the schema accepts.
 export function scenario(input: any): Scenario {
-  return scenarioSchema.parse(input);
+  // Exact timings unless a test asks for distributions: these tests assert virtual times.
+  return scenarioSchema.parse({ ...input, timing: { ...PLAIN_TIMING, ...(input.timing ?? {}) } });
 }
 
 /** A self-managed cluster with one group of `zones` nodes (us-east-1a/b/c by default). */
@@ -179,7 +182,7 @@ export interface Harness {
 
 export function harness(s: Scenario, rngSeed = s.seed): Harness {
   const clock = new VirtualClock();
-  const cluster = new FakeCluster(clock, s.timing.nodeReadySeconds);
+  const cluster = new FakeCluster(clock, medianSeconds(s.timing.nodeReadySeconds));
   const region = new SimulatedRegion({
     scenario: s,
     clock,

@@ -9,6 +9,7 @@ import { SimulatedCluster } from "../../../../src/sandbox/kube/cluster";
 import { startKubeApiServer } from "../../../../src/sandbox/kube/server";
 import type { LaunchedInstance } from "../../../../src/sandbox/links";
 import { type Scenario, scenarioSchema } from "../../../../src/sandbox/scenario/schema";
+import { PLAIN_TIMING } from "../../../support/plain-timing";
 
 export type ScenarioInput = Parameters<typeof scenarioSchema.parse>[0];
 
@@ -25,7 +26,8 @@ export function buildScenario(input: ClusterInput): Scenario {
   return scenarioSchema.parse({
     seed: input.seed ?? 7,
     region: "us-east-1",
-    timing: input.timing ?? {},
+    // Exact timings unless a test asks otherwise: these tests assert virtual times.
+    timing: { ...PLAIN_TIMING, ...(input.timing ?? {}) },
     cluster: {
       name: "test-cluster",
       kind: input.kind ?? "eks",

@@ -25,7 +25,7 @@ describe("the local workflow runner", () => {
       scheduler: new VirtualScheduler(clock),
       deps: {} as Deps,
       executions,
-      cost: { stepSeconds: 1, awsCallSeconds: 0, kubeCallSeconds: 0, measure: () => () => ({ aws: 0, kube: 0 }) },
+      cost: { stepSeconds: () => 1, measure: () => () => 0 },
     });
     expect(result.status).toBe("SUCCEEDED");
     const output = result.output as {
@@ -53,7 +53,7 @@ describe("the local workflow runner", () => {
       scheduler: new VirtualScheduler(clock),
       deps: {} as Deps,
       executions,
-      cost: { stepSeconds: 0, awsCallSeconds: 0, kubeCallSeconds: 0, measure: () => () => ({ aws: 0, kube: 0 }) },
+      cost: { stepSeconds: () => 0, measure: () => () => 0 },
     };
     await runLocalWorkflow(options);
     await expect(runLocalWorkflow(options)).rejects.toThrow(/Execution Already Exists/);
