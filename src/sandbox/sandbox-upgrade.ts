@@ -4,6 +4,7 @@
  * kubelet skew at every step boundary, PDB violations, pods lost and etcd's quorum margin.
  */
 import { upgradeCluster } from "../../workflows";
+import type { EstimateSource } from "../core/estimates/estimate";
 import { kubeletMinor } from "../core/roll/snapshot-types";
 import type { UpgradeInput } from "../core/upgrade/input";
 import type { UpgradePlan, UpgradePreflight, UpgradeState, UpgradeSummary } from "../core/upgrade/state";
@@ -24,6 +25,8 @@ export interface UpgradeJson {
   maxKubeletSkewObserved: number;
   durationSeconds: number;
   predictedSeconds?: number;
+  /** "defaults" or "history (N runs)": where Tugboat's prediction came from. */
+  estimateSource?: EstimateSource;
   reason?: string;
   nodes: { total: number; onTarget: number };
   addons: Record<string, string>;
@@ -76,18 +79,8 @@ export async function upgradeInSandbox(options: SandboxUpgradeOptions): Promise<
       if (event.kind === "state-exited") maxSkew = Math.max(maxSkew, sandboxSkew(sandbox));
       options.run?.onEvent?.(event);
     };
-    const timing = scenario.timing;
-    const input = {
-      timing: {
-        controlPlaneUpdateSeconds: timing.controlPlaneUpdateSeconds,
-        addonUpdateSeconds: timing.addonUpdateSeconds,
-        instanceBootSeconds: timing.instanceBootSeconds,
-        nodeReadySeconds: timing.nodeReadySeconds,
-        podStartSeconds: timing.podStartSeconds,
-      },
-      ...request,
-    };
-    const run = await sandbox.run(upgradeCluster, input, { ...options.run, onEvent });
+    // The request only: nothing of the scenario (timings, placement, faults) reaches Tugboat's input.
+    const run = await sandbox.run(upgradeCluster, request, { ...options.run, onEvent });
     const state = (run.status === "SUCCEEDED" ? run.output : run.lastOutput) as UpgradeState | undefined;
     const summary = state?.summary;
     const after = sandbox.cluster.metrics();
@@ -106,6 +99,7 @@ export async function upgradeInSandbox(options: SandboxUpgradeOptions): Promise<
       maxKubeletSkewObserved: Math.max(maxSkew, summary?.maxKubeletSkewObserved ?? 0),
       durationSeconds: summary?.durationSeconds ?? Math.round((run.endedAtMs - run.startedAtMs) / 1000),
       ...(summary?.predictedSeconds !== undefined ? { predictedSeconds: summary.predictedSeconds } : {}),
+      ...(state?.assessment ? { estimateSource: state.assessment.plan.estimateSource } : {}),
       ...(summary?.reason ? { reason: summary.reason } : run.cause ? { reason: run.cause } : {}),
       nodes: { total: nodes.length, onTarget },
       addons: Object.fromEntries(
