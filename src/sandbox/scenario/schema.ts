@@ -3,6 +3,7 @@
  * has a default grounded in published figures so that a minimal file is a realistic cluster.
  */
 import { z } from "zod";
+import { scenarioHistorySchema } from "./history";
 
 const disruptionValue = z.union([
   z.number().int().nonnegative(),
@@ -160,6 +161,8 @@ export const scenarioSchema = z
       })
       .strict(),
     faults: z.array(faultSchema).default([]),
+    /** Tugboat's observations from earlier runs, written to its store at start (history.ts). */
+    history: scenarioHistorySchema.optional(),
   })
   .strict();
 
