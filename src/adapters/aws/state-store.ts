@@ -47,8 +47,8 @@ const BATCH_GET_MAX = 100;
 const BATCH_GET_ROUNDS = 5;
 /** Attempts at creating a lock that keeps vanishing between our write and our read. */
 const LOCK_CREATE_ATTEMPTS = 3;
-/** Attempts at a read-merge-write of observations that another writer keeps changing under us. */
-const OBSERVATION_WRITE_ATTEMPTS = 5;
+/** Attempts at a read-merge-write of observations that other writers keep changing (each round one wins). */
+const OBSERVATION_WRITE_ATTEMPTS = 10;
 
 type Item = Record<string, unknown>;
 
