@@ -25,6 +25,18 @@ export interface DriverReport {
   /** Step Functions state transitions (billed); only a workflow has them. */
   stateTransitions?: number;
   notes?: string[];
+  /** A tool that predicts its own duration (Tugboat's plan): the prediction and where it came from. */
+  prediction?: PredictionReport;
+  /** Tugboat's warm mode: the same roll on a sandbox of its own, its store seeded with a previous roll's history. */
+  warm?: PredictionReport & { makespanSeconds: number; lowerBoundSeconds: number; outcome: string };
+}
+
+export interface PredictionReport {
+  predictedSeconds: number;
+  /** "defaults" or "history (N runs)". */
+  estimateSource: string;
+  /** (makespan − predicted) / makespan: positive when the run took longer than predicted. */
+  predictionError: number;
 }
 
 export type StrategyDriver = (sandbox: Sandbox, group: BenchGroup) => Promise<DriverReport | undefined>;

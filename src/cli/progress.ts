@@ -5,7 +5,7 @@
 import type { RollState } from "../core/roll/state";
 import type { RunnerEvent } from "../sandbox/runner/local-workflow";
 import type { LogLine } from "../sandbox/sandbox";
-import { clockOffset, duration, plural, zones } from "./format";
+import { clockOffset, duration, plural, prediction, zones } from "./format";
 import type { CliIO } from "./io";
 
 export class RollProgressView {
@@ -75,7 +75,7 @@ export class RollProgressView {
           this.batches = state.plan.batchesPlanned;
           this.line(
             event.atMs,
-            `plan: ${state.plan.outdated} of ${state.plan.groupSize} nodes outdated in ${state.plan.asgName} (${state.plan.mode}); ${plural(state.plan.batchesPlanned, "batch", "batches")} of ${state.plan.surge}; predicted ${duration(state.plan.predictedSeconds)}`,
+            `plan: ${state.plan.outdated} of ${state.plan.groupSize} nodes outdated in ${state.plan.asgName} (${state.plan.mode}); ${plural(state.plan.batchesPlanned, "batch", "batches")} of ${state.plan.surge}; ${prediction(state.plan.predictedSeconds, state.plan.estimateSource)}`,
           );
         }
         break;

@@ -1,14 +1,14 @@
 /** Plain-text renderings of a plan and a roll result, for people. */
 import type { RollPlan } from "../core/roll/plan-roll";
 import type { RollJson } from "../sandbox/sandbox-roll";
-import { duration, plural, zones } from "./format";
+import { duration, plural, prediction, zones } from "./format";
 
 export function renderPlan(plan: RollPlan, maxBatchesShown = 10): string[] {
   const lines = [
     `Plan for ${plan.cluster}/${plan.nodeGroup} (${plan.mode}, Auto Scaling group ${plan.asgName})`,
     `  ${plan.outdated} of ${plan.groupSize} nodes to replace, ${plan.upToDate} already up to date`,
     `  surge ${plan.surge} per batch (one replacement per victim, in the victim's AZ, Ready before any drain)`,
-    `  ${plural(plan.batches.length, "batch", "batches")}, predicted ${duration(plan.predictedSeconds)}`,
+    `  ${plural(plan.batches.length, "batch", "batches")}, ${prediction(plan.predictedSeconds, plan.estimateSource)}`,
     `  capacity floor per AZ: ${zones(plan.baselineByZone)} Ready schedulable nodes at all times`,
   ];
   for (const note of plan.notes) lines.push(`  note: ${note}`);
@@ -47,7 +47,7 @@ export function renderResult(result: RollJson): string[] {
   if (!result.dryRun && result.outcome !== "refused") {
     lines.push(
       `  nodes replaced ${result.nodesReplaced} of ${result.nodesOutdatedBefore} outdated (${result.nodesOutdatedAfter} left) in ${plural(result.batches, "batch", "batches")}`,
-      `  makespan ${duration(result.makespanSeconds)}, lower bound ${duration(result.lowerBoundSeconds)} (×${(result.makespanSeconds / Math.max(1, result.lowerBoundSeconds)).toFixed(2)})${result.predictedSeconds ? `, predicted ${duration(result.predictedSeconds)}` : ""}`,
+      `  makespan ${duration(result.makespanSeconds)}, lower bound ${duration(result.lowerBoundSeconds)} (×${(result.makespanSeconds / Math.max(1, result.lowerBoundSeconds)).toFixed(2)})${result.predictedSeconds ? `, ${prediction(result.predictedSeconds, result.estimateSource)}` : ""}`,
       `  pods evicted ${result.podsEvicted} (${result.evictionsRefusedByPdb} refusals by PDBs honoured), PDB violations ${result.pdbViolations}, pods lost ${result.podsLost}`,
       `  capacity floor ${result.azCapacityFloor} (Ready schedulable nodes per AZ vs the start), at most ${result.maxExtraNodes} extra nodes`,
       `  ${result.apiCalls.aws} AWS calls, ${result.apiCalls.kubernetes} Kubernetes calls, ${result.stateTransitions} state transitions`,

@@ -3,6 +3,8 @@
  * src/adapters implement these with AWS SDK v3 and @kubernetes/client-node, and the sandbox plugs a
  * simulated region and API server behind those same adapters.
  */
+
+import type { Observation, ObservationScope } from "./estimates/observations";
 import type {
   AsgSizes,
   AutoScalingGroupState,
@@ -171,6 +173,10 @@ export interface StatePort {
   listRuns(cluster: string, limit?: number): Promise<RunRecord[]>;
   putItem(runId: string, key: string, value: unknown): Promise<void>;
   getItem<T>(runId: string, key: string): Promise<T | undefined>;
+  /** Tugboat's own observations of a node group (or of the cluster itself), oldest first. */
+  listObservations(scope: ObservationScope): Promise<Observation[]>;
+  /** Records observations: ids already kept are ignored (a retried step), each kind keeps its newest. */
+  recordObservations(scope: ObservationScope, observations: Observation[]): Promise<void>;
 }
 
 export interface Clock {

@@ -3,6 +3,7 @@
  * only a simulator can observe (PDB violations, pods lost, capacity floor, makespan vs lower bound).
  */
 import { rollNodeGroup } from "../../workflows";
+import type { EstimateSource } from "../core/estimates/estimate";
 import type { RollInput } from "../core/roll/input";
 import { findOutdated } from "../core/roll/outdated";
 import { readGroup, targetOptions } from "../core/roll/read-group";
@@ -12,7 +13,6 @@ import type { LocalRunOptions, LocalRunResult } from "./runner/local-workflow";
 import { type LogLine, Sandbox } from "./sandbox";
 import type { Scenario } from "./scenario/schema";
 import { GroupTimeline } from "./timeline";
-import { medianSeconds } from "./timing/duration";
 
 export interface RollJson {
   outcome: "succeeded" | "failed" | "refused" | "aborted";
@@ -26,6 +26,8 @@ export interface RollJson {
   makespanSeconds: number;
   lowerBoundSeconds: number;
   predictedSeconds?: number;
+  /** "defaults" or "history (N runs)": where Tugboat's prediction came from. */
+  estimateSource?: EstimateSource;
   maxExtraNodes: number;
   extraInstanceSeconds: number;
   azCapacityFloor: number;
@@ -85,12 +87,12 @@ export async function rollInSandbox(options: SandboxRollOptions): Promise<Sandbo
       .nodes()
       .filter((n) => oldInstances.has(n.instanceId))
       .map((n) => ({ name: n.name, workloads: workloadsByNode.get(n.name) ?? [] }));
-    const input = { timing: pickTiming(scenario), ...request };
-    const run = await sandbox.run(rollNodeGroup, input, options.run ?? {});
+    // The request only: nothing of the scenario (timings, placement, faults) reaches Tugboat's input.
+    const run = await sandbox.run(rollNodeGroup, request, options.run ?? {});
 
     const finalState = (run.status === "SUCCEEDED" ? run.output : run.lastOutput) as RollState & {
       summary?: RollSummary;
-      plan?: { predictedSeconds: number };
+      plan?: { predictedSeconds: number; estimateSource: EstimateSource };
     };
     const summary = finalState?.summary;
     const after = { calls: sandbox.apiCalls(), metrics: sandbox.cluster.metrics() };
@@ -118,7 +120,9 @@ export async function rollInSandbox(options: SandboxRollOptions): Promise<Sandbo
               sampled: sandbox.timing.records.sampledRun(request.nodeGroup, run.startedAtMs, run.endedAtMs),
             })
           : 0,
-      ...(finalState?.plan ? { predictedSeconds: finalState.plan.predictedSeconds } : {}),
+      ...(finalState?.plan
+        ? { predictedSeconds: finalState.plan.predictedSeconds, estimateSource: finalState.plan.estimateSource }
+        : {}),
       maxExtraNodes,
       extraInstanceSeconds: round(extraMeter.seconds()),
       azCapacityFloor: round(after.metrics.azCapacityFloor(request.nodeGroup), 3),
@@ -174,15 +178,6 @@ function meterExtraInstances(sandbox: Sandbox, nodeGroup: string, baseline: numb
       active = false;
       return total;
     },
-  };
-}
-
-function pickTiming(scenario: Scenario): RollInput["timing"] {
-  const { instanceBootSeconds, nodeReadySeconds, podStartSeconds } = scenario.timing;
-  return {
-    instanceBootSeconds: medianSeconds(instanceBootSeconds),
-    nodeReadySeconds: medianSeconds(nodeReadySeconds),
-    podStartSeconds: medianSeconds(podStartSeconds),
   };
 }
 

@@ -4,13 +4,13 @@
  * kubelet skew at every step boundary, PDB violations, pods lost and etcd's quorum margin.
  */
 import { upgradeCluster } from "../../workflows";
+import type { EstimateSource } from "../core/estimates/estimate";
 import { kubeletMinor } from "../core/roll/snapshot-types";
 import type { UpgradeInput } from "../core/upgrade/input";
 import type { UpgradePlan, UpgradePreflight, UpgradeState, UpgradeSummary } from "../core/upgrade/state";
 import type { LocalRunOptions, LocalRunResult, RunnerEvent } from "./runner/local-workflow";
 import { type LogLine, Sandbox } from "./sandbox";
 import type { Scenario } from "./scenario/schema";
-import { medianSeconds } from "./timing/duration";
 
 export interface UpgradeJson {
   outcome: UpgradeSummary["outcome"];
@@ -25,6 +25,8 @@ export interface UpgradeJson {
   maxKubeletSkewObserved: number;
   durationSeconds: number;
   predictedSeconds?: number;
+  /** "defaults" or "history (N runs)": where Tugboat's prediction came from. */
+  estimateSource?: EstimateSource;
   reason?: string;
   nodes: { total: number; onTarget: number };
   addons: Record<string, string>;
@@ -77,18 +79,8 @@ export async function upgradeInSandbox(options: SandboxUpgradeOptions): Promise<
       if (event.kind === "state-exited") maxSkew = Math.max(maxSkew, sandboxSkew(sandbox));
       options.run?.onEvent?.(event);
     };
-    const timing = scenario.timing;
-    const input = {
-      timing: {
-        controlPlaneUpdateSeconds: medianSeconds(timing.controlPlaneUpdateSeconds),
-        addonUpdateSeconds: medianSeconds(timing.addonUpdateSeconds),
-        instanceBootSeconds: medianSeconds(timing.instanceBootSeconds),
-        nodeReadySeconds: medianSeconds(timing.nodeReadySeconds),
-        podStartSeconds: medianSeconds(timing.podStartSeconds),
-      },
-      ...request,
-    };
-    const run = await sandbox.run(upgradeCluster, input, { ...options.run, onEvent });
+    // The request only: nothing of the scenario (timings, placement, faults) reaches Tugboat's input.
+    const run = await sandbox.run(upgradeCluster, request, { ...options.run, onEvent });
     const state = (run.status === "SUCCEEDED" ? run.output : run.lastOutput) as UpgradeState | undefined;
     const summary = state?.summary;
     const after = sandbox.cluster.metrics();
@@ -107,6 +99,7 @@ export async function upgradeInSandbox(options: SandboxUpgradeOptions): Promise<
       maxKubeletSkewObserved: Math.max(maxSkew, summary?.maxKubeletSkewObserved ?? 0),
       durationSeconds: summary?.durationSeconds ?? Math.round((run.endedAtMs - run.startedAtMs) / 1000),
       ...(summary?.predictedSeconds !== undefined ? { predictedSeconds: summary.predictedSeconds } : {}),
+      ...(state?.assessment ? { estimateSource: state.assessment.plan.estimateSource } : {}),
       ...(summary?.reason ? { reason: summary.reason } : run.cause ? { reason: run.cause } : {}),
       nodes: { total: nodes.length, onTarget },
       addons: Object.fromEntries(

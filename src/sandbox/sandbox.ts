@@ -27,6 +27,7 @@ import {
   runLocalWorkflow,
 } from "./runner/local-workflow";
 import { VirtualScheduler } from "./runner/virtual-scheduler";
+import { toObservations } from "./scenario/history";
 import type { Scenario } from "./scenario/schema";
 import { TimingModel } from "./timing/model";
 
@@ -171,6 +172,7 @@ export class Sandbox {
     );
     await deps.clients.dynamo.send(new CreateTableCommand({ TableName: TABLE_NAME, ...tableDefinition() }));
     region.setExecutionStatusProvider((arn) => sandbox.executions.get(arn));
+    await seedHistory(deps, scenario, clock.nowMs());
     return sandbox;
   }
 
@@ -217,5 +219,18 @@ export class Sandbox {
 
   async close(): Promise<void> {
     for (const close of this.closers) await close();
+  }
+}
+
+/** A scenario's prior observations, written through the production store adapter (a warm start). */
+async function seedHistory(deps: Deps, scenario: Scenario, nowMs: number): Promise<void> {
+  const history = scenario.history;
+  if (!history) return;
+  const cluster = scenario.cluster.name;
+  for (const [nodeGroup, list] of Object.entries(history.nodeGroups)) {
+    await deps.state.recordObservations({ cluster, nodeGroup }, toObservations(list, nodeGroup, nowMs));
+  }
+  if (history.cluster.length > 0) {
+    await deps.state.recordObservations({ cluster }, toObservations(history.cluster, "cluster", nowMs));
   }
 }

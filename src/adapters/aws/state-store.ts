@@ -17,6 +17,12 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { RetryableError, TerminalError } from "../../core/errors";
+import {
+  alreadyRecorded,
+  mergeObservations,
+  type Observation,
+  type ObservationScope,
+} from "../../core/estimates/observations";
 import type { LockRecord, RunRecord, RunStatus } from "../../core/model/state";
 import type { StatePort } from "../../core/ports";
 import { isConditionalCheckFailed, toStepError } from "./classify";
@@ -25,6 +31,7 @@ import {
   itemSk,
   LOCK_SK,
   MAX_VALUE_BYTES,
+  observationsSk,
   RUN_INDEX_PREFIX,
   RUN_META_SK,
   runIndexSk,
@@ -40,6 +47,8 @@ const BATCH_GET_MAX = 100;
 const BATCH_GET_ROUNDS = 5;
 /** Attempts at creating a lock that keeps vanishing between our write and our read. */
 const LOCK_CREATE_ATTEMPTS = 3;
+/** Attempts at a read-merge-write of observations that other writers keep changing (each round one wins). */
+const OBSERVATION_WRITE_ATTEMPTS = 10;
 
 type Item = Record<string, unknown>;
 
@@ -93,6 +102,10 @@ function boundedJson(value: unknown, what: string): string {
     );
   }
   return json;
+}
+
+function scopeName(scope: ObservationScope): string {
+  return scope.nodeGroup === undefined ? `cluster ${scope.cluster}` : `node group ${scope.cluster}/${scope.nodeGroup}`;
 }
 
 export class DynamoStateStore implements StatePort {
@@ -279,6 +292,67 @@ export class DynamoStateStore implements StatePort {
       return typeof json === "string" ? (JSON.parse(json) as T) : undefined;
     } catch (err) {
       throw toStepError(err, `reading item ${key} of run ${runId}`);
+    }
+  }
+
+  async listObservations(scope: ObservationScope): Promise<Observation[]> {
+    return (await this.readObservations(scope)).observations;
+  }
+
+  /**
+   * Read, merge, write back on a version condition: two writers of one scope (a retried step and its
+   * first attempt) never lose each other's observations, and ids already kept are not added twice.
+   */
+  async recordObservations(scope: ObservationScope, observations: Observation[]): Promise<void> {
+    if (observations.length === 0) return;
+    const what = `recording ${observations.length} observations of ${scopeName(scope)}`;
+    for (let attempt = 0; attempt < OBSERVATION_WRITE_ATTEMPTS; attempt++) {
+      const current = await this.readObservations(scope);
+      if (alreadyRecorded(current.observations, observations)) return;
+      const merged = mergeObservations(current.observations, observations);
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              pk: clusterPk(scope.cluster),
+              sk: observationsSk(scope.nodeGroup),
+              json: boundedJson(merged, what),
+              version: current.version + 1,
+            },
+            ...(current.version === 0
+              ? { ConditionExpression: "attribute_not_exists(pk)" }
+              : {
+                  ConditionExpression: "#version = :version",
+                  ExpressionAttributeNames: { "#version": "version" },
+                  ExpressionAttributeValues: { ":version": current.version },
+                }),
+          }),
+        );
+        return;
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) throw toStepError(err, what);
+      }
+    }
+    throw new RetryableError(`${what}: the item kept changing under concurrent writers, try again`);
+  }
+
+  private async readObservations(scope: ObservationScope): Promise<{ observations: Observation[]; version: number }> {
+    try {
+      const out = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: clusterPk(scope.cluster), sk: observationsSk(scope.nodeGroup) },
+          ConsistentRead: true,
+        }),
+      );
+      const json = out.Item?.json;
+      return {
+        observations: typeof json === "string" ? (JSON.parse(json) as Observation[]) : [],
+        version: typeof out.Item?.version === "number" ? out.Item.version : 0,
+      };
+    } catch (err) {
+      throw toStepError(err, `reading the observations of ${scopeName(scope)}`);
     }
   }
 

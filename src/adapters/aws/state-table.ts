@@ -6,6 +6,8 @@
  *   pk = CLUSTER#<name>   sk = RUN#<startedAt>#<runId>       index entry: lists a cluster's runs, newest first
  *   pk = RUN#<runId>      sk = META                          the run record
  *   pk = RUN#<runId>      sk = ITEM#<key>                    per-run values too big for workflow state
+ *   pk = CLUSTER#<name>   sk = OBS#GROUP#<nodeGroup>         Tugboat's observations of a node group
+ *   pk = CLUSTER#<name>   sk = OBS#CLUSTER                   … of the cluster itself (control plane, add-ons)
  *
  * No secondary index is needed: a cluster's runs are a Query on its own partition.
  */
@@ -19,10 +21,14 @@ export const RUN_META_SK = "META";
 export const RUN_INDEX_PREFIX = "RUN#";
 export const ITEM_PREFIX = "ITEM#";
 
+export const OBSERVATIONS_PREFIX = "OBS#";
+
 export const clusterPk = (cluster: string) => `CLUSTER#${cluster}`;
 export const runPk = (runId: string) => `RUN#${runId}`;
 export const runIndexSk = (startedAt: string, runId: string) => `${RUN_INDEX_PREFIX}${startedAt}#${runId}`;
 export const itemSk = (key: string) => `${ITEM_PREFIX}${key}`;
+export const observationsSk = (nodeGroup: string | undefined) =>
+  nodeGroup === undefined ? `${OBSERVATIONS_PREFIX}CLUSTER` : `${OBSERVATIONS_PREFIX}GROUP#${nodeGroup}`;
 
 /**
  * DynamoDB refuses items over 400 KB (attribute names and values counted). Values are stored as one

@@ -26,6 +26,17 @@ function toDate(value: Date | string | undefined): Date {
   return value === undefined ? new Date(0) : new Date(value);
 }
 
+/** When a True condition last turned True (its lastTransitionTime), if the API says. */
+function trueSince(
+  conditions: { type: string; status: string; lastTransitionTime?: Date | string | null }[] | undefined,
+  type: string,
+): Date | undefined {
+  const found = conditions?.find((c) => c.type === type && c.status === "True");
+  if (!found?.lastTransitionTime) return undefined;
+  const at = new Date(found.lastTransitionTime);
+  return Number.isNaN(at.getTime()) ? undefined : at;
+}
+
 function conditionTrue(conditions: { type: string; status: string }[] | undefined, type: string): boolean {
   return conditions?.some((c) => c.type === type && c.status === "True") ?? false;
 }
@@ -47,6 +58,8 @@ export function toKubeNode(node: V1Node): KubeNode {
     out.providerId = providerId;
     Object.assign(out, parseAwsProviderId(providerId));
   }
+  const readySince = trueSince(node.status?.conditions, "Ready");
+  if (readySince) out.readySince = readySince;
   const internalDns = node.status?.addresses?.find((a) => a.type === "InternalDNS")?.address;
   if (internalDns) out.internalDnsName = internalDns;
   return out;
@@ -76,6 +89,8 @@ export function toKubePod(pod: V1Pod): KubePod {
     createdAt: toDate(pod.metadata?.creationTimestamp),
   };
   if (owner.name !== undefined) out.ownerName = owner.name;
+  const readySince = trueSince(pod.status?.conditions, "Ready");
+  if (readySince) out.readySince = readySince;
   if (pod.spec?.nodeName) out.nodeName = pod.spec.nodeName;
   if (pod.spec?.priorityClassName) out.priorityClassName = pod.spec.priorityClassName;
   return out;

@@ -20,6 +20,8 @@ export interface KubeNode {
   taints: KubeTaint[];
   internalDnsName?: string;
   createdAt: Date;
+  /** When the Ready condition last turned True (unset while not Ready). */
+  readySince?: Date;
 }
 
 export type PodOwnerKind = "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "Node" | "Other" | "None";
@@ -41,6 +43,8 @@ export interface KubePod {
   terminationGracePeriodSeconds: number;
   priorityClassName?: string;
   createdAt: Date;
+  /** When the Ready condition last turned True (unset while not Ready). */
+  readySince?: Date;
 }
 
 export interface KubePdb {

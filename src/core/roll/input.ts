@@ -35,15 +35,6 @@ export const rollInputSchema = z
       .optional(),
     /** Refuse instead of raising the ASG's max size temporarily when it has no headroom for the surge. */
     respectMaxSize: z.boolean().default(false),
-    /** Expected timings for the plan's predicted duration (defaults: published EC2/EKS figures). */
-    timing: z
-      .object({
-        instanceBootSeconds: z.number().nonnegative().default(60),
-        nodeReadySeconds: z.number().nonnegative().default(30),
-        podStartSeconds: z.number().nonnegative().default(5),
-      })
-      .strict()
-      .default({ instanceBootSeconds: 60, nodeReadySeconds: 30, podStartSeconds: 5 }),
     /**
      * Set when an upgrade-cluster execution starts this roll as a child: the roll works under the
      * parent's cluster lock instead of taking its own, and leaves it held when it ends.

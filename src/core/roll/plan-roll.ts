@@ -2,6 +2,8 @@
  * planRoll: from a snapshot of the group (and the pods and PDBs on it) to a plan object. Pure and
  * deterministic: the same snapshot always gives the same batches, in AZ-then-instance order.
  */
+import type { EstimateSource } from "../estimates/estimate";
+import { type RollEstimates, type RollExpectations, rollExpectations } from "../estimates/roll-estimates";
 import type { KubePdb, KubePod } from "../model/kube";
 import type { RollInput } from "./input";
 import { findOutdated, interleaveByZone, type OutdatedMember } from "./outdated";
@@ -52,17 +54,23 @@ export interface RollPlan {
   raiseMaxTo?: number;
   pdbRisks: PdbRisk[];
   predictedSeconds: number;
+  /** "defaults" (published figures) or "history (N runs)" (this node group's own observations). */
+  estimateSource: EstimateSource;
+  /** What the check steps expect, from the same estimates: when to look first. */
+  expectations: RollExpectations;
   notes: string[];
 }
 
 export interface PlanRollArgs {
   snapshot: GroupSnapshot;
-  input: Pick<RollInput, "maxSurge" | "timing">;
+  input: Pick<RollInput, "maxSurge">;
   pods: KubePod[];
   pdbs: KubePdb[];
+  /** From the node group's own observations, else published defaults (core/estimates). */
+  estimates: RollEstimates;
 }
 
-export function planRoll({ snapshot, input, pods, pdbs }: PlanRollArgs): RollPlan {
+export function planRoll({ snapshot, input, pods, pdbs, estimates }: PlanRollArgs): RollPlan {
   const live = snapshot.members.filter((m) => !isLeaving(m));
   const outdated = findOutdated(live, snapshot.target);
   const zones = [...new Set(live.map((m) => m.availabilityZone))].sort();
@@ -93,7 +101,10 @@ export function planRoll({ snapshot, input, pods, pdbs }: PlanRollArgs): RollPla
 
   const victimNodes = new Set(outdated.map((m) => m.nodeName).filter((n): n is string => n !== undefined));
   const pdbRisks = assessPdbs(pdbs, pods, victimNodes);
-  const predictedSeconds = predictDuration(batches, pods, pdbRisks, input.timing);
+  const predictedSeconds =
+    snapshot.mode === "eks-managed" && estimates.managedNode
+      ? Math.round(estimates.managedNode.median * outdated.length)
+      : predictDuration(batches, pods, pdbRisks, estimates);
   return {
     cluster: snapshot.cluster,
     nodeGroup: snapshot.nodeGroup,
@@ -109,6 +120,8 @@ export function planRoll({ snapshot, input, pods, pdbs }: PlanRollArgs): RollPla
     ...(raiseMaxTo !== undefined ? { raiseMaxTo } : {}),
     pdbRisks,
     predictedSeconds,
+    estimateSource: estimates.source,
+    expectations: rollExpectations(estimates),
     notes,
   };
 }
@@ -149,21 +162,20 @@ function assessPdbs(pdbs: KubePdb[], pods: KubePod[], victimNodes: Set<string>):
   return risks;
 }
 
-/** Seconds the Wait loops add on average beyond the modelled event (half the poll interval). */
-const READY_POLL_SLACK = 5;
+/** Seconds the Wait loops add on average beyond the modelled event (the first looks of the back-off). */
+const READY_POLL_SLACK = 3;
 const DRAIN_POLL_SLACK = 3;
+/** Seconds after an eviction before the budget's controller counts the replacement pod healthy. */
+const PDB_STATUS_SECONDS = 2;
 
 /**
- * Predicted duration from the timing model: per batch, boot and join of the replacements, the drain
- * (the longest grace period on the batch's nodes, or the PDB-serialised eviction rounds when longer),
- * and the poll slack of the Wait loops.
+ * Predicted duration from the estimates. With this group's history of whole batches, each batch takes
+ * their median. Otherwise per batch: the replacements' boot and join, the drain (the observed median
+ * when there is one; else the longest grace period on the batch's nodes, or the PDB-serialised
+ * eviction rounds when longer), and the poll slack of the Wait loops.
  */
-function predictDuration(
-  batches: PlannedBatch[],
-  pods: KubePod[],
-  risks: PdbRisk[],
-  timing: RollInput["timing"],
-): number {
+function predictDuration(batches: PlannedBatch[], pods: KubePod[], risks: PdbRisk[], estimates: RollEstimates): number {
+  if (estimates.batch) return Math.round(estimates.batch.median * batches.length);
   const podsByNode = new Map<string, KubePod[]>();
   for (const pod of pods) {
     if (pod.nodeName === undefined || !isDrainable(pod)) continue;
@@ -177,13 +189,9 @@ function predictDuration(
     const batchPods = batch.victims.flatMap((v) => (v.nodeName ? (podsByNode.get(v.nodeName) ?? []) : []));
     const longestGrace = batchPods.reduce((max, p) => Math.max(max, p.terminationGracePeriodSeconds), 0);
     const rounds = Math.ceil(totalRounds / Math.max(1, batches.length));
-    const pdbSeconds = rounds * (timing.podStartSeconds + 2);
-    total +=
-      timing.instanceBootSeconds +
-      timing.nodeReadySeconds +
-      READY_POLL_SLACK +
-      Math.max(longestGrace, pdbSeconds) +
-      DRAIN_POLL_SLACK;
+    const pdbSeconds = rounds * (estimates.podStart.median + PDB_STATUS_SECONDS);
+    const drain = estimates.batchDrain?.median ?? Math.max(longestGrace, pdbSeconds) + DRAIN_POLL_SLACK;
+    total += estimates.replacementReady.median + READY_POLL_SLACK + drain;
   }
   return Math.round(total);
 }

@@ -126,6 +126,7 @@ export async function readGroup(
     if (imageId) member.imageId = imageId;
     if (node) {
       member.nodeName = node.name;
+      if (node.ready && node.readySince) member.nodeReadySince = node.readySince.toISOString();
       const minor = kubeletMinor(node.kubeletVersion);
       if (minor) member.kubeletMinor = minor;
     }

@@ -13,6 +13,8 @@ export interface GroupMember {
   /** "1.30" from a kubelet version such as "v1.30.4-eks-a5565ad". */
   kubeletMinor?: string;
   nodeReady: boolean;
+  /** When the node last turned Ready (ISO 8601), as the API server says. */
+  nodeReadySince?: string;
   unschedulable: boolean;
 }
 

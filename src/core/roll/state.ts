@@ -3,6 +3,8 @@
  * lives in the store keyed by run (original group settings, plans, batches). Shared by the steps, the
  * workflow tests and the CLI so that a renamed field breaks type-checking, not an execution.
  */
+import type { EstimateSource } from "../estimates/estimate";
+import type { RollExpectations } from "../estimates/roll-estimates";
 import type { RunRecord } from "../model/state";
 import type { Deps } from "../ports";
 import type { RollInput } from "./input";
@@ -37,6 +39,10 @@ export interface PlanResult {
   surge: number;
   batchesPlanned: number;
   predictedSeconds: number;
+  /** "defaults" or "history (N runs)": where the prediction's figures came from. */
+  estimateSource: EstimateSource;
+  /** When the check steps look first (medians of the same estimates). */
+  expectations: RollExpectations;
 }
 
 export interface PreflightResult {
@@ -69,6 +75,8 @@ export interface SurgeResult {
 }
 
 export interface DrainResult extends CheckResult {
+  /** When the batch was cordoned: the drain's observed duration runs from here. */
+  startedAt?: string;
   /** When to look again: soon after progress, backing off while budgets refuse and nothing moves. */
   retryInSeconds: number;
   remainingPods: number;
@@ -78,6 +86,9 @@ export interface DrainResult extends CheckResult {
 export interface ManagedUpdateResult extends CheckResult {
   updateId: string;
   status: string;
+  /** When the version update was requested, and when to look again (first at the estimate, then backing off). */
+  startedAt?: string;
+  retryInSeconds?: number;
 }
 
 export interface Halt {

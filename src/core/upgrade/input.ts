@@ -17,23 +17,6 @@ export const upgradeInputSchema = z
     /** Passed to every node group roll. */
     drainTimeoutSeconds: z.number().int().positive().max(86_400).default(900),
     readyTimeoutSeconds: z.number().int().positive().max(7_200).default(600),
-    /** Expected timings for the plan's predicted duration (defaults: published EKS and EC2 figures). */
-    timing: z
-      .object({
-        controlPlaneUpdateSeconds: z.number().nonnegative().default(600),
-        addonUpdateSeconds: z.number().nonnegative().default(60),
-        instanceBootSeconds: z.number().nonnegative().default(60),
-        nodeReadySeconds: z.number().nonnegative().default(30),
-        podStartSeconds: z.number().nonnegative().default(5),
-      })
-      .strict()
-      .default({
-        controlPlaneUpdateSeconds: 600,
-        addonUpdateSeconds: 60,
-        instanceBootSeconds: 60,
-        nodeReadySeconds: 30,
-        podStartSeconds: 5,
-      }),
     requestedBy: z.string().default("unknown"),
   })
   .strict();

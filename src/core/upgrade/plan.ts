@@ -10,6 +10,7 @@
  * - An add-on moves when its installed version is not compatible with the new minor, to EKS's default
  *   for it; the VPC CNI one minor at a time, as its documentation requires.
  */
+import { groupEstimates, type UpgradeEstimates, upgradeEstimates } from "../estimates/upgrade-estimates";
 import type { EksAddonVersion } from "../model/aws";
 import type { UpgradeInput } from "./input";
 import type { AddonHop, ClusterSnapshot, GroupRoll, NodeGroupInfo, Phase, UpgradePlan } from "./state";
@@ -74,17 +75,31 @@ export function addonHops(
   return { hops };
 }
 
-function groupRollSeconds(group: NodeGroupInfo, timing: UpgradeInput["timing"]): number {
-  const perNode = timing.instanceBootSeconds + timing.nodeReadySeconds + 60;
+/** The observation scope of a self-managed control plane's nodes (a node group of its own). */
+export const CONTROL_PLANE_SCOPE = "control-plane";
+
+/** Seconds of a drain per batch when the group has no history: a default grace period and some slack. */
+const DRAIN_GUESS_SECONDS = 60;
+
+function groupRollSeconds(group: NodeGroupInfo, estimates: UpgradeEstimates): number {
+  const mine = groupEstimates(estimates, group.name);
+  if (group.mode === "eks-managed" && mine.managedNode) return Math.round(mine.managedNode.median * group.nodes);
   // EKS replaces managed nodes a few at a time; Tugboat surges about 10% (at least one per zone) per batch.
   const batches =
     group.mode === "eks-managed" ? group.nodes : Math.ceil(group.nodes / Math.max(3, Math.ceil(group.nodes / 10)));
-  return Math.max(1, batches) * perNode + 30;
+  const perBatch =
+    mine.batch?.median ?? mine.replacementReady.median + (mine.batchDrain?.median ?? DRAIN_GUESS_SECONDS);
+  return Math.round(Math.max(1, batches) * perBatch + 30);
 }
 
-function phaseSeconds(groups: GroupRoll[], byName: Map<string, NodeGroupInfo>, input: UpgradeInput): number {
+function phaseSeconds(
+  groups: GroupRoll[],
+  byName: Map<string, NodeGroupInfo>,
+  input: UpgradeInput,
+  estimates: UpgradeEstimates,
+): number {
   const durations = groups
-    .map((g) => groupRollSeconds(byName.get(g.name) as NodeGroupInfo, input.timing))
+    .map((g) => groupRollSeconds(byName.get(g.name) as NodeGroupInfo, estimates))
     .sort((a, b) => b - a);
   // Greedy assignment to `maxParallelRolls` lanes: the phase lasts as long as its busiest lane.
   const lanes = new Array<number>(Math.min(input.maxParallelRolls, Math.max(1, durations.length))).fill(0);
@@ -99,6 +114,8 @@ export function planUpgrade(
   snapshot: ClusterSnapshot,
   input: UpgradeInput,
   compatibility: AddonCompatibility,
+  /** The cluster's and its node groups' observations, else published defaults (core/estimates). */
+  estimates: UpgradeEstimates = upgradeEstimates([], {}),
 ): { plan: UpgradePlan; problems: string[] } {
   const from = snapshot.version;
   const to = input.toVersion;
@@ -121,7 +138,12 @@ export function planUpgrade(
       nodeGroupRolls[g.name] = (nodeGroupRolls[g.name] ?? 0) + 1;
       kubelet.set(g.name, toVersion);
     }
-    phases.push({ kind: "node-groups", toVersion, groups, predictedSeconds: phaseSeconds(groups, byName, input) });
+    phases.push({
+      kind: "node-groups",
+      toVersion,
+      groups,
+      predictedSeconds: phaseSeconds(groups, byName, input, estimates),
+    });
   };
 
   steps.forEach((minor, index) => {
@@ -151,9 +173,9 @@ export function planUpgrade(
         toVersion: minor,
         predictedSeconds:
           snapshot.kind === "eks"
-            ? input.timing.controlPlaneUpdateSeconds
+            ? Math.round(estimates.controlPlaneUpdate.median)
             : (snapshot.controlPlane?.nodes ?? 3) *
-              (input.timing.instanceBootSeconds + input.timing.nodeReadySeconds + 60),
+              Math.round(groupEstimates(estimates, CONTROL_PLANE_SCOPE).replacementReady.median + DRAIN_GUESS_SECONDS),
       });
     explanation.push(
       `control plane ${previous} → ${minor}${snapshot.kind === "eks" ? " (EKS UpdateClusterVersion)" : " (one control-plane node at a time, etcd quorum kept)"}`,
@@ -176,7 +198,7 @@ export function planUpgrade(
         kind: "addons",
         toVersion: minor,
         hops,
-        predictedSeconds: hops.length * input.timing.addonUpdateSeconds,
+        predictedSeconds: Math.round(hops.length * estimates.addonUpdate.median),
       });
       for (const hop of hops) explanation.push(`  add-on ${hop.addon} ${hop.from} → ${hop.version}: ${hop.reason}`);
     }
@@ -229,6 +251,7 @@ export function planUpgrade(
       nodeGroupRolls,
       addonUpdates,
       predictedSeconds: phases.reduce((sum, p) => sum + p.predictedSeconds, 0),
+      estimateSource: estimates.source,
       explanation,
     },
     problems,

@@ -2,6 +2,7 @@
  * The upgrade-cluster workflow's state. Everything here stays small (a cluster has a handful of node
  * groups and add-ons), so the plan travels in the state; node lists never do.
  */
+import type { EstimateSource } from "../estimates/estimate";
 import type { EksAddonState } from "../model/aws";
 import type { NodeGroupMode } from "../roll/snapshot-types";
 import type { LockResult, RunRef } from "../roll/state";
@@ -69,6 +70,8 @@ export interface UpgradePlan {
   nodeGroupRolls: Record<string, number>;
   addonUpdates: number;
   predictedSeconds: number;
+  /** "defaults" or "history (N runs)": where the prediction's figures came from. */
+  estimateSource: EstimateSource;
   /** Why each phase is there (or why a group is left alone), in plain words. */
   explanation: string[];
 }
@@ -117,6 +120,8 @@ export interface PhaseProgress {
   targetTemplateVersion?: string;
   targetImageId?: string;
   deadline?: string;
+  /** When the EKS update being followed was requested: its observed duration runs from here. */
+  startedAt?: string;
 }
 
 export interface RollRequest {

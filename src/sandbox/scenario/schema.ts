@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { durationSchema } from "../timing/duration";
+import { scenarioHistorySchema } from "./history";
 
 const disruptionValue = z.union([
   z.number().int().nonnegative(),
@@ -171,6 +172,8 @@ export const scenarioSchema = z
       })
       .strict(),
     faults: z.array(faultSchema).default([]),
+    /** Tugboat's observations from earlier runs, written to its store at start (history.ts). */
+    history: scenarioHistorySchema.optional(),
   })
   .strict();
 

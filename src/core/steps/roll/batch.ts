@@ -5,6 +5,9 @@
 
 import { API_CONCURRENCY, mapPool } from "../../concurrency";
 import { ReplacementNotReadyError } from "../../errors";
+import { REPLACEMENT_READY } from "../../estimates/defaults";
+import { nextLookSeconds } from "../../estimates/poll";
+import { observation, recordObservations } from "../../estimates/record";
 import type { KubePod } from "../../model/kube";
 import type { Deps } from "../../ports";
 import { chooseVictims } from "../../roll/choose-victims";
@@ -136,7 +139,10 @@ export async function checkReplacements(deps: Deps, state: RollState): Promise<N
       );
     }
   }
-  if (shortfalls.length === 0) return { done: true, failed: false, attempts, retryInSeconds: 0 };
+  if (shortfalls.length === 0) {
+    await observeReplacements(deps, state, live, victimIds);
+    return { done: true, failed: false, attempts, retryInSeconds: 0 };
+  }
 
   // Every launched replacement is up, yet an AZ is short: Auto Scaling balanced the launches its own way
   // (uneven AZs, ties). Match the batch to where the capacity landed, as kOps does; if no outdated node
@@ -154,6 +160,7 @@ export async function checkReplacements(deps: Deps, state: RollState): Promise<N
           runId: run.runId,
         },
       );
+      await observeReplacements(deps, state, live, victimIds);
       return { done: true, failed: false, attempts, retryInSeconds: 0 };
     }
     const group = await deps.autoScaling.describeGroup(data.asgName);
@@ -234,18 +241,39 @@ async function matchVictimsToCapacity(
   return matched;
 }
 
-/** Seconds Auto Scaling takes to act on a new desired capacity, on top of boot and join. */
-const SCALING_REACTION_SECONDS = 5;
-
 /**
- * When to look again: at the time the timing model expects the replacements Ready, then every 5 s.
- * Fewer polls than a fixed interval, and no slack added to each batch.
+ * When to look again: first when this group's history (or the published default) expects the
+ * replacements Ready, then backing off ×1.5 up to 30 s (core/estimates/poll.ts). The state carries
+ * the expectation from the plan; nothing else tells the step how long a boot takes.
  */
 export function readyPoll(state: RollState, nowMs: number): number {
-  const { timing } = state.input;
   const surgedAt = state.surge ? Date.parse(state.surge.at) : nowMs;
-  const expected = surgedAt + (SCALING_REACTION_SECONDS + timing.instanceBootSeconds + timing.nodeReadySeconds) * 1000;
-  return Math.min(60, Math.max(5, Math.ceil((expected - nowMs) / 1000)));
+  const expected = state.plan?.expectations.replacementReadySeconds ?? REPLACEMENT_READY.median;
+  return nextLookSeconds({ elapsedSeconds: (nowMs - surgedAt) / 1000, expectedSeconds: expected });
+}
+
+/**
+ * Surge → the last of this batch's replacements Ready, from the Ready condition's transition time as
+ * the API server reports it: what the batch waited for, whenever the step happened to look.
+ */
+async function observeReplacements(
+  deps: Deps,
+  state: RollState,
+  live: GroupMember[],
+  victimIds: Set<string>,
+): Promise<void> {
+  const { surge, batch, run, input } = state;
+  if (!surge || !batch || surge.launched === 0) return;
+  const surgedAt = Date.parse(surge.at);
+  const readyTimes = live
+    .filter((m) => !victimIds.has(m.instanceId) && m.nodeReadySince !== undefined)
+    .map((m) => Date.parse(m.nodeReadySince as string))
+    .filter((at) => at >= surgedAt);
+  if (readyTimes.length === 0) return;
+  const seconds = (Math.max(...readyTimes) - surgedAt) / 1000;
+  await recordObservations(deps, { cluster: input.cluster, nodeGroup: input.nodeGroup }, [
+    observation(deps, run.runId, `batch-${batch.index}`, "replacement-ready", seconds),
+  ]);
 }
 
 /** Cordons the batch and starts its drain clock. */
@@ -280,6 +308,7 @@ export async function cordonBatch(deps: Deps, state: RollState): Promise<DrainRe
     failed: false,
     attempts: 0,
     deadline: seconds(deps, input.drainTimeoutSeconds),
+    startedAt: deps.clock.now().toISOString(),
     remainingPods: -1,
     blocked: [],
     retryInSeconds: 2,

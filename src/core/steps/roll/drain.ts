@@ -5,6 +5,9 @@
 
 import { API_CONCURRENCY, mapPool } from "../../concurrency";
 import { PdbBlockedTooLongError, PlanInvalidatedError } from "../../errors";
+import { POD_START } from "../../estimates/defaults";
+import { median } from "../../estimates/estimate";
+import { observation, recordObservations } from "../../estimates/record";
 import type { KubePod } from "../../model/kube";
 import type { Deps, KubePort } from "../../ports";
 import { isDrainable, isSystemCritical, isUnscheduled } from "../../roll/pods";
@@ -44,8 +47,9 @@ const POLL_MAX_SECONDS = 15;
 const TERMINATION_POLL_SECONDS = 2;
 
 /**
- * When to look again. A budget frees a slot when an evicted pod's replacement turns Ready, about
- * podStartSeconds after the eviction: looking earlier only collects refusals. While budgets refuse and
+ * When to look again. A budget frees a slot when an evicted pod's replacement turns Ready, about the
+ * estimated pod start after the eviction (this group's observed median, else the published default):
+ * looking earlier only collects refusals. While budgets refuse and
  * nothing moves, back off; while pods are only terminating, look every few seconds.
  */
 export function nextPoll(previous: number, progressed: boolean, refused: boolean, podStartSeconds: number): number {
@@ -95,6 +99,12 @@ export async function drainBatch(deps: Deps, state: RollState): Promise<DrainRes
     data.counters.evictionsRefusedByPdb += refused;
   });
   if (remaining === 0) {
+    if (previous.startedAt) {
+      const seconds = (deps.clock.now().getTime() - Date.parse(previous.startedAt)) / 1000;
+      await recordObservations(deps, { cluster: input.cluster, nodeGroup: input.nodeGroup }, [
+        observation(deps, run.runId, `batch-${stored.index}`, "batch-drain", seconds),
+      ]);
+    }
     for (const node of stored.cordoned) {
       await traceNodeAction(deps.log, kube, {
         runId: run.runId,
@@ -110,7 +120,7 @@ export async function drainBatch(deps: Deps, state: RollState): Promise<DrainRes
     previous.retryInSeconds,
     evicted > 0,
     blocked.length > 0,
-    input.timing.podStartSeconds,
+    state.plan?.expectations.podStartSeconds ?? POD_START.median,
   );
   if (!pastDeadline || blocked.length === 0) {
     // Terminating pods get their full grace period; only budgets that keep refusing hit the deadline.
@@ -274,7 +284,10 @@ export async function validateBatch(deps: Deps, state: RollState): Promise<Check
         .join(", ")}`,
     );
   }
-  if (problems.length === 0) return { done: true, failed: false, attempts };
+  if (problems.length === 0) {
+    await observeBatch(deps, state, pods);
+    return { done: true, failed: false, attempts };
+  }
   if (deps.clock.now().getTime() < Date.parse(deadline)) {
     return { done: false, failed: false, attempts, deadline, reason: problems.join("; ") };
   }
@@ -284,4 +297,25 @@ export async function validateBatch(deps: Deps, state: RollState): Promise<Check
     attempts,
     reason: `validation after batch ${(state.batch?.index ?? 0) + 1} failed for ${VALIDATE_TIMEOUT_SECONDS} s: ${problems.join("; ")}`,
   };
+}
+
+/**
+ * A validated batch: its whole duration (selected → validated) and how long the pods it moved took to
+ * start again (created → Ready, the median of the batch's rescheduled pods).
+ */
+async function observeBatch(deps: Deps, state: RollState, pods: KubePod[]): Promise<void> {
+  const { input, run, batch } = state;
+  if (!batch) return;
+  const stored = await deps.state.getItem<StoredBatch>(run.runId, batchKey(batch.index));
+  if (!stored || stored.terminated.length === 0) return;
+  const startedAt = Date.parse(stored.startedAt);
+  const starts = pods
+    .filter((p) => p.ready && p.readySince && p.createdAt.getTime() >= startedAt && isDrainable(p))
+    .map((p) => ((p.readySince as Date).getTime() - p.createdAt.getTime()) / 1000)
+    .sort((a, b) => a - b);
+  const what = `batch-${stored.index}`;
+  await recordObservations(deps, { cluster: input.cluster, nodeGroup: input.nodeGroup }, [
+    observation(deps, run.runId, what, "batch", (deps.clock.now().getTime() - startedAt) / 1000),
+    ...(starts.length > 0 ? [observation(deps, run.runId, what, "pod-start", median(starts))] : []),
+  ]);
 }

@@ -3,6 +3,9 @@
  * preflight, and followed with DescribeUpdate to the end. When EKS gives up (PodEvictionFailure after
  * its 15-minute eviction window), Tugboat names the pod and the budget that blocked it.
  */
+
+import { nextLookSeconds } from "../../estimates/poll";
+import { observation, recordObservations } from "../../estimates/record";
 import type { EksUpdateState } from "../../model/aws";
 import type { Deps } from "../../ports";
 import { coveredBy, isDrainable } from "../../roll/pods";
@@ -29,6 +32,20 @@ async function startVersionUpdate(deps: Deps, state: RollState): Promise<EksUpda
   });
 }
 
+/** EKS updates a managed group in minutes: after the expected time, looks back off ×1.5 up to this. */
+const LATE_POLL_MAX_SECONDS = 60;
+/** A config update (updateConfig) takes seconds. */
+const CONFIG_POLL_SECONDS = 10;
+
+/** First look when the plan expects the update done (its prediction), then backing off. */
+function managedPoll(deps: Deps, state: RollState, startedAt: string): number {
+  return nextLookSeconds({
+    elapsedSeconds: (deps.clock.now().getTime() - Date.parse(startedAt)) / 1000,
+    expectedSeconds: state.plan?.predictedSeconds ?? 0,
+    maxSeconds: LATE_POLL_MAX_SECONDS,
+  });
+}
+
 export async function startManagedUpdate(deps: Deps, state: RollState): Promise<ManagedUpdateResult> {
   const { input } = state;
   if (input.maxSurge !== undefined) {
@@ -42,11 +59,27 @@ export async function startManagedUpdate(deps: Deps, state: RollState): Promise<
         nodegroup: input.nodeGroup,
         updateConfig: { maxUnavailable },
       });
-      return { done: false, failed: false, attempts: 0, updateId: update.id, status: `config:${update.status}` };
+      return {
+        done: false,
+        failed: false,
+        attempts: 0,
+        updateId: update.id,
+        status: `config:${update.status}`,
+        retryInSeconds: CONFIG_POLL_SECONDS,
+      };
     }
   }
   const update = await startVersionUpdate(deps, state);
-  return { done: false, failed: false, attempts: 0, updateId: update.id, status: update.status };
+  const startedAt = deps.clock.now().toISOString();
+  return {
+    done: false,
+    failed: false,
+    attempts: 0,
+    updateId: update.id,
+    status: update.status,
+    startedAt,
+    retryInSeconds: managedPoll(deps, state, startedAt),
+  };
 }
 
 export async function checkManagedUpdate(deps: Deps, state: RollState): Promise<ManagedUpdateResult> {
@@ -61,12 +94,36 @@ export async function checkManagedUpdate(deps: Deps, state: RollState): Promise<
     updateId: previous.updateId,
   });
   if (update.status === "InProgress") {
-    return { ...previous, attempts, status: isConfig ? `config:${update.status}` : update.status };
+    return {
+      ...previous,
+      attempts,
+      status: isConfig ? `config:${update.status}` : update.status,
+      retryInSeconds:
+        isConfig || !previous.startedAt ? CONFIG_POLL_SECONDS : managedPoll(deps, state, previous.startedAt),
+    };
   }
   if (update.status === "Successful") {
-    if (!isConfig) return { ...previous, attempts, done: true, status: update.status };
+    if (!isConfig) {
+      const outdated = state.plan?.outdated ?? 0;
+      if (previous.startedAt && outdated > 0) {
+        const seconds = (deps.clock.now().getTime() - Date.parse(previous.startedAt)) / 1000;
+        await recordObservations(deps, { cluster: input.cluster, nodeGroup: input.nodeGroup }, [
+          observation(deps, state.run.runId, `managed-${previous.updateId}`, "managed-node", seconds / outdated),
+        ]);
+      }
+      return { ...previous, attempts, done: true, status: update.status, retryInSeconds: 0 };
+    }
     const next = await startVersionUpdate(deps, state);
-    return { done: false, failed: false, attempts, updateId: next.id, status: next.status };
+    const startedAt = deps.clock.now().toISOString();
+    return {
+      done: false,
+      failed: false,
+      attempts,
+      updateId: next.id,
+      status: next.status,
+      startedAt,
+      retryInSeconds: managedPoll(deps, state, startedAt),
+    };
   }
   const errors = update.errors.map((e) => `${e.code}: ${e.message}`).join("; ") || "no error details";
   const blocker = await describeBlocker(deps, state);
@@ -75,6 +132,7 @@ export async function checkManagedUpdate(deps: Deps, state: RollState): Promise<
     attempts,
     failed: true,
     status: update.status,
+    retryInSeconds: 0,
     reason: `EKS update ${update.id} of node group ${input.nodeGroup} ${update.status.toLowerCase()}: ${errors}${blocker ? `; ${blocker}` : ""}`,
   };
 }

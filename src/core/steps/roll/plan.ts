@@ -1,5 +1,7 @@
 /** Snapshot and plan, then preflight: everything that can refuse a roll before it changes anything. */
 import { API_CONCURRENCY, mapPool } from "../../concurrency";
+import { loadObservations } from "../../estimates/record";
+import { rollEstimates } from "../../estimates/roll-estimates";
 import type { Deps } from "../../ports";
 import { planRoll, type RollPlan } from "../../roll/plan-roll";
 import { isUnscheduled, outdatedTaint } from "../../roll/pods";
@@ -17,8 +19,12 @@ export async function planRollStep(deps: Deps, state: RollState): Promise<PlanRe
   const { input, run } = state;
   const snapshot = await readGroup(deps, input.cluster, input.nodeGroup, targetOptions(input));
   const kube = await deps.kube(input.cluster);
-  const [pods, pdbs] = await Promise.all([kube.listPods(), kube.listPdbs()]);
-  const plan = planRoll({ snapshot, input, pods, pdbs });
+  const [pods, pdbs, observations] = await Promise.all([
+    kube.listPods(),
+    kube.listPdbs(),
+    loadObservations(deps, { cluster: input.cluster, nodeGroup: input.nodeGroup }),
+  ]);
+  const plan = planRoll({ snapshot, input, pods, pdbs, estimates: rollEstimates(observations) });
 
   const original = state.reconcile?.original ?? {
     minSize: snapshot.asg.minSize,
@@ -63,6 +69,8 @@ export async function planRollStep(deps: Deps, state: RollState): Promise<PlanRe
     surge: plan.surge,
     batchesPlanned: batches.length,
     predictedSeconds: plan.predictedSeconds,
+    estimateSource: plan.estimateSource,
+    expectations: plan.expectations,
   };
 }
 

@@ -2,10 +2,13 @@
  * An add-on phase: the planned hops one after another (UpdateAddon, then DescribeUpdate), each keeping
  * the add-on's configuration values. A hop already applied, by this run or a previous one, is skipped.
  */
+import { nextLookSeconds } from "../../estimates/poll";
+import { observation, recordObservations } from "../../estimates/record";
 import type { Deps } from "../../ports";
 import type { PhaseProgress, UpgradeState } from "../../upgrade/state";
 import { currentPhase, phaseProgress } from "./phases";
 
+/** While waiting for an update someone else started. */
 const POLL_SECONDS = 15;
 
 export async function advanceAddons(deps: Deps, state: UpgradeState): Promise<PhaseProgress> {
@@ -16,11 +19,18 @@ export async function advanceAddons(deps: Deps, state: UpgradeState): Promise<Ph
   const attempts = (previous?.attempts ?? 0) + 1;
   let hopsDone = previous?.hopsDone ?? 0;
   const base = { phase: state.cursor?.index ?? 0, failed: false, attempts };
+  // The plan predicted hops × the add-on estimate: first look at one estimate, then back off.
+  const expectedPerHop = phase.predictedSeconds / Math.max(1, phase.hops.length);
+  const poll = (startedAt: string | undefined) =>
+    nextLookSeconds({
+      elapsedSeconds: startedAt ? (deps.clock.now().getTime() - Date.parse(startedAt)) / 1000 : 0,
+      expectedSeconds: expectedPerHop,
+    });
 
   if (previous?.updateId) {
     const hop = phase.hops[hopsDone];
     const update = await deps.eks.describeUpdate({ cluster, addonName: hop?.addon, updateId: previous.updateId });
-    if (update.status === "InProgress") return { ...previous, attempts, waitSeconds: POLL_SECONDS };
+    if (update.status === "InProgress") return { ...previous, attempts, waitSeconds: poll(previous.startedAt) };
     if (update.status !== "Successful") {
       const errors = update.errors.map((e) => `${e.code}: ${e.message}`).join("; ") || "no error details";
       return {
@@ -33,6 +43,12 @@ export async function advanceAddons(deps: Deps, state: UpgradeState): Promise<Ph
       };
     }
     deps.log.info(`add-on ${hop?.addon} on ${hop?.version}`, { runId: state.run.runId });
+    if (previous.startedAt && hop) {
+      const seconds = (deps.clock.now().getTime() - Date.parse(previous.startedAt)) / 1000;
+      await recordObservations(deps, { cluster }, [
+        observation(deps, state.run.runId, `addon-${hop.addon}-${hop.version}`, "addon-update", seconds),
+      ]);
+    }
     hopsDone++;
   }
 
@@ -69,12 +85,14 @@ export async function advanceAddons(deps: Deps, state: UpgradeState): Promise<Ph
       runId: state.run.runId,
       updateId: update.id,
     });
+    const startedAt = deps.clock.now().toISOString();
     return {
       ...base,
       done: false,
-      waitSeconds: POLL_SECONDS,
+      waitSeconds: poll(startedAt),
       hopsDone,
       updateId: update.id,
+      startedAt,
       activity: `updating add-on ${hop.addon} to ${hop.version} (${hopsDone + 1} of ${phase.hops.length})`,
     };
   }

@@ -3,6 +3,8 @@
  * add-on versions fit each step, and whether anything would make the upgrade fail part-way.
  */
 import { API_CONCURRENCY, mapPool } from "../../concurrency";
+import { loadObservations } from "../../estimates/record";
+import { upgradeEstimates } from "../../estimates/upgrade-estimates";
 import type { Deps } from "../../ports";
 import { discoverCluster } from "../../upgrade/discover";
 import { type AddonCompatibility, planUpgrade } from "../../upgrade/plan";
@@ -52,7 +54,15 @@ export async function assessUpgrade(deps: Deps, state: UpgradeState): Promise<As
       (compatibility[addon] as Record<string, typeof versions>)[minor] = versions;
     },
   );
-  const planned = planUpgrade(cluster, input, compatibility);
+  const [clusterObservations, ...groupObservations] = await Promise.all([
+    loadObservations(deps, { cluster: input.cluster }),
+    ...cluster.nodeGroups.map((g) => loadObservations(deps, { cluster: input.cluster, nodeGroup: g.name })),
+  ]);
+  const estimates = upgradeEstimates(
+    clusterObservations ?? [],
+    Object.fromEntries(cluster.nodeGroups.map((g, i) => [g.name, groupObservations[i] ?? []])),
+  );
+  const planned = planUpgrade(cluster, input, compatibility, estimates);
   const preflight = await runPreflight(deps, cluster, input, planned.plan, planned.problems, {
     supported,
     published,

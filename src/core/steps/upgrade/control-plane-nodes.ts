@@ -20,6 +20,7 @@
  * one stopped. AZRebalance stays suspended meanwhile: Auto Scaling must not terminate a member itself.
  */
 import { ReplacementNotReadyError } from "../../errors";
+import { REPLACEMENT_READY } from "../../estimates/defaults";
 import type { KubeNode } from "../../model/kube";
 import type { Deps, EtcdMember } from "../../ports";
 import { isLeaving } from "../../roll/snapshot-types";
@@ -310,7 +311,8 @@ export async function advanceControlPlaneNodes(deps: Deps, state: UpgradeState):
       old.length > 0
         ? `launching control-plane node ${(progress.replaced ?? 0) + 1} of ${original.desiredCapacity} on ${phase.toVersion}`
         : "launching one more control-plane node to even out the zones",
-      Math.ceil(input.timing.instanceBootSeconds + input.timing.nodeReadySeconds),
+      // First look when a node is expected Ready (published default; core/estimates/defaults.ts).
+      REPLACEMENT_READY.median,
     );
   }
 

@@ -5,13 +5,23 @@
  * Preflight judged the insights for the first step only (EKS judges readiness for the next minor), so
  * every later step refreshes them and stops on an ERROR the operator has not accepted.
  */
+import { nextLookSeconds } from "../../estimates/poll";
+import { observation, recordObservations } from "../../estimates/record";
 import type { Deps } from "../../ports";
 import { judgeInsights } from "../../upgrade/preflight";
 import type { PhaseProgress, UpgradeState } from "../../upgrade/state";
 import { currentPhase, phaseProgress } from "./phases";
 
-/** EKS takes minutes; looking every 30 s keeps the history short and the reaction quick. */
+/** While waiting for an update someone else started: EKS takes minutes. */
 const POLL_SECONDS = 30;
+/** After the expected time, looks back off ×1.5 up to this (core/estimates/poll.ts). */
+const LATE_POLL_MAX_SECONDS = 60;
+
+/** First look when the estimate expects the update done, then backing off. */
+function controlPlanePoll(deps: Deps, startedAt: string | undefined, expectedSeconds: number): number {
+  const elapsed = startedAt ? (deps.clock.now().getTime() - Date.parse(startedAt)) / 1000 : 0;
+  return nextLookSeconds({ elapsedSeconds: elapsed, expectedSeconds, maxSeconds: LATE_POLL_MAX_SECONDS });
+}
 
 export async function advanceEksControlPlane(deps: Deps, state: UpgradeState): Promise<PhaseProgress> {
   const phase = currentPhase(state);
@@ -76,19 +86,29 @@ export async function advanceEksControlPlane(deps: Deps, state: UpgradeState): P
       runId: state.run.runId,
       updateId: update.id,
     });
+    const startedAt = deps.clock.now().toISOString();
     return {
       ...base,
       done: false,
       failed: false,
-      waitSeconds: POLL_SECONDS,
+      waitSeconds: controlPlanePoll(deps, startedAt, phase.predictedSeconds),
       attempts,
       updateId: update.id,
+      startedAt,
       activity: `EKS is updating the control plane to ${phase.toVersion}`,
     };
   }
   const update = await deps.eks.describeUpdate({ cluster, updateId: previous.updateId });
-  if (update.status === "InProgress") return { ...previous, attempts, waitSeconds: POLL_SECONDS };
+  if (update.status === "InProgress") {
+    return { ...previous, attempts, waitSeconds: controlPlanePoll(deps, previous.startedAt, phase.predictedSeconds) };
+  }
   if (update.status === "Successful") {
+    if (previous.startedAt) {
+      const seconds = (deps.clock.now().getTime() - Date.parse(previous.startedAt)) / 1000;
+      await recordObservations(deps, { cluster }, [
+        observation(deps, state.run.runId, `control-plane-${phase.toVersion}`, "control-plane-update", seconds),
+      ]);
+    }
     deps.log.info(`control plane on ${phase.toVersion}`, { runId: state.run.runId, updateId: update.id });
     return { ...previous, attempts, done: true, waitSeconds: 0, activity: `control plane on ${phase.toVersion}` };
   }

@@ -68,11 +68,6 @@ export async function prepareRolls(deps: Deps, state: UpgradeState): Promise<{ i
         parentExecutionId: run.executionId,
         drainTimeoutSeconds: input.drainTimeoutSeconds,
         readyTimeoutSeconds: input.readyTimeoutSeconds,
-        timing: {
-          instanceBootSeconds: input.timing.instanceBootSeconds,
-          nodeReadySeconds: input.timing.nodeReadySeconds,
-          podStartSeconds: input.timing.podStartSeconds,
-        },
         requestedBy: `upgrade-cluster ${run.runId} (${input.requestedBy})`,
       },
     });

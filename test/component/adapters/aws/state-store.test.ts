@@ -158,3 +158,51 @@ describe("items", () => {
     expect(await store.getItem("r-big", "nodes")).toBeUndefined();
   });
 });
+
+describe("observations", () => {
+  const seen = (runId: string, what: string, seconds: number, second: number) => ({
+    id: `${runId}/${what}/replacement-ready`,
+    kind: "replacement-ready" as const,
+    seconds,
+    runId,
+    at: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString(),
+  });
+
+  it("keeps a node group's observations apart from another group's and from the cluster's", async () => {
+    await store.recordObservations({ cluster: "obs1", nodeGroup: "workers" }, [seen("r1", "b0", 90, 1)]);
+    await store.recordObservations({ cluster: "obs1", nodeGroup: "system" }, [seen("r1", "b0", 70, 1)]);
+    await store.recordObservations({ cluster: "obs1" }, [
+      { ...seen("r2", "cp", 900, 2), kind: "control-plane-update", id: "r2/cp/control-plane-update" },
+    ]);
+    expect((await store.listObservations({ cluster: "obs1", nodeGroup: "workers" })).map((o) => o.seconds)).toEqual([
+      90,
+    ]);
+    expect((await store.listObservations({ cluster: "obs1", nodeGroup: "system" })).map((o) => o.seconds)).toEqual([
+      70,
+    ]);
+    expect((await store.listObservations({ cluster: "obs1" })).map((o) => o.kind)).toEqual(["control-plane-update"]);
+    expect(await store.listObservations({ cluster: "obs-none", nodeGroup: "workers" })).toEqual([]);
+  });
+
+  it("records idempotently: a retried step's observation is not counted twice", async () => {
+    const scope = { cluster: "obs2", nodeGroup: "workers" };
+    await store.recordObservations(scope, [seen("r1", "b0", 90, 1), seen("r1", "b1", 95, 2)]);
+    await store.recordObservations(scope, [seen("r1", "b1", 96, 3)]);
+    await store.recordObservations(scope, [seen("r1", "b1", 97, 4), seen("r2", "b0", 99, 5)]);
+    expect((await store.listObservations(scope)).map((o) => o.id)).toEqual([
+      "r1/b0/replacement-ready",
+      "r1/b1/replacement-ready",
+      "r2/b0/replacement-ready",
+    ]);
+  });
+
+  it("loses nothing when two writers record at once, and stays bounded", async () => {
+    const scope = { cluster: "obs3", nodeGroup: "workers" };
+    await Promise.all([...Array(4).keys()].map((i) => store.recordObservations(scope, [seen(`r${i}`, "b0", i, i)])));
+    expect(await store.listObservations(scope)).toHaveLength(4);
+    for (let i = 4; i < 40; i++) await store.recordObservations(scope, [seen(`r${i}`, "b0", i, i)]);
+    const kept = await store.listObservations(scope);
+    expect(kept).toHaveLength(20);
+    expect(kept[0]?.seconds).toBe(20);
+  });
+});

@@ -2,6 +2,12 @@
  * In-memory ports for the reaction core: a handful of instances, groups, nodes and pods, a store and a
  * clock, with every call that changes something recorded, so tests assert on what was done.
  */
+
+import {
+  mergeObservations,
+  type Observation,
+  type ObservationScope,
+} from "../../../../src/core/estimates/observations";
 import type { EventLedgerPort, EventReceipt, ReactionStarterPort } from "../../../../src/core/events/react/ports";
 import type { ReactionRequest } from "../../../../src/core/events/react/request";
 import type { AutoScalingGroupState, Ec2Instance } from "../../../../src/core/model/aws";
@@ -113,6 +119,14 @@ export class MemoryState implements StatePort {
   async getItem<T>(runId: string, key: string) {
     const value = this.items.get(`${runId}/${key}`);
     return value === undefined ? undefined : (structuredClone(value) as T);
+  }
+  observations = new Map<string, Observation[]>();
+  async listObservations(scope: ObservationScope) {
+    return structuredClone(this.observations.get(`${scope.cluster}/${scope.nodeGroup ?? ""}`) ?? []);
+  }
+  async recordObservations(scope: ObservationScope, incoming: Observation[]) {
+    const key = `${scope.cluster}/${scope.nodeGroup ?? ""}`;
+    this.observations.set(key, mergeObservations(this.observations.get(key) ?? [], incoming));
   }
 }
 

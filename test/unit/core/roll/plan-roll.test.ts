@@ -1,11 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { rollEstimates } from "../../../../src/core/estimates/roll-estimates";
 import type { KubePdb, KubePod } from "../../../../src/core/model/kube";
 import { planRoll } from "../../../../src/core/roll/plan-roll";
 import type { GroupMember, GroupSnapshot } from "../../../../src/core/roll/snapshot-types";
 import { defaultSurge, resolveSurge } from "../../../../src/core/roll/surge";
 
-const timing = { instanceBootSeconds: 60, nodeReadySeconds: 30, podStartSeconds: 5 };
+/** No observations: the published defaults. */
+const estimates = rollEstimates([]);
 
 function snapshot(members: GroupMember[], desired = members.length, max = members.length): GroupSnapshot {
   return {
@@ -52,7 +54,7 @@ describe("planRoll", () => {
   it("replaces exactly the outdated members, each once", () => {
     fc.assert(
       fc.property(groupArb, (members) => {
-        const plan = planRoll({ snapshot: snapshot(members), input: { timing }, pods: [], pdbs: [] });
+        const plan = planRoll({ snapshot: snapshot(members), input: {}, estimates, pods: [], pdbs: [] });
         const planned = plan.batches.flatMap((b) => b.victims.map((v) => v.instanceId));
         const outdated = members.filter((m) => m.launchTemplateVersion === "1").map((m) => m.instanceId);
         expect(new Set(planned).size).toBe(planned.length);
@@ -64,7 +66,7 @@ describe("planRoll", () => {
   it("makes AZ-uniform batches no larger than the surge", () => {
     fc.assert(
       fc.property(groupArb, (members) => {
-        const plan = planRoll({ snapshot: snapshot(members), input: { timing }, pods: [], pdbs: [] });
+        const plan = planRoll({ snapshot: snapshot(members), input: {}, estimates, pods: [], pdbs: [] });
         const remaining = new Map<string, number>();
         for (const m of members.filter((x) => x.launchTemplateVersion === "1")) {
           remaining.set(m.availabilityZone, (remaining.get(m.availabilityZone) ?? 0) + 1);
@@ -86,8 +88,8 @@ describe("planRoll", () => {
   it("is deterministic whatever the input order", () => {
     fc.assert(
       fc.property(groupArb, (members) => {
-        const a = planRoll({ snapshot: snapshot(members), input: { timing }, pods: [], pdbs: [] });
-        const b = planRoll({ snapshot: snapshot([...members].reverse()), input: { timing }, pods: [], pdbs: [] });
+        const a = planRoll({ snapshot: snapshot(members), input: {}, estimates, pods: [], pdbs: [] });
+        const b = planRoll({ snapshot: snapshot([...members].reverse()), input: {}, estimates, pods: [], pdbs: [] });
         expect(a.batches).toEqual(b.batches);
       }),
     );
@@ -122,7 +124,7 @@ describe("planRoll", () => {
       expectedPods: 3,
       disruptionsAllowed: 0,
     };
-    const plan = planRoll({ snapshot: snapshot(members), input: { timing }, pods: [pod], pdbs: [pdb] });
+    const plan = planRoll({ snapshot: snapshot(members), input: {}, estimates, pods: [pod], pdbs: [pdb] });
     expect(plan.pdbRisks).toEqual([
       expect.objectContaining({ pdb: "data/db", neverAllows: true, podsOnOutdatedNodes: 1 }),
     ]);
@@ -134,7 +136,8 @@ describe("planRoll", () => {
     const leaving = { ...member("i-9", "us-east-1a", "1"), lifecycleState: "Terminating" };
     const plan = planRoll({
       snapshot: snapshot([leaving, member("i-1", "us-east-1a", "1")]),
-      input: { timing },
+      input: {},
+      estimates,
       pods: [],
       pdbs: [],
     });
