@@ -27,6 +27,10 @@ function capture(): CliIO & { out: string[]; err: string[] } {
   return { out, err, stdout: (l) => out.push(l), stderr: (l) => err.push(l), interactive: false };
 }
 
+/** An event as the test writes it; ids and timestamps are the history's. */
+type NewEvent = Omit<HistoryEvent, "id" | "timestamp" | "type"> & { type: string };
+type Add = (event: NewEvent) => void;
+
 /** A growing history: each poll's DescribeExecution releases the next chunk of events. */
 class GrowingHistory {
   readonly events: HistoryEvent[] = [];
@@ -34,7 +38,7 @@ class GrowingHistory {
   private poll = 0;
   private readonly at = Date.parse("2026-06-01T10:00:00Z");
 
-  constructor(private readonly chunks: ((add: (e: Omit<HistoryEvent, "id" | "timestamp">) => void) => void)[]) {}
+  constructor(private readonly chunks: ((add: Add) => void)[]) {}
 
   describe(): { status: string } {
     this.chunks[this.poll]?.((event) => {
@@ -60,12 +64,12 @@ class GrowingHistory {
   }
 }
 
-const entered = (name: string) => ({ type: "TaskStateEntered", stateEnteredEventDetails: { name } });
-const exited = (name: string, output: unknown) => ({
+const entered = (name: string): NewEvent => ({ type: "TaskStateEntered", stateEnteredEventDetails: { name } });
+const exited = (name: string, output: unknown): NewEvent => ({
   type: "TaskStateExited",
   stateExitedEventDetails: { name, output: JSON.stringify(output) },
 });
-const task = (add: (e: Omit<HistoryEvent, "id" | "timestamp">) => void, name: string, output: unknown) => {
+const task = (add: Add, name: string, output: unknown) => {
   add(entered(name));
   add({ type: "TaskScheduled" });
   add({ type: "TaskStarted" });
@@ -157,7 +161,12 @@ describe("runRemote", () => {
         add({ type: "TaskScheduled" });
         add({
           type: "TaskFailed",
-          taskFailedEventDetails: { error: "PdbBlockedTooLongError", cause: "PDB default/web allows 0 disruptions" },
+          taskFailedEventDetails: {
+            resourceType: "lambda",
+            resource: "invoke",
+            error: "PdbBlockedTooLongError",
+            cause: "PDB default/web allows 0 disruptions",
+          },
         });
       },
       (add) => {
@@ -168,13 +177,11 @@ describe("runRemote", () => {
       },
     ]);
     serve(history);
-    sfn
-      .on(DescribeExecutionCommand)
-      .callsFake(() => ({
-        ...history.describe(),
-        status: history.events.length > 4 ? "FAILED" : "RUNNING",
-        cause: "the roll halted and restored the group",
-      }));
+    sfn.on(DescribeExecutionCommand).callsFake(() => ({
+      ...history.describe(),
+      status: history.events.length > 4 ? "FAILED" : "RUNNING",
+      cause: "the roll halted and restored the group",
+    }));
     const io = capture();
     const result = await runRemote(io, "arn:sm", "roll-prod-workers", input, {
       client: new SFNClient({ region: "us-east-1" }),
