@@ -1,5 +1,6 @@
 import type { SSTConfig } from "sst";
 import { Events } from "./stacks/Events";
+import { DEFAULT_NODEJS_BUNDLING } from "./stacks/lib/bundling";
 import { State } from "./stacks/State";
 import { Workflows } from "./stacks/Workflows";
 
@@ -13,6 +14,7 @@ export default {
       architecture: "arm_64",
       logRetention: "one_month",
       tracing: "active",
+      nodejs: DEFAULT_NODEJS_BUNDLING,
     });
     app.stack(State).stack(Workflows).stack(Events);
   },

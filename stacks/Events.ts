@@ -17,19 +17,18 @@ import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Function as ReceiveFunction, type StackContext, use } from "sst/constructs";
 import { RECEIVE_ENVIRONMENT } from "../functions/events/lib/receive-environment";
 import { EVENT_RULES } from "../workflows/event-rules";
-import { reactToInstanceEvent, type StepFunctionSpec, workflows } from "../workflows/index";
-import { type AccessKind, statementsForAccess } from "./lib/access-policies";
-import { createEksAccessEntries } from "./lib/kube-access";
-import { importStepNetwork } from "./lib/network";
+import { reactToInstanceEvent, workflows } from "../workflows/index";
+import { statementsForAccess } from "./lib/access-policies";
+import { BUNDLED_FUNCTION_ENVIRONMENT, nodejsBundling } from "./lib/bundling";
+import { createEksAccessEntries, kubeRoleArnsOutput } from "./lib/kube-access";
+import { RECEIVE_ACCESS, RECEIVE_FUNCTION, RECEIVE_MODULE } from "./lib/receive-function";
 import { readStackSettings } from "./lib/settings";
 import { SERVICE_NAME } from "./lib/step-functions";
 import { stateMachineName } from "./lib/workflow-state-machine";
 import { State } from "./State";
 import { Workflows } from "./Workflows";
 
-export const RECEIVE_MODULE = "functions/events/receive";
-/** Reads tags, groups and nodes, claims the event id in the table, starts the reaction. */
-export const RECEIVE_ACCESS: AccessKind[] = ["ec2:read", "autoscaling:read", "state", "kube"];
+export { RECEIVE_ACCESS, RECEIVE_MODULE } from "./lib/receive-function";
 export const RECEIVE_TIMEOUT_SECONDS = 15;
 export const RECEIVE_BATCH_SIZE = 10;
 /** A message still failing after this many deliveries goes to the dead-letter queue. */
@@ -37,7 +36,7 @@ export const MAX_RECEIVE_COUNT = 5;
 
 export function Events({ stack, app }: StackContext) {
   const { table } = use(State);
-  const { stateMachines } = use(Workflows);
+  const { stateMachines, network } = use(Workflows);
   const machine = stateMachines[reactToInstanceEvent.name];
   if (!machine) throw new Error(`the Workflows stack has no ${reactToInstanceEvent.name} state machine`);
   const settings = readStackSettings();
@@ -78,20 +77,16 @@ export function Events({ stack, app }: StackContext) {
     timeout: RECEIVE_TIMEOUT_SECONDS,
     memorySize: 512,
     environment: {
+      ...BUNDLED_FUNCTION_ENVIRONMENT,
       [RECEIVE_ENVIRONMENT.table]: table.tableName,
       [RECEIVE_ENVIRONMENT.stateMachine]: machine.stateMachineArn,
       [RECEIVE_ENVIRONMENT.clusters]: settings.clusters.join(","),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     },
-    ...(settings.vpc
-      ? (() => {
-          const network = importStepNetwork(stack, settings.vpc);
-          return {
-            vpc: network.vpc,
-            vpcSubnets: { subnets: network.subnets },
-            securityGroups: [network.securityGroup],
-          };
-        })()
+    nodejs: nodejsBundling(RECEIVE_FUNCTION),
+    // The steps' network and security group (one group for every function to admit to the clusters).
+    ...(network
+      ? { vpc: network.vpc, vpcSubnets: { subnets: network.subnets }, securityGroups: [network.securityGroup] }
       : {}),
   });
   const access = {
@@ -118,17 +113,16 @@ export function Events({ stack, app }: StackContext) {
     }),
   );
 
-  const spec: StepFunctionSpec = { module: RECEIVE_MODULE, access: RECEIVE_ACCESS };
-  createEksAccessEntries(
-    stack,
-    settings.eksAccessEntryClusters,
-    new Map([[RECEIVE_MODULE, { module: RECEIVE_MODULE, spec, fn: receive }]]),
-  );
+  const kubeFunctions = new Map([[RECEIVE_MODULE, { module: RECEIVE_MODULE, spec: RECEIVE_FUNCTION, fn: receive }]]);
+  createEksAccessEntries(stack, settings.eksAccessEntryClusters, kubeFunctions);
 
   stack.addOutputs({
     EventsQueueUrl: queue.queueUrl,
     EventsDeadLetterQueueUrl: deadLetters.queueUrl,
     ReceiveRoleArn: receive.role?.roleArn ?? "",
+    // Same key as the Workflows stack's: every stack's KubeRoleArns together are the roles that need an
+    // access entry (docs/deploy.md). Kept per stack: a cross-stack list would pin the step roles as exports.
+    KubeRoleArns: kubeRoleArnsOutput(kubeFunctions),
   });
   return { queue, deadLetters, receive };
 }

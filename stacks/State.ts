@@ -4,7 +4,7 @@
  */
 import { AttributeType, BillingMode, Table } from "aws-cdk-lib/aws-dynamodb";
 import type { StackContext } from "sst/constructs";
-import { PARTITION_KEY, SORT_KEY } from "../src/adapters/aws/state-table";
+import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from "../src/adapters/aws/state-table";
 import { isDevStage, removalPolicyFor } from "./lib/stage";
 
 export function State({ stack, app }: StackContext) {
@@ -14,7 +14,8 @@ export function State({ stack, app }: StackContext) {
     // Load is a few writes per workflow step; on-demand costs nothing while no workflow runs.
     billingMode: BillingMode.PAY_PER_REQUEST,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    // No TTL: state-table.ts names no expiry attribute, and run history is kept on purpose.
+    // Only event receipts carry the attribute (a week, event-ledger.ts); locks and run history never expire.
+    timeToLiveAttribute: TTL_ATTRIBUTE,
     deletionProtection: !isDevStage(app),
     removalPolicy: removalPolicyFor(app),
   });

@@ -25,9 +25,10 @@ export function Workflows({ stack, app }: StackContext) {
   const definitions = new Map(specs.map((spec) => [spec.name, readWorkflowDefinition(spec, projectRoot)]));
   const names = new Map(specs.map((spec) => [spec.name, stateMachineName(app, spec.name)]));
 
+  const network = settings.vpc ? importStepNetwork(stack, settings.vpc) : undefined;
   const steps = createStepFunctions(stack, specs, {
     access: { stack, table, clusters: settings.clusters, stateMachineNames: [...names.values()] },
-    ...(settings.vpc ? { network: importStepNetwork(stack, settings.vpc) } : {}),
+    ...(network ? { network } : {}),
   });
 
   const stateMachines: Record<string, StateMachine> = {};
@@ -47,6 +48,11 @@ export function Workflows({ stack, app }: StackContext) {
 
   createEksAccessEntries(stack, settings.eksAccessEntryClusters, steps);
 
-  stack.addOutputs({ ...outputs, TableName: table.tableName, KubeRoleArns: kubeRoleArnsOutput(steps) });
-  return { stateMachines, steps };
+  stack.addOutputs({
+    ...outputs,
+    TableName: table.tableName,
+    KubeRoleArns: kubeRoleArnsOutput(steps),
+    ...(network ? { StepSecurityGroupId: network.securityGroup.securityGroupId } : {}),
+  });
+  return { stateMachines, steps, network };
 }

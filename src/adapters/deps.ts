@@ -12,6 +12,7 @@ import { SFNClient } from "@aws-sdk/client-sfn";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Pluggable } from "@smithy/types";
+import { TerminalError } from "../core/errors";
 import type { Clock, Deps, EtcdPort, Log } from "../core/ports";
 import { AutoScalingAdapter } from "./aws/auto-scaling";
 import { Ec2Adapter } from "./aws/ec2";
@@ -22,8 +23,7 @@ import { SsmParametersAdapter } from "./aws/parameters";
 import { DynamoStateStore } from "./aws/state-store";
 import { readEtcdAccess } from "./etcd/etcd-access";
 import { EtcdAdapter } from "./etcd/etcd-adapter";
-import { kubeConfigForCluster } from "./kube/access";
-import { KubeAdapter } from "./kube/kube-adapter";
+import type { KubeAdapter } from "./kube/kube-adapter";
 import { powertoolsLog } from "./powertools-log";
 
 /** Service names handed to `plugins`, one per client (and "sts" for the token's signer, see below). */
@@ -80,6 +80,23 @@ export function createAwsClients(opts: AwsDepsOptions): AwsClients {
   };
 }
 
+/**
+ * The Kubernetes client, loaded on the first Kubernetes call rather than at cold start. A function
+ * without `kube` access is bundled with `process.env.TUGBOAT_KUBE_CLIENT` defined as "omitted"
+ * (stacks/lib/bundling.ts): esbuild folds the test and leaves @kubernetes/client-node (about 3.5 MB)
+ * out of its bundle. Such a function has no access entry in any cluster, so it could not reach
+ * Kubernetes anyway.
+ */
+function loadKubeClient(): Promise<typeof import("./kube/kube-client")> {
+  return process.env.TUGBOAT_KUBE_CLIENT === "omitted"
+    ? Promise.reject(
+        new TerminalError(
+          "this function was bundled without the Kubernetes client: give its step `kube` access in workflows/index.ts",
+        ),
+      )
+    : import("./kube/kube-client");
+}
+
 /** How long built Kubernetes access is reused (an EKS token is valid for 15 minutes). */
 export const KUBE_ACCESS_REUSE_MS = 5 * 60_000;
 
@@ -121,9 +138,10 @@ export function createAwsDeps(opts: AwsDepsOptions): Deps & { clients: AwsClient
     const nowMs = clock.now().getTime();
     const cached = kubeByCluster.get(cluster);
     if (cached && nowMs - cached.builtAtMs < KUBE_ACCESS_REUSE_MS) return cached.port;
-    const port = kubeConfigForCluster(cluster, { eks, ssm: clients.ssm, secrets: clients.secrets, token }).then(
-      (config) => new KubeAdapter(config, { clock }),
-    );
+    const port = loadKubeClient().then(async ({ kubeConfigForCluster, KubeAdapter }) => {
+      const config = await kubeConfigForCluster(cluster, { eks, ssm: clients.ssm, secrets: clients.secrets, token });
+      return new KubeAdapter(config, { clock });
+    });
     port.catch(() => kubeByCluster.delete(cluster));
     kubeByCluster.set(cluster, { port, builtAtMs: nowMs });
     return port;

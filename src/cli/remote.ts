@@ -1,15 +1,12 @@
 /**
  * Starts and follows an execution of the deployed state machine (no --sandbox). Progress comes from
- * the execution history; the result is the Summarize state's output, also on a failed execution.
+ * the execution history, read incrementally (history-events.ts) and shown by the same progress views
+ * as a sandbox run; the result is the Summarize state's output, also on a failed execution.
  */
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  type HistoryEvent,
-  SFNClient,
-  StartExecutionCommand,
-} from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import type { RollSummary } from "../core/roll/state";
+import type { RunnerEvent } from "../sandbox/runner/local-workflow";
+import { eventsAfter, failureOf, runnerEventOf } from "./history-events";
 import type { CliIO } from "./io";
 import { UsageError } from "./io";
 
@@ -50,27 +47,55 @@ export function executionName(parts: string[], now = new Date()): string {
   return `${parts.join("-")}-${stamp}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 80);
 }
 
+export interface RemoteRunOptions {
+  client?: SFNClient;
+  pollMs?: number;
+  /** The progress view's handler (RollProgressView, UpgradeProgressView): each state entered and exited, once. */
+  onEvent?: (event: RunnerEvent) => void;
+  /** Waits between polls (tests pass one that does not sleep). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Starts the execution and follows it to its end. Each poll asks for the status first and then for the
+ * history events after the last one seen, so the events that led to a final status are all printed
+ * before the outcome, and none twice.
+ */
 export async function runRemote(
   io: CliIO,
   arn: string,
   name: string,
   input: unknown,
-  client = new SFNClient({}),
-  pollMs = 5000,
+  options: RemoteRunOptions = {},
 ): Promise<RemoteRunResult> {
+  const client = options.client ?? new SFNClient({});
+  const pollMs = options.pollMs ?? 5000;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const started = await client.send(
     new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify(input) }),
   );
   const executionArn = started.executionArn as string;
   io.stderr(`started ${executionArn}`);
-  let nextToken: string | undefined;
+  let lastEventId = 0;
   let lastSummary: RollSummary | undefined;
+  let currentState: string | undefined;
   for (;;) {
-    const history = await client.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 200 }));
-    for (const event of history.events ?? []) lastSummary = report(io, event) ?? lastSummary;
-    nextToken = history.nextToken;
-    if (nextToken) continue;
     const described = await client.send(new DescribeExecutionCommand({ executionArn }));
+    for (const event of await eventsAfter(client, executionArn, lastEventId)) {
+      lastEventId = Math.max(lastEventId, event.id ?? 0);
+      const runnerEvent = runnerEventOf(event);
+      if (runnerEvent?.kind === "state-entered") currentState = runnerEvent.state;
+      if (runnerEvent) {
+        if (options.onEvent) options.onEvent(runnerEvent);
+        else if (runnerEvent.kind === "state-entered")
+          io.stderr(`${event.timestamp?.toISOString() ?? ""}  ${runnerEvent.state}`);
+        if (runnerEvent.kind === "state-exited" && runnerEvent.state === "Summarize") {
+          lastSummary = (runnerEvent.output as { summary?: RollSummary } | undefined)?.summary ?? lastSummary;
+        }
+      }
+      const failure = failureOf(event, currentState);
+      if (failure) io.stderr(`! ${failure}`);
+    }
     if (described.status !== "RUNNING") {
       return {
         status: described.status ?? "UNKNOWN",
@@ -79,17 +104,6 @@ export async function runRemote(
         ...(described.cause ? { cause: described.cause } : {}),
       };
     }
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    await sleep(pollMs);
   }
-}
-
-function report(io: CliIO, event: HistoryEvent): RollSummary | undefined {
-  const exited = event.stateExitedEventDetails;
-  if (event.type === "TaskStateEntered" || event.type === "WaitStateEntered") {
-    io.stderr(`${event.timestamp?.toISOString() ?? ""}  ${event.stateEnteredEventDetails?.name ?? ""}`);
-  }
-  if (exited?.name === "Summarize" && exited.output) {
-    return (JSON.parse(exited.output) as { summary?: RollSummary }).summary;
-  }
-  return undefined;
 }

@@ -1,7 +1,9 @@
 /**
  * The optional network of the step functions: inside the operator's VPC, in its private subnets, with
- * a security group of their own that each cluster's API endpoint must admit (443 on EKS). The
- * VPC and subnets are imported by id rather than looked up, so synthesis needs no AWS call.
+ * one security group that each cluster's API endpoint must admit (443 on EKS). The Workflows stack
+ * creates it and outputs its id (StepSecurityGroupId); the Events stack's receive function uses the same
+ * group, so an operator admits one group. The VPC and subnets are imported by id rather than looked
+ * up, so synthesis needs no AWS call.
  */
 import type { Stack } from "aws-cdk-lib";
 import { SecurityGroup, Subnet, Vpc } from "aws-cdk-lib/aws-ec2";

@@ -1,12 +1,13 @@
 /**
  * One Lambda per step module, however many workflows invoke it, each with its own role holding only
  * the permissions of its `access` list. Runtime, architecture, log retention and tracing come from the
- * app's default function props (sst.config.ts).
+ * app's default function props (sst.config.ts); bundling from the access list (bundling.ts).
  */
 import type { ISecurityGroup, ISubnet, IVpc } from "aws-cdk-lib/aws-ec2";
 import { type Stack, Function as StepFunction } from "sst/constructs";
 import type { StepFunctionSpec, WorkflowSpec } from "../../workflows/index";
 import { type AccessContext, statementsForAccess } from "./access-policies";
+import { BUNDLED_FUNCTION_ENVIRONMENT, nodejsBundling } from "./bundling";
 
 /** Steps are short and resumable; draining a large batch is the longest, well under this. */
 export const STEP_TIMEOUT_SECONDS = 300;
@@ -77,7 +78,9 @@ export function createStepFunctions(
       handler: `${module}.handler`,
       timeout: STEP_TIMEOUT_SECONDS,
       memorySize: STEP_MEMORY_MB,
+      nodejs: nodejsBundling(spec),
       environment: {
+        ...BUNDLED_FUNCTION_ENVIRONMENT,
         TUGBOAT_TABLE: props.access.table.tableName,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       },

@@ -3,7 +3,7 @@
  * STANDARD type, errors logged with execution data, X-Ray tracing, and a role that may invoke exactly
  * the step functions the definition names.
  */
-import type { RemovalPolicy, Stack } from "aws-cdk-lib";
+import { Fn, type RemovalPolicy, type Stack } from "aws-cdk-lib";
 import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from "aws-cdk-lib/aws-stepfunctions";
@@ -30,6 +30,18 @@ export function stateMachineName(app: { stage: string; name: string }, workflow:
   const name = `${app.stage}-${app.name}-${workflow}`;
   if (name.length > 80) throw new Error(`state machine name ${name} is longer than the 80 characters AWS allows`);
   return name;
+}
+
+/**
+ * `/aws/vendedlogs/states/<state machine>-<8 hex digits>`. The vendedlogs prefix keeps CloudWatch Logs'
+ * resource policy from growing with every state machine. The suffix is the first block of the stack's id,
+ * a UUID CloudFormation draws when it creates the stack: a stage's log groups outlive `sst remove`
+ * (kept for the record, stages other than dev), and a fixed name would make the next deploy of that
+ * stage fail on "already exists". Stable across updates of one stack, new for a stack created again.
+ */
+export function stateMachineLogGroupName(stack: Stack, stateMachine: string): string {
+  const stackUuid = Fn.select(2, Fn.split("/", stack.stackId));
+  return `/aws/vendedlogs/states/${stateMachine}-${Fn.select(0, Fn.split("-", stackUuid))}`;
 }
 
 export interface WorkflowStateMachineProps {
@@ -69,9 +81,8 @@ export function createWorkflowStateMachine(stack: Stack, props: WorkflowStateMac
     invoked.set(step.module, step);
   }
 
-  // The vendedlogs prefix keeps CloudWatch Logs' resource policy from growing with every state machine.
   const logGroup = new LogGroup(stack, `${id}Logs`, {
-    logGroupName: `/aws/vendedlogs/states/${name}`,
+    logGroupName: stateMachineLogGroupName(stack, name),
     retention: STATE_MACHINE_LOG_RETENTION,
     removalPolicy: props.removalPolicy,
   });

@@ -3,6 +3,7 @@
  * (stacks inactive): everything asserted here is IAM, networking and removal policy, none of it code.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TTL_ATTRIBUTE } from "../../src/adapters/aws/state-table";
 import { stepModules } from "../../stacks/lib/step-functions";
 import { workflows } from "../../workflows/index";
 import { AUTOSCALING_MUTATIONS } from "./expected-access";
@@ -74,6 +75,7 @@ describe("in a VPC", () => {
   it("puts every step function in the private subnets, behind the stack's own security group", () => {
     const groups = resourcesOfType(synth.workflows, "AWS::EC2::SecurityGroup");
     expect(groups).toHaveLength(1);
+    expect(resourcesOfType(synth.events, "AWS::EC2::SecurityGroup")).toEqual([]);
     const [groupId, group] = groups[0]!;
     expect(group.Properties!["VpcId"]).toBe("vpc-0123456789abcdef0");
     for (const [module] of modules) {
@@ -86,6 +88,23 @@ describe("in a VPC", () => {
       expect(managed).toContain(arnIn("iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"));
     }
   });
+
+  it("puts the receive function behind the same security group, and outputs that group's id", () => {
+    const outputs = synth.workflows.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>;
+    const [groupId] = resourcesOfType(synth.workflows, "AWS::EC2::SecurityGroup")[0]!;
+    expect(render(outputs["StepSecurityGroupId"]!.Value)).toBe(`\${${groupId}.GroupId}`);
+
+    const [, receive] = resourcesOfType(synth.events, "AWS::Lambda::Function").find(([id]) =>
+      /^EventsReceive[0-9A-F]{8}$/.test(id),
+    )!;
+    const vpcConfig = receive.Properties!["VpcConfig"] as Record<string, unknown[]>;
+    expect(vpcConfig["SubnetIds"]).toEqual(SUBNETS);
+    // The Workflows stack's group, through its export.
+    const [imported] = vpcConfig["SecurityGroupIds"]!.map(render);
+    const exportName = /^\$\{import:(.+)\}$/.exec(imported!)?.[1];
+    const exported = Object.values(outputs).find((o) => o.Export?.Name === exportName);
+    expect(exported && render(exported.Value)).toBe(`\${${groupId}.GroupId}`);
+  });
 });
 
 describe("a development stage", () => {
@@ -96,6 +115,39 @@ describe("a development stage", () => {
     for (const [, group] of resourcesOfType(synth.workflows, "AWS::Logs::LogGroup")) {
       expect(group.DeletionPolicy).toBe("Delete");
     }
+  });
+
+  it("names each state machine log group after the state machine and the stack's own id, never a fixed name", () => {
+    const groups = resourcesOfType(synth.workflows, "AWS::Logs::LogGroup");
+    expect(groups).toHaveLength(Object.keys(workflows).length);
+    for (const [, group] of groups) {
+      const name = group.Properties!["LogGroupName"] as { "Fn::Join": [string, unknown[]] };
+      // A fixed string would collide with the group a removed stage left behind.
+      expect(typeof name).toBe("object");
+      const [prefix, suffix] = name["Fn::Join"][1];
+      expect(prefix).toMatch(/^\/aws\/vendedlogs\/states\/dev-tugboat-[a-z-]+-$/);
+      // The first block of the UUID in arn:…:stack/<name>/<uuid>: new when the stack is created again.
+      expect(suffix).toEqual({
+        "Fn::Select": [
+          0,
+          { "Fn::Split": ["-", { "Fn::Select": [2, { "Fn::Split": ["/", { Ref: "AWS::StackId" }] }] }] },
+        ],
+      });
+    }
+  });
+
+  it("expires event receipts through the table's TTL attribute, the one the event ledger writes", () => {
+    const [, table] = resourcesOfType(synth.state, "AWS::DynamoDB::Table")[0]!;
+    expect(table.Properties!["TimeToLiveSpecification"]).toEqual({ AttributeName: TTL_ATTRIBUTE, Enabled: true });
+  });
+
+  it("lists the receive function's role with the Kubernetes roles, and creates no entry unless asked to", () => {
+    const outputs = synth.events.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const [, receive] = resourcesOfType(synth.events, "AWS::Lambda::Function").find(([id]) =>
+      /^EventsReceive[0-9A-F]{8}$/.test(id),
+    )!;
+    expect(render(outputs["KubeRoleArns"]!.Value)).toBe(`\${${roleOf(receive)}.Arn}`);
+    expect(resourcesOfType(synth.events, "AWS::EKS::AccessEntry")).toEqual([]);
   });
 
   it("names its state machines after the stage, and lets the steps describe only their executions", () => {

@@ -68,8 +68,8 @@ describe("state machines", () => {
       const logging = props["LoggingConfiguration"] as Record<string, unknown>;
       expect(logging["Level"]).toBe("ERROR");
       expect(logging["IncludeExecutionData"]).toBe(true);
-      const [logGroupId] = resourcesOfType(synth.workflows, "AWS::Logs::LogGroup").find(
-        ([, r]) => r.Properties?.["LogGroupName"] === `/aws/vendedlogs/states/test-tugboat-${spec.name}`,
+      const [logGroupId] = resourcesOfType(synth.workflows, "AWS::Logs::LogGroup").find(([, r]) =>
+        render(r.Properties?.["LogGroupName"]).startsWith(`/aws/vendedlogs/states/test-tugboat-${spec.name}-`),
       )!;
       expect(JSON.stringify(logging["Destinations"])).toContain(logGroupId);
     }

@@ -1,10 +1,14 @@
 /**
  * EventLedgerPort on Tugboat's DynamoDB table (layout in state-table.ts): one item per event id,
  *
- *   pk = EVENT#<event id>   sk = RECEIPT   status, claimedAt, summary
+ *   pk = EVENT#<event id>   sk = RECEIPT   status, claimedAt, summary, expiresAt
  *
  * A claim is a conditional PutItem, so two deliveries of the same event, even concurrent ones, cannot
  * both win it; a claim left "in-progress" by an invocation that died is taken over once stale.
+ *
+ * Receipts expire (the table's TTL attribute) RECEIPT_RETENTION_SECONDS after their claim. A receipt
+ * only has to outlive the redeliveries of its event: EventBridge retries for an hour, the queue keeps a
+ * message a day; a week is ample, and keeps a recent week for an operator to look at.
  */
 import {
   DeleteCommand,
@@ -15,9 +19,16 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { ClaimResult, EventLedgerPort, EventReceipt } from "../../core/events/react/ports";
 import { isConditionalCheckFailed, toStepError } from "./classify";
+import { TTL_ATTRIBUTE } from "./state-table";
 
 export const eventPk = (eventId: string) => `EVENT#${eventId}`;
 export const RECEIPT_SK = "RECEIPT";
+export const RECEIPT_RETENTION_SECONDS = 7 * 24 * 3600;
+
+/** When a receipt claimed at `claimedAt` expires, in the epoch seconds DynamoDB's TTL reads. */
+export function receiptExpiresAt(claimedAt: Date): number {
+  return Math.floor(claimedAt.getTime() / 1000) + RECEIPT_RETENTION_SECONDS;
+}
 
 export class DynamoEventLedger implements EventLedgerPort {
   constructor(
@@ -31,7 +42,14 @@ export class DynamoEventLedger implements EventLedgerPort {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: eventPk(eventId), sk: RECEIPT_SK, eventId, status: "in-progress", claimedAt: now.toISOString() },
+          Item: {
+            pk: eventPk(eventId),
+            sk: RECEIPT_SK,
+            eventId,
+            status: "in-progress",
+            claimedAt: now.toISOString(),
+            [TTL_ATTRIBUTE]: receiptExpiresAt(now),
+          },
           ConditionExpression: "attribute_not_exists(pk) OR (#status = :inProgress AND claimedAt < :staleBefore)",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: { ":inProgress": "in-progress", ":staleBefore": staleBefore },

@@ -9,12 +9,20 @@
  *   pk = CLUSTER#<name>   sk = OBS#GROUP#<nodeGroup>         Tugboat's observations of a node group
  *   pk = CLUSTER#<name>   sk = OBS#CLUSTER                   … of the cluster itself (control plane, add-ons)
  *
+ *   pk = EVENT#<event id> sk = RECEIPT                       an instance event's receipt (event-ledger.ts)
+ *
  * No secondary index is needed: a cluster's runs are a Query on its own partition.
+ *
+ * TTL: an item with a number attribute `expiresAt` (epoch seconds) is deleted by DynamoDB some time after
+ * that instant (usually within days). Only event receipts carry it; locks and run history have none.
  */
 import type { AttributeDefinition, BillingMode, KeySchemaElement } from "@aws-sdk/client-dynamodb";
 
 export const PARTITION_KEY = "pk";
 export const SORT_KEY = "sk";
+
+/** The table's TTL attribute (the stack enables TTL on it): epoch seconds. */
+export const TTL_ATTRIBUTE = "expiresAt";
 
 export const LOCK_SK = "LOCK";
 export const RUN_META_SK = "META";

@@ -57,7 +57,11 @@ export async function rollCommand(argv: string[], io: CliIO): Promise<number> {
   const { request, values } = rollRequestFrom(argv);
   if (!values.sandbox) {
     const arn = stateMachineArn(values["state-machine"]);
-    const remote = await runRemote(io, arn, executionName(["roll", request.cluster, request.nodeGroup]), request);
+    const view = new RollProgressView(io);
+    const remote = await runRemote(io, arn, executionName(["roll", request.cluster, request.nodeGroup]), request, {
+      onEvent: view.onEvent,
+    });
+    view.finish();
     return exitCodeFor(printRemoteOutcome(io, remote, values.json ?? false) as RollJson["outcome"]);
   }
 

@@ -108,7 +108,10 @@ export async function upgradeCommand(argv: string[], io: CliIO): Promise<number>
   const { request, values } = upgradeRequestFrom(argv);
   if (!values.sandbox) {
     const arn = stateMachineArn(values["state-machine"], "TUGBOAT_UPGRADE_STATE_MACHINE_ARN");
-    const remote = await runRemote(io, arn, executionName(["upgrade", request.cluster, request.toVersion]), request);
+    const view = new UpgradeProgressView(io);
+    const remote = await runRemote(io, arn, executionName(["upgrade", request.cluster, request.toVersion]), request, {
+      onEvent: view.onEvent,
+    });
     return upgradeExitCode(printRemoteOutcome(io, remote, values.json ?? false) as UpgradeJson["outcome"]);
   }
 

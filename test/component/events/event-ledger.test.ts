@@ -2,11 +2,16 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DynamoEventLedger } from "../../../src/adapters/aws/event-ledger";
-import { tableDefinition } from "../../../src/adapters/aws/state-table";
+import {
+  DynamoEventLedger,
+  eventPk,
+  RECEIPT_RETENTION_SECONDS,
+  RECEIPT_SK,
+} from "../../../src/adapters/aws/event-ledger";
+import { TTL_ATTRIBUTE, tableDefinition } from "../../../src/adapters/aws/state-table";
 
 const TABLE = "tugboat-events-test";
 let server: Server;
@@ -47,6 +52,20 @@ describe("DynamoEventLedger", () => {
       claimed: false,
       receipt: { eventId: "e-1", status: "done", claimedAt: T0.toISOString(), summary: "i-0aaa started as e-1-i-0aaa" },
     });
+  });
+
+  it("writes an expiry (the table's TTL attribute, epoch seconds) a week after the claim, renewed by a takeover", async () => {
+    const stored = async () =>
+      (await doc.send(new GetCommand({ TableName: TABLE, Key: { pk: eventPk("e-ttl"), sk: RECEIPT_SK } }))).Item;
+    await ledger.claim("e-ttl", T0, 60);
+    expect(RECEIPT_RETENTION_SECONDS).toBe(7 * 24 * 3600);
+    expect((await stored())?.[TTL_ATTRIBUTE]).toBe(Date.parse("2026-01-08T00:00:00Z") / 1000);
+    // A stale claim taken over by a redelivery counts from the takeover.
+    await ledger.claim("e-ttl", later(120), 60);
+    expect((await stored())?.[TTL_ATTRIBUTE]).toBe(Date.parse("2026-01-08T00:02:00Z") / 1000);
+    // Finishing keeps the expiry.
+    await ledger.finish("e-ttl", "handled");
+    expect((await stored())?.[TTL_ATTRIBUTE]).toBe(Date.parse("2026-01-08T00:02:00Z") / 1000);
   });
 
   it("gives a claim back after a failure, and never gives back a handled event", async () => {
