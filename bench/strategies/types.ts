@@ -4,6 +4,7 @@
  * models would through its own clients, and moves the virtual clock itself while it waits.
  */
 import type { Sandbox } from "../../src/sandbox/sandbox";
+import type { RunOptions } from "./budget";
 
 export const STRATEGY_NAMES = [
   "tugboat",
@@ -11,6 +12,7 @@ export const STRATEGY_NAMES = [
   "double-then-drain",
   "instance-refresh",
   "one-by-one",
+  "karpenter-drift",
 ] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
@@ -25,15 +27,23 @@ export interface DriverReport {
   /** Step Functions state transitions (billed); only a workflow has them. */
   stateTransitions?: number;
   notes?: string[];
+  /** The disruption budget the run was given (extra or unavailable nodes at a time), when it has one. */
+  budget?: number;
 }
 
-export type StrategyDriver = (sandbox: Sandbox, group: BenchGroup) => Promise<DriverReport | undefined>;
+export type StrategyDriver = (
+  sandbox: Sandbox,
+  group: BenchGroup,
+  options: RunOptions,
+) => Promise<DriverReport | undefined>;
 
 export interface Strategy {
   name: StrategyName;
   /** The tool or service modelled, as people call it. */
   models: string;
   run: StrategyDriver;
+  /** False for Tugboat: its defaults are the budget the peers are held to. */
+  hasEqualBudgetVariant: boolean;
 }
 
 /**
