@@ -24,6 +24,8 @@ interface Column {
 
 const COLUMNS: Column[] = [
   { title: "strategy", value: (r) => r.name },
+  { title: "variant", value: (r) => r.variant },
+  { title: "budget", value: (r) => (r.budget !== undefined ? String(r.budget) : "-") },
   { title: "done", value: (r) => (r.completed ? "yes" : "NO") },
   { title: "makespan s", value: (r) => fixed(r.makespanSeconds) },
   { title: "bound s", value: (r) => fixed(r.lowerBoundSeconds) },
@@ -47,7 +49,9 @@ export function scenarioTable(scenario: ScenarioReport): string {
   const line = (row: string[]) =>
     row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ");
   const out = [`${scenario.name} (${scenario.nodes} nodes)`, line(rows[0] ?? []), ...rows.slice(1).map(line)];
-  for (const r of scenario.strategies) if (!r.completed) out.push(`  ${r.name} did not complete: ${r.reason}`);
+  for (const r of scenario.strategies) {
+    if (!r.completed) out.push(`  ${r.name} (${r.variant}) did not complete: ${r.reason}`);
+  }
   return out.join("\n");
 }
 

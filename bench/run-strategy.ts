@@ -2,11 +2,16 @@
 import { Sandbox } from "../src/sandbox/sandbox";
 import type { Scenario } from "../src/sandbox/scenario/schema";
 import { type BenchFigures, type RunOutcome, startMeasurement } from "./measure";
+import type { Variant } from "./strategies/budget";
 import type { BenchGroup, Strategy, StrategyName } from "./strategies/types";
 import { StrategyFailed } from "./strategies/types";
 
 export interface StrategyResult extends BenchFigures {
   name: StrategyName;
+  /** `defaults`: the tool as documented out of the box; `equal-budget`: held to Tugboat's disruption budget. */
+  variant: Variant;
+  /** Extra or unavailable nodes the run was allowed at a time, when its configuration bounds them. */
+  budget?: number;
 }
 
 /** The node group a scenario rolls: the first with outdated nodes (the built-ins have one group). */
@@ -25,15 +30,18 @@ export async function runStrategy(
   scenario: Scenario,
   strategy: Strategy,
   /** Called with the sandbox before it closes (tests look at what the run left behind). */
-  options: { inspect?: (sandbox: Sandbox) => void | Promise<void> } = {},
+  options: { variant?: Variant; inspect?: (sandbox: Sandbox) => void | Promise<void> } = {},
 ): Promise<StrategyResult> {
   const sandbox = await Sandbox.start(scenario);
   try {
     const group = benchGroup(scenario);
     const measurement = await startMeasurement(sandbox, group);
     const outcome: RunOutcome = {};
+    const variant = options.variant ?? "defaults";
+    let budget: number | undefined;
     try {
-      const report = await strategy.run(sandbox, group);
+      const report = await strategy.run(sandbox, group, { variant });
+      budget = report?.budget;
       if (report?.stateTransitions !== undefined) outcome.stateTransitions = report.stateTransitions;
       if (report?.notes) outcome.notes = report.notes;
     } catch (err) {
@@ -41,6 +49,7 @@ export async function runStrategy(
         outcome.failure = err.message;
         if (err.report.stateTransitions !== undefined) outcome.stateTransitions = err.report.stateTransitions;
         if (err.report.notes) outcome.notes = err.report.notes;
+        budget = err.report.budget;
       } else {
         // A fault of the model or of the sandbox, not of the modelled tool: say so plainly.
         const error = err as Error;
@@ -49,7 +58,7 @@ export async function runStrategy(
     }
     const figures = await measurement.finish(outcome);
     await options.inspect?.(sandbox);
-    return { name: strategy.name, ...figures };
+    return { name: strategy.name, variant, ...(budget !== undefined ? { budget } : {}), ...figures };
   } finally {
     await sandbox.close();
   }

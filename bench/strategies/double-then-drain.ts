@@ -14,9 +14,16 @@
  *    delete the Node object, TerminateInstanceInAutoScalingGroup, then poll DescribeInstances every
  *    20 s (11 tries) until the instance is terminated. BETWEEN_NODES_WAIT = 0.
  * 5. Desired and max back to their original values; resume the suspended processes.
+ *
+ * The tool has no setting that bounds the extra instances: it always adds one per outdated instance.
+ * Its closest knob, BATCH_SIZE (scale_up_asg), only paces the scale-up: desired grows BATCH_SIZE at
+ * a time, with validate_cluster_health after each step. The equal-budget run sets BATCH_SIZE to the
+ * budget; its peak of extra instances stays the number of outdated ones.
  */
 import type { Sandbox } from "../../src/sandbox/sandbox";
+import { equalBudget, type RunOptions } from "./budget";
 import { cordon, drainNodes, KUBECTL_DRAIN } from "./drain";
+import { Lanes } from "./lanes";
 import { Pace } from "./pace";
 import { describeAsg, nodeNamesOf, openRollTarget, type RollTarget } from "./roll-target";
 import { type BenchGroup, type DriverReport, StrategyFailed } from "./types";
@@ -26,16 +33,23 @@ const GLOBAL_MAX_RETRY = 12;
 const GLOBAL_HEALTH_WAIT_SECONDS = 20;
 const SUSPENDED = ["Launch", "ReplaceUnhealthy"];
 
-export async function doubleThenDrain(sandbox: Sandbox, group: BenchGroup): Promise<DriverReport> {
+export async function doubleThenDrain(sandbox: Sandbox, group: BenchGroup, options: RunOptions): Promise<DriverReport> {
   const pace = new Pace(sandbox);
   const target = await openRollTarget(sandbox, group);
   const autoScaling = sandbox.deps.autoScaling;
   const { desiredCapacity, maxSize } = target.original;
   const raised = desiredCapacity + target.outdated.length;
 
+  // BATCH_SIZE 0 (the default) scales up in one step.
+  const batchSize =
+    options.variant === "equal-budget" ? equalBudget(desiredCapacity, target.zones.length) : raised - desiredCapacity;
+
   await autoScaling.resumeProcesses(target.asgName, SUSPENDED);
-  await autoScaling.updateSizes(target.asgName, { desiredCapacity: raised, maxSize: Math.max(maxSize, raised) });
-  await validateClusterHealth(sandbox, pace, target, raised);
+  for (let current = desiredCapacity; current < raised; ) {
+    current = Math.min(raised, current + Math.max(1, batchSize));
+    await autoScaling.updateSizes(target.asgName, { desiredCapacity: current, maxSize: Math.max(maxSize, current) });
+    await validateClusterHealth(sandbox, pace, target, current);
+  }
 
   const names = await nodeNamesOf(
     target,
@@ -48,7 +62,7 @@ export async function doubleThenDrain(sandbox: Sandbox, group: BenchGroup): Prom
     const nodeName = names.get(member.instanceId);
     if (nodeName === undefined)
       throw new StrategyFailed(`Could not find a k8s node name for instance ${member.instanceId}`);
-    await drainNodes(target.kube, pace, [nodeName], KUBECTL_DRAIN);
+    await Lanes.run(pace, (lanes) => drainNodes(target.kube, lanes, [nodeName], KUBECTL_DRAIN));
     await target.kube.deleteNode(nodeName);
     await autoScaling.terminateInstance(member.instanceId, false);
     if (!(await instanceTerminated(sandbox, pace, member.instanceId))) {
@@ -59,7 +73,7 @@ export async function doubleThenDrain(sandbox: Sandbox, group: BenchGroup): Prom
   await autoScaling.updateSizes(target.asgName, { desiredCapacity, maxSize });
   await autoScaling.resumeProcesses(target.asgName, SUSPENDED);
   pace.settle();
-  return {};
+  return { notes: [`BATCH_SIZE ${options.variant === "equal-budget" ? batchSize : 0}`] };
 }
 
 async function validateClusterHealth(sandbox: Sandbox, pace: Pace, target: RollTarget, desired: number) {

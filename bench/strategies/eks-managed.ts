@@ -13,12 +13,17 @@
  * - Scale down: max and desired go back down one at a time. Auto Scaling picks the instance (the
  *   fullest AZ, then at random among equals) and EKS drains it before it goes.
  *
+ * The equal-budget run sets updateConfig.maxUnavailable to the budget (EKS takes a count up to 100,
+ * or maxUnavailablePercentage; 10% of the group rounded up, at least one per AZ, is the same count).
+ *
  * Here the group is a self-managed Auto Scaling group, so this driver plays EKS's part through the
  * same Auto Scaling and Kubernetes ports Tugboat uses.
  */
 import { SeededRandom } from "../../src/sandbox/clock";
 import type { Sandbox } from "../../src/sandbox/sandbox";
-import { cordon, drainNodes } from "./drain";
+import { equalBudget, type RunOptions } from "./budget";
+import { cordon, type DrainPolicy, drainNodes } from "./drain";
+import { Lanes } from "./lanes";
 import { Pace } from "./pace";
 import {
   capacityMembers,
@@ -41,21 +46,29 @@ const EVICTION_DEADLINE_SECONDS = 15 * 60;
 const EVICTED_WAIT_SECONDS = 60;
 /** NodeCreationFailure when new nodes do not join. */
 const NODE_READY_TIMEOUT_SECONDS = 20 * 60;
-const EKS_DRAIN = {
+const EKS_DRAIN: DrainPolicy = {
   retrySeconds: EVICTION_RETRY_SECONDS,
   pollSeconds: EVICTION_RETRY_SECONDS,
   timeoutSeconds: EVICTION_DEADLINE_SECONDS,
   failureLabel: "PodEvictionFailure",
 };
 
-export async function eksManagedUpdate(sandbox: Sandbox, group: BenchGroup): Promise<DriverReport> {
+export async function eksManagedUpdate(
+  sandbox: Sandbox,
+  group: BenchGroup,
+  options: RunOptions,
+): Promise<DriverReport> {
   const pace = new Pace(sandbox);
   const target = await openRollTarget(sandbox, group);
   const autoScaling = sandbox.deps.autoScaling;
   // EKS picks victims at random; a seed of its own keeps the run repeatable.
   const random = new SeededRandom(sandbox.scenario.seed);
   const spec = sandbox.scenario.cluster.nodeGroups.find((g) => g.name === group.nodeGroup);
-  const maxUnavailable = spec?.maxUnavailable ?? 1;
+  const maxUnavailable =
+    options.variant === "equal-budget"
+      ? equalBudget(target.original.desiredCapacity, target.zones.length)
+      : (spec?.maxUnavailable ?? 1);
+  const drain = (names: string[]) => Lanes.run(pace, (lanes) => drainNodes(target.kube, lanes, names, EKS_DRAIN));
   const surge = Math.max(2 * target.zones.length, maxUnavailable);
   const waitForReplacements = () =>
     pace.until("replacement nodes Ready (NodeCreationFailure)", () => replacementsReady(sandbox, target), {
@@ -89,7 +102,7 @@ export async function eksManagedUpdate(sandbox: Sandbox, group: BenchGroup): Pro
     const batch = random.shuffle(remaining).slice(0, maxUnavailable);
     const names = await nodeNamesOf(target, batch);
     await cordon(target.kube, [...names.values()]);
-    await drainNodes(target.kube, pace, [...names.values()], EKS_DRAIN);
+    await drain([...names.values()]);
     pace.sleep(EVICTED_WAIT_SECONDS);
     for (const instanceId of batch) await autoScaling.terminateInstance(instanceId, false);
     remaining = remaining.filter((id) => !batch.includes(id));
@@ -105,7 +118,7 @@ export async function eksManagedUpdate(sandbox: Sandbox, group: BenchGroup): Pro
     const names = await nodeNamesOf(target, [pick]);
     await cordon(target.kube, [...names.values()]);
     try {
-      await drainNodes(target.kube, pace, [...names.values()], EKS_DRAIN);
+      await drain([...names.values()]);
     } catch (err) {
       if (!(err instanceof StrategyFailed)) throw err;
       // The termination lifecycle hook times out and the instance goes with what is left.
@@ -119,7 +132,7 @@ export async function eksManagedUpdate(sandbox: Sandbox, group: BenchGroup): Pro
     desiredCapacity: target.original.desiredCapacity,
   });
   pace.settle();
-  return { notes };
+  return { budget: maxUnavailable, notes: [`maxUnavailable ${maxUnavailable}`, ...notes] };
 }
 
 /** Scale-up success: a new node in every AZ that has old ones, and every new node Ready. */

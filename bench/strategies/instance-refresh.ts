@@ -12,12 +12,27 @@
  *
  * The order within the group is not documented; this model takes the outdated instances spread
  * across AZs (one from each AZ in turn), the kindest order for zonal capacity.
+ *
+ * The equal-budget run is the refresh as a careful operator sets it up for Kubernetes:
+ * MinHealthyPercentage chosen so a batch is the budget (the smallest percentage whose batch does
+ * not exceed it), and a terminate lifecycle hook (EC2_INSTANCE_TERMINATING, HeartbeatTimeout 3600 s,
+ * the API's default, DefaultResult CONTINUE) whose handler — as aws-node-termination-handler does in
+ * queue-processor mode — cordons and drains the node with kubectl drain's loop, then completes the
+ * lifecycle action. An instance waiting in Terminating:Wait no longer counts toward the desired
+ * capacity, so Auto Scaling launches its replacement while it drains.
  */
-import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
+import {
+  CompleteLifecycleActionCommand,
+  DescribeAutoScalingGroupsCommand,
+  PutLifecycleHookCommand,
+} from "@aws-sdk/client-auto-scaling";
 import { interleaveByZone } from "../../src/core/roll/outdated";
 import type { Sandbox } from "../../src/sandbox/sandbox";
+import { equalBudget, type RunOptions } from "./budget";
+import { cordon, drainNodes, KUBECTL_DRAIN } from "./drain";
+import { Lanes } from "./lanes";
 import { Pace } from "./pace";
-import { capacityMembers, describeAsg, isCurrent, openRollTarget, type RollTarget } from "./roll-target";
+import { capacityMembers, describeAsg, isCurrent, nodeNamesOf, openRollTarget, type RollTarget } from "./roll-target";
 import type { BenchGroup, DriverReport } from "./types";
 
 const MIN_HEALTHY_PERCENTAGE = 90;
@@ -25,27 +40,87 @@ const MIN_HEALTHY_PERCENTAGE = 90;
 const CHECK_SECONDS = 10;
 /** A replacement that never goes InService fails the refresh; the service gives up after about an hour. */
 const REPLACEMENT_TIMEOUT_SECONDS = 3600;
+const HOOK_NAME = "drain-before-terminate";
+/** PutLifecycleHook's default heartbeat timeout. */
+const HOOK_HEARTBEAT_SECONDS = 3600;
 
-export async function instanceRefresh(sandbox: Sandbox, group: BenchGroup): Promise<DriverReport> {
+export async function instanceRefresh(sandbox: Sandbox, group: BenchGroup, options: RunOptions): Promise<DriverReport> {
   const pace = new Pace(sandbox);
   const target = await openRollTarget(sandbox, group);
   const desired = target.original.desiredCapacity;
-  const batchSize = Math.max(1, desired - Math.ceil((desired * MIN_HEALTHY_PERCENTAGE) / 100));
+  const withHook = options.variant === "equal-budget";
+  const minHealthy = withHook
+    ? minHealthyFor(desired, equalBudget(desired, target.zones.length))
+    : MIN_HEALTHY_PERCENTAGE;
+  const batchSize = refreshBatch(desired, minHealthy);
   const warmupSeconds = await instanceWarmup(sandbox, target);
   const order = interleaveByZone(target.outdated).map((m) => m.instanceId);
-
-  for (let start = 0; start < order.length; start += batchSize) {
-    const batch = order.slice(start, start + batchSize);
-    for (const instanceId of batch) await sandbox.deps.autoScaling.terminateInstance(instanceId, false);
-    pace.sleep(CHECK_SECONDS);
-    await pace.until("replacement instances InService", () => replacementsInService(sandbox, target), {
-      every: CHECK_SECONDS,
-      timeoutSeconds: REPLACEMENT_TIMEOUT_SECONDS,
-    });
-    pace.sleep(warmupSeconds);
+  if (withHook) {
+    await sandbox.deps.clients.autoScaling.send(
+      new PutLifecycleHookCommand({
+        AutoScalingGroupName: target.asgName,
+        LifecycleHookName: HOOK_NAME,
+        LifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+        HeartbeatTimeout: HOOK_HEARTBEAT_SECONDS,
+        DefaultResult: "CONTINUE",
+      }),
+    );
   }
+
+  await Lanes.run(pace, async (lanes) => {
+    for (let start = 0; start < order.length; start += batchSize) {
+      const batch = order.slice(start, start + batchSize);
+      const names = withHook ? await nodeNamesOf(target, batch) : new Map<string, string>();
+      for (const instanceId of batch) await sandbox.deps.autoScaling.terminateInstance(instanceId, false);
+      const hookHandlers = withHook ? batch.map((instanceId) => () => drainThenContinue(instanceId)) : [];
+      const replacements = async () => {
+        await lanes.sleep(CHECK_SECONDS);
+        await lanes.until("replacement instances InService", () => replacementsInService(sandbox, target), {
+          every: CHECK_SECONDS,
+          timeoutSeconds: REPLACEMENT_TIMEOUT_SECONDS,
+        });
+      };
+      await lanes.all([replacements, ...hookHandlers]);
+      await lanes.sleep(warmupSeconds);
+
+      async function drainThenContinue(instanceId: string): Promise<void> {
+        const nodeName = names.get(instanceId);
+        if (nodeName !== undefined) {
+          await cordon(target.kube, [nodeName]);
+          await drainNodes(target.kube, lanes, [nodeName], KUBECTL_DRAIN);
+        }
+        await sandbox.deps.clients.autoScaling.send(
+          new CompleteLifecycleActionCommand({
+            AutoScalingGroupName: target.asgName,
+            LifecycleHookName: HOOK_NAME,
+            InstanceId: instanceId,
+            LifecycleActionResult: "CONTINUE",
+          }),
+        );
+      }
+    }
+  });
   pace.settle();
-  return { notes: [`${batchSize} instance(s) at a time, warm-up ${warmupSeconds} s`] };
+  const hook = withHook ? ", terminate hook drains first" : "";
+  return {
+    budget: batchSize,
+    notes: [
+      `MinHealthyPercentage ${minHealthy}: ${batchSize} instance(s) at a time, warm-up ${warmupSeconds} s${hook}`,
+    ],
+  };
+}
+
+/** Instances a refresh replaces at a time: desired − ceil(MinHealthyPercentage of desired), at least one. */
+export function refreshBatch(desired: number, minHealthyPercentage: number): number {
+  return Math.max(1, desired - Math.ceil((desired * minHealthyPercentage) / 100));
+}
+
+/** The smallest MinHealthyPercentage whose batch does not exceed `budget` instances. */
+export function minHealthyFor(desired: number, budget: number): number {
+  for (let percentage = 0; percentage <= 100; percentage++) {
+    if (refreshBatch(desired, percentage) <= budget) return percentage;
+  }
+  return 100;
 }
 
 /** Every instance the group owes is launched, InService and Healthy on the new version. */

@@ -4,6 +4,7 @@
  * models would through its own clients, and moves the virtual clock itself while it waits.
  */
 import type { Sandbox } from "../../src/sandbox/sandbox";
+import type { RunOptions } from "./budget";
 
 export const STRATEGY_NAMES = [
   "tugboat",
@@ -11,6 +12,7 @@ export const STRATEGY_NAMES = [
   "double-then-drain",
   "instance-refresh",
   "one-by-one",
+  "karpenter-drift",
 ] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
@@ -27,6 +29,8 @@ export interface DriverReport {
   notes?: string[];
   /** A tool that predicts its own duration (Tugboat's plan): the prediction and where it came from. */
   prediction?: PredictionReport;
+  /** The disruption budget the run was given (extra or unavailable nodes at a time), when it has one. */
+  budget?: number;
   /** Tugboat's warm mode: the same roll on a sandbox of its own, its store seeded with a previous roll's history. */
   warm?: PredictionReport & { makespanSeconds: number; lowerBoundSeconds: number; outcome: string };
 }
@@ -39,13 +43,19 @@ export interface PredictionReport {
   predictionError: number;
 }
 
-export type StrategyDriver = (sandbox: Sandbox, group: BenchGroup) => Promise<DriverReport | undefined>;
+export type StrategyDriver = (
+  sandbox: Sandbox,
+  group: BenchGroup,
+  options: RunOptions,
+) => Promise<DriverReport | undefined>;
 
 export interface Strategy {
   name: StrategyName;
   /** The tool or service modelled, as people call it. */
   models: string;
   run: StrategyDriver;
+  /** False for Tugboat: its defaults are the budget the peers are held to. */
+  hasEqualBudgetVariant: boolean;
 }
 
 /**
