@@ -198,6 +198,7 @@ export class Sandbox {
       cost: {
         stepSeconds: (invocation) => this.timing.stepSeconds(invocation),
         measure: () => this.startCharge(),
+        retryJitter: (retry) => this.timing.sampler.uniform("sfn-retry", retry),
       },
       scheduler: this.scheduler,
       startChild: (request) => this.runChild(request, options.onEvent),

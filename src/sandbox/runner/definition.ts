@@ -8,6 +8,8 @@ export interface PreparedDefinition {
   definition: Record<string, unknown>;
   /** State name → placeholder of the Lambda it invokes ("PlanRollFunctionArn"). */
   lambdaStates: Map<string, string>;
+  /** Lambda state name → its definition (the runner reads its `Retry`). */
+  lambdaDefinitions: Map<string, Record<string, unknown>>;
   /** State name → how long it waits. */
   waitStates: Map<string, WaitSpec>;
   /** State name → placeholder of the state machine it starts as a child (startExecution.sync:2). */
@@ -41,6 +43,7 @@ export function prepareDefinition(source: Record<string, unknown>, region: strin
   const prepared: PreparedDefinition = {
     definition,
     lambdaStates: new Map(),
+    lambdaDefinitions: new Map(),
     waitStates: new Map(),
     childStates: new Map(),
     stateTypes: new Map(),
@@ -77,6 +80,7 @@ function prepareStates(states: Record<string, StateDef>, region: string, prepare
       const placeholder = /^\$\{(\w+)\}$/.exec(String(params.FunctionName))?.[1];
       if (!placeholder) throw new Error(`state "${name}": FunctionName must be a \${Placeholder}`);
       lambdaStates.set(name, placeholder);
+      prepared.lambdaDefinitions.set(name, state);
       params.FunctionName = `arn:aws:lambda:${region}:${SANDBOX_ACCOUNT}:function:tugboat-${placeholder}`;
     }
   }

@@ -13,6 +13,7 @@ import type { Deps } from "../../core/ports";
 import type { VirtualClock } from "../clock";
 import { prepareDefinition, SANDBOX_ACCOUNT, VIRTUAL_START_TIME, waitSeconds } from "./definition";
 import { ExecutionMeter } from "./history";
+import { StateRetryClock } from "./retry-backoff";
 import type { VirtualScheduler } from "./virtual-scheduler";
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
@@ -22,6 +23,8 @@ export interface StepCost {
   stepSeconds(invocation: string): number;
   /** Starts measuring a step; the returned function gives the modelled seconds of the step's API calls. */
   measure(): () => number;
+  /** A uniform number in [0, 1) for the FULL jitter of a Retry wait (default: no jitter, the whole wait). */
+  retryJitter?(retry: string): number;
 }
 
 export interface RunnerEvent {
@@ -106,6 +109,11 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
   scheduler.join();
   const meter = new ExecutionMeter();
   const occurrences = new Map<string, number>();
+  // Step Functions waits between a failed Task and its retry: the interpreter retries at once, and the
+  // runner sleeps the retrier's interval on the virtual clock before handing the failure back.
+  const retryClocks = new Map(
+    [...prepared.lambdaDefinitions].map(([name, state]) => [name, StateRetryClock.of(state)]),
+  );
   const invocations = new Map<string, number>();
   const startedAtMs = clock.nowMs();
 
@@ -149,7 +157,15 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
       const seconds = cost.stepSeconds(`${executionArn}/${stateName}#${invocation}`) + outcome.callSeconds;
       await scheduler.sleepUntil(startMs + seconds * 1000);
       meter.step(stateName, (clock.nowMs() - startMs) / 1000);
-      if (!outcome.ok) throw lambdaError(outcome.error);
+      const retries = retryClocks.get(stateName);
+      if (!outcome.ok) {
+        const error = lambdaError(outcome.error);
+        const retryKey = `${executionArn}/${stateName}#${invocation}`;
+        const wait = retries?.failed(error.name, () => cost.retryJitter?.(retryKey) ?? 1);
+        if (wait !== undefined && wait > 0) await scheduler.sleepUntil(clock.nowMs() + wait * 1000);
+        throw error;
+      }
+      retries?.reset();
       const result: unknown = outcome.value;
       lastOutput = result;
       options.onEvent?.({

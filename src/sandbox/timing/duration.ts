@@ -77,10 +77,6 @@ export const durationSchema = z.custom<Duration>().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
-export function isDistribution(duration: Duration): duration is Distribution {
-  return typeof duration !== "number";
-}
-
 /**
  * The smallest value a duration can take: a plain number itself, a uniform's min, 0 for a log-normal
  * (unbounded below). The tail only slows samples down, so it does not change the floor.
@@ -94,18 +90,4 @@ export function floorSeconds(duration: Duration): number {
 export function medianSeconds(duration: Duration): number {
   if (typeof duration === "number") return duration;
   return "min" in duration ? (duration.min + duration.max) / 2 : duration.p50;
-}
-
-/** "60", "60–120 (uniform)", "p50 20, p90 40 (log-normal), 5% × 3": for notes and docs. */
-export function describeDuration(duration: Duration): string {
-  if (typeof duration === "number") return `${duration}`;
-  const body =
-    "min" in duration
-      ? `${duration.min}–${duration.max} (uniform)`
-      : `p50 ${duration.p50}, p90 ${duration.p90} (log-normal)`;
-  const tail =
-    duration.slowFraction !== undefined && duration.slowFactor !== undefined && duration.slowFraction > 0
-      ? `, ${Math.round(duration.slowFraction * 1000) / 10}% × ${duration.slowFactor}`
-      : "";
-  return body + tail;
 }

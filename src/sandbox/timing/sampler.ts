@@ -101,9 +101,4 @@ export class SampleStream {
     this.count++;
     return this.sampler.sample(duration, this.purpose, String(this.count));
   }
-
-  /** Samples drawn so far. */
-  drawn(): number {
-    return this.count;
-  }
 }
