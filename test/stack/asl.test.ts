@@ -80,6 +80,10 @@ describe("the error contract (src/core/errors.ts) is routed by name", () => {
     // Anything unexpected there goes through the owner-checked release instead.
     expect(catchTarget(roll, "Take cluster lock", "Lambda.Unknown")).toBe("Release cluster lock");
     expect(catchTarget(upgrade, "Take cluster lock", "Lambda.Unknown")).toBe("Release cluster lock");
+    // A replacement reaction that gave up waiting for the lock ends in its owner-checked way out.
+    expect(catchTarget(load("react-to-instance-event"), "Replace instance", "ClusterLockedError")).toBe(
+      "Finish reaction",
+    );
   });
 
   it("a PDB blocked too long, replacements not Ready and an invalidated plan restore the group first", () => {

@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { MEMBER_START_SECONDS, PROMOTE_TIMEOUT_SECONDS } from "../../src/sandbox/etcd/kubeadm-join";
 import { failureTolerance } from "../../src/sandbox/etcd/quorum-monitor";
 import { Sandbox } from "../../src/sandbox/sandbox";
+import { rollInSandbox } from "../../src/sandbox/sandbox-roll";
 import { upgradeInSandbox } from "../../src/sandbox/sandbox-upgrade";
 import { loadScenario } from "../../src/sandbox/scenario/load";
 import { PLAIN_TIMING } from "../support/plain-timing";
-import { scenarioWith } from "./helpers";
+import { catchRecorder, scenarioWith } from "./helpers";
 
 describe("upgrade-cluster in the sandbox", () => {
   it("upgrades 1.30 → 1.33: three control-plane steps, the managed group after each, the self-managed group once", async () => {
@@ -240,6 +241,44 @@ describe("upgrade-cluster in the sandbox", () => {
     expect(parallel.seconds).toBeLessThan(serial.seconds);
   });
 
+  it("is refused (ClusterLockedError) while a roll of the cluster runs, leaving the roll's lock alone", async () => {
+    const scenario = loadScenario("upgrade");
+    const sandbox = await Sandbox.start(scenario);
+    const history = catchRecorder();
+    let upgrade: Awaited<ReturnType<typeof upgradeInSandbox>> | undefined;
+    let lockAfterUpgrade: string | undefined;
+    try {
+      const roll = await rollInSandbox({
+        scenario,
+        sandbox,
+        request: { cluster: "prod-eu", nodeGroup: "workers" },
+        run: {
+          executionName: "running-roll",
+          beforeState: async (state, occurrence) => {
+            if (state !== "Plan roll" || occurrence !== 1) return;
+            upgrade = await upgradeInSandbox({
+              scenario,
+              sandbox,
+              request: { cluster: "prod-eu", toVersion: "1.31" },
+              run: { executionName: "refused-upgrade", onEvent: history.onEvent },
+            });
+            lockAfterUpgrade = (await sandbox.deps.state.getLock("prod-eu"))?.owner;
+          },
+        },
+      });
+      expect(history.caught).toEqual(["Take cluster lock: ClusterLockedError"]);
+      expect(upgrade?.result.outcome).toBe("refused");
+      expect(upgrade?.result.reason).toMatch(
+        /^ClusterLockedError: cluster prod-eu is locked by execution .*running-roll/,
+      );
+      expect(upgrade?.result.controlPlaneUpdates).toBe(0);
+      expect(lockAfterUpgrade).toContain("running-roll");
+      expect(roll.result.outcome, roll.result.reason).toBe("succeeded");
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it("goes ahead past an insight in ERROR the operator accepted by name", async () => {
     const scenario = scenarioWith("upgrade", (raw) => {
       raw.cluster.insights.push({ name: "Reviewed finding", status: "ERROR", description: "known and accepted" });
@@ -316,6 +355,35 @@ describe("upgrade-cluster of a self-managed control plane", () => {
       });
       expect(etcd.learners()).toHaveLength(0);
       expect(etcd.voters()).toHaveLength(3);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("halts on a new control-plane node that never joins (ReplacementNotReadyError), no member removed", async () => {
+    const scenario = scenarioWith("self-managed", (raw) => {
+      raw.faults = [{ kind: "never-join", nodeGroup: "control-plane" }];
+    });
+    const history = catchRecorder();
+    const { result, sandbox } = await upgradeInSandbox({
+      scenario,
+      request: { cluster: "edge", toVersion: "1.31", readyTimeoutSeconds: 300 },
+      keepOpen: true,
+      run: { onEvent: history.onEvent },
+    });
+    try {
+      expect(history.caught).toEqual(["Roll control-plane nodes: ReplacementNotReadyError"]);
+      expect(result.outcome).toBe("failed");
+      expect(result.reason).toMatch(
+        /^ReplacementNotReadyError: new control-plane instance i-[0-9a-f]+ did not become a serving member in 300 s \(its node has not registered\)/,
+      );
+      const etcd = sandbox.etcd as NonNullable<typeof sandbox.etcd>;
+      expect(etcd.voters()).toHaveLength(3);
+      expect(etcd.voters().every((m) => etcd.isHealthy(m))).toBe(true);
+      expect(etcd.monitor.minimumMargin()).toBe(1);
+      const group = sandbox.region.snapshot().groups.find((g) => g.name.endsWith("control-plane"));
+      expect(group?.suspendedProcesses ?? []).toEqual([]);
+      expect(await sandbox.deps.state.getLock("edge")).toBeUndefined();
     } finally {
       await sandbox.close();
     }

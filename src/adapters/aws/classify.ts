@@ -155,6 +155,7 @@ const TRANSIENT_NETWORK_CODES = new Set([
   "ECONNRESET",
   "ECONNREFUSED",
   "ETIMEDOUT",
+  "ESOCKETTIMEDOUT",
   "EPIPE",
   "EAI_AGAIN",
   "TimeoutError",

@@ -9,6 +9,7 @@
  * replacement is the victim's zone's when the group is balanced; docs/events.md says what happens
  * otherwise); then drains the victim and terminates it with the desired capacity decremented.
  */
+import { ClusterLockedError } from "../../errors";
 import { acquireClusterLock } from "../../lock";
 import type { Deps } from "../../ports";
 import { traceNodeAction } from "../../trace";
@@ -41,8 +42,8 @@ async function takeLock(deps: Deps, state: ReactionState, progress: ReactionProg
   if (outcome.acquired) return { next: { ...progress, lockHeld: true, phase: "surging" } };
   const lockDeadline = progress.lockDeadline ?? isoIn(deps, request.timing.lockWaitSeconds);
   if (deps.clock.now().getTime() >= Date.parse(lockDeadline)) {
-    return fail(
-      progress,
+    // Nothing was changed yet and the lock is another execution's: Finish reaction leaves it alone.
+    throw new ClusterLockedError(
       `gave up waiting ${request.timing.lockWaitSeconds} s for the cluster lock: ${outcome.reason}`,
     );
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ClusterLockedError } from "../../../../src/core/errors";
 import { cleanUpAfterInstance } from "../../../../src/core/events/react/cleanup-step";
 import { drainPollSeconds } from "../../../../src/core/events/react/drain-node";
 import {
@@ -10,6 +11,7 @@ import {
 import { finishReaction } from "../../../../src/core/events/react/finish-step";
 import { findInstanceHolder, replacementOperation } from "../../../../src/core/events/react/holder";
 import { drainAndCompleteLifecycle, HEARTBEAT_EVERY_SECONDS } from "../../../../src/core/events/react/lifecycle-steps";
+import { replaceInstance } from "../../../../src/core/events/react/replace-step";
 import { DEFAULT_REACTION_TIMING, type ReactionRequest } from "../../../../src/core/events/react/request";
 import type { InstanceHolder, ReactionState, TargetResult } from "../../../../src/core/events/react/state";
 import { effectiveAction } from "../../../../src/core/events/react/target";
@@ -396,5 +398,39 @@ describe("finish and cleanup", () => {
     world.nodes.set("prod-eu", [node(NODE, A)]);
     expect((await cleanUpAfterInstance(fakeDeps(world), state)).reason).toContain("is running again");
     expect(world.nodes.get("prod-eu")).toHaveLength(1);
+  });
+});
+
+describe("a replacement waiting for the cluster lock", () => {
+  it("gives up with ClusterLockedError past its wait, and the way out leaves the holder's lock alone", async () => {
+    const roll = "arn:aws:states:us-east-1:1:execution:roll:r-1";
+    const world = fakeWorld({ executions: new Map([[roll, "RUNNING"]]) });
+    const deps = fakeDeps(world);
+    await deps.state.putLockIfAbsent({
+      cluster: "prod-eu",
+      owner: roll,
+      operation: "roll-node-group workers",
+      acquiredAt: "2026-01-01T00:00:00Z",
+    });
+    const state: ReactionState = {
+      request: request({ action: "replace", deadline: null }),
+      run: RUN,
+      target: target({ action: "replace" }),
+    };
+    // The first pass waits; a pass after lockWaitSeconds gives up.
+    const waiting = await replaceInstance(deps, state);
+    expect(waiting).toMatchObject({ phase: "waiting-for-lock", done: false, failed: false });
+    world.now = new Date(world.now.getTime() + (DEFAULT_REACTION_TIMING.lockWaitSeconds + 1) * 1000);
+    const gaveUp = replaceInstance(deps, { ...state, reaction: waiting });
+    await expect(gaveUp).rejects.toBeInstanceOf(ClusterLockedError);
+    await expect(gaveUp).rejects.toThrow(/gave up waiting 1800 s for the cluster lock: .*locked by execution .*r-1/);
+
+    const summary = await finishReaction(deps, {
+      ...state,
+      reaction: waiting,
+      error: { Error: "ClusterLockedError", Cause: JSON.stringify({ errorMessage: "gave up waiting" }) },
+    });
+    expect(summary).toMatchObject({ outcome: "failed", reason: "ClusterLockedError: gave up waiting" });
+    expect((await deps.state.getLock("prod-eu"))?.owner).toBe(roll);
   });
 });
