@@ -21,6 +21,7 @@ import type {
 } from "./model/aws";
 import type { EvictionResult, KubeEventRecord, KubeNode, KubePdb, KubePod, KubeTaint, NodeChange } from "./model/kube";
 import type { ExecutionStatusPort, LockRecord, RunRecord } from "./model/state";
+import type { AmiFamily, ImageFacts } from "./upgrade/ami-family";
 
 export interface AutoScalingPort {
   describeGroup(name: string): Promise<AutoScalingGroupState | undefined>;
@@ -60,12 +61,20 @@ export interface Ec2Port {
     description: string;
   }): Promise<LaunchTemplateVersion>;
   describeSubnets(subnetIds: string[]): Promise<SubnetState[]>;
+  /** An image's architecture, name and description (DescribeImages); undefined when it no longer exists. */
+  describeImage(imageId: string): Promise<ImageFacts | undefined>;
 }
 
 /** SSM public parameters Tugboat reads: the EKS-optimized AMI recommended for a Kubernetes minor. */
 export interface ParametersPort {
-  /** /aws/service/eks/optimized-ami/<minor>/amazon-linux-2023/x86_64/standard/recommended/{image_id,release_version} */
-  recommendedEksAmi(minor: string): Promise<{ imageId: string; releaseVersion?: string } | undefined>;
+  /**
+   * The image of a family (upgrade/ami-family.ts; AL2023 x86_64 standard when not given), from its public
+   * parameters (`amiParameterNames`); undefined when AWS publishes none for that minor.
+   */
+  recommendedEksAmi(
+    minor: string,
+    family?: AmiFamily,
+  ): Promise<{ imageId: string; releaseVersion?: string } | undefined>;
 }
 
 export interface EksPort {

@@ -150,7 +150,10 @@ function statementsFor(kind: AccessKind, ctx: AccessContext): PolicyStatement[] 
         allow(
           "EksOptimizedAmiParameters",
           ["ssm:GetParameter", "ssm:GetParameters"],
-          [`arn:${ctx.stack.partition}:ssm:${ctx.stack.region}::parameter/aws/service/eks/optimized-ami/*`],
+          [
+            `arn:${ctx.stack.partition}:ssm:${ctx.stack.region}::parameter/aws/service/eks/optimized-ami/*`,
+            `arn:${ctx.stack.partition}:ssm:${ctx.stack.region}::parameter/aws/service/bottlerocket/*`,
+          ],
         ),
       ];
     case "etcd":

@@ -1,6 +1,7 @@
 /** Ec2Port on the AWS SDK v3 EC2 client. */
 import {
   CreateLaunchTemplateVersionCommand,
+  DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeLaunchTemplateVersionsCommand,
   type DescribeLaunchTemplateVersionsCommandOutput,
@@ -13,6 +14,7 @@ import {
 import { TerminalError } from "../../core/errors";
 import type { Ec2Instance, LaunchTemplateVersion, SubnetState } from "../../core/model/aws";
 import type { Ec2Port } from "../../core/ports";
+import type { ImageFacts } from "../../core/upgrade/ami-family";
 import { awsErrorCode, toStepError } from "./classify";
 
 /** DescribeInstances accepts at most 1000 instance ids per call. */
@@ -117,6 +119,25 @@ export class Ec2Adapter implements Ec2Port {
       return toLaunchTemplateVersion(output.LaunchTemplateVersion, request.templateId, context);
     } catch (err) {
       throw toStepError(err, context);
+    }
+  }
+
+  async describeImage(imageId: string): Promise<ImageFacts | undefined> {
+    try {
+      const out = await this.client.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
+      const image = out.Images?.[0];
+      if (!image) return undefined;
+      return {
+        ...(image.Architecture ? { architecture: image.Architecture } : {}),
+        ...(image.Name ? { name: image.Name } : {}),
+        ...(image.Description ? { description: image.Description } : {}),
+      };
+    } catch (err) {
+      // A deregistered image, or one shared with this account no longer.
+      if (awsErrorCode(err) === "InvalidAMIID.NotFound" || awsErrorCode(err) === "InvalidAMIID.Unavailable") {
+        return undefined;
+      }
+      throw toStepError(err, `DescribeImages ${imageId}`);
     }
   }
 

@@ -74,6 +74,7 @@ export function toNodegroupState(nodegroup: Nodegroup): EksNodegroupState {
   };
   if (nodegroup.version !== undefined) state.version = nodegroup.version;
   if (nodegroup.releaseVersion !== undefined) state.releaseVersion = nodegroup.releaseVersion;
+  if (nodegroup.amiType !== undefined) state.amiType = nodegroup.amiType;
   if (nodegroup.updateConfig?.maxUnavailable !== undefined) {
     state.updateConfig.maxUnavailable = nodegroup.updateConfig.maxUnavailable;
   }

@@ -1,32 +1,31 @@
 /**
- * ParametersPort on the AWS SDK v3 SSM client: the EKS-optimized Amazon Linux 2023 AMI that AWS
- * recommends for a Kubernetes minor, read from the public parameters the EKS User Guide documents.
+ * ParametersPort on the AWS SDK v3 SSM client: the EKS-optimized image (Amazon Linux 2023, Amazon Linux 2
+ * or Bottlerocket, for an architecture and variant) that AWS recommends for a Kubernetes minor, read from
+ * the public parameters the EKS User Guide documents (names in src/core/upgrade/ami-family.ts).
  */
 import { GetParametersCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import type { ParametersPort } from "../../core/ports";
+import { type AmiFamily, amiParameterNames, DEFAULT_AMI_FAMILY } from "../../core/upgrade/ami-family";
 import { toStepError } from "./classify";
-
-export function recommendedAmiParameterPath(minor: string): string {
-  return `/aws/service/eks/optimized-ami/${minor}/amazon-linux-2023/x86_64/standard/recommended`;
-}
 
 export class SsmParametersAdapter implements ParametersPort {
   constructor(private readonly client: SSMClient) {}
 
-  async recommendedEksAmi(minor: string): Promise<{ imageId: string; releaseVersion?: string } | undefined> {
-    const base = recommendedAmiParameterPath(minor);
-    const imageIdName = `${base}/image_id`;
-    const releaseVersionName = `${base}/release_version`;
+  async recommendedEksAmi(
+    minor: string,
+    family: AmiFamily = DEFAULT_AMI_FAMILY,
+  ): Promise<{ imageId: string; releaseVersion?: string } | undefined> {
+    const names = amiParameterNames(family, minor);
     try {
       // One call for both; a minor AWS publishes no AMI for comes back in InvalidParameters, not as an error.
-      const out = await this.client.send(new GetParametersCommand({ Names: [imageIdName, releaseVersionName] }));
+      const out = await this.client.send(new GetParametersCommand({ Names: [names.imageId, names.version] }));
       const value = (name: string) => out.Parameters?.find((p) => p.Name === name)?.Value;
-      const imageId = value(imageIdName);
+      const imageId = value(names.imageId);
       if (!imageId) return undefined;
-      const releaseVersion = value(releaseVersionName);
+      const releaseVersion = value(names.version);
       return releaseVersion ? { imageId, releaseVersion } : { imageId };
     } catch (err) {
-      throw toStepError(err, `GetParameters ${base}/{image_id,release_version}`);
+      throw toStepError(err, `GetParameters ${names.imageId}, ${names.version}`);
     }
   }
 }

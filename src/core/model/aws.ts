@@ -114,6 +114,8 @@ export interface EksNodegroupState {
   version?: string;
   releaseVersion?: string;
   launchTemplate?: { id?: string; name?: string; version?: string };
+  /** AL2023_x86_64_STANDARD, BOTTLEROCKET_ARM_64, CUSTOM, … (which public image family it boots). */
+  amiType?: string;
   autoScalingGroups: string[];
   scalingConfig: { minSize: number; maxSize: number; desiredSize: number };
   updateConfig: { maxUnavailable?: number; maxUnavailablePercentage?: number };

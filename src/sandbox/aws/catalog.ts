@@ -4,10 +4,25 @@
  * (`amazon-eks-node-al2023-x86_64-standard-1.30-v20251210`, release version `1.30.8-20251210`).
  * Images are made on first use, with ids derived from the run's seed and the minor, so asking for
  * 1.31 during an upgrade yields the same AMI id whatever was asked before.
+ *
+ * Other families (arm64, NVIDIA, Neuron, Amazon Linux 2, Bottlerocket) are made the same way when the
+ * public parameters are read for them, named as AWS names them (`amazon-eks-node-al2023-arm64-standard-…`,
+ * `amazon-eks-gpu-node-1.29-v…`, `bottlerocket-aws-k8s-1.31-nvidia-aarch64-v1.41.0-…`).
  */
 import { SeededRandom } from "../clock";
 import { hashString } from "./ids";
 import type { SimImage } from "./model";
+
+/** An image family of the catalog: which OS, architecture and variant (AL2023 x86_64 standard by default). */
+export interface SimImageFamily {
+  os: "al2023" | "al2" | "bottlerocket";
+  architecture: "x86_64" | "arm64";
+  variant: "standard" | "nvidia" | "neuron" | "fips";
+}
+
+export const AL2023_X86_64_STANDARD: SimImageFamily = { os: "al2023", architecture: "x86_64", variant: "standard" };
+
+const familyKey = (f: SimImageFamily) => `${f.os}/${f.architecture}/${f.variant}`;
 
 /** Account that owns the EKS-optimized AMIs in most commercial regions. */
 export const EKS_AMI_OWNER = "602401143452";
@@ -27,14 +42,15 @@ export class AmiCatalog {
   constructor(private readonly seed: number) {}
 
   /** The releases of a minor, oldest first. Throws for something that is not a minor ("1.30"). */
-  releases(minor: string): SimImage[] {
+  releases(minor: string, family: SimImageFamily = AL2023_X86_64_STANDARD): SimImage[] {
     if (!MINOR_PATTERN.test(minor)) {
       throw new Error(`AMI catalog: "${minor}" is not a Kubernetes minor version such as "1.30"`);
     }
-    const known = this.byMinor.get(minor);
+    const key = familyKey(family) === familyKey(AL2023_X86_64_STANDARD) ? minor : `${familyKey(family)}/${minor}`;
+    const known = this.byMinor.get(key);
     if (known) return known;
-    const images = RELEASES.map((release, index) => this.makeImage(minor, release.patch, release.date, index));
-    this.byMinor.set(minor, images);
+    const images = RELEASES.map((release, index) => this.makeImage(minor, release.patch, release.date, index, family));
+    this.byMinor.set(key, images);
     for (const image of images) this.byId.set(image.imageId, image);
     return images;
   }
@@ -61,21 +77,55 @@ export class AmiCatalog {
 
   /** Every image made so far, by minor then release. */
   all(): SimImage[] {
-    return [...this.byMinor.keys()].sort(compareMinors).flatMap((minor) => this.byMinor.get(minor) ?? []);
+    const minorOf = (key: string) => key.split("/").pop() ?? key;
+    return [...this.byMinor.keys()]
+      .sort((a, b) => compareMinors(minorOf(a), minorOf(b)) || a.localeCompare(b))
+      .flatMap((key) => this.byMinor.get(key) ?? []);
   }
 
-  private makeImage(minor: string, patch: number, date: string, index: number): SimImage {
-    const rng = new SeededRandom(hashString(`${this.seed}:ami:${minor}:${index}`));
+  private makeImage(minor: string, patch: number, date: string, index: number, family: SimImageFamily): SimImage {
+    const standard = familyKey(family) === familyKey(AL2023_X86_64_STANDARD);
+    // The default family keeps the seed stream it always had, so existing runs see the same ids.
+    const rng = new SeededRandom(
+      hashString(
+        standard ? `${this.seed}:ami:${minor}:${index}` : `${this.seed}:ami:${familyKey(family)}:${minor}:${index}`,
+      ),
+    );
     const isoDate = `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T00:00:00.000Z`;
-    return {
-      imageId: `ami-${rng.hex(17)}`,
-      name: `amazon-eks-node-al2023-x86_64-standard-${minor}-v${date}`,
-      description: `EKS-optimized Kubernetes node based on Amazon Linux 2023, (k8s: ${minor}.${patch}, containerd: 1.7.*)`,
+    const imageId = `ami-${rng.hex(17)}`;
+    const common = {
+      imageId,
       kubernetesMinor: minor,
-      releaseVersion: `${minor}.${patch}-${date}`,
       creationDate: isoDate,
-      architecture: "x86_64",
+      architecture: family.architecture,
       ownerId: EKS_AMI_OWNER,
+    };
+    const { os, architecture, variant } = family;
+    if (os === "bottlerocket") {
+      // Bottlerocket names its architectures the kernel's way (aarch64) and versions its own releases.
+      const version = `1.${40 + index}.0-${rng.hex(8)}`;
+      const flavor = variant === "standard" ? "" : `-${variant}`;
+      return {
+        ...common,
+        name: `bottlerocket-aws-k8s-${minor}${flavor}-${architecture === "arm64" ? "aarch64" : "x86_64"}-v${version}`,
+        description: `bottlerocket-aws-k8s-${minor}${flavor}`,
+        releaseVersion: version,
+      };
+    }
+    if (os === "al2") {
+      const kind = variant === "nvidia" ? "gpu-" : architecture === "arm64" ? "arm64-" : "";
+      return {
+        ...common,
+        name: `amazon-eks-${kind}node-${minor}-v${date}`,
+        description: `EKS Kubernetes Worker AMI with AmazonLinux2 image, (k8s: ${minor}.${patch}, containerd: 1.7.*)`,
+        releaseVersion: `${minor}.${patch}-${date}`,
+      };
+    }
+    return {
+      ...common,
+      name: `amazon-eks-node-al2023-${architecture}-${variant}-${minor}-v${date}`,
+      description: `EKS-optimized Kubernetes node based on Amazon Linux 2023, (k8s: ${minor}.${patch}, containerd: 1.7.*)`,
+      releaseVersion: `${minor}.${patch}-${date}`,
     };
   }
 }

@@ -182,7 +182,7 @@ export interface SimImage {
   /** EKS managed node group release version, e.g. "1.30.8-20251210". */
   releaseVersion: string;
   creationDate: string;
-  architecture: "x86_64";
+  architecture: "x86_64" | "arm64";
   ownerId: string;
 }
 

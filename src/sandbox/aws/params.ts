@@ -1,20 +1,73 @@
 /**
  * SSM Parameter Store and Secrets Manager as Tugboat reads them: the kubeconfig of a self-managed
  * cluster (`/tugboat/<cluster>/kubeconfig` in SSM as a SecureString, `tugboat/<cluster>/kubeconfig`
- * in Secrets Manager), and the public EKS-optimized AMI parameters
- * (`/aws/service/eks/optimized-ami/<minor>/amazon-linux-2023/x86_64/standard/recommended/image_id`,
- * as the EKS User Guide documents them). The kubeconfig is rendered when read, so it always points
- * at the endpoint the runner set.
+ * in Secrets Manager), and the public EKS-optimized AMI parameters as the EKS User Guide documents them:
+ * `/aws/service/eks/optimized-ami/<minor>/amazon-linux-2023/<x86_64|arm64>/<standard|nvidia|neuron>/recommended/{image_id,release_version}`
+ * (x86_64 only for neuron), `/aws/service/eks/optimized-ami/<minor>/amazon-linux-2[-arm64|-gpu]/recommended/…`
+ * and `/aws/service/bottlerocket/aws-k8s-<minor>[-nvidia|-fips]/<x86_64|arm64>/latest/{image_id,image_version}`.
+ * The kubeconfig is rendered when read, so it always points at the endpoint the runner set.
  */
 import type { CommandHandler } from "./autoscaling";
+import type { SimImageFamily } from "./catalog";
 import type { KubeAccess } from "./eks-shapes";
 import { awsError } from "./errors";
 import { hashString } from "./ids";
 import { type CommandInput, requireString, stringList } from "./input";
 import { type RegionContext, SANDBOX_ACCOUNT_ID } from "./world";
 
-const AMI_PARAMETER =
-  /^\/aws\/service\/eks\/optimized-ami\/(1\.\d+)\/amazon-linux-2023\/x86_64\/standard\/(recommended|amazon-eks-node-al2023-x86_64-standard-1\.\d+-v\d{8})\/(image_id|release_version)$/;
+const AL2023_PARAMETER =
+  /^\/aws\/service\/eks\/optimized-ami\/(1\.\d+)\/amazon-linux-2023\/(x86_64|arm64)\/(standard|nvidia|neuron)\/(recommended|amazon-eks-node-al2023-(?:x86_64|arm64)-(?:standard|nvidia|neuron)-1\.\d+-v\d{8})\/(image_id|release_version)$/;
+const AL2_PARAMETER =
+  /^\/aws\/service\/eks\/optimized-ami\/(1\.\d+)\/(amazon-linux-2|amazon-linux-2-arm64|amazon-linux-2-gpu)\/recommended\/(image_id|release_version)$/;
+const BOTTLEROCKET_PARAMETER =
+  /^\/aws\/service\/bottlerocket\/aws-k8s-(1\.\d+)(-nvidia|-fips)?\/(x86_64|arm64)\/latest\/(image_id|image_version)$/;
+
+interface AmiParameterMatch {
+  minor: string;
+  family: SimImageFamily;
+  /** "recommended"/"latest", or the name of one release. */
+  release: string;
+  field: "image" | "version";
+}
+
+/** A public AMI parameter name AWS publishes, parsed; undefined for any other name. */
+function parseAmiParameter(name: string): AmiParameterMatch | undefined {
+  const al2023 = AL2023_PARAMETER.exec(name);
+  if (al2023) {
+    const [, minor, architecture, variant, release, field] = al2023 as unknown as string[];
+    // Neuron images exist for x86_64 only.
+    if (variant === "neuron" && architecture === "arm64") return undefined;
+    return {
+      minor: minor!,
+      family: { os: "al2023", architecture: architecture as "x86_64" | "arm64", variant: variant as "standard" },
+      release: release!,
+      field: field === "image_id" ? "image" : "version",
+    };
+  }
+  const al2 = AL2_PARAMETER.exec(name);
+  if (al2) {
+    const [, minor, dir, field] = al2 as unknown as string[];
+    const family: SimImageFamily =
+      dir === "amazon-linux-2-arm64"
+        ? { os: "al2", architecture: "arm64", variant: "standard" }
+        : dir === "amazon-linux-2-gpu"
+          ? { os: "al2", architecture: "x86_64", variant: "nvidia" }
+          : { os: "al2", architecture: "x86_64", variant: "standard" };
+    return { minor: minor!, family, release: "recommended", field: field === "image_id" ? "image" : "version" };
+  }
+  const bottlerocket = BOTTLEROCKET_PARAMETER.exec(name);
+  if (bottlerocket) {
+    const [, minor, flavor, architecture, field] = bottlerocket as unknown as (string | undefined)[];
+    const variant = flavor === "-nvidia" ? "nvidia" : flavor === "-fips" ? "fips" : "standard";
+    return {
+      minor: minor!,
+      family: { os: "bottlerocket", architecture: architecture as "x86_64" | "arm64", variant },
+      release: "latest",
+      field: field === "image_id" ? "image" : "version",
+    };
+  }
+  return undefined;
+}
 
 export function kubeconfigParameterName(cluster: string): string {
   return `/tugboat/${cluster}/kubeconfig`;
@@ -72,14 +125,15 @@ export function parameterCommands(ctx: RegionContext, kube: KubeAccess): Record<
         public: false,
       };
     }
-    const match = AMI_PARAMETER.exec(name);
+    const match = parseAmiParameter(name);
     if (!match) return undefined;
-    const [, minor, release, field] = match as unknown as [string, string, string, string];
-    const images = ctx.catalog.releases(minor);
+    const images = ctx.catalog.releases(match.minor, match.family);
     const image =
-      release === "recommended" ? images[images.length - 1] : images.find((i) => name.includes(`/${i.name}/`));
+      match.release === "recommended" || match.release === "latest"
+        ? images[images.length - 1]
+        : images.find((i) => i.name === match.release);
     if (!image) return undefined;
-    return field === "image_id"
+    return match.field === "image"
       ? { name, type: "String", value: image.imageId, dataType: "aws:ec2:image", public: true }
       : { name, type: "String", value: image.releaseVersion, dataType: "text", public: true };
   };

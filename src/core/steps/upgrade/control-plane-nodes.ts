@@ -24,9 +24,11 @@ import { REPLACEMENT_READY } from "../../estimates/defaults";
 import type { KubeNode } from "../../model/kube";
 import type { Deps, EtcdMember } from "../../ports";
 import { isLeaving } from "../../roll/snapshot-types";
+import { describeAmiFamily } from "../../upgrade/ami-family";
 import { CONTROL_PLANE_LABEL } from "../../upgrade/discover";
 import type { PhaseProgress, UpgradeState } from "../../upgrade/state";
 import { PROCESSES_SUSPENDED_DURING_ROLL } from "../roll/plan";
+import { amiFamilyOfTemplate } from "./ami-choice";
 import { pointGroupAtImage } from "./launch-template";
 import { currentPhase, phaseProgress } from "./phases";
 
@@ -130,9 +132,12 @@ export async function advanceControlPlaneNodes(deps: Deps, state: UpgradeState):
   if (previous?.targetImageId) {
     progress = { ...previous, attempts };
   } else {
-    const ami = await deps.parameters.recommendedEksAmi(phase.toVersion);
-    if (!ami) return fail(`no EKS-optimized AMI is published for Kubernetes ${phase.toVersion}`);
     if (!asg.launchTemplate) return fail(`control-plane group ${asgName} has no launch template`);
+    const family = await amiFamilyOfTemplate(deps, asg.launchTemplate, `control-plane group ${asgName}`);
+    const ami = await deps.parameters.recommendedEksAmi(phase.toVersion, family);
+    if (!ami) {
+      return fail(`no EKS-optimized ${describeAmiFamily(family)} image is published for Kubernetes ${phase.toVersion}`);
+    }
     const target = await pointGroupAtImage(
       deps,
       asgName,

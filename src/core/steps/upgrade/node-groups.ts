@@ -6,7 +6,9 @@
 import { createHash } from "node:crypto";
 import { TerminalError } from "../../errors";
 import type { Deps } from "../../ports";
+import { type AmiFamily, describeAmiFamily } from "../../upgrade/ami-family";
 import type { PhaseProgress, RollRequest, UpgradeState } from "../../upgrade/state";
+import { amiFamilyOfManagedGroup, amiFamilyOfTemplate } from "./ami-choice";
 import { pointGroupAtImage, templateVersionFor } from "./launch-template";
 import { currentPhase } from "./phases";
 
@@ -22,8 +24,6 @@ export async function prepareRolls(deps: Deps, state: UpgradeState): Promise<{ i
   const phase = currentPhase(state);
   if (phase.kind !== "node-groups") throw new Error("prepareRolls outside a node-group phase");
   const { input, run } = state;
-  const ami = await deps.parameters.recommendedEksAmi(phase.toVersion);
-  if (!ami) throw new TerminalError(`no EKS-optimized AMI is published for Kubernetes ${phase.toVersion}`);
   const groups = state.assessment?.cluster.nodeGroups ?? [];
   const items: RollRequest[] = [];
   for (const planned of phase.groups) {
@@ -31,12 +31,15 @@ export async function prepareRolls(deps: Deps, state: UpgradeState): Promise<{ i
     if (!group) throw new TerminalError(`node group ${planned.name} is not in the assessed cluster`);
     const asg = await deps.autoScaling.describeGroup(group.asgName);
     if (!asg) throw new TerminalError(`Auto Scaling group ${group.asgName} of node group ${group.name} is gone`);
-    const description = `Kubernetes ${phase.toVersion} (${ami.releaseVersion ?? ami.imageId}), upgrade-cluster ${run.runId}`;
     let launchTemplateVersion: string | undefined;
+    let imageId: string | undefined;
     if (group.mode === "eks-managed") {
       const managed = await deps.eks.describeNodegroup(input.cluster, group.name);
       const template = managed?.launchTemplate;
-      if (template?.id && template.version) {
+      if (managed && template?.id && template.version) {
+        const ami = await recommendedImage(deps, phase.toVersion, await amiFamilyOfManagedGroup(deps, managed));
+        imageId = ami.imageId;
+        const description = `Kubernetes ${phase.toVersion} (${ami.releaseVersion ?? ami.imageId}), upgrade-cluster ${run.runId}`;
         launchTemplateVersion = await templateVersionFor(
           deps,
           { id: template.id, version: template.version },
@@ -50,12 +53,16 @@ export async function prepareRolls(deps: Deps, state: UpgradeState): Promise<{ i
           `Auto Scaling group ${asg.name} of node group ${group.name} has no launch template (a launch configuration?): Tugboat upgrades groups that launch from a launch template; migrate it first`,
         );
       }
+      const family = await amiFamilyOfTemplate(deps, asg.launchTemplate, `node group ${group.name}`);
+      const ami = await recommendedImage(deps, phase.toVersion, family);
+      imageId = ami.imageId;
+      const description = `Kubernetes ${phase.toVersion} (${ami.releaseVersion ?? ami.imageId}), upgrade-cluster ${run.runId}`;
       launchTemplateVersion = await pointGroupAtImage(deps, asg.name, asg.launchTemplate, ami.imageId, description);
     }
     deps.log.info(`node group ${group.name} → ${phase.toVersion}: ${planned.reason}`, {
       runId: run.runId,
       launchTemplateVersion,
-      imageId: ami.imageId,
+      ...(imageId ? { imageId } : {}),
     });
     items.push({
       nodeGroup: group.name,
@@ -111,4 +118,17 @@ export async function collectRolls(deps: Deps, state: UpgradeState): Promise<Pha
     };
   }
   return { ...base, done: true, failed: false, activity: `${results.length} node group(s) rolled` };
+}
+
+/** The family's recommended image for the minor, or a refusal that names both. */
+async function recommendedImage(
+  deps: Deps,
+  minor: string,
+  family: AmiFamily,
+): Promise<{ imageId: string; releaseVersion?: string }> {
+  const ami = await deps.parameters.recommendedEksAmi(minor, family);
+  if (!ami) {
+    throw new TerminalError(`no EKS-optimized ${describeAmiFamily(family)} image is published for Kubernetes ${minor}`);
+  }
+  return ami;
 }

@@ -71,6 +71,7 @@ describe("EksAdapter", () => {
       status: "ACTIVE",
       version: "1.26",
       releaseVersion: "1.26.12-20240329",
+      amiType: "AL2_x86_64",
       autoScalingGroups: ["eks-my-eks-nodegroup-a8c75f2f-df78-a72f-4063-4b69af3de5b1"],
       scalingConfig: { minSize: 1, maxSize: 3, desiredSize: 1 },
       updateConfig: { maxUnavailable: 1 },

@@ -223,6 +223,9 @@ export function fakeDeps(world: FakeWorld, state = new MemoryState()): Deps & { 
       async describeSubnets() {
         throw new Error("not used");
       },
+      async describeImage() {
+        throw new Error("not used");
+      },
     },
     autoScaling: {
       async describeGroup(name) {

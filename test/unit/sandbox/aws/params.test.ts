@@ -1,3 +1,4 @@
+import { DescribeImagesCommand } from "@aws-sdk/client-ec2";
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
@@ -53,6 +54,45 @@ describe("kubeconfig in SSM and Secrets Manager", () => {
       }),
     );
     expect(next.Parameter?.Value).toBe("1.31.8-20251210");
+  });
+
+  it("publishes arm64, NVIDIA, Amazon Linux 2 and Bottlerocket images under their own names, and nothing AWS does not", async () => {
+    const h = harness(simpleScenario({}));
+    const value = async (name: string) => (await h.ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Value;
+    const describe = async (imageId: string) =>
+      (await h.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
+
+    const arm = await value(
+      "/aws/service/eks/optimized-ami/1.31/amazon-linux-2023/arm64/standard/recommended/image_id",
+    );
+    const x86 = await value(
+      "/aws/service/eks/optimized-ami/1.31/amazon-linux-2023/x86_64/standard/recommended/image_id",
+    );
+    expect(arm).toMatch(/^ami-[0-9a-f]{17}$/);
+    expect(arm).not.toBe(x86);
+    expect(await describe(arm!)).toMatchObject({
+      Architecture: "arm64",
+      Name: "amazon-eks-node-al2023-arm64-standard-1.31-v20251210",
+    });
+
+    const rocket = await value("/aws/service/bottlerocket/aws-k8s-1.31-nvidia/arm64/latest/image_id");
+    expect(await describe(rocket!)).toMatchObject({ Architecture: "arm64" });
+    expect((await describe(rocket!))?.Name).toMatch(
+      /^bottlerocket-aws-k8s-1\.31-nvidia-aarch64-v1\.\d+\.0-[0-9a-f]{8}$/,
+    );
+    expect(await value("/aws/service/bottlerocket/aws-k8s-1.31-nvidia/arm64/latest/image_version")).toMatch(
+      /^1\.\d+\.0-[0-9a-f]{8}$/,
+    );
+    const gpu = await value("/aws/service/eks/optimized-ami/1.29/amazon-linux-2-gpu/recommended/image_id");
+    expect((await describe(gpu!))?.Name).toBe("amazon-eks-gpu-node-1.29-v20251210");
+
+    // Not published by AWS: Neuron on arm64, a Bottlerocket "standard" directory.
+    for (const name of [
+      "/aws/service/eks/optimized-ami/1.31/amazon-linux-2023/arm64/neuron/recommended/image_id",
+      "/aws/service/bottlerocket/aws-k8s-1.31-standard/x86_64/latest/image_id",
+    ]) {
+      expect((await rejection(h.ssm.send(new GetParameterCommand({ Name: name })))).name).toBe("ParameterNotFound");
+    }
   });
 });
 
