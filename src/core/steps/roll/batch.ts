@@ -241,13 +241,18 @@ async function matchVictimsToCapacity(
 
 /**
  * When to look again: first when this group's history (or the published default) expects the
- * replacements Ready, then backing off ×1.5 up to 30 s (core/estimates/poll.ts). The state carries
- * the expectation from the plan; nothing else tells the step how long a boot takes.
+ * replacements Ready, evenly until they are late by its p90, then backing off ×1.5 up to 30 s
+ * (core/estimates/poll.ts). The state carries the expectation from the plan; nothing else tells the
+ * step how long a boot takes.
  */
 export function readyPoll(state: RollState, nowMs: number): number {
   const surgedAt = state.surge ? Date.parse(state.surge.at) : nowMs;
-  const expected = state.plan?.expectations.replacementReadySeconds ?? REPLACEMENT_READY.median;
-  return nextLookSeconds({ elapsedSeconds: (nowMs - surgedAt) / 1000, expectedSeconds: expected });
+  const expectations = state.plan?.expectations;
+  return nextLookSeconds({
+    elapsedSeconds: (nowMs - surgedAt) / 1000,
+    expectedSeconds: expectations?.replacementReadySeconds ?? REPLACEMENT_READY.median,
+    slowSeconds: expectations?.replacementReadySlowSeconds ?? REPLACEMENT_READY.p90,
+  });
 }
 
 /**
