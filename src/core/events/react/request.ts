@@ -9,9 +9,9 @@ import { describeIssues } from "../../roll/input";
 import type { EventAction } from "../decision";
 
 /**
- * Bounds of the waits; the defaults are the figures docs/events.md explains. Deadlines, not estimates: the drain and Ready deadlines are the roll's (docs/roll.md: EKS's 15-minute
- * eviction window; 5× the published 120 s upper end of a node's launch → Ready). Nothing here comes
- * from a sandbox scenario.
+ * Bounds of the waits; the defaults are the figures docs/events.md explains. Deadlines, not estimates:
+ * the drain and Ready deadlines are the roll's (docs/roll.md: EKS's 15-minute eviction window; 5× the
+ * published 120 s upper end of a node's launch → Ready). Nothing here comes from a sandbox scenario.
  */
 export const reactionTimingSchema = z
   .object({
