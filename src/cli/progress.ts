@@ -5,7 +5,7 @@
 import type { RollState } from "../core/roll/state";
 import type { RunnerEvent } from "../sandbox/runner/local-workflow";
 import type { LogLine } from "../sandbox/sandbox";
-import { clockOffset, duration, plural, prediction, zones } from "./format";
+import { clockOffset, plural, prediction, zones } from "./format";
 import type { CliIO } from "./io";
 
 export class RollProgressView {

@@ -399,7 +399,7 @@ describe("upgrade-cluster of a self-managed control plane", () => {
       scenario,
       request: { cluster: "edge", toVersion: "1.31" },
       keepOpen: true,
-      run: { crashAfter: { state: "Roll control-plane nodes", occurrence: 4 } },
+      run: { crashAfter: { state: "Roll control-plane nodes", occurrence: 5 } },
     });
     const { sandbox } = first;
     try {

@@ -32,8 +32,9 @@ export function rollEstimates(observations: Observation[]): RollEstimates {
 
 /** What the check steps need of the estimates, small enough for the workflow state. */
 export interface RollExpectations {
-  /** Surge → replacements Ready (median). */
+  /** Surge → replacements Ready (median; p90 for when they are slow). */
   replacementReadySeconds: number;
+  replacementReadySlowSeconds: number;
   /** Eviction → the replacement pod Ready, which frees a PDB slot (median). */
   podStartSeconds: number;
 }
@@ -41,6 +42,7 @@ export interface RollExpectations {
 export function rollExpectations(estimates: RollEstimates): RollExpectations {
   return {
     replacementReadySeconds: Math.round(estimates.replacementReady.median),
+    replacementReadySlowSeconds: Math.round(estimates.replacementReady.p90),
     podStartSeconds: Math.round(estimates.podStart.median),
   };
 }

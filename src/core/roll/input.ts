@@ -19,9 +19,16 @@ export const rollInputSchema = z
     dryRun: z.boolean().default(false),
     /** After the drain deadline, delete pods that PDBs still protect instead of halting. */
     force: z.boolean().default(false),
-    /** Per batch: how long PDBs may keep refusing evictions before the roll halts (or forces). */
+    /**
+     * Per batch: how long PDBs may keep refusing evictions before the roll halts (or forces). 900 s is
+     * the eviction window EKS gives a managed node update before PodEvictionFailure (EKS User Guide,
+     * "Understand each phase of node updates"). A deadline, not an estimate.
+     */
     drainTimeoutSeconds: z.number().int().positive().max(86_400).default(900),
-    /** Per batch: how long replacements may take to become Ready nodes. */
+    /**
+     * Per batch: how long replacements may take to become Ready nodes: 5× the published 120 s upper end of
+     * an EKS node's launch → Ready, so only a node that will never join hits it. A deadline, not an estimate.
+     */
     readyTimeoutSeconds: z.number().int().positive().max(7_200).default(600),
     /** Target launch template version (default: the group's configured version, resolved). */
     launchTemplateVersion: z

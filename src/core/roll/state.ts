@@ -58,6 +58,8 @@ export interface BatchCursor {
   size: number;
   byZone: Record<string, number>;
   readyDeadline?: string;
+  /** Refreshed per batch from the store, so later batches poll with what the earlier ones observed. */
+  expectations?: RollExpectations;
 }
 
 export interface CheckResult {

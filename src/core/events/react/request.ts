@@ -8,7 +8,11 @@ import { InvalidInputError } from "../../errors";
 import { describeIssues } from "../../roll/input";
 import type { EventAction } from "../decision";
 
-/** Bounds of the waits; the defaults are the figures docs/events.md explains. */
+/**
+ * Bounds of the waits; the defaults are the figures docs/events.md explains. Deadlines, not estimates:
+ * the drain and Ready deadlines are the roll's (docs/roll.md: EKS's 15-minute eviction window; 5× the
+ * published 120 s upper end of a node's launch → Ready). Nothing here comes from a sandbox scenario.
+ */
 export const reactionTimingSchema = z
   .object({
     /** Drains with no deadline of their own (lifecycle hooks, replacements) give PDBs this long. */

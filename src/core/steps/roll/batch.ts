@@ -7,7 +7,8 @@ import { API_CONCURRENCY, mapPool } from "../../concurrency";
 import { ReplacementNotReadyError } from "../../errors";
 import { REPLACEMENT_READY } from "../../estimates/defaults";
 import { nextLookSeconds } from "../../estimates/poll";
-import { observation, recordObservations } from "../../estimates/record";
+import { loadObservations, observation, recordObservations } from "../../estimates/record";
+import { rollEstimates, rollExpectations } from "../../estimates/roll-estimates";
 import type { KubePod } from "../../model/kube";
 import type { Deps } from "../../ports";
 import { chooseVictims } from "../../roll/choose-victims";
@@ -53,7 +54,11 @@ export async function selectBatch(deps: Deps, state: RollState): Promise<BatchCu
   if (outdated.length === 0) return { index, finished: true, aborted: false, size: 0, byZone: {} };
 
   const kube = await deps.kube(input.cluster);
-  const [pods, pdbs] = await Promise.all([kube.listPods(), kube.listPdbs()]);
+  const [pods, pdbs, observations] = await Promise.all([
+    kube.listPods(),
+    kube.listPdbs(),
+    loadObservations(deps, { cluster: input.cluster, nodeGroup: input.nodeGroup }),
+  ]);
   const podsByNode = new Map<string, KubePod[]>();
   for (const pod of pods) {
     if (!pod.nodeName) continue;
@@ -88,6 +93,8 @@ export async function selectBatch(deps: Deps, state: RollState): Promise<BatchCu
     size: victims.length,
     byZone: batch.byZone,
     readyDeadline: seconds(deps, input.readyTimeoutSeconds),
+    // Earlier batches of this run count: a first roll polls its second batch with what its first saw.
+    expectations: rollExpectations(rollEstimates(observations)),
   };
 }
 
@@ -243,13 +250,18 @@ async function matchVictimsToCapacity(
 
 /**
  * When to look again: first when this group's history (or the published default) expects the
- * replacements Ready, then backing off ×1.5 up to 30 s (core/estimates/poll.ts). The state carries
- * the expectation from the plan; nothing else tells the step how long a boot takes.
+ * replacements Ready, evenly until they are late by its p90, then backing off ×1.5 up to 30 s
+ * (core/estimates/poll.ts). The state carries the expectation from the plan; nothing else tells the
+ * step how long a boot takes.
  */
 export function readyPoll(state: RollState, nowMs: number): number {
   const surgedAt = state.surge ? Date.parse(state.surge.at) : nowMs;
-  const expected = state.plan?.expectations.replacementReadySeconds ?? REPLACEMENT_READY.median;
-  return nextLookSeconds({ elapsedSeconds: (nowMs - surgedAt) / 1000, expectedSeconds: expected });
+  const expectations = state.batch?.expectations ?? state.plan?.expectations;
+  return nextLookSeconds({
+    elapsedSeconds: (nowMs - surgedAt) / 1000,
+    expectedSeconds: expectations?.replacementReadySeconds ?? REPLACEMENT_READY.median,
+    slowSeconds: expectations?.replacementReadySlowSeconds ?? REPLACEMENT_READY.p90,
+  });
 }
 
 /**

@@ -120,7 +120,7 @@ export async function drainBatch(deps: Deps, state: RollState): Promise<DrainRes
     previous.retryInSeconds,
     evicted > 0,
     blocked.length > 0,
-    state.plan?.expectations.podStartSeconds ?? POD_START.median,
+    (state.batch?.expectations ?? state.plan?.expectations)?.podStartSeconds ?? POD_START.median,
   );
   if (!pastDeadline || blocked.length === 0) {
     // Terminating pods get their full grace period; only budgets that keep refusing hit the deadline.

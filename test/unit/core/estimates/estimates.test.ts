@@ -77,4 +77,20 @@ describe("estimates", () => {
     for (let i = 1; i < looks.length; i++) expect(looks[i]).toBeGreaterThanOrEqual(looks[i - 1] as number);
     expect(Math.max(...looks)).toBe(30);
   });
+
+  it("looks evenly between the median and the p90, where the event most likely lands, then backs off", () => {
+    const looks: number[] = [];
+    let elapsed = 0;
+    while (elapsed < 200) {
+      const wait = nextLookSeconds({ elapsedSeconds: elapsed, expectedSeconds: 65, slowSeconds: 120 });
+      looks.push(elapsed + wait);
+      elapsed += wait;
+    }
+    expect(looks[0]).toBe(65);
+    const dense = looks.filter((at) => at > 65 && at <= 120);
+    expect(dense.length).toBeGreaterThanOrEqual(15);
+    for (let i = 1; i < dense.length; i++) expect((dense[i] as number) - (dense[i - 1] as number)).toBe(3);
+    const late = looks.filter((at) => at > 125);
+    expect((late[late.length - 1] as number) - (late[late.length - 2] as number)).toBeGreaterThan(3);
+  });
 });
