@@ -17,7 +17,7 @@ import { interruptSpotNode, SandboxEvents } from "../../src/sandbox/sandbox-even
 import { rollInSandbox } from "../../src/sandbox/sandbox-roll";
 import { upgradeInSandbox } from "../../src/sandbox/sandbox-upgrade";
 import { loadScenario } from "../../src/sandbox/scenario/load";
-import { scenarioWith } from "./helpers";
+import { cordonedLiveNodes, scenarioWith } from "./helpers";
 
 interface Mutation {
   label: string;
@@ -134,5 +134,39 @@ describe("Tugboat's RBAC manifest", () => {
     );
     expect(rows.length).toBe(9);
     for (const row of rows) expect(row.refused, row.without).toBeGreaterThan(0);
+  });
+});
+
+describe("a forced roll without deploy/rbac-force-drain.yaml", () => {
+  it("halts at the first pod it would delete, with the 403 named, and leaves nothing cordoned or suspended", async () => {
+    const scenario = scenarioWith("small", (raw) => {
+      raw.faults = [{ kind: "pdb-blocked", workload: "web" }];
+    });
+    const sandbox = await Sandbox.start(scenario);
+    try {
+      // The operator applied deploy/rbac.yaml only.
+      sandbox.cluster.state.rbac.delete("ClusterRoleBinding", undefined, "tugboat-force-drain");
+      const { result } = await rollInSandbox({
+        scenario,
+        request: { cluster: "demo", nodeGroup: "workers", force: true, drainTimeoutSeconds: 120 },
+        sandbox,
+        keepOpen: true,
+      });
+      expect(result.outcome).toBe("failed");
+      expect(result.reason).toMatch(
+        /HTTP 403 Forbidden: pods "web-[^"]+" is forbidden: User "arn:aws:sts::123456789012:assumed-role\/tugboat-sandbox\/tugboat" cannot delete resource "pods" in API group "" in the namespace "default"/,
+      );
+      expect(sandbox.kubeRequests.denied().map((r) => describeAttributes(r.attributes))).toEqual([
+        "delete pods in default",
+      ]);
+      expect(result.podsLost).toBe(0);
+      // Halted safely, as after any failed roll: nothing left cordoned or suspended, the lock released.
+      expect(cordonedLiveNodes(sandbox)).toEqual([]);
+      const group = sandbox.region.snapshot().groups.find((g) => g.name === "demo-workers");
+      expect(group?.suspendedProcesses ?? []).toEqual([]);
+      expect(await sandbox.deps.state.getLock("demo")).toBeUndefined();
+    } finally {
+      await sandbox.close();
+    }
   });
 });

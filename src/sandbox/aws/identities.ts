@@ -35,8 +35,32 @@ const CREDENTIALS: Record<string, SandboxCredential> = {
   },
 };
 
+/** Access keys of per-role credentials carry the role name, so STS can tell who signed. */
+const ROLE_KEY_PREFIX = "ASIAROLE";
+
+/**
+ * Credentials that sign as one role (session named after it), for sandboxes that give each deployed
+ * function its own clients: an EKS token signed with them reaches Kubernetes as that role.
+ */
+export function roleCredentials(roleName: string): { accessKeyId: string; secretAccessKey: string } {
+  return {
+    accessKeyId: `${ROLE_KEY_PREFIX}${Buffer.from(roleName, "utf8").toString("hex").toUpperCase()}`,
+    secretAccessKey: `sandbox-secret-access-key-${roleName}`,
+  };
+}
+
 export function sandboxCredential(accessKeyId: string): SandboxCredential | undefined {
-  return CREDENTIALS[accessKeyId];
+  const fixed = CREDENTIALS[accessKeyId];
+  if (fixed) return fixed;
+  if (!accessKeyId.startsWith(ROLE_KEY_PREFIX)) return undefined;
+  const roleName = Buffer.from(accessKeyId.slice(ROLE_KEY_PREFIX.length), "hex").toString("utf8");
+  if (roleName === "" || roleCredentials(roleName).accessKeyId !== accessKeyId) return undefined;
+  return {
+    secretAccessKey: roleCredentials(roleName).secretAccessKey,
+    accountId: SANDBOX_ACCOUNT_ID,
+    roleName,
+    sessionName: roleName,
+  };
 }
 
 export const roleArn = (roleName: string) => `arn:aws:iam::${SANDBOX_ACCOUNT_ID}:role/${roleName}`;

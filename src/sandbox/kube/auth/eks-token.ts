@@ -67,7 +67,7 @@ const hmac = (key: Buffer | string, data: string) => createHmac("sha256", key).u
 export function verifyEksToken(
   token: string,
   options: Omit<EksTokenAuthenticatorOptions, "accessEntry">,
-): { ok: true; credential: SandboxCredential; accessKeyId: string } | { ok: false; why: string } {
+): { ok: true; credential: SandboxCredential; accessKeyId: string; signedAtMs: number } | { ok: false; why: string } {
   if (!token.startsWith(EKS_TOKEN_PREFIX)) return { ok: false, why: "not an EKS token" };
   let url: URL;
   try {
@@ -130,13 +130,27 @@ export function verifyEksToken(
   const expected = createHmac("sha256", key).update(stringToSign, "utf8").digest("hex");
   // A token minted for another cluster signs another x-k8s-aws-id, so it lands here too.
   if (expected !== params.get("X-Amz-Signature")) return { ok: false, why: "the signature does not match" };
-  return { ok: true, credential, accessKeyId };
+  return { ok: true, credential, accessKeyId, signedAtMs };
 }
 
+/** Verified signatures kept (a step reuses its token for minutes); expiry and access entries are read every time. */
+const VERIFIED_CACHE_SIZE = 256;
+
 export function eksTokenAuthenticator(options: EksTokenAuthenticatorOptions): (token: string) => Identity | undefined {
+  const verifiedTokens = new Map<string, { credential: SandboxCredential; signedAtMs: number }>();
   return (token) => {
-    const verified = verifyEksToken(token, options);
-    if (!verified.ok) return undefined;
+    let verified = verifiedTokens.get(token);
+    if (verified && options.nowMs() > verified.signedAtMs + TOKEN_LIFETIME_MS) {
+      verifiedTokens.delete(token);
+      return undefined;
+    }
+    if (!verified) {
+      const result = verifyEksToken(token, options);
+      if (!result.ok) return undefined;
+      verified = { credential: result.credential, signedAtMs: result.signedAtMs };
+      if (verifiedTokens.size >= VERIFIED_CACHE_SIZE) verifiedTokens.clear();
+      verifiedTokens.set(token, verified);
+    }
     const { accountId, roleName, sessionName } = verified.credential;
     const entry = options.accessEntry(`arn:aws:iam::${accountId}:role/${roleName}`);
     if (!entry) return undefined;

@@ -280,6 +280,36 @@ describe("EKS token authentication", () => {
   });
 });
 
+describe("sandbox credentials", () => {
+  it("per-role credentials sign as that role, and a token stops working 15 minutes after it was signed", async () => {
+    const { roleCredentials, sandboxCredential } = await import("../../../../src/sandbox/aws/identities");
+    const credentials = roleCredentials("tugboat-steps-drain-batch");
+    expect(sandboxCredential(credentials.accessKeyId)).toMatchObject({
+      roleName: "tugboat-steps-drain-batch",
+      sessionName: "tugboat-steps-drain-batch",
+    });
+    expect(sandboxCredential("ASIAROLEZZ")).toBeUndefined();
+    const at = new Date("2026-06-01T12:00:00Z");
+    let now = at.getTime();
+    const authenticate = eksTokenAuthenticator({
+      clusterName: "prod",
+      regionName: "us-east-1",
+      nowMs: () => now,
+      credential: sandboxCredential,
+      accessEntry: (arn) =>
+        arn.endsWith(":role/tugboat-steps-drain-batch")
+          ? { username: "u", groups: [], clusterAdmin: false }
+          : undefined,
+    });
+    const token = await eksBearerToken({ clusterName: "prod", region: "us-east-1", credentials, now: at });
+    expect(authenticate(token)?.username).toBe("u");
+    now += 10 * 60_000;
+    expect(authenticate(token)?.username).toBe("u");
+    now += 6 * 60_000;
+    expect(authenticate(token)).toBeUndefined();
+  });
+});
+
 describe("the shipped manifest", () => {
   it("parses into the ClusterRole, Role and bindings for group tugboat-steps", async () => {
     const { tugboatRbac } = await import("../../../../src/adapters/kube/rbac-manifest");
