@@ -110,4 +110,35 @@ describe("estimates learned from Tugboat's own history", () => {
       await sandbox.close();
     }
   });
+
+  it("writes a scenario's history into the store at start, so a first dry run plans from it", async () => {
+    const scenario = scenarioWith("small", (raw) => {
+      raw.history = {
+        nodeGroups: {
+          workers: [
+            { kind: "batch", seconds: 150, runId: "earlier-1" },
+            { kind: "batch", seconds: 160, runId: "earlier-2" },
+            { kind: "replacement-ready", seconds: 95, runId: "earlier-2" },
+          ],
+        },
+      };
+    });
+    const { result, sandbox } = await rollInSandbox({
+      scenario,
+      request: { ...request, dryRun: true },
+      keepOpen: true,
+    });
+    try {
+      expect(result.estimateSource).toBe("history (2 runs)");
+      // Three batches of the observed median, whatever the scenario's timings say.
+      expect(result.predictedSeconds).toBe(3 * 155);
+      expect((await sandbox.deps.state.listObservations(request)).map((o) => o.runId)).toEqual([
+        "earlier-1",
+        "earlier-2",
+        "earlier-2",
+      ]);
+    } finally {
+      await sandbox.close();
+    }
+  });
 });

@@ -42,3 +42,17 @@ export function nextLookSeconds({
   const interval = late * (POLL_BACKOFF_FACTOR - 1);
   return Math.ceil(Math.min(maxSeconds, Math.max(minSeconds, interval)));
 }
+
+/**
+ * For EKS updates (control plane, add-ons, managed node groups): their durations vary widely (8 to 30
+ * minutes reported for a control plane) and a look costs one DescribeUpdate, so looks start at half
+ * the estimate and are spread evenly up to 1.5× it, then back off.
+ */
+export function nextUpdateLookSeconds(elapsedSeconds: number, estimateSeconds: number, maxSeconds: number): number {
+  return nextLookSeconds({
+    elapsedSeconds,
+    expectedSeconds: estimateSeconds / 2,
+    slowSeconds: estimateSeconds * 1.5,
+    maxSeconds,
+  });
+}

@@ -35,6 +35,11 @@ export interface PdbRisk {
   neverAllows: boolean;
   /** Evictions this PDB serialises: ceil(pods to move / allowed at once). */
   rounds: number;
+  /**
+   * Longest grace period of the StatefulSet pods it covers (0 when none): a StatefulSet recreates a pod
+   * only after the old one has exited, so each round waits for the exit as well as the start.
+   */
+  statefulGraceSeconds: number;
 }
 
 export interface RollPlan {
@@ -144,9 +149,10 @@ export function countByZone(victims: { availabilityZone: string }[]): Record<str
 function assessPdbs(pdbs: KubePdb[], pods: KubePod[], victimNodes: Set<string>): PdbRisk[] {
   const risks: PdbRisk[] = [];
   for (const pdb of [...pdbs].sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))) {
-    const onVictims = pods.filter(
+    const covered = pods.filter(
       (p) => p.nodeName !== undefined && victimNodes.has(p.nodeName) && isDrainable(p) && coveredBy(pdb, p),
-    ).length;
+    );
+    const onVictims = covered.length;
     if (onVictims === 0) continue;
     const allowedAtOnce = Math.max(1, pdb.expectedPods - pdb.desiredHealthy);
     risks.push({
@@ -157,6 +163,9 @@ function assessPdbs(pdbs: KubePdb[], pods: KubePod[], victimNodes: Set<string>):
       expectedPods: pdb.expectedPods,
       neverAllows: pdb.expectedPods > 0 && pdb.desiredHealthy >= pdb.expectedPods,
       rounds: Math.ceil(onVictims / allowedAtOnce),
+      statefulGraceSeconds: covered
+        .filter((p) => p.ownerKind === "StatefulSet")
+        .reduce((max, p) => Math.max(max, p.terminationGracePeriodSeconds), 0),
     });
   }
   return risks;
@@ -172,7 +181,8 @@ const PDB_STATUS_SECONDS = 2;
  * Predicted duration from the estimates. With this group's history of whole batches, each batch takes
  * their median. Otherwise per batch: the replacements' boot and join, the drain (the observed median
  * when there is one; else the longest grace period on the batch's nodes, or the PDB-serialised
- * eviction rounds when longer), and the poll slack of the Wait loops.
+ * eviction rounds when longer; a StatefulSet's round includes its pod's exit, bounded by the grace
+ * period its spec declares), and the poll slack of the Wait loops.
  */
 function predictDuration(batches: PlannedBatch[], pods: KubePod[], risks: PdbRisk[], estimates: RollEstimates): number {
   if (estimates.batch) return Math.round(estimates.batch.median * batches.length);
@@ -183,13 +193,15 @@ function predictDuration(batches: PlannedBatch[], pods: KubePod[], risks: PdbRis
     list.push(pod);
     podsByNode.set(pod.nodeName, list);
   }
-  const totalRounds = risks.reduce((max, r) => Math.max(max, r.rounds), 0);
   let total = 0;
   for (const batch of batches) {
     const batchPods = batch.victims.flatMap((v) => (v.nodeName ? (podsByNode.get(v.nodeName) ?? []) : []));
     const longestGrace = batchPods.reduce((max, p) => Math.max(max, p.terminationGracePeriodSeconds), 0);
-    const rounds = Math.ceil(totalRounds / Math.max(1, batches.length));
-    const pdbSeconds = rounds * (estimates.podStart.median + PDB_STATUS_SECONDS);
+    // Each budget spreads its rounds over the batches; the slowest budget sets the batch's drain.
+    const pdbSeconds = risks.reduce((max, risk) => {
+      const rounds = Math.ceil(risk.rounds / Math.max(1, batches.length));
+      return Math.max(max, rounds * (risk.statefulGraceSeconds + estimates.podStart.median + PDB_STATUS_SECONDS));
+    }, 0);
     const drain = estimates.batchDrain?.median ?? Math.max(longestGrace, pdbSeconds) + DRAIN_POLL_SLACK;
     total += estimates.replacementReady.median + READY_POLL_SLACK + drain;
   }

@@ -4,7 +4,7 @@
  * its 15-minute eviction window), Tugboat names the pod and the budget that blocked it.
  */
 
-import { nextLookSeconds } from "../../estimates/poll";
+import { nextUpdateLookSeconds } from "../../estimates/poll";
 import { observation, recordObservations } from "../../estimates/record";
 import type { EksUpdateState } from "../../model/aws";
 import type { Deps } from "../../ports";
@@ -37,13 +37,13 @@ const LATE_POLL_MAX_SECONDS = 60;
 /** A config update (updateConfig) takes seconds. */
 const CONFIG_POLL_SECONDS = 10;
 
-/** First look when the plan expects the update done (its prediction), then backing off. */
+/** Looks from half the plan's prediction to 1.5× it, then backing off (core/estimates/poll.ts). */
 function managedPoll(deps: Deps, state: RollState, startedAt: string): number {
-  return nextLookSeconds({
-    elapsedSeconds: (deps.clock.now().getTime() - Date.parse(startedAt)) / 1000,
-    expectedSeconds: state.plan?.predictedSeconds ?? 0,
-    maxSeconds: LATE_POLL_MAX_SECONDS,
-  });
+  return nextUpdateLookSeconds(
+    (deps.clock.now().getTime() - Date.parse(startedAt)) / 1000,
+    state.plan?.predictedSeconds ?? 0,
+    LATE_POLL_MAX_SECONDS,
+  );
 }
 
 export async function startManagedUpdate(deps: Deps, state: RollState): Promise<ManagedUpdateResult> {

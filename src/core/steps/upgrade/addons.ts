@@ -2,7 +2,7 @@
  * An add-on phase: the planned hops one after another (UpdateAddon, then DescribeUpdate), each keeping
  * the add-on's configuration values. A hop already applied, by this run or a previous one, is skipped.
  */
-import { nextLookSeconds } from "../../estimates/poll";
+import { nextUpdateLookSeconds, POLL_MAX_SECONDS } from "../../estimates/poll";
 import { observation, recordObservations } from "../../estimates/record";
 import type { Deps } from "../../ports";
 import type { PhaseProgress, UpgradeState } from "../../upgrade/state";
@@ -19,13 +19,14 @@ export async function advanceAddons(deps: Deps, state: UpgradeState): Promise<Ph
   const attempts = (previous?.attempts ?? 0) + 1;
   let hopsDone = previous?.hopsDone ?? 0;
   const base = { phase: state.cursor?.index ?? 0, failed: false, attempts };
-  // The plan predicted hops × the add-on estimate: first look at one estimate, then back off.
+  // The plan predicted hops × the add-on estimate: looks from half of one estimate to 1.5× it, then back off.
   const expectedPerHop = phase.predictedSeconds / Math.max(1, phase.hops.length);
   const poll = (startedAt: string | undefined) =>
-    nextLookSeconds({
-      elapsedSeconds: startedAt ? (deps.clock.now().getTime() - Date.parse(startedAt)) / 1000 : 0,
-      expectedSeconds: expectedPerHop,
-    });
+    nextUpdateLookSeconds(
+      startedAt ? (deps.clock.now().getTime() - Date.parse(startedAt)) / 1000 : 0,
+      expectedPerHop,
+      POLL_MAX_SECONDS,
+    );
 
   if (previous?.updateId) {
     const hop = phase.hops[hopsDone];

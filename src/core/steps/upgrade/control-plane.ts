@@ -5,7 +5,7 @@
  * Preflight judged the insights for the first step only (EKS judges readiness for the next minor), so
  * every later step refreshes them and stops on an ERROR the operator has not accepted.
  */
-import { nextLookSeconds } from "../../estimates/poll";
+import { nextUpdateLookSeconds } from "../../estimates/poll";
 import { observation, recordObservations } from "../../estimates/record";
 import type { Deps } from "../../ports";
 import { judgeInsights } from "../../upgrade/preflight";
@@ -17,10 +17,10 @@ const POLL_SECONDS = 30;
 /** After the expected time, looks back off ×1.5 up to this (core/estimates/poll.ts). */
 const LATE_POLL_MAX_SECONDS = 60;
 
-/** First look when the estimate expects the update done, then backing off. */
+/** Looks from half the estimate to 1.5× it, then backing off (core/estimates/poll.ts). */
 function controlPlanePoll(deps: Deps, startedAt: string | undefined, expectedSeconds: number): number {
   const elapsed = startedAt ? (deps.clock.now().getTime() - Date.parse(startedAt)) / 1000 : 0;
-  return nextLookSeconds({ elapsedSeconds: elapsed, expectedSeconds, maxSeconds: LATE_POLL_MAX_SECONDS });
+  return nextUpdateLookSeconds(elapsed, expectedSeconds, LATE_POLL_MAX_SECONDS);
 }
 
 export async function advanceEksControlPlane(deps: Deps, state: UpgradeState): Promise<PhaseProgress> {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { POD_START, REPLACEMENT_READY } from "../../../../src/core/estimates/defaults";
+import { CONTROL_PLANE_UPDATE, POD_START, REPLACEMENT_READY } from "../../../../src/core/estimates/defaults";
 import { estimateOf, estimateSource, fromObservations } from "../../../../src/core/estimates/estimate";
 import { mergeObservations, type Observation } from "../../../../src/core/estimates/observations";
 import { nextLookSeconds } from "../../../../src/core/estimates/poll";
 import { rollEstimates } from "../../../../src/core/estimates/roll-estimates";
+import { upgradeEstimates } from "../../../../src/core/estimates/upgrade-estimates";
 
 const obs = (i: number, seconds: number, runId = `run-${i}`, kind: Observation["kind"] = "replacement-ready") => ({
   id: `${runId}/batch-${i}/${kind}`,
@@ -92,5 +93,20 @@ describe("estimates", () => {
     for (let i = 1; i < dense.length; i++) expect((dense[i] as number) - (dense[i - 1] as number)).toBe(3);
     const late = looks.filter((at) => at > 125);
     expect((late[late.length - 1] as number) - (late[late.length - 2] as number)).toBeGreaterThan(3);
+  });
+
+  it("estimates an upgrade from the cluster's and its groups' histories, counting every run once", () => {
+    const cold = upgradeEstimates([], { workers: [] });
+    expect(cold.source).toBe("defaults");
+    expect(cold.controlPlaneUpdate.median).toBe(CONTROL_PLANE_UPDATE.median);
+    const warm = upgradeEstimates(
+      [obs(1, 700, "up-1", "control-plane-update"), obs(2, 760, "up-2", "control-plane-update")],
+      {
+        workers: [obs(3, 130, "up-1", "batch")],
+      },
+    );
+    expect(warm.controlPlaneUpdate).toMatchObject({ median: 730, samples: 2, runs: 2 });
+    expect(warm.groups.workers?.batch?.median).toBe(130);
+    expect(warm.source).toBe("history (2 runs)");
   });
 });
