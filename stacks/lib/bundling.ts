@@ -1,6 +1,6 @@
 /**
  * How each Lambda function is bundled: the `nodejs` props SST v2 hands to its esbuild (ESM, minified,
- * with a source map shipped beside the code so that stack traces name source lines). bench/bundles.ts
+ * with a source map shipped beside the code, to map a stack trace back to the source). bench/bundles.ts
  * bundles with the same props to measure what the stack deploys.
  *
  * A function whose access list has no `kube` is bundled without the Kubernetes client: the define below
@@ -36,10 +36,11 @@ export function nodejsBundling(spec: StepFunctionSpec): NodejsBundling {
 }
 
 /**
- * Environment every function gets: Node maps stack traces through the shipped source map, so an error
- * in the logs names the source line rather than a column of minified code.
+ * Environment every function gets from its bundling: none. The source map ships beside the code, but
+ * `NODE_OPTIONS=--enable-source-maps` is not set by default: Node then parses the map (5–10 MB) at every
+ * cold start, about 0.2 s more per import (bench/README.md). Set it on a function while debugging.
  */
-export const BUNDLED_FUNCTION_ENVIRONMENT = { NODE_OPTIONS: "--enable-source-maps" };
+export const BUNDLED_FUNCTION_ENVIRONMENT: Record<string, string> = {};
 
 export interface BundledFunction {
   module: string;
