@@ -11,14 +11,13 @@
 import { Duration } from "aws-cdk-lib";
 import { Rule } from "aws-cdk-lib/aws-events";
 import { SqsQueue } from "aws-cdk-lib/aws-events-targets";
-import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Function as ReceiveFunction, type StackContext, use } from "sst/constructs";
 import { RECEIVE_ENVIRONMENT } from "../functions/events/lib/receive-environment";
 import { EVENT_RULES } from "../workflows/event-rules";
-import { reactToInstanceEvent, type StepFunctionSpec, workflows } from "../workflows/index";
-import { type AccessKind, statementsForAccess } from "./lib/access-policies";
+import { reactToInstanceEvent, receiveFunction, type StepFunctionSpec, workflows } from "../workflows/index";
+import { type AccessKind, startReactionsStatement, statementsForAccess, toCdkStatement } from "./lib/access-policies";
 import { createEksAccessEntries } from "./lib/kube-access";
 import { importStepNetwork } from "./lib/network";
 import { readStackSettings } from "./lib/settings";
@@ -27,9 +26,9 @@ import { stateMachineName } from "./lib/workflow-state-machine";
 import { State } from "./State";
 import { Workflows } from "./Workflows";
 
-export const RECEIVE_MODULE = "functions/events/receive";
-/** Reads tags, groups and nodes, claims the event id in the table, starts the reaction. */
-export const RECEIVE_ACCESS: AccessKind[] = ["ec2:read", "autoscaling:read", "state", "kube"];
+export const RECEIVE_MODULE = receiveFunction.module;
+/** Reads tags, groups and nodes, claims the event id in the table, starts the reaction (workflows/index.ts). */
+export const RECEIVE_ACCESS: AccessKind[] = receiveFunction.access;
 export const RECEIVE_TIMEOUT_SECONDS = 15;
 export const RECEIVE_BATCH_SIZE = 10;
 /** A message still failing after this many deliveries goes to the dead-letter queue. */
@@ -101,14 +100,7 @@ export function Events({ stack, app }: StackContext) {
     stateMachineNames: Object.keys(workflows).map((name) => stateMachineName(app, name)),
   };
   for (const statement of statementsForAccess(RECEIVE_ACCESS, access)) receive.addToRolePolicy(statement);
-  receive.addToRolePolicy(
-    new PolicyStatement({
-      sid: "StartReactions",
-      effect: Effect.ALLOW,
-      actions: ["states:StartExecution"],
-      resources: [machine.stateMachineArn],
-    }),
-  );
+  receive.addToRolePolicy(toCdkStatement(startReactionsStatement(machine.stateMachineArn)));
   receive.addEventSource(
     new SqsEventSource(queue, {
       batchSize: RECEIVE_BATCH_SIZE,

@@ -37,6 +37,8 @@ export interface StepFunctionSpec {
   )[];
 }
 
+export type AccessKind = StepFunctionSpec["access"][number];
+
 export interface WorkflowSpec {
   name: string;
   file: string;
@@ -63,7 +65,11 @@ export const rollNodeGroup: WorkflowSpec = {
     PrepareGroupFunctionArn: { module: "functions/steps/prepare-group", access: [...read, "autoscaling:write"] },
     SelectBatchFunctionArn: { module: "functions/steps/select-batch", access: [...read] },
     SurgeBatchFunctionArn: { module: "functions/steps/surge-batch", access: [...read, "autoscaling:write"] },
-    CheckReplacementsFunctionArn: { module: "functions/steps/check-replacements", access: [...read] },
+    // Raises the desired capacity when Auto Scaling placed replacements in the wrong zones.
+    CheckReplacementsFunctionArn: {
+      module: "functions/steps/check-replacements",
+      access: [...read, "autoscaling:write"],
+    },
     CordonBatchFunctionArn: { module: "functions/steps/cordon-batch", access: [...read] },
     DrainBatchFunctionArn: { module: "functions/steps/drain-batch", access: [...read] },
     TerminateBatchFunctionArn: { module: "functions/steps/terminate-batch", access: [...read, "autoscaling:write"] },
@@ -150,11 +156,23 @@ export const upgradeCluster: WorkflowSpec = {
   children: { RollNodeGroupStateMachineArn: rollNodeGroup.name },
 };
 
+/**
+ * The receive function (functions/events/receive): reads tags, groups and nodes, claims the event id in the
+ * table, and starts reactions (the Events stack adds StartExecution on the reaction state machine).
+ */
+export const receiveFunction: StepFunctionSpec = {
+  module: "functions/events/receive",
+  access: ["ec2:read", "autoscaling:read", "state", "kube"],
+};
+
 export const workflows: Record<string, WorkflowSpec> = {
   [rollNodeGroup.name]: rollNodeGroup,
   [reactToInstanceEvent.name]: reactToInstanceEvent,
   [upgradeCluster.name]: upgradeCluster,
 };
+
+/** The workflows an operator starts with `tug` (roll, upgrade); reactions are started by the receive function. */
+export const operatorWorkflows: WorkflowSpec[] = [rollNodeGroup, upgradeCluster];
 
 export function loadDefinition(spec: WorkflowSpec): Record<string, unknown> {
   return JSON.parse(readFileSync(spec.file, "utf8")) as Record<string, unknown>;

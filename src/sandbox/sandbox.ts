@@ -7,14 +7,18 @@ import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { type WorkflowSpec, workflows as workflowByName } from "../../workflows";
 import { tableDefinition } from "../adapters/aws/state-table";
-import { createAwsDeps } from "../adapters/deps";
+import { type AwsServiceName, createAwsDeps } from "../adapters/deps";
 import type { Deps, Log } from "../core/ports";
 import { sandboxClientConfig, sandboxPlugin } from "./aws/plugin";
 import { SimulatedRegion } from "./aws/region";
+import { SANDBOX_ACCOUNT_ID } from "./aws/world";
 import { CallMeter, meteredKube, meterPlugin } from "./call-meter";
 import { SeededRandom, VirtualClock } from "./clock";
 import type { EtcdCluster } from "./etcd/etcd-cluster";
 import { startEtcdGateway } from "./etcd/gateway";
+import { IamEnforcer } from "./iam/enforcer";
+import { iamPlugin } from "./iam/plugin";
+import { OPERATOR_ROLE, roleNameForModule, type SandboxAccount, sandboxRoles } from "./iam/roles";
 import { SimulatedCluster } from "./kube/cluster";
 import { startKubeApiServer } from "./kube/server";
 import {
@@ -35,6 +39,17 @@ export interface LogLine {
 
 const TABLE_NAME = "tugboat-sandbox";
 
+export type SandboxDeps = Deps & { clients: ReturnType<typeof createAwsDeps>["clients"] };
+
+export interface SandboxOptions {
+  onLog?: (line: LogLine) => void;
+  /**
+   * IAM for Tugboat's calls (src/sandbox/iam): "enforce" (the default) refuses what the stack's policies do
+   * not allow, "record" evaluates and records every call but refuses nothing (to list every gap in one run).
+   */
+  iam?: "enforce" | "record";
+}
+
 export class Sandbox {
   readonly executions = new Map<string, ExecutionStatus>();
   private dynamoCalls = 0;
@@ -47,12 +62,19 @@ export class Sandbox {
     readonly clock: VirtualClock,
     readonly region: SimulatedRegion,
     readonly cluster: SimulatedCluster,
-    readonly deps: Deps & { clients: ReturnType<typeof createAwsDeps>["clients"] },
+    /**
+     * Unrestricted dependencies: the test harness and the simulator's own observers, not Tugboat. Steps run
+     * with depsForRole(their role) instead.
+     */
+    readonly deps: SandboxDeps,
     /** Every line the steps logged, with its virtual time: the trace of decisions. */
     readonly logLines: LogLine[],
     private readonly closers: (() => Promise<void>)[],
     private readonly awsMeter: CallMeter,
     private readonly kubeMeter: CallMeter,
+    /** Authorizes every call of Tugboat's roles against the stack's policies, and records it. */
+    readonly iam: IamEnforcer,
+    private readonly makeDeps: (role?: string) => SandboxDeps,
   ) {
     this.scheduler = new VirtualScheduler(clock);
   }
@@ -74,7 +96,34 @@ export class Sandbox {
     };
   }
 
-  static async start(scenario: Scenario, options: { onLog?: (line: LogLine) => void } = {}): Promise<Sandbox> {
+  private readonly depsByRole = new Map<string, SandboxDeps>();
+
+  /**
+   * The dependencies of one deployed role ("steps-plan-roll", "events-receive", "operator"): the same
+   * production clients, with IAM authorizing each call as that role. One set per role, as each deployed
+   * function has its own (a step never reuses Kubernetes access another function built).
+   */
+  depsForRole(role: string): SandboxDeps {
+    let deps = this.depsByRole.get(role);
+    if (!deps) {
+      this.iam.role(role);
+      deps = this.makeDeps(role);
+      this.depsByRole.set(role, deps);
+    }
+    return deps;
+  }
+
+  /** The dependencies of the function built for a step module. */
+  depsForModule(module: string): SandboxDeps {
+    return this.depsForRole(roleNameForModule(module));
+  }
+
+  /** What `tug status`/`tug abort` reach the store with: the operator policy the stack outputs. */
+  operatorDeps(): SandboxDeps {
+    return this.depsForRole(OPERATOR_ROLE);
+  }
+
+  static async start(scenario: Scenario, options: SandboxOptions = {}): Promise<Sandbox> {
     const clock = new VirtualClock();
     const rng = new SeededRandom(scenario.seed);
     const cluster = new SimulatedCluster({ scenario, clock, rng });
@@ -106,25 +155,54 @@ export class Sandbox {
       logLines.push(line);
       options.onLog?.(line);
     }
-    const deps = createAwsDeps({
+    const account: SandboxAccount = {
+      account: SANDBOX_ACCOUNT_ID,
       region: scenario.region,
       tableName: TABLE_NAME,
-      clientConfig: sandboxClientConfig(scenario.region),
-      plugins: (service) => [meterPlugin(awsMeter), sandboxPlugin(region, service)],
-      clock: { now: () => clock.now() },
-      log,
-      dynamoEndpoint: `http://127.0.0.1:${address.port}`,
-    });
-    const sandbox = new Sandbox(scenario, clock, region, cluster, deps, logLines, closers, awsMeter, kubeMeter);
-    const kubeFor = deps.kube;
-    deps.kube = async (name) => meteredKube(await kubeFor(name), kubeMeter);
-    deps.clients.dynamo.middlewareStack.use(meterPlugin(awsMeter));
-    deps.clients.dynamo.middlewareStack.add(
-      (next) => async (args) => {
-        sandbox.dynamoCalls++;
-        return next(args);
-      },
-      { step: "initialize", name: "tugboatSandboxDynamoCounter" },
+      clusters: [scenario.cluster.name],
+    };
+    const iam = new IamEnforcer(sandboxRoles(account), region.resourceDirectory(), options.iam !== "record");
+    let sandbox: Sandbox | undefined;
+    const makeDeps = (role?: string): SandboxDeps => {
+      const deps = createAwsDeps({
+        region: scenario.region,
+        tableName: TABLE_NAME,
+        clientConfig: sandboxClientConfig(scenario.region),
+        plugins: (service) => [
+          meterPlugin(awsMeter),
+          ...(role ? [iamPlugin(iam, role, service as AwsServiceName)] : []),
+          sandboxPlugin(region, service),
+        ],
+        clock: { now: () => clock.now() },
+        log,
+        dynamoEndpoint: `http://127.0.0.1:${address.port}`,
+      });
+      const kubeFor = deps.kube;
+      deps.kube = async (name) => meteredKube(await kubeFor(name), kubeMeter);
+      deps.clients.dynamo.middlewareStack.use(meterPlugin(awsMeter));
+      if (role) deps.clients.dynamo.middlewareStack.use(iamPlugin(iam, role, "dynamodb"));
+      deps.clients.dynamo.middlewareStack.add(
+        (next) => async (args) => {
+          if (sandbox) sandbox.dynamoCalls++;
+          return next(args);
+        },
+        { step: "initialize", name: "tugboatSandboxDynamoCounter" },
+      );
+      return deps;
+    };
+    const deps = makeDeps();
+    sandbox = new Sandbox(
+      scenario,
+      clock,
+      region,
+      cluster,
+      deps,
+      logLines,
+      closers,
+      awsMeter,
+      kubeMeter,
+      iam,
+      makeDeps,
     );
     await deps.clients.dynamo.send(new CreateTableCommand({ TableName: TABLE_NAME, ...tableDefinition() }));
     region.setExecutionStatusProvider((arn) => sandbox.executions.get(arn));
@@ -150,6 +228,8 @@ export class Sandbox {
       region: this.scenario.region,
       clock: this.clock,
       deps: this.deps,
+      depsForStep: (module) => this.depsForModule(module),
+      iam: this.iam,
       executions: this.executions,
       cost: {
         stepSeconds: timing.stepSeconds,

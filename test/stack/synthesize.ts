@@ -27,6 +27,7 @@ export interface SynthesizedApp {
   app: App;
   state: Template;
   workflows: Template;
+  events: Template;
   /** Removes the bundles and the cloud assembly (a few hundred MB when bundled). */
   dispose: () => void;
 }
@@ -65,6 +66,7 @@ export async function synthesizeTugboat(options: SynthesisOptions): Promise<Synt
       app,
       state: Template.fromStack(stackNamed(app, `${options.stage}-tugboat-State`)),
       workflows: Template.fromStack(stackNamed(app, `${options.stage}-tugboat-Workflows`)),
+      events: Template.fromStack(stackNamed(app, `${options.stage}-tugboat-Events`)),
       dispose: () => rmSync(dir, { recursive: true, force: true }),
     };
   } catch (err) {
