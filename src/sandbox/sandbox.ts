@@ -18,6 +18,7 @@ import type { EtcdCluster } from "./etcd/etcd-cluster";
 import { startEtcdGateway } from "./etcd/gateway";
 import { IamEnforcer } from "./iam/enforcer";
 import { iamPlugin } from "./iam/plugin";
+import { writeRecording } from "./iam/recording";
 import { OPERATOR_ROLE, roleNameForModule, type SandboxAccount, sandboxRoles } from "./iam/roles";
 import { SimulatedCluster } from "./kube/cluster";
 import { startKubeApiServer } from "./kube/server";
@@ -161,7 +162,9 @@ export class Sandbox {
       tableName: TABLE_NAME,
       clusters: [scenario.cluster.name],
     };
-    const iam = new IamEnforcer(sandboxRoles(account), region.resourceDirectory(), options.iam !== "record");
+    // TUGBOAT_IAM=record lets a whole test run list every gap at once (bench/iam-mutation.ts --gaps).
+    const mode = options.iam ?? (process.env.TUGBOAT_IAM === "record" ? "record" : "enforce");
+    const iam = new IamEnforcer(sandboxRoles(account), region.resourceDirectory(), mode === "enforce", account);
     let sandbox: Sandbox | undefined;
     const makeDeps = (role?: string): SandboxDeps => {
       const deps = createAwsDeps({
@@ -256,6 +259,7 @@ export class Sandbox {
   }
 
   async close(): Promise<void> {
+    if (this.iam.account) writeRecording(this.iam.recorded, this.iam.account);
     for (const close of this.closers) await close();
   }
 }

@@ -9,7 +9,7 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { PolicyDocumentJson } from "../../../stacks/lib/access-documents";
 import { accessDeniedError, type IamServiceId } from "./access-denied";
 import { type AuthorizationRequest, authorizationRequests, type ResourceDirectory } from "./requests";
-import type { SandboxRole } from "./roles";
+import type { SandboxAccount, SandboxRole } from "./roles";
 
 export type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
 
@@ -75,6 +75,8 @@ export class IamEnforcer {
     private readonly directory: ResourceDirectory,
     /** Off: calls are recorded and evaluated but never refused (to find every gap of a list in one run). */
     public enforce = true,
+    /** The deployment the roles were built for (kept with recordings). */
+    readonly account?: SandboxAccount,
   ) {}
 
   role(name: string): SandboxRole {
@@ -114,6 +116,17 @@ export class IamEnforcer {
       this.cache.set(key, decision);
     }
     return decision;
+  }
+
+  /** Takes an action out of every statement of a role (tests of what a missing permission does). */
+  revoke(roleName: string, action: string): void {
+    const role = this.role(roleName);
+    const statements = role.policy.Statement.flatMap((s) => {
+      const actions = s.Action.filter((a) => a !== action);
+      return actions.length > 0 ? [{ ...s, Action: actions }] : [];
+    });
+    this.roles.set(roleName, { ...role, policy: { ...role.policy, Statement: statements } });
+    this.cache.clear();
   }
 
   /** Refusals so far, for reports: role, action, resource. */
