@@ -23,8 +23,9 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { evaluatePolicy } from "../src/sandbox/iam/enforcer";
 import { type LabelledRequest, RECORD_VARIABLE, requestKey } from "../src/sandbox/iam/recording";
-import { type SandboxRole, sandboxRoles } from "../src/sandbox/iam/roles";
-import { type PolicyDocumentJson, UNEXERCISED_GRANTS } from "../stacks/lib/access-documents";
+import { roleNameForModule, type SandboxRole, sandboxRoles } from "../src/sandbox/iam/roles";
+import { type PolicyDocumentJson, unexercisedReason } from "../stacks/lib/access-documents";
+import { receiveFunction, workflows } from "../workflows/index";
 
 export interface MutationRow {
   role: string;
@@ -91,6 +92,12 @@ export async function mutate(recordings: LabelledRequest[]): Promise<{ rows: Mut
   const cache = new Map<string, Map<string, SandboxRole>>();
   // Every role and statement of a deployment, whatever the account: the same lists for every scenario.
   const reference = sandboxRoles({ account: "123456789012", region: "us-east-1", tableName: "t", clusters: ["c"] });
+  const moduleOfRole = new Map(
+    [receiveFunction, ...Object.values(workflows).flatMap((w) => Object.values(w.functions))].map((f) => [
+      roleNameForModule(f.module),
+      f.module,
+    ]),
+  );
   const rows: MutationRow[] = [];
   for (const role of reference.values()) {
     const mine = allowed.filter((r) => r.role === role.name);
@@ -112,7 +119,7 @@ export async function mutate(recordings: LabelledRequest[]): Promise<{ rows: Mut
           }
         }
         if (!row.firstFailingCheck) {
-          const why = UNEXERCISED_GRANTS[`${statement.Sid}:${action}`];
+          const why = unexercisedReason(moduleOfRole.get(role.name), statement.Sid, action);
           if (why) row.justified = why;
         }
         rows.push(row);
@@ -147,7 +154,9 @@ export async function main(argv: string[]): Promise<number> {
   let dir = values.recordings;
   if (!dir) {
     dir = mkdtempSync(join(tmpdir(), "tugboat-iam-"));
-    recordTests(dir, ["test/workflow", "test/component/iam"]);
+    // The workflow tests, and the CLI's calls under the operator policy (the enforcement tests refuse calls
+    // on purpose, so they are not recorded).
+    recordTests(dir, ["test/workflow", "test/component/iam/operator.test.ts"]);
   }
   const started = performance.now();
   const { rows, gaps } = await mutate(loadRecordings(dir));

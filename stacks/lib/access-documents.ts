@@ -309,7 +309,52 @@ function allow(
 }
 
 /**
- * Grants no workflow test exercises, each with the reason it is kept ("<Sid>:<action>"). bench/iam-mutation.ts
- * reports every other grant that no recorded call needs as an over-grant.
+ * Grants no workflow test exercises, each with the reason it is kept. bench/iam-mutation.ts reports every
+ * other grant that no recorded call needs as an over-grant. Keys: "<Sid>:<action>" or "<Sid>:*" (any role),
+ * "<module>" (every grant of that step), "<module> <Sid>:<action>" (one grant of one step).
  */
-export const UNEXERCISED_GRANTS: Record<string, string> = {};
+export const UNEXERCISED_GRANTS: Record<string, string> = {
+  "KubeconfigSecret:secretsmanager:GetSecretValue":
+    "a self-managed cluster may keep its kubeconfig in Secrets Manager instead of SSM (src/adapters/kube/access.ts); the built-in scenarios use SSM",
+  "KubeconfigParameter:ssm:GetParameter":
+    "the kubeconfig of a self-managed cluster, read by every step that reaches Kubernetes; the tests run this step on EKS clusters only",
+  "KubeEndpoint:eks:DescribeCluster": "the endpoint of an EKS cluster, read by every step that reaches Kubernetes",
+  "AutoScalingWriteEksManagedGroups:*":
+    "the same call on the Auto Scaling group behind an EKS managed node group, tagged eks:cluster-name instead of tugboat:cluster",
+  "LaunchFromTemplates:ec2:RunInstances":
+    "a group pinned to a launch template version number is pointed at the new version (pointGroupAtImage); the built-in groups follow $Latest",
+  "PassNodeRoleToEc2:iam:PassRole":
+    "pointing a group at a template whose instance profile names a role; the built-in templates name none",
+  "FollowChildWorkflows:*":
+    "what Step Functions does for startExecution.sync:2 (follow or stop the child); the sandbox runner awaits the child itself",
+  "ChildCompletionEvents:*": "the managed rule through which Step Functions learns that a .sync:2 child ended",
+  "functions/events/steps/drain-and-complete-lifecycle":
+    "a terminating lifecycle hook whose drain outlasts one step (heartbeats, then CompleteLifecycleAction); no workflow test holds a hook that long",
+  "functions/events/steps/finish-reaction":
+    "undoes a replacement when a reaction fails after its surge (src/core/events/react/finish-step.ts); no test fails a reaction there",
+  "functions/events/steps/cleanup StateTable:dynamodb:DeleteItem":
+    "releases the cluster lock a failed reaction holds (src/core/events/react/cleanup-step.ts)",
+  "functions/events/steps/look-at-target StateTable:dynamodb:Query":
+    "finds the run that holds an instance through the cluster's runs (src/core/events/react/holder.ts)",
+  "functions/events/steps/look-at-target StateTable:dynamodb:BatchGetItem":
+    "finds the run that holds an instance through the cluster's runs (src/core/events/react/holder.ts)",
+  "functions/steps/start-managed-update EksNodegroups:eks:UpdateNodegroupConfig":
+    "a roll of a managed node group given maxSurge sets EKS's maxUnavailable first (src/core/steps/roll/managed.ts)",
+  "functions/upgrade/prepare-rolls AutoScalingWriteTugboatGroups:autoscaling:UpdateAutoScalingGroup":
+    "points a group pinned to a launch template version number at the new version; the built-in groups follow $Latest",
+  "functions/upgrade/release-upgrade-lock":
+    "restores a control-plane group when an upgrade stops during a control-plane roll (src/core/steps/upgrade/finish.ts)",
+  "functions/events/receive StateTable:*":
+    "the event ledger claims and settles event ids in the table (src/adapters/aws/event-ledger.ts); the sandbox keeps its ledger in a table of its own",
+};
+
+/** Why a grant no recorded call needs is kept, if UNEXERCISED_GRANTS says. */
+export function unexercisedReason(module: string | undefined, sid: string, action: string): string | undefined {
+  const keys = [
+    ...(module ? [`${module} ${sid}:${action}`, `${module} ${sid}:*`, module] : []),
+    `${sid}:${action}`,
+    `${sid}:*`,
+  ];
+  for (const key of keys) if (UNEXERCISED_GRANTS[key]) return UNEXERCISED_GRANTS[key];
+  return undefined;
+}
