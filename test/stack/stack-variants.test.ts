@@ -51,12 +51,10 @@ describe("without a cluster list", () => {
   });
 
   it("allows EKS and kubeconfig access for any cluster of the account and region, under Tugboat's names", () => {
-    const [, surge] = stepFunctionResource(synth.workflows, "functions/steps/surge-batch");
-    const bySid = new Map(statementsOfRole(synth.workflows, roleOf(surge)).map((s) => [s.sid, s]));
-    expect(bySid.get("EksRead")!.resources).toEqual([
-      arnIn("eks:us-east-1:my-account:cluster/*"),
-      arnIn("eks:us-east-1:my-account:nodegroup/*/*/*"),
-    ]);
+    const [, plan] = stepFunctionResource(synth.workflows, "functions/steps/plan-roll");
+    const bySid = new Map(statementsOfRole(synth.workflows, roleOf(plan)).map((s) => [s.sid, s]));
+    expect(bySid.get("KubeEndpoint")!.resources).toEqual([arnIn("eks:us-east-1:my-account:cluster/*")]);
+    expect(bySid.get("EksNodegroups")!.resources).toEqual([arnIn("eks:us-east-1:my-account:nodegroup/*/*/*")]);
     expect(bySid.get("KubeconfigParameter")!.resources).toEqual([
       arnIn("ssm:us-east-1:my-account:parameter/tugboat/*/kubeconfig"),
     ]);
