@@ -136,15 +136,11 @@ export class IamEnforcer {
 }
 
 /** IAM's service prefix → the service whose error shape a refusal takes. */
+const SHAPED_BY_ITSELF = new Set(["autoscaling", "ec2", "eks", "ssm", "secretsmanager", "dynamodb", "sts"]);
+
 function serviceOf(prefix: string): IamServiceId {
-  switch (prefix) {
-    case "states":
-      return "sfn";
-    case "lambda":
-    case "events":
-      // Step Functions reports what its role may not do as its own AccessDeniedException.
-      return "sfn";
-    default:
-      return prefix as IamServiceId;
-  }
+  if (SHAPED_BY_ITSELF.has(prefix)) return prefix as IamServiceId;
+  // Step Functions reports what its role may not do (states, lambda, events) as its own
+  // AccessDeniedException; anything else checked outside a client is shaped as STS shapes it.
+  return prefix === "states" || prefix === "lambda" || prefix === "events" ? "sfn" : "sts";
 }
