@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Labels sandbox IAM recordings with the running test (used only when TUGBOAT_IAM_RECORD is set).
+    setupFiles: ["test/support/iam-label.ts"],
   },
 });

@@ -11,14 +11,13 @@
 import { Duration } from "aws-cdk-lib";
 import { Rule } from "aws-cdk-lib/aws-events";
 import { SqsQueue } from "aws-cdk-lib/aws-events-targets";
-import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Function as ReceiveFunction, type StackContext, use } from "sst/constructs";
 import { RECEIVE_ENVIRONMENT } from "../functions/events/lib/receive-environment";
 import { EVENT_RULES } from "../workflows/event-rules";
 import { reactToInstanceEvent, workflows } from "../workflows/index";
-import { statementsForAccess } from "./lib/access-policies";
+import { startReactionsStatement, statementsForAccess, toCdkStatement } from "./lib/access-policies";
 import { BUNDLED_FUNCTION_ENVIRONMENT, nodejsBundling } from "./lib/bundling";
 import { createEksAccessEntries, kubeRoleArnsOutput } from "./lib/kube-access";
 import { RECEIVE_ACCESS, RECEIVE_FUNCTION, RECEIVE_MODULE } from "./lib/receive-function";
@@ -96,14 +95,7 @@ export function Events({ stack, app }: StackContext) {
     stateMachineNames: Object.keys(workflows).map((name) => stateMachineName(app, name)),
   };
   for (const statement of statementsForAccess(RECEIVE_ACCESS, access)) receive.addToRolePolicy(statement);
-  receive.addToRolePolicy(
-    new PolicyStatement({
-      sid: "StartReactions",
-      effect: Effect.ALLOW,
-      actions: ["states:StartExecution"],
-      resources: [machine.stateMachineArn],
-    }),
-  );
+  receive.addToRolePolicy(toCdkStatement(startReactionsStatement(machine.stateMachineArn)));
   receive.addEventSource(
     new SqsEventSource(queue, {
       batchSize: RECEIVE_BATCH_SIZE,

@@ -5,7 +5,8 @@
 import type { StateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import { type StackContext, use } from "sst/constructs";
 import { useProject } from "sst/project.js";
-import { workflows } from "../workflows/index";
+import { operatorWorkflows, workflows } from "../workflows/index";
+import { createOperatorPolicy } from "./lib/access-policies";
 import { createEksAccessEntries, kubeRoleArnsOutput } from "./lib/kube-access";
 import { importStepNetwork } from "./lib/network";
 import { readStackSettings } from "./lib/settings";
@@ -48,11 +49,17 @@ export function Workflows({ stack, app }: StackContext) {
 
   createEksAccessEntries(stack, settings.eksAccessEntryClusters, steps);
 
+  const operator = createOperatorPolicy(stack, {
+    target: { stack, table, clusters: settings.clusters, stateMachineNames: [...names.values()] },
+    stateMachineNames: operatorWorkflows.map((w) => names.get(w.name)!),
+  });
   stack.addOutputs({
     ...outputs,
     TableName: table.tableName,
     KubeRoleArns: kubeRoleArnsOutput(steps),
     ...(network ? { StepSecurityGroupId: network.securityGroup.securityGroupId } : {}),
+    OperatorPolicy: operator.json,
+    OperatorPolicyArn: operator.policy.managedPolicyArn,
   });
   return { stateMachines, steps, network };
 }

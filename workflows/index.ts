@@ -9,32 +9,62 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/**
+ * What a step may do in AWS, for least-privilege IAM in the stack (stacks/lib/access-documents.ts) and for
+ * the sandbox, which enforces the same policies. Each grant is one IAM action, named as IAM names it,
+ * except three bundles whose actions only make sense together:
+ *  - "kube": reach a cluster's Kubernetes API (eks:DescribeCluster for EKS; the kubeconfig in SSM or
+ *    Secrets Manager for self-managed clusters);
+ *  - "etcd": read the etcd client secret of a self-managed control plane;
+ *  - "ec2:point-group-at-template": what Auto Scaling checks when UpdateAutoScalingGroup names a launch
+ *    template version (ec2:RunInstances on the template, iam:PassRole of its instance profile's role).
+ * Lists hold what the step's code calls: bench/iam-mutation.ts removes each action in turn and names the
+ * workflow test that then fails; what no test reaches is justified in UNEXERCISED_GRANTS.
+ */
+export type AccessKind =
+  | "kube"
+  | "etcd"
+  | "ec2:point-group-at-template"
+  | "autoscaling:DescribeAutoScalingGroups"
+  | "autoscaling:UpdateAutoScalingGroup"
+  | "autoscaling:SuspendProcesses"
+  | "autoscaling:ResumeProcesses"
+  | "autoscaling:TerminateInstanceInAutoScalingGroup"
+  | "autoscaling:CompleteLifecycleAction"
+  | "autoscaling:RecordLifecycleActionHeartbeat"
+  | "ec2:DescribeInstances"
+  | "ec2:DescribeLaunchTemplateVersions"
+  | "ec2:DescribeSubnets"
+  | "ec2:CreateLaunchTemplateVersion"
+  | "eks:DescribeCluster"
+  | "eks:ListNodegroups"
+  | "eks:DescribeNodegroup"
+  | "eks:DescribeUpdate"
+  | "eks:UpdateNodegroupVersion"
+  | "eks:UpdateNodegroupConfig"
+  | "eks:DescribeClusterVersions"
+  | "eks:DescribeAddonVersions"
+  | "eks:ListAddons"
+  | "eks:DescribeAddon"
+  | "eks:UpdateClusterVersion"
+  | "eks:UpdateAddon"
+  | "eks:StartInsightsRefresh"
+  | "eks:DescribeInsightsRefresh"
+  | "eks:ListInsights"
+  | "ssm:GetParameters"
+  | "dynamodb:GetItem"
+  | "dynamodb:BatchGetItem"
+  | "dynamodb:PutItem"
+  | "dynamodb:DeleteItem"
+  | "dynamodb:UpdateItem"
+  | "dynamodb:Query"
+  | "states:DescribeExecution";
+
 export interface StepFunctionSpec {
   /** Module path from the repository root, without extension: "functions/steps/plan-roll". */
   module: string;
-  /** What the step touches, for least-privilege IAM in the stack. */
-  access: (
-    | "autoscaling:read"
-    | "autoscaling:write"
-    | "ec2:read"
-    | "eks:read"
-    | "eks:write"
-    | "state"
-    | "sfn:read"
-    | "kube"
-    /** DescribeClusterVersions, DescribeAddonVersions, ListAddons, DescribeAddon. */
-    | "eks:upgrade-read"
-    /** UpdateClusterVersion and UpdateAddon. */
-    | "eks:cluster-write"
-    /** StartInsightsRefresh, DescribeInsightsRefresh, ListInsights. */
-    | "eks:insights"
-    /** CreateLaunchTemplateVersion, and what pointing a group at a version needs (RunInstances, PassRole to EC2). */
-    | "ec2:launch-template-write"
-    /** The public EKS-optimized AMI parameters. */
-    | "ssm:ami"
-    /** The etcd endpoint and client certificate secret of self-managed clusters. */
-    | "etcd"
-  )[];
+  /** What the step calls in AWS (see AccessKind). */
+  access: AccessKind[];
 }
 
 export interface WorkflowSpec {
@@ -46,33 +76,69 @@ export interface WorkflowSpec {
   children?: Record<string, string>;
 }
 
-const read = ["autoscaling:read", "ec2:read", "eks:read", "state", "kube"] as const;
+const groups = "autoscaling:DescribeAutoScalingGroups";
+const instances = "ec2:DescribeInstances";
+const versions = "ec2:DescribeLaunchTemplateVersions";
+const nodegroup = "eks:DescribeNodegroup";
+const get = "dynamodb:GetItem";
+const put = "dynamodb:PutItem";
+const del = "dynamodb:DeleteItem";
+const resize = "autoscaling:UpdateAutoScalingGroup";
+const resume = "autoscaling:ResumeProcesses";
+const terminate = "autoscaling:TerminateInstanceInAutoScalingGroup";
+const complete = "autoscaling:CompleteLifecycleAction";
+const describeExecution = "states:DescribeExecution";
 
 export const rollNodeGroup: WorkflowSpec = {
   name: "roll-node-group",
   file: join(here, "roll-node-group.asl.json"),
   functions: {
     ValidateRollInputFunctionArn: { module: "functions/steps/validate-roll-input", access: [] },
-    AcquireLockFunctionArn: { module: "functions/steps/acquire-lock", access: ["state", "sfn:read"] },
+    AcquireLockFunctionArn: { module: "functions/steps/acquire-lock", access: [get, put, describeExecution] },
     ReconcileLeftoversFunctionArn: {
       module: "functions/steps/reconcile-leftovers",
-      access: [...read, "autoscaling:write"],
+      access: ["kube", groups, resize, resume, get, put, "dynamodb:Query", "dynamodb:BatchGetItem"],
     },
-    PlanRollFunctionArn: { module: "functions/steps/plan-roll", access: [...read] },
-    PreflightRollFunctionArn: { module: "functions/steps/preflight-roll", access: [...read] },
-    PrepareGroupFunctionArn: { module: "functions/steps/prepare-group", access: [...read, "autoscaling:write"] },
-    SelectBatchFunctionArn: { module: "functions/steps/select-batch", access: [...read] },
-    SurgeBatchFunctionArn: { module: "functions/steps/surge-batch", access: [...read, "autoscaling:write"] },
-    CheckReplacementsFunctionArn: { module: "functions/steps/check-replacements", access: [...read] },
-    CordonBatchFunctionArn: { module: "functions/steps/cordon-batch", access: [...read] },
-    DrainBatchFunctionArn: { module: "functions/steps/drain-batch", access: [...read] },
-    TerminateBatchFunctionArn: { module: "functions/steps/terminate-batch", access: [...read, "autoscaling:write"] },
-    ValidateBatchFunctionArn: { module: "functions/steps/validate-batch", access: [...read] },
-    RestoreGroupFunctionArn: { module: "functions/steps/restore-group", access: [...read, "autoscaling:write"] },
-    ReleaseLockFunctionArn: { module: "functions/steps/release-lock", access: ["state"] },
-    SummarizeRollFunctionArn: { module: "functions/steps/summarize-roll", access: [...read] },
-    StartManagedUpdateFunctionArn: { module: "functions/steps/start-managed-update", access: [...read, "eks:write"] },
-    CheckManagedUpdateFunctionArn: { module: "functions/steps/check-managed-update", access: [...read] },
+    PlanRollFunctionArn: {
+      module: "functions/steps/plan-roll",
+      access: ["kube", groups, instances, versions, nodegroup, put],
+    },
+    PreflightRollFunctionArn: { module: "functions/steps/preflight-roll", access: ["kube", groups, nodegroup, get] },
+    PrepareGroupFunctionArn: {
+      module: "functions/steps/prepare-group",
+      access: ["kube", groups, resize, "autoscaling:SuspendProcesses", get, put],
+    },
+    SelectBatchFunctionArn: {
+      module: "functions/steps/select-batch",
+      access: ["kube", groups, instances, versions, get, put],
+    },
+    SurgeBatchFunctionArn: { module: "functions/steps/surge-batch", access: [groups, resize, get] },
+    // Raises the desired capacity when Auto Scaling placed replacements in the wrong zones.
+    CheckReplacementsFunctionArn: {
+      module: "functions/steps/check-replacements",
+      access: ["kube", groups, resize, instances, versions, get],
+    },
+    CordonBatchFunctionArn: { module: "functions/steps/cordon-batch", access: ["kube", get, put] },
+    DrainBatchFunctionArn: { module: "functions/steps/drain-batch", access: ["kube", get, put] },
+    TerminateBatchFunctionArn: {
+      module: "functions/steps/terminate-batch",
+      access: ["kube", groups, terminate, get, put],
+    },
+    ValidateBatchFunctionArn: { module: "functions/steps/validate-batch", access: ["kube", groups, get] },
+    RestoreGroupFunctionArn: {
+      module: "functions/steps/restore-group",
+      access: ["kube", groups, resize, resume, terminate, get, put],
+    },
+    ReleaseLockFunctionArn: { module: "functions/steps/release-lock", access: [del] },
+    SummarizeRollFunctionArn: {
+      module: "functions/steps/summarize-roll",
+      access: ["kube", groups, instances, versions, nodegroup, get, put],
+    },
+    StartManagedUpdateFunctionArn: {
+      module: "functions/steps/start-managed-update",
+      access: [nodegroup, "eks:UpdateNodegroupVersion", "eks:UpdateNodegroupConfig"],
+    },
+    CheckManagedUpdateFunctionArn: { module: "functions/steps/check-managed-update", access: ["eks:DescribeUpdate"] },
   },
 };
 
@@ -81,34 +147,32 @@ export const reactToInstanceEvent: WorkflowSpec = {
   name: "react-to-instance-event",
   file: join(here, "react-to-instance-event.asl.json"),
   functions: {
-    LookAtTargetFunctionArn: { module: "functions/events/steps/look-at-target", access: [...read, "sfn:read"] },
-    DrainFunctionArn: { module: "functions/events/steps/drain", access: [...read] },
+    LookAtTargetFunctionArn: {
+      module: "functions/events/steps/look-at-target",
+      access: ["kube", instances, get, put, "dynamodb:Query", "dynamodb:BatchGetItem", describeExecution],
+    },
+    DrainFunctionArn: { module: "functions/events/steps/drain", access: ["kube"] },
     ReplaceFunctionArn: {
       module: "functions/events/steps/replace",
-      access: [...read, "autoscaling:write", "sfn:read"],
+      access: ["kube", groups, instances, resize, terminate, get, put],
     },
     DrainAndCompleteLifecycleFunctionArn: {
       module: "functions/events/steps/drain-and-complete-lifecycle",
-      access: [...read, "autoscaling:write"],
+      access: ["kube", instances, complete, "autoscaling:RecordLifecycleActionHeartbeat"],
     },
     AwaitReadyAndCompleteLifecycleFunctionArn: {
       module: "functions/events/steps/await-ready-and-complete-lifecycle",
-      access: [...read, "autoscaling:write"],
+      access: ["kube", instances, complete],
     },
-    CompleteLifecycleFunctionArn: {
-      module: "functions/events/steps/complete-lifecycle",
-      access: [...read, "autoscaling:write"],
-    },
-    CleanupFunctionArn: { module: "functions/events/steps/cleanup", access: [...read, "sfn:read"] },
+    CompleteLifecycleFunctionArn: { module: "functions/events/steps/complete-lifecycle", access: [complete] },
+    CleanupFunctionArn: { module: "functions/events/steps/cleanup", access: ["kube", instances, get, del] },
     IgnoreFunctionArn: { module: "functions/events/steps/ignore", access: [] },
     FinishReactionFunctionArn: {
       module: "functions/events/steps/finish-reaction",
-      access: [...read, "autoscaling:write"],
+      access: [groups, resize, terminate, get, put, del],
     },
   },
 };
-
-const upgradeRead = [...read, "eks:upgrade-read"] as const;
 
 /** Upgrade a cluster's Kubernetes version (docs/upgrade.md); node groups roll as child roll-node-group executions. */
 export const upgradeCluster: WorkflowSpec = {
@@ -116,38 +180,101 @@ export const upgradeCluster: WorkflowSpec = {
   file: join(here, "upgrade-cluster.asl.json"),
   functions: {
     ValidateUpgradeInputFunctionArn: { module: "functions/upgrade/validate-upgrade-input", access: [] },
-    AcquireUpgradeLockFunctionArn: { module: "functions/upgrade/acquire-upgrade-lock", access: ["state", "sfn:read"] },
-    RefreshInsightsFunctionArn: { module: "functions/upgrade/refresh-insights", access: ["eks:read", "eks:insights"] },
+    AcquireUpgradeLockFunctionArn: {
+      module: "functions/upgrade/acquire-upgrade-lock",
+      access: [get, put, describeExecution],
+    },
+    RefreshInsightsFunctionArn: {
+      module: "functions/upgrade/refresh-insights",
+      access: ["eks:DescribeCluster", "eks:StartInsightsRefresh", "eks:DescribeInsightsRefresh"],
+    },
+    // Assess reads the upgrade insights (ListInsights), also on a dry run.
     AssessUpgradeFunctionArn: {
       module: "functions/upgrade/assess-upgrade",
-      access: [...upgradeRead, "ssm:ami", "etcd"],
+      access: [
+        "kube",
+        "etcd",
+        groups,
+        "ec2:DescribeSubnets",
+        "eks:ListNodegroups",
+        nodegroup,
+        "eks:DescribeClusterVersions",
+        "eks:DescribeAddonVersions",
+        "eks:ListAddons",
+        "eks:DescribeAddon",
+        "eks:ListInsights",
+        "ssm:GetParameters",
+        put,
+      ],
     },
-    ObservePhaseFunctionArn: { module: "functions/upgrade/observe-phase", access: [...read] },
-    NextPhaseFunctionArn: { module: "functions/upgrade/next-phase", access: ["state"] },
+    ObservePhaseFunctionArn: { module: "functions/upgrade/observe-phase", access: ["kube", instances] },
+    NextPhaseFunctionArn: { module: "functions/upgrade/next-phase", access: [get] },
     AdvanceControlPlaneFunctionArn: {
       module: "functions/upgrade/advance-control-plane",
-      access: ["eks:read", "eks:cluster-write", "eks:insights"],
+      access: [
+        "eks:DescribeCluster",
+        "eks:UpdateClusterVersion",
+        "eks:DescribeUpdate",
+        "eks:StartInsightsRefresh",
+        "eks:DescribeInsightsRefresh",
+        "eks:ListInsights",
+      ],
     },
     AdvanceControlPlaneNodesFunctionArn: {
       module: "functions/upgrade/advance-control-plane-nodes",
-      access: [...read, "autoscaling:write", "ec2:launch-template-write", "ssm:ami", "etcd"],
+      access: [
+        "kube",
+        "etcd",
+        groups,
+        resize,
+        "autoscaling:SuspendProcesses",
+        resume,
+        terminate,
+        instances,
+        versions,
+        "ec2:CreateLaunchTemplateVersion",
+        "ec2:point-group-at-template",
+        "ssm:GetParameters",
+        get,
+        put,
+      ],
     },
     AdvanceAddonsFunctionArn: {
       module: "functions/upgrade/advance-addons",
-      access: ["eks:read", "eks:upgrade-read", "eks:cluster-write"],
+      access: ["eks:ListAddons", "eks:DescribeAddon", "eks:UpdateAddon", "eks:DescribeUpdate"],
     },
     PrepareRollsFunctionArn: {
       module: "functions/upgrade/prepare-rolls",
-      access: [...read, "autoscaling:write", "ec2:launch-template-write", "ssm:ami"],
+      access: [
+        groups,
+        nodegroup,
+        versions,
+        "ec2:CreateLaunchTemplateVersion",
+        resize,
+        "ec2:point-group-at-template",
+        "ssm:GetParameters",
+      ],
     },
     CollectRollsFunctionArn: { module: "functions/upgrade/collect-rolls", access: [] },
     ReleaseUpgradeLockFunctionArn: {
       module: "functions/upgrade/release-upgrade-lock",
-      access: ["state", "autoscaling:read", "autoscaling:write"],
+      access: [del, groups, resize, resume],
     },
-    SummarizeUpgradeFunctionArn: { module: "functions/upgrade/summarize-upgrade", access: [...read] },
+    SummarizeUpgradeFunctionArn: {
+      module: "functions/upgrade/summarize-upgrade",
+      access: ["kube", instances, get, put],
+    },
   },
   children: { RollNodeGroupStateMachineArn: rollNodeGroup.name },
+};
+
+/**
+ * The receive function (functions/events/receive): reads tags, groups and nodes, claims the event id in the
+ * table, and starts reactions (the Events stack adds StartExecution on the reaction state machine).
+ */
+export const receiveFunction: StepFunctionSpec = {
+  module: "functions/events/receive",
+  access: ["kube", instances, groups, get, put, "dynamodb:UpdateItem", del],
 };
 
 export const workflows: Record<string, WorkflowSpec> = {
@@ -155,6 +282,9 @@ export const workflows: Record<string, WorkflowSpec> = {
   [reactToInstanceEvent.name]: reactToInstanceEvent,
   [upgradeCluster.name]: upgradeCluster,
 };
+
+/** The workflows an operator starts with `tug` (roll, upgrade); reactions are started by the receive function. */
+export const operatorWorkflows: WorkflowSpec[] = [rollNodeGroup, upgradeCluster];
 
 export function loadDefinition(spec: WorkflowSpec): Record<string, unknown> {
   return JSON.parse(readFileSync(spec.file, "utf8")) as Record<string, unknown>;

@@ -16,7 +16,7 @@ import { runWithReceiveDeps } from "../../functions/events/lib/receive-runtime";
 import { type ReceivedMessage, receiveBatch } from "../../functions/events/receive";
 import { matchesPattern } from "../../workflows/event-pattern";
 import { EVENT_RULES } from "../../workflows/event-rules";
-import { reactToInstanceEvent } from "../../workflows/index";
+import { reactToInstanceEvent, receiveFunction } from "../../workflows/index";
 import { DynamoEventLedger } from "../adapters/aws/event-ledger";
 import { tableDefinition } from "../adapters/aws/state-table";
 import type { ReactionStart, ReactionStarterPort } from "../core/events/react/ports";
@@ -24,6 +24,7 @@ import type { ReceiveOutcome } from "../core/events/react/receive";
 import { DEFAULT_REACTION_TIMING, type ReactionRequest, type ReactionTiming } from "../core/events/react/request";
 import type { ReactionProgress, ReactionState, ReactionSummary } from "../core/events/react/state";
 import type { RegionEvent } from "./aws/events";
+import { roleNameForModule, sandboxStateMachineName } from "./iam/roles";
 import { SANDBOX_ACCOUNT } from "./runner/definition";
 import type { ExecutionStatus, LocalRunResult } from "./runner/local-workflow";
 import type { Sandbox } from "./sandbox";
@@ -80,6 +81,17 @@ class QueuedReactionStarter implements ReactionStarterPort {
   }
 
   async start(name: string, request: ReactionRequest): Promise<ReactionStart> {
+    // StartExecution as the receive function's role makes it (the Events stack's StartReactions statement).
+    const iam = this.sandbox.iam;
+    await iam.check(
+      iam.role(roleNameForModule(receiveFunction.module)),
+      {
+        action: "states:StartExecution",
+        resource: `arn:aws:states:${this.sandbox.scenario.region}:${SANDBOX_ACCOUNT}:stateMachine:${sandboxStateMachineName(reactToInstanceEvent.name)}`,
+        context: {},
+      },
+      "StartExecutionCommand",
+    );
     const executionId = this.arnFor(name);
     if (this.sandbox.executions.has(executionId) || this.queued.some((q) => q.name === name)) {
       return { outcome: "already-started", executionId };
@@ -115,7 +127,8 @@ export class SandboxEvents {
     }
     const starter = new QueuedReactionStarter(sandbox);
     const receiveDeps: ReceiveDeps = {
-      deps: sandbox.deps,
+      // The receive function's own role; the event ledger's table is the sandbox's own and is not checked.
+      deps: sandbox.depsForModule(receiveFunction.module),
       ledger: new DynamoEventLedger(dynamo, LEDGER_TABLE),
       starter,
       managedClusters: options.managedClusters ?? [],

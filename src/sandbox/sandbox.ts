@@ -7,15 +7,20 @@ import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { type WorkflowSpec, workflows as workflowByName } from "../../workflows";
 import { tableDefinition } from "../adapters/aws/state-table";
-import { createAwsDeps } from "../adapters/deps";
+import { type AwsServiceName, createAwsDeps } from "../adapters/deps";
 import { tugboatRbac } from "../adapters/kube/rbac-manifest";
 import type { Deps, Log } from "../core/ports";
 import { sandboxClientConfig, sandboxPlugin } from "./aws/plugin";
 import { SimulatedRegion } from "./aws/region";
+import { SANDBOX_ACCOUNT_ID } from "./aws/world";
 import { CallMeter, meteredKube, meterPlugin } from "./call-meter";
 import { SeededRandom, VirtualClock } from "./clock";
 import type { EtcdCluster } from "./etcd/etcd-cluster";
 import { startEtcdGateway } from "./etcd/gateway";
+import { IamEnforcer } from "./iam/enforcer";
+import { iamPlugin } from "./iam/plugin";
+import { writeRecording } from "./iam/recording";
+import { OPERATOR_ROLE, roleNameForModule, type SandboxAccount, sandboxRoles } from "./iam/roles";
 import { KubeRequestLog } from "./kube/auth/request-log";
 import { sandboxAuthenticator } from "./kube/auth/sandbox-authenticator";
 import { SimulatedCluster } from "./kube/cluster";
@@ -40,6 +45,17 @@ export interface LogLine {
 
 const TABLE_NAME = "tugboat-sandbox";
 
+export type SandboxDeps = Deps & { clients: ReturnType<typeof createAwsDeps>["clients"] };
+
+export interface SandboxOptions {
+  onLog?: (line: LogLine) => void;
+  /**
+   * IAM for Tugboat's calls (src/sandbox/iam): "enforce" (the default) refuses what the stack's policies do
+   * not allow, "record" evaluates and records every call but refuses nothing (to list every gap in one run).
+   */
+  iam?: "enforce" | "record";
+}
+
 export class Sandbox {
   readonly executions = new Map<string, ExecutionStatus>();
   private dynamoCalls = 0;
@@ -54,7 +70,11 @@ export class Sandbox {
     readonly clock: VirtualClock,
     readonly region: SimulatedRegion,
     readonly cluster: SimulatedCluster,
-    readonly deps: Deps & { clients: ReturnType<typeof createAwsDeps>["clients"] },
+    /**
+     * Unrestricted dependencies: the test harness and the simulator's own observers, not Tugboat. Steps run
+     * with depsForRole(their role) instead.
+     */
+    readonly deps: SandboxDeps,
     /** Every line the steps logged, with its virtual time: the trace of decisions. */
     readonly logLines: LogLine[],
     private readonly closers: (() => Promise<void>)[],
@@ -63,6 +83,9 @@ export class Sandbox {
     kubeRequests: KubeRequestLog,
     /** Every sampled duration of the run, and the records of what was sampled. */
     readonly timing: TimingModel,
+    /** Authorizes every call of Tugboat's roles against the stack's policies, and records it. */
+    readonly iam: IamEnforcer,
+    private readonly makeDeps: (role?: string) => SandboxDeps,
   ) {
     this.scheduler = new VirtualScheduler(clock);
     this.kubeRequests = kubeRequests;
@@ -94,7 +117,34 @@ export class Sandbox {
     };
   }
 
-  static async start(scenario: Scenario, options: { onLog?: (line: LogLine) => void } = {}): Promise<Sandbox> {
+  private readonly depsByRole = new Map<string, SandboxDeps>();
+
+  /**
+   * The dependencies of one deployed role ("steps-plan-roll", "events-receive", "operator"): the same
+   * production clients, with IAM authorizing each call as that role. One set per role, as each deployed
+   * function has its own (a step never reuses Kubernetes access another function built).
+   */
+  depsForRole(role: string): SandboxDeps {
+    let deps = this.depsByRole.get(role);
+    if (!deps) {
+      this.iam.role(role);
+      deps = this.makeDeps(role);
+      this.depsByRole.set(role, deps);
+    }
+    return deps;
+  }
+
+  /** The dependencies of the function built for a step module. */
+  depsForModule(module: string): SandboxDeps {
+    return this.depsForRole(roleNameForModule(module));
+  }
+
+  /** What `tug status`/`tug abort` reach the store with: the operator policy the stack outputs. */
+  operatorDeps(): SandboxDeps {
+    return this.depsForRole(OPERATOR_ROLE);
+  }
+
+  static async start(scenario: Scenario, options: SandboxOptions = {}): Promise<Sandbox> {
     const clock = new VirtualClock();
     const rng = new SeededRandom(scenario.seed);
     const timing = new TimingModel(scenario.timing, scenario.seed, () => clock.nowMs());
@@ -136,18 +186,47 @@ export class Sandbox {
       logLines.push(line);
       options.onLog?.(line);
     }
-    const deps = createAwsDeps({
+    const account: SandboxAccount = {
+      account: SANDBOX_ACCOUNT_ID,
       region: scenario.region,
       tableName: TABLE_NAME,
-      clientConfig: sandboxClientConfig(scenario.region, {
-        backoffSeconds: (call, retry, throttled) => timing.retryBackoffSeconds(call, retry, throttled),
-      }),
-      plugins: (service) => [meterPlugin(awsMeter, attemptSeconds), sandboxPlugin(region, service)],
-      clock: { now: () => clock.now() },
-      log,
-      dynamoEndpoint: `http://127.0.0.1:${address.port}`,
-    });
-    const sandbox = new Sandbox(
+      clusters: [scenario.cluster.name],
+    };
+    // TUGBOAT_IAM=record lets a whole test run list every gap at once (bench/iam-mutation.ts --gaps).
+    const mode = options.iam ?? (process.env.TUGBOAT_IAM === "record" ? "record" : "enforce");
+    const iam = new IamEnforcer(sandboxRoles(account), region.resourceDirectory(), mode === "enforce", account);
+    let sandbox: Sandbox | undefined;
+    const makeDeps = (role?: string): SandboxDeps => {
+      const deps = createAwsDeps({
+        region: scenario.region,
+        tableName: TABLE_NAME,
+        clientConfig: sandboxClientConfig(scenario.region, {
+          backoffSeconds: (call, retry, throttled) => timing.retryBackoffSeconds(call, retry, throttled),
+        }),
+        plugins: (service) => [
+          meterPlugin(awsMeter, attemptSeconds),
+          ...(role ? [iamPlugin(iam, role, service as AwsServiceName)] : []),
+          sandboxPlugin(region, service),
+        ],
+        clock: { now: () => clock.now() },
+        log,
+        dynamoEndpoint: `http://127.0.0.1:${address.port}`,
+      });
+      const kubeFor = deps.kube;
+      deps.kube = async (name) => meteredKube(await kubeFor(name), kubeMeter);
+      deps.clients.dynamo.middlewareStack.use(meterPlugin(awsMeter, attemptSeconds));
+      if (role) deps.clients.dynamo.middlewareStack.use(iamPlugin(iam, role, "dynamodb"));
+      deps.clients.dynamo.middlewareStack.add(
+        (next) => async (args) => {
+          if (sandbox) sandbox.dynamoCalls++;
+          return next(args);
+        },
+        { step: "initialize", name: "tugboatSandboxDynamoCounter" },
+      );
+      return deps;
+    };
+    const deps = makeDeps();
+    sandbox = new Sandbox(
       scenario,
       clock,
       region,
@@ -159,16 +238,8 @@ export class Sandbox {
       kubeMeter,
       kubeRequests,
       timing,
-    );
-    const kubeFor = deps.kube;
-    deps.kube = async (name) => meteredKube(await kubeFor(name), kubeMeter);
-    deps.clients.dynamo.middlewareStack.use(meterPlugin(awsMeter, attemptSeconds));
-    deps.clients.dynamo.middlewareStack.add(
-      (next) => async (args) => {
-        sandbox.dynamoCalls++;
-        return next(args);
-      },
-      { step: "initialize", name: "tugboatSandboxDynamoCounter" },
+      iam,
+      makeDeps,
     );
     await deps.clients.dynamo.send(new CreateTableCommand({ TableName: TABLE_NAME, ...tableDefinition() }));
     region.setExecutionStatusProvider((arn) => sandbox.executions.get(arn));
@@ -194,6 +265,8 @@ export class Sandbox {
       region: this.scenario.region,
       clock: this.clock,
       deps: this.deps,
+      depsForStep: (module) => this.depsForModule(module),
+      iam: this.iam,
       executions: this.executions,
       cost: {
         stepSeconds: (invocation) => this.timing.stepSeconds(invocation),
@@ -219,6 +292,7 @@ export class Sandbox {
   }
 
   async close(): Promise<void> {
+    if (this.iam.account) writeRecording(this.iam.recorded, this.iam.account);
     for (const close of this.closers) await close();
   }
 }

@@ -4,10 +4,11 @@
  * the step functions the definition names.
  */
 import { Fn, type RemovalPolicy, type Stack } from "aws-cdk-lib";
-import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from "aws-cdk-lib/aws-stepfunctions";
 import type { WorkflowSpec } from "../../workflows/index";
+import { stateMachineStatements } from "./access-documents";
 import type { DeployedStep } from "./step-functions";
 import type { WorkflowDefinition } from "./workflow-definition";
 
@@ -95,45 +96,18 @@ export function createWorkflowStateMachine(stack: Stack, props: WorkflowStateMac
     logs: { destination: logGroup, level: LogLevel.ERROR, includeExecutionData: true },
     tracingEnabled: true,
   });
-  machine.addToRolePolicy(
-    new PolicyStatement({
-      sid: "InvokeWorkflowSteps",
-      effect: Effect.ALLOW,
-      actions: ["lambda:InvokeFunction"],
-      resources: [...invoked.values()].map((step) => step.fn.functionArn),
-    }),
+  // The same statements the sandbox enforces for this state machine (stacks/lib/access-documents.ts).
+  const statements = stateMachineStatements(
+    {
+      partition: stack.partition,
+      region: stack.region,
+      account: stack.account,
+      tableArn: "",
+      clusters: [],
+      stateMachineNames: [],
+    },
+    { functionArns: [...invoked.values()].map((step) => step.fn.functionArn), childStateMachineNames: children },
   );
-  if (children.length > 0) {
-    // What startExecution.sync:2 needs: start the child, follow and stop it, and the managed rule
-    // through which Step Functions learns that a child ended.
-    machine.addToRolePolicy(
-      new PolicyStatement({
-        sid: "StartChildWorkflows",
-        effect: Effect.ALLOW,
-        actions: ["states:StartExecution"],
-        resources: children.map((child) => stateMachineArn(stack, child)),
-      }),
-    );
-    machine.addToRolePolicy(
-      new PolicyStatement({
-        sid: "FollowChildWorkflows",
-        effect: Effect.ALLOW,
-        actions: ["states:DescribeExecution", "states:StopExecution"],
-        resources: children.map(
-          (child) => `arn:${stack.partition}:states:${stack.region}:${stack.account}:execution:${child}:*`,
-        ),
-      }),
-    );
-    machine.addToRolePolicy(
-      new PolicyStatement({
-        sid: "ChildCompletionEvents",
-        effect: Effect.ALLOW,
-        actions: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-        resources: [
-          `arn:${stack.partition}:events:${stack.region}:${stack.account}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`,
-        ],
-      }),
-    );
-  }
+  for (const statement of statements) machine.addToRolePolicy(PolicyStatement.fromJson(statement));
   return machine;
 }

@@ -11,6 +11,7 @@ import { parseEventText } from "../../src/core/events/parse";
 import { MAX_RECEIVE_COUNT, RECEIVE_TIMEOUT_SECONDS } from "../../stacks/Events";
 import { type EventPattern, matchesPattern } from "../../workflows/event-pattern";
 import { EVENT_RULES } from "../../workflows/event-rules";
+import { receiveFunction } from "../../workflows/index";
 import { listAwsEventFixtures, loadAwsEventFixture } from "../unit/core/events/aws-event-fixtures";
 import { expectedActionsFor } from "./expected-access";
 import { type SynthesizedApp, synthesizeTugboat } from "./synthesize";
@@ -209,13 +210,7 @@ describe("queue and receive function", () => {
       "sqs:ReceiveMessage",
     ];
     const actions = [...new Set(statements.flatMap((s) => s.actions))].sort();
-    expect(actions).toEqual(
-      [
-        ...expectedActionsFor(["ec2:read", "autoscaling:read", "state", "kube"]),
-        "states:StartExecution",
-        ...sqs,
-      ].sort(),
-    );
+    expect(actions).toEqual([...expectedActionsFor(receiveFunction.access), "states:StartExecution", ...sqs].sort());
     expect(actions.some((a) => a.startsWith("autoscaling:") && !a.includes(":Describe"))).toBe(false);
     const start = statements.find((s) => s.actions.includes("states:StartExecution"))!;
     expect(start.resources).toHaveLength(1);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TTL_ATTRIBUTE } from "../../src/adapters/aws/state-table";
 import { stepModules } from "../../stacks/lib/step-functions";
 import { workflows } from "../../workflows/index";
-import { AUTOSCALING_MUTATIONS } from "./expected-access";
+import { AUTOSCALING_MUTATIONS, mutatesAutoScaling } from "./expected-access";
 import { type SynthesizedApp, synthesizeTugboat } from "./synthesize";
 import {
   arnIn,
@@ -41,7 +41,7 @@ describe("without a cluster list", () => {
     const mutations = policyStatements(synth.workflows).filter((s) =>
       s.actions.some((a) => AUTOSCALING_MUTATIONS.includes(a)),
     );
-    const writers = modules.filter(([, spec]) => spec.access.includes("autoscaling:write"));
+    const writers = modules.filter(([, spec]) => mutatesAutoScaling(spec.access));
     expect(mutations).toHaveLength(writers.length * 2);
     for (const statement of mutations) {
       expect([
@@ -52,12 +52,10 @@ describe("without a cluster list", () => {
   });
 
   it("allows EKS and kubeconfig access for any cluster of the account and region, under Tugboat's names", () => {
-    const [, surge] = stepFunctionResource(synth.workflows, "functions/steps/surge-batch");
-    const bySid = new Map(statementsOfRole(synth.workflows, roleOf(surge)).map((s) => [s.sid, s]));
-    expect(bySid.get("EksRead")!.resources).toEqual([
-      arnIn("eks:us-east-1:my-account:cluster/*"),
-      arnIn("eks:us-east-1:my-account:nodegroup/*/*/*"),
-    ]);
+    const [, plan] = stepFunctionResource(synth.workflows, "functions/steps/plan-roll");
+    const bySid = new Map(statementsOfRole(synth.workflows, roleOf(plan)).map((s) => [s.sid, s]));
+    expect(bySid.get("KubeEndpoint")!.resources).toEqual([arnIn("eks:us-east-1:my-account:cluster/*")]);
+    expect(bySid.get("EksNodegroups")!.resources).toEqual([arnIn("eks:us-east-1:my-account:nodegroup/*/*/*")]);
     expect(bySid.get("KubeconfigParameter")!.resources).toEqual([
       arnIn("ssm:us-east-1:my-account:parameter/tugboat/*/kubeconfig"),
     ]);

@@ -118,7 +118,10 @@ describe("step modules", () => {
   });
 
   it("deploys a module shared by two workflows once, and refuses it when their access lists disagree", () => {
-    const shared = { module: "functions/steps/acquire-lock", access: ["state", "sfn:read"] as const };
+    const shared = {
+      module: "functions/steps/acquire-lock",
+      access: ["dynamodb:GetItem", "states:DescribeExecution"] as const,
+    };
     const a: WorkflowSpec = {
       name: "a",
       file: "a.json",
@@ -127,12 +130,16 @@ describe("step modules", () => {
     const b: WorkflowSpec = {
       name: "b",
       file: "b.json",
-      functions: { Lock: { ...shared, access: ["sfn:read", "state"] } },
+      functions: { Lock: { ...shared, access: ["states:DescribeExecution", "dynamodb:GetItem"] } },
     };
     expect([...stepModules([a, b]).keys()]).toEqual(["functions/steps/acquire-lock"]);
-    const c: WorkflowSpec = { name: "c", file: "c.json", functions: { Lock: { ...shared, access: ["state"] } } };
+    const c: WorkflowSpec = {
+      name: "c",
+      file: "c.json",
+      functions: { Lock: { ...shared, access: ["dynamodb:GetItem"] } },
+    };
     expect(() => stepModules([a, c])).toThrow(
-      /declared with access \[sfn:read, state\] and, for c Lock, with \[state\]/,
+      /declared with access \[dynamodb:GetItem, states:DescribeExecution\] and, for c Lock, with \[dynamodb:GetItem\]/,
     );
   });
 

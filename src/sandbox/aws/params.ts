@@ -195,6 +195,8 @@ export function secretCommands(
   kube: KubeAccess,
   secretSuffix: string,
   etcd: EtcdAccess = {},
+  /** Filled with each secret's name → ARN (IAM authorizes a secret by its ARN). */
+  arns?: Map<string, string>,
 ): Record<string, CommandHandler> {
   const clusterName = ctx.scenario.cluster.name;
   const arnOf = (name: string, suffix: string) =>
@@ -216,6 +218,7 @@ export function secretCommands(
     const versionId = `${hashString(`${name}:${secretSuffix}`).toString(16).padStart(8, "0")}-0000-4000-8000-000000000001`;
     secrets.push({ name, arn: arnOf(name, suffix), versionId, render: () => renderEtcdSecret(etcd) });
   }
+  for (const secret of secrets) arns?.set(secret.name, secret.arn);
   const createdMs = ctx.clock.nowMs();
   return {
     GetSecretValue: (input: CommandInput) => {

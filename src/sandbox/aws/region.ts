@@ -7,6 +7,7 @@
 
 import { TUGBOAT_KUBE_GROUP } from "../../core/connect/rbac";
 import type { SeededRandom, VirtualClock } from "../clock";
+import type { ResourceDirectory } from "../iam/requests";
 import type { AccessEntryIdentity } from "../kube/auth/eks-token";
 import type { ClusterControl, InstanceLifecycleListener } from "../links";
 import type { Scenario } from "../scenario/schema";
@@ -28,10 +29,11 @@ import { FaultInjector } from "./faults";
 import { Ec2Fleet } from "./fleet";
 import { OPERATOR_ROLE_NAME, roleArn, sandboxKubeRoleArns } from "./identities";
 import { forkRandom, IdFactory } from "./ids";
+import type { SimGroup } from "./model";
 import { type EtcdAccess, parameterCommands, secretCommands } from "./params";
 import { type RegionSnapshot, takeSnapshot } from "./snapshot";
 import { autoScalingTagCommands, ec2TagCommands } from "./tagging";
-import { type ApiServerVersion, type RegionContext, RegionWorld } from "./world";
+import { type ApiServerVersion, type RegionContext, RegionWorld, SANDBOX_ACCOUNT_ID } from "./world";
 
 /** EC2 gives a Spot instance two minutes' warning before it interrupts it. */
 export const SPOT_WARNING_SECONDS = 120;
@@ -64,6 +66,7 @@ export class SimulatedRegion {
   private totalCalls = 0;
   private executionStatus?: ExecutionStatusProvider;
   private readonly eks: EksApi;
+  private readonly secretArns = new Map<string, string>();
 
   constructor(opts: {
     scenario: Scenario;
@@ -132,7 +135,7 @@ export class SimulatedRegion {
       },
       eks: eks.handlers(),
       ssm: parameterCommands(this.ctx, this.kube),
-      secretsmanager: secretCommands(this.ctx, this.kube, secretSuffix, this.etcdAccess),
+      secretsmanager: secretCommands(this.ctx, this.kube, secretSuffix, this.etcdAccess, this.secretArns),
       sfn: stepFunctionsCommands(this.ctx, () => this.executionStatus),
       sts: stsCommands(),
     };
@@ -173,6 +176,50 @@ export class SimulatedRegion {
     } catch (err) {
       throw withRequestId(err, this.requestId());
     }
+  }
+
+  /** The region's resources as IAM sees them: ARNs and tags of what a call names (src/sandbox/iam). */
+  resourceDirectory(): ResourceDirectory {
+    const { world, regionName } = this.ctx;
+    const groupFacts = (group: SimGroup | undefined) =>
+      group ? { arn: group.arn, tags: { ...group.tags } } : undefined;
+    return {
+      account: SANDBOX_ACCOUNT_ID,
+      region: regionName,
+      group: (name) => groupFacts(world.groups.get(name)),
+      groupOfInstance: (instanceId) => groupFacts(world.groupFor(instanceId)),
+      launchTemplate: (ref, version) => {
+        const template = ref.id
+          ? world.launchTemplates.get(ref.id)
+          : ref.name
+            ? world.launchTemplateByName(ref.name)
+            : undefined;
+        if (!template) return undefined;
+        const number =
+          version === undefined || version === "$Default"
+            ? template.defaultVersion
+            : version === "$Latest"
+              ? Math.max(...template.versions.map((v) => v.versionNumber))
+              : Number(version);
+        const data = template.versions.find((v) => v.versionNumber === number)?.data;
+        const profile = (data?.IamInstanceProfile as { Name?: string; Arn?: string } | undefined) ?? undefined;
+        const instanceProfile = profile?.Name ?? profile?.Arn?.split("/").pop();
+        return { id: template.id, tags: { ...template.tags }, ...(instanceProfile ? { instanceProfile } : {}) };
+      },
+      cluster: (name) => {
+        const cluster = world.clusters.get(name);
+        return cluster ? { arn: cluster.arn, tags: { ...cluster.tags } } : undefined;
+      },
+      nodegroup: (cluster, name) => {
+        const found = world.nodegroup(cluster, name);
+        return found ? { arn: found.arn } : undefined;
+      },
+      addon: (cluster, name) => {
+        const found = world.addon(cluster, name);
+        return found ? { arn: found.arn } : undefined;
+      },
+      secretArn: (id) => this.secretArns.get(id),
+    };
   }
 
   /** A request id for a successful answer's $metadata. */

@@ -11,6 +11,8 @@ import type { WorkflowSpec } from "../../../workflows";
 import { loadDefinition } from "../../../workflows";
 import type { Deps } from "../../core/ports";
 import type { VirtualClock } from "../clock";
+import type { IamEnforcer } from "../iam/enforcer";
+import { sandboxFunctionArn, sandboxStateMachineArn, stateMachineRoleName } from "../iam/roles";
 import { prepareDefinition, SANDBOX_ACCOUNT, VIRTUAL_START_TIME, waitSeconds } from "./definition";
 import { ExecutionMeter } from "./history";
 import { StateRetryClock } from "./retry-backoff";
@@ -46,6 +48,10 @@ export interface LocalRunOptions {
   region: string;
   clock: VirtualClock;
   deps: Deps;
+  /** Each step's own dependencies (its role's clients, as each deployed function has its own); else `deps`. */
+  depsForStep?: (module: string) => Deps;
+  /** Authorizes what the state machine's role does: invoke each step, start each child workflow. */
+  iam?: IamEnforcer;
   cost: StepCost;
   /** Registry shared with the simulated SFN API (DescribeExecution). */
   executions: Map<string, ExecutionStatus>;
@@ -98,6 +104,28 @@ function lambdaError(err: unknown): Error {
   return error;
 }
 
+/**
+ * The state machine's role must allow what Step Functions does for it; a refusal fails the task as Step
+ * Functions reports it (the integration's exception name, IAM's message as the cause).
+ */
+async function authorizeStateMachine(
+  options: LocalRunOptions,
+  action: "lambda:InvokeFunction" | "states:StartExecution",
+  resource: (acct: { account: string; region: string; tableName: string; clusters: string[] }) => string,
+): Promise<void> {
+  const iam = options.iam;
+  if (!iam) return;
+  const role = iam.role(stateMachineRoleName(options.spec.name));
+  const acct = { account: SANDBOX_ACCOUNT, region: options.region, tableName: "", clusters: [] };
+  try {
+    await iam.check(role, { action, resource: resource(acct), context: {} });
+  } catch (err) {
+    const error = new Error((err as Error).message);
+    error.name = action.startsWith("lambda:") ? "Lambda.AWSLambdaException" : "StepFunctions.AWSStepFunctionsException";
+    throw error;
+  }
+}
+
 export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalRunResult> {
   const { spec, clock, deps, cost, scheduler } = options;
   const prepared = prepareDefinition(loadDefinition(spec), options.region);
@@ -124,7 +152,9 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
   for (const [stateName, placeholder] of prepared.lambdaStates) {
     const fn = spec.functions[placeholder];
     if (!fn) throw new Error(`workflow ${spec.name}: no function for placeholder ${placeholder}`);
+    const stepDeps = options.depsForStep?.(fn.module) ?? deps;
     taskResourceLocalHandlers[stateName] = (async (request: { Payload: unknown }) => {
+      await authorizeStateMachine(options, "lambda:InvokeFunction", (acct) => sandboxFunctionArn(acct, fn.module));
       const handler = await loadHandler(fn.module);
       const invocation = (invocations.get(stateName) ?? 0) + 1;
       invocations.set(stateName, invocation);
@@ -147,7 +177,7 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
         try {
           return {
             ok: true as const,
-            value: await runWithDeps(deps, () => handler(request.Payload, { functionName: placeholder })),
+            value: await runWithDeps(stepDeps, () => handler(request.Payload, { functionName: placeholder })),
             callSeconds: measured(),
           };
         } catch (err) {
@@ -202,6 +232,7 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
       Input?: unknown;
     }) => {
       if (!options.startChild) throw new Error(`workflow ${spec.name}: child executions are not available here`);
+      await authorizeStateMachine(options, "states:StartExecution", (acct) => sandboxStateMachineArn(acct, workflow));
       const executionName = request.Name ?? `${options.executionName}-${workflow}-${clock.nowMs()}`;
       // The child joins the clock before this execution steps aside for as long as it waits on children.
       const running = options.startChild({ workflow, input: request.Input, executionName });
