@@ -35,6 +35,7 @@ export type AccessKind =
   | "ec2:DescribeInstances"
   | "ec2:DescribeLaunchTemplateVersions"
   | "ec2:DescribeSubnets"
+  | "ec2:DescribeImages"
   | "ec2:CreateLaunchTemplateVersion"
   | "eks:DescribeCluster"
   | "eks:ListNodegroups"
@@ -101,7 +102,7 @@ export const rollNodeGroup: WorkflowSpec = {
     },
     PlanRollFunctionArn: {
       module: "functions/steps/plan-roll",
-      access: ["kube", groups, instances, versions, nodegroup, put],
+      access: ["kube", groups, instances, versions, nodegroup, get, put],
     },
     PreflightRollFunctionArn: { module: "functions/steps/preflight-roll", access: ["kube", groups, nodegroup, get] },
     PrepareGroupFunctionArn: {
@@ -116,7 +117,7 @@ export const rollNodeGroup: WorkflowSpec = {
     // Raises the desired capacity when Auto Scaling placed replacements in the wrong zones.
     CheckReplacementsFunctionArn: {
       module: "functions/steps/check-replacements",
-      access: ["kube", groups, resize, instances, versions, get],
+      access: ["kube", groups, resize, instances, versions, get, put],
     },
     CordonBatchFunctionArn: { module: "functions/steps/cordon-batch", access: ["kube", get, put] },
     DrainBatchFunctionArn: { module: "functions/steps/drain-batch", access: ["kube", get, put] },
@@ -124,7 +125,7 @@ export const rollNodeGroup: WorkflowSpec = {
       module: "functions/steps/terminate-batch",
       access: ["kube", groups, terminate, get, put],
     },
-    ValidateBatchFunctionArn: { module: "functions/steps/validate-batch", access: ["kube", groups, get] },
+    ValidateBatchFunctionArn: { module: "functions/steps/validate-batch", access: ["kube", groups, get, put] },
     RestoreGroupFunctionArn: {
       module: "functions/steps/restore-group",
       access: ["kube", groups, resize, resume, terminate, get, put],
@@ -138,7 +139,11 @@ export const rollNodeGroup: WorkflowSpec = {
       module: "functions/steps/start-managed-update",
       access: [nodegroup, "eks:UpdateNodegroupVersion", "eks:UpdateNodegroupConfig"],
     },
-    CheckManagedUpdateFunctionArn: { module: "functions/steps/check-managed-update", access: ["eks:DescribeUpdate"] },
+    // Records how long EKS took per node (estimates, src/core/estimates).
+    CheckManagedUpdateFunctionArn: {
+      module: "functions/steps/check-managed-update",
+      access: ["eks:DescribeUpdate", get, put],
+    },
   },
 };
 
@@ -204,6 +209,7 @@ export const upgradeCluster: WorkflowSpec = {
         "eks:DescribeAddon",
         "eks:ListInsights",
         "ssm:GetParameters",
+        get,
         put,
       ],
     },
@@ -218,6 +224,8 @@ export const upgradeCluster: WorkflowSpec = {
         "eks:StartInsightsRefresh",
         "eks:DescribeInsightsRefresh",
         "eks:ListInsights",
+        get,
+        put,
       ],
     },
     AdvanceControlPlaneNodesFunctionArn: {
@@ -232,6 +240,7 @@ export const upgradeCluster: WorkflowSpec = {
         terminate,
         instances,
         versions,
+        "ec2:DescribeImages",
         "ec2:CreateLaunchTemplateVersion",
         "ec2:point-group-at-template",
         "ssm:GetParameters",
@@ -241,7 +250,7 @@ export const upgradeCluster: WorkflowSpec = {
     },
     AdvanceAddonsFunctionArn: {
       module: "functions/upgrade/advance-addons",
-      access: ["eks:ListAddons", "eks:DescribeAddon", "eks:UpdateAddon", "eks:DescribeUpdate"],
+      access: ["eks:ListAddons", "eks:DescribeAddon", "eks:UpdateAddon", "eks:DescribeUpdate", get, put],
     },
     PrepareRollsFunctionArn: {
       module: "functions/upgrade/prepare-rolls",
@@ -249,6 +258,7 @@ export const upgradeCluster: WorkflowSpec = {
         groups,
         nodegroup,
         versions,
+        "ec2:DescribeImages",
         "ec2:CreateLaunchTemplateVersion",
         resize,
         "ec2:point-group-at-template",

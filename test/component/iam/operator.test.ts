@@ -98,8 +98,8 @@ describe("the operator policy", () => {
     expect(remote.status).toBe("SUCCEEDED");
     expect(allowed.recorded.map((r) => `${r.action} ${r.decision}`)).toEqual([
       "states:StartExecution Allowed",
-      "states:GetExecutionHistory Allowed",
       "states:DescribeExecution Allowed",
+      "states:GetExecutionHistory Allowed",
     ]);
 
     writeRecording(allowed.recorded, account);
