@@ -34,7 +34,11 @@ export function zones(byZone: Record<string, number>): string {
 /** "predicted 12 min, from defaults" or "predicted 12 min, from history of 3 runs". */
 export function prediction(seconds: number, source: string | undefined): string {
   const minutes = Math.max(1, Math.round(seconds / 60));
+  return `predicted ${minutes} min, ${estimateOrigin(source)}`;
+}
+
+/** "from defaults" or "from history of N runs": what a prediction rests on. */
+export function estimateOrigin(source: string | undefined): string {
   const runs = /^history \((\d+) runs\)$/.exec(source ?? "")?.[1];
-  const from = runs !== undefined ? `from history of ${runs} runs` : "from defaults";
-  return `predicted ${minutes} min, ${from}`;
+  return runs !== undefined ? `from history of ${runs} runs` : "from defaults";
 }

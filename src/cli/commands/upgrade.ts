@@ -2,7 +2,7 @@
 import type { UpgradePlan, UpgradePreflight } from "../../core/upgrade/state";
 import { type UpgradeJson, type UpgradeRequest, upgradeInSandbox } from "../../sandbox/sandbox-upgrade";
 import { loadScenarioOf, parseCommand, positiveInt } from "../args";
-import { duration, prediction } from "../format";
+import { duration, estimateOrigin } from "../format";
 import type { CliIO } from "../io";
 import { UsageError } from "../io";
 import { executionName, printRemoteOutcome, runRemote, stateMachineArn } from "../remote";
@@ -75,7 +75,7 @@ export function renderUpgradePlan(plan: UpgradePlan, preflight?: UpgradePrefligh
   for (const line of plan.explanation.filter((l) => !l.startsWith(" ") && l.startsWith("node group")))
     lines.push(`  ${line}`);
   lines.push(
-    `  predicted duration ${duration(plan.predictedSeconds)} (${prediction(plan.predictedSeconds, plan.estimateSource)})`,
+    `  predicted duration ${duration(plan.predictedSeconds)}, ${estimateOrigin(plan.estimateSource)}`,
   );
   for (const warning of preflight?.warnings ?? []) lines.push(`  warning: ${warning}`);
   for (const problem of preflight?.problems ?? []) lines.push(`  refused: ${problem}`);
