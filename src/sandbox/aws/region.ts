@@ -4,6 +4,7 @@
  * scenario, moves on the VirtualClock, and draws every random choice from seeded streams, so a seed
  * fixes a run.
  */
+
 import type { SeededRandom, VirtualClock } from "../clock";
 import type { ClusterControl, InstanceLifecycleListener } from "../links";
 import type { Scenario } from "../scenario/schema";
@@ -23,6 +24,7 @@ import { type RegionEvent, RegionEventBus } from "./events";
 import { FaultInjector } from "./faults";
 import { Ec2Fleet } from "./fleet";
 import { forkRandom, IdFactory } from "./ids";
+import { resolveVersion } from "./launch-templates";
 import { type EtcdAccess, parameterCommands, secretCommands } from "./params";
 import { type RegionSnapshot, takeSnapshot } from "./snapshot";
 import { type ApiServerVersion, type RegionContext, RegionWorld } from "./world";
@@ -181,6 +183,14 @@ export class SimulatedRegion {
   /** Per node group: instances alive (pending/running) now, at the start, and the most seen at once. */
   groupCounts(nodeGroup: string): { initial: number; current: number; maxAlive: number } {
     return { ...this.ctx.world.countsFor(nodeGroup) };
+  }
+
+  /** The image a new member of the Auto Scaling group for this node group would boot now (its launch template resolved). */
+  launchImageOf(nodeGroup: string): string | undefined {
+    const group = [...this.ctx.world.groups.values()].find((g) => g.nodeGroup === nodeGroup);
+    const template = group ? this.ctx.world.launchTemplates.get(group.launchTemplate.id) : undefined;
+    const version = template && group ? resolveVersion(template, group.launchTemplate.version) : undefined;
+    return version ? String(version.data.ImageId ?? "") : undefined;
   }
 
   /**
