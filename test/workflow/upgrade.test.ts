@@ -15,8 +15,16 @@ describe("upgrade-cluster in the sandbox", () => {
     try {
       expect(result.outcome, result.reason).toBe("succeeded");
       expect(result.fromVersion).toBe("1.30");
+      // Counted by the simulator (EKS updates completed, new images launched per group), and the
+      // workflow's own summary says the same.
       expect(result.controlPlaneUpdates).toBe(3);
       expect(result.nodeGroupRolls).toEqual({ system: 3, workers: 1 });
+      expect(result.tugboatSummary).toMatchObject({
+        controlPlaneUpdates: 3,
+        nodeGroupRolls: { system: 3, workers: 1 },
+      });
+      expect(result.figureDisagreements).toEqual([]);
+      expect(result.nodeReplacements).toBeGreaterThanOrEqual(3 * 3 + 6);
       expect(result.maxKubeletSkewObserved).toBeGreaterThan(0);
       expect(result.maxKubeletSkewObserved).toBeLessThanOrEqual(3);
       expect(result.nodes.onTarget).toBe(result.nodes.total);
@@ -262,6 +270,8 @@ describe("upgrade-cluster of a self-managed control plane", () => {
       expect(result.outcome, result.reason).toBe("succeeded");
       expect(result.controlPlaneUpdates).toBe(1);
       expect(result.nodeGroupRolls).toEqual({ workers: 1 });
+      expect(result.figureDisagreements).toEqual([]);
+      expect(result.nodeReplacements).toBe(3);
       expect(result.etcd?.quorumLost).toBe(false);
       // Never below quorum. The margin touches 0 only while a new member is added and not yet started.
       expect(result.etcd?.minQuorumMargin).toBeGreaterThanOrEqual(0);
