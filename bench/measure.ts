@@ -1,13 +1,15 @@
 /**
  * One measurement for every strategy, Tugboat's included, so that the figures compare like with
- * like. It starts after the group has been read once (that read is the measurement's, not the
- * strategy's), watches the sandbox while the strategy runs, and reads only what the simulator
- * itself observes: cumulative cluster counters, instances alive per group, API calls served.
+ * like. It watches the sandbox while the strategy runs and reads only what the simulator itself
+ * records: instances and the images they run (observed-roll.ts), cumulative cluster counters and
+ * integrals, capacity ratios, instances alive per group, API calls served.
  */
-import { findOutdated } from "../src/core/roll/outdated";
-import { readGroup } from "../src/core/roll/read-group";
+
+import type { CapacityRatios } from "../src/sandbox/kube/types";
 import { type LowerBoundInput, lowerBoundSeconds } from "../src/sandbox/lower-bound";
+import { RollObserver } from "../src/sandbox/observed-roll";
 import type { Sandbox } from "../src/sandbox/sandbox";
+import { deficitDelta, roundRatios } from "../src/sandbox/sandbox-roll";
 import type { BenchGroup } from "./strategies/types";
 
 export interface BenchFigures {
@@ -29,8 +31,15 @@ export interface BenchFigures {
   podsEvicted: number;
   podUnavailableSeconds: number;
   zonalPodPendingSeconds: number;
-  /** Minimum over time and AZ of Ready schedulable group nodes ÷ that AZ's count at t0. */
-  azCapacityFloor: number;
+  /**
+   * Minimum over the run of the capacity ratios (src/sandbox/kube/metrics.ts): allocatable CPU and
+   * memory of Ready schedulable nodes ÷ the requests of the pods the scenario wants running, in the
+   * worst AZ and over the cluster.
+   */
+  minCapacityRatio: CapacityRatios;
+  /** Pod-seconds below each PDB's desiredHealthy, summed over PDBs, and per PDB. */
+  pdbDeficitPodSeconds: number;
+  pdbDeficitPodSecondsByPdb: Record<string, number>;
   /** Calls the strategy made: AWS (DynamoDB included) and Kubernetes API requests. */
   apiCalls: { aws: number; kubernetes: number };
   /** Step Functions state transitions; 0 for strategies that are not workflows. */
@@ -49,10 +58,12 @@ export interface Measurement {
 }
 
 export async function startMeasurement(sandbox: Sandbox, group: BenchGroup): Promise<Measurement> {
-  const outdatedBefore = await outdatedInstances(sandbox, group);
+  const observer = new RollObserver(sandbox, group.nodeGroup);
+  const outdatedBefore = observer.outdatedAtStart();
   const startMs = sandbox.clock.nowMs();
   const calls = sandbox.apiCalls();
   const metrics = sandbox.cluster.metrics();
+  const capacity = sandbox.cluster.openCapacityWindow();
   const aliveAtStart = sandbox.region.groupCounts(group.nodeGroup).current;
   const extra = meterExtraInstances(sandbox, group.nodeGroup, aliveAtStart);
   const outdatedNodes = workloadsOnNodes(sandbox, outdatedBefore);
@@ -62,10 +73,11 @@ export async function startMeasurement(sandbox: Sandbox, group: BenchGroup): Pro
       const endMs = sandbox.clock.nowMs();
       const callsAfter = sandbox.apiCalls();
       const after = sandbox.cluster.metrics();
+      const minCapacityRatio = capacity.minimum();
+      capacity.close();
       const extraInstanceSeconds = extra.stop();
       const maxExtraNodes = Math.max(0, sandbox.region.groupCounts(group.nodeGroup).maxAlive - aliveAtStart);
-      // Read last, so that the measurement's own calls are not charged to the strategy.
-      const outdatedAfter = (await outdatedInstances(sandbox, group)).size;
+      const outdatedAfter = observer.finish().nodesOutdatedAfter;
       const reason =
         outcome.failure ?? (outdatedAfter > 0 ? `${outdatedAfter} node(s) still outdated at the end` : undefined);
       return {
@@ -87,8 +99,9 @@ export async function startMeasurement(sandbox: Sandbox, group: BenchGroup): Pro
         podsEvicted: after.podsEvicted - metrics.podsEvicted,
         podUnavailableSeconds: round(after.podUnavailableSeconds - metrics.podUnavailableSeconds),
         zonalPodPendingSeconds: round(after.zonalPodPendingSeconds - metrics.zonalPodPendingSeconds),
-        // The floor is a minimum since the sandbox started; each strategy runs in a sandbox of its own.
-        azCapacityFloor: round(after.azCapacityFloor(group.nodeGroup), 3),
+        minCapacityRatio: roundRatios(minCapacityRatio),
+        pdbDeficitPodSeconds: round(after.pdbDeficitPodSecondsTotal - metrics.pdbDeficitPodSecondsTotal),
+        pdbDeficitPodSecondsByPdb: deficitDelta(metrics.pdbDeficitPodSeconds, after.pdbDeficitPodSeconds),
         apiCalls: { aws: callsAfter.aws - calls.aws, kubernetes: callsAfter.kubernetes - calls.kubernetes },
         stateTransitions: outcome.stateTransitions ?? 0,
         notes: outcome.notes ?? [],
@@ -97,17 +110,11 @@ export async function startMeasurement(sandbox: Sandbox, group: BenchGroup): Pro
   };
 }
 
-/** Outdated members by Tugboat's definition (launch template version, AMI), read through the ports. */
-async function outdatedInstances(sandbox: Sandbox, group: BenchGroup): Promise<Set<string>> {
-  const snapshot = await readGroup(sandbox.deps, group.cluster, group.nodeGroup);
-  return new Set(findOutdated(snapshot.members, snapshot.target).map((m) => m.instanceId));
-}
-
 /**
  * The workloads of the pods on each of these instances' nodes (DaemonSets aside), as the lower
  * bound wants them. One pass over the pods: at 5,000 nodes a scan per node would cost minutes.
  */
-function workloadsOnNodes(sandbox: Sandbox, instanceIds: Set<string>): LowerBoundInput["outdatedNodes"] {
+function workloadsOnNodes(sandbox: Sandbox, instanceIds: ReadonlySet<string>): LowerBoundInput["outdatedNodes"] {
   const byNode = new Map<string, { namespace: string; name: string }[]>();
   for (const node of sandbox.cluster.nodes()) if (instanceIds.has(node.instanceId)) byNode.set(node.name, []);
   for (const pod of sandbox.cluster.pods()) {

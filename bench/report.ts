@@ -37,7 +37,9 @@ const COLUMNS: Column[] = [
   { title: "pods lost", value: (r) => String(r.podsLost) },
   { title: "pod unavail. s", value: (r) => fixed(r.podUnavailableSeconds) },
   { title: "zonal pend. s", value: (r) => fixed(r.zonalPodPendingSeconds) },
-  { title: "AZ floor", value: (r) => r.azCapacityFloor.toFixed(2) },
+  { title: "cap. AZ", value: (r) => ratioText(r.minCapacityRatio.az) },
+  { title: "cap. all", value: (r) => ratioText(r.minCapacityRatio.cluster) },
+  { title: "PDB deficit pod·s", value: (r) => fixed(r.pdbDeficitPodSeconds) },
   { title: "AWS calls", value: (r) => String(r.apiCalls.aws) },
   { title: "kube calls", value: (r) => String(r.apiCalls.kubernetes) },
   { title: "transitions", value: (r) => String(r.stateTransitions) },
@@ -71,6 +73,10 @@ export function scaleTable(scale: ScaleFigures): string {
 
 function ratio(r: StrategyResult): string {
   return (r.makespanSeconds / r.lowerBoundSeconds).toFixed(2);
+}
+
+function ratioText(value: number | null): string {
+  return value === null ? "-" : value.toFixed(2);
 }
 
 function fixed(value: number): string {

@@ -49,10 +49,11 @@ export function renderResult(result: RollJson): string[] {
       `  nodes replaced ${result.nodesReplaced} of ${result.nodesOutdatedBefore} outdated (${result.nodesOutdatedAfter} left) in ${plural(result.batches, "batch", "batches")}`,
       `  makespan ${duration(result.makespanSeconds)}, lower bound ${duration(result.lowerBoundSeconds)} (×${(result.makespanSeconds / Math.max(1, result.lowerBoundSeconds)).toFixed(2)})${result.predictedSeconds ? `, ${prediction(result.predictedSeconds, result.estimateSource)}` : ""}`,
       `  pods evicted ${result.podsEvicted} (${result.evictionsRefusedByPdb} refusals by PDBs honoured), PDB violations ${result.pdbViolations}, pods lost ${result.podsLost}`,
-      `  capacity floor ${result.azCapacityFloor} (Ready schedulable nodes per AZ vs the start), at most ${result.maxExtraNodes} extra nodes`,
+      `  capacity ratio at least ${result.minCapacityRatio.az ?? "-"} in every AZ, ${result.minCapacityRatio.cluster ?? "-"} overall (allocatable ÷ wanted pods' requests); ${result.pdbDeficitPodSeconds} pod-seconds below PDBs; at most ${result.maxExtraNodes} extra nodes`,
       `  ${result.apiCalls.aws} AWS calls, ${result.apiCalls.kubernetes} Kubernetes calls, ${result.stateTransitions} state transitions`,
     );
   }
+  for (const problem of result.figureDisagreements ?? []) lines.push(`  summary disagrees with the world: ${problem}`);
   for (const note of result.notes) lines.push(`  note: ${note}`);
   if (result.outcome !== "succeeded") lines.push(`  next: ${nextStep(result)}`);
   return lines;

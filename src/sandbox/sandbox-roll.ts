@@ -8,7 +8,9 @@ import type { RollInput } from "../core/roll/input";
 import { findOutdated } from "../core/roll/outdated";
 import { readGroup, targetOptions } from "../core/roll/read-group";
 import type { RollState, RollSummary } from "../core/roll/state";
+import type { CapacityRatios } from "./kube/types";
 import { lowerBoundSeconds } from "./lower-bound";
+import { compareRollFigures, type RollFiguresSummary, RollObserver } from "./observed-roll";
 import type { LocalRunOptions, LocalRunResult } from "./runner/local-workflow";
 import { type LogLine, Sandbox } from "./sandbox";
 import type { Scenario } from "./scenario/schema";
@@ -19,10 +21,19 @@ export interface RollJson {
   cluster: string;
   nodeGroup: string;
   dryRun: boolean;
+  /** Observed by the simulator (observed-roll.ts): instances on another image than the group's target. */
   nodesOutdatedBefore: number;
   nodesOutdatedAfter: number;
+  /** Observed: instances outdated at the start and terminated by the end. */
   nodesReplaced: number;
+  /** Tugboat's own count of batches (a plan figure); `launchWaves` is what the world saw. */
   batches: number;
+  /** Observed: distinct instants at which launches into the group started. */
+  launchWaves: number;
+  /** Tugboat's summary, kept to be compared with the observed figures. */
+  tugboatSummary?: RollFiguresSummary;
+  /** Where the summary and the world disagree (empty when they agree): a disagreement fails the tests. */
+  figureDisagreements: string[];
   makespanSeconds: number;
   lowerBoundSeconds: number;
   predictedSeconds?: number;
@@ -30,7 +41,11 @@ export interface RollJson {
   estimateSource?: EstimateSource;
   maxExtraNodes: number;
   extraInstanceSeconds: number;
-  azCapacityFloor: number;
+  /** Minimum over the roll of allocatable CPU/memory of Ready schedulable nodes ÷ the wanted pods' requests (kube/metrics.ts). */
+  minCapacityRatio: CapacityRatios;
+  /** Pod-seconds below each PDB's desiredHealthy during the roll, in total and per PDB. */
+  pdbDeficitPodSeconds: number;
+  pdbDeficitPodSecondsByPdb: Record<string, number>;
   podsEvicted: number;
   evictionsRefusedByPdb: number;
   pdbViolations: number;
@@ -76,6 +91,8 @@ export async function rollInSandbox(options: SandboxRollOptions): Promise<Sandbo
     const before = { calls: sandbox.apiCalls(), metrics: sandbox.cluster.metrics() };
     const extraBefore = sandbox.region.groupCounts(request.nodeGroup);
     const extraMeter = meterExtraInstances(sandbox, request.nodeGroup, extraBefore.current);
+    const observer = new RollObserver(sandbox, request.nodeGroup);
+    const capacity = sandbox.cluster.openCapacityWindow();
     const workloadsByNode = new Map<string, { namespace: string; name: string }[]>();
     for (const pod of sandbox.cluster.pods()) {
       if (!pod.nodeName || pod.workloadKind === "DaemonSet") continue;
@@ -100,19 +117,34 @@ export async function rollInSandbox(options: SandboxRollOptions): Promise<Sandbo
     const maxExtraNodes = Math.max(0, counts.maxAlive - extraBefore.current);
     const makespanSeconds = (run.endedAtMs - run.startedAtMs) / 1000;
     const crashed = run.status === "ABORTED";
+    const world = observer.finish();
+    const minCapacityRatio = capacity.minimum();
+    capacity.close();
+    const tugboatSummary: RollFiguresSummary | undefined = summary
+      ? {
+          nodesOutdatedBefore: summary.nodesOutdatedBefore,
+          nodesOutdatedAfter: summary.nodesOutdatedAfter,
+          nodesReplaced: summary.nodesReplaced,
+          batches: summary.batches,
+        }
+      : undefined;
+    const outcome = crashed ? "failed" : (summary?.outcome ?? "failed");
     const result: RollJson = {
-      outcome: crashed ? "failed" : (summary?.outcome ?? "failed"),
+      outcome,
       cluster: request.cluster,
       nodeGroup: request.nodeGroup,
       dryRun: request.dryRun ?? false,
-      nodesOutdatedBefore: summary?.nodesOutdatedBefore ?? oldInstances.size,
-      nodesOutdatedAfter: summary?.nodesOutdatedAfter ?? oldInstances.size,
-      nodesReplaced: summary?.nodesReplaced ?? 0,
+      nodesOutdatedBefore: world.nodesOutdatedBefore,
+      nodesOutdatedAfter: world.nodesOutdatedAfter,
+      nodesReplaced: world.nodesReplaced,
       batches: summary?.batches ?? 0,
+      launchWaves: world.launchWaves,
+      ...(tugboatSummary ? { tugboatSummary } : {}),
+      figureDisagreements: compareRollFigures(world, tugboatSummary, outcome),
       makespanSeconds: round(makespanSeconds),
       // Only a roll that replaced something has a makespan to judge.
       lowerBoundSeconds:
-        (summary?.nodesReplaced ?? 0) > 0
+        world.nodesReplaced > 0
           ? lowerBoundSeconds({
               scenario,
               outdatedNodes,
@@ -125,7 +157,9 @@ export async function rollInSandbox(options: SandboxRollOptions): Promise<Sandbo
         : {}),
       maxExtraNodes,
       extraInstanceSeconds: round(extraMeter.seconds()),
-      azCapacityFloor: round(after.metrics.azCapacityFloor(request.nodeGroup), 3),
+      minCapacityRatio: roundRatios(minCapacityRatio),
+      pdbDeficitPodSeconds: round(after.metrics.pdbDeficitPodSecondsTotal - before.metrics.pdbDeficitPodSecondsTotal),
+      pdbDeficitPodSecondsByPdb: deficitDelta(before.metrics.pdbDeficitPodSeconds, after.metrics.pdbDeficitPodSeconds),
       podsEvicted: after.metrics.podsEvicted - before.metrics.podsEvicted,
       evictionsRefusedByPdb: after.metrics.evictionsRefusedByPdb - before.metrics.evictionsRefusedByPdb,
       pdbViolations: after.metrics.pdbViolations - before.metrics.pdbViolations,
@@ -179,6 +213,23 @@ function meterExtraInstances(sandbox: Sandbox, nodeGroup: string, baseline: numb
       return total;
     },
   };
+}
+
+export function roundRatios(ratios: CapacityRatios): CapacityRatios {
+  return {
+    az: ratios.az === null ? null : round(ratios.az, 3),
+    cluster: ratios.cluster === null ? null : round(ratios.cluster, 3),
+  };
+}
+
+/** Per PDB, the pod-seconds below desiredHealthy accrued between two snapshots (only the ones that accrued). */
+export function deficitDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const delta: Record<string, number> = {};
+  for (const [key, value] of Object.entries(after)) {
+    const grown = round(value - (before[key] ?? 0));
+    if (grown > 0) delta[key] = grown;
+  }
+  return delta;
 }
 
 function round(value: number, digits = 1): number {

@@ -8,6 +8,7 @@ import type { EstimateSource } from "../core/estimates/estimate";
 import { kubeletMinor } from "../core/roll/snapshot-types";
 import type { UpgradeInput } from "../core/upgrade/input";
 import type { UpgradePlan, UpgradePreflight, UpgradeState, UpgradeSummary } from "../core/upgrade/state";
+import { compareUpgradeFigures, type UpgradeFiguresSummary, UpgradeObserver } from "./observed-upgrade";
 import type { LocalRunOptions, LocalRunResult, RunnerEvent } from "./runner/local-workflow";
 import { type LogLine, Sandbox } from "./sandbox";
 import type { Scenario } from "./scenario/schema";
@@ -18,9 +19,18 @@ export interface UpgradeJson {
   fromVersion?: string;
   toVersion: string;
   dryRun: boolean;
+  /** Observed by the simulator (observed-upgrade.ts): version updates EKS completed, or API server minors moved. */
   controlPlaneUpdates: number;
+  /** Observed: per node group, new images launched into it. */
   nodeGroupRolls: Record<string, number>;
+  /** Observed: add-on updates EKS completed. */
   addonUpdates: number;
+  /** Observed: node group instances terminated during the run. */
+  nodeReplacements: number;
+  /** Tugboat's summary, kept to be compared with the observed figures. */
+  tugboatSummary?: UpgradeFiguresSummary;
+  /** Where the summary and the world disagree (empty when they agree): a disagreement fails the tests. */
+  figureDisagreements: string[];
   /** The larger of what the workflow saw after each phase and what the sandbox saw at every step. */
   maxKubeletSkewObserved: number;
   durationSeconds: number;
@@ -72,6 +82,7 @@ export async function upgradeInSandbox(options: SandboxUpgradeOptions): Promise<
   const sandbox = options.sandbox ?? (await Sandbox.start(scenario, options.onLog ? { onLog: options.onLog } : {}));
   try {
     const before = sandbox.cluster.metrics();
+    const observer = new UpgradeObserver(sandbox, request.cluster);
     const violationsBefore = before.pdbViolations;
     const lostBefore = before.podsLost;
     let maxSkew = sandboxSkew(sandbox);
@@ -87,15 +98,26 @@ export async function upgradeInSandbox(options: SandboxUpgradeOptions): Promise<
     const nodes = sandbox.cluster.nodes().filter((n) => !n.shuttingDown);
     const onTarget = nodes.filter((n) => kubeletMinor(n.kubeletVersion) === request.toVersion).length;
     const etcd = sandbox.cluster.etcd;
+    const world = observer.finish();
+    const tugboatSummary: UpgradeFiguresSummary | undefined = summary
+      ? {
+          controlPlaneUpdates: summary.controlPlaneUpdates,
+          addonUpdates: summary.addonUpdates,
+          nodeGroupRolls: summary.nodeGroupRolls,
+        }
+      : undefined;
     const result: UpgradeJson = {
       outcome: run.status === "ABORTED" ? "failed" : (summary?.outcome ?? "failed"),
       cluster: request.cluster,
       ...(summary?.fromVersion ? { fromVersion: summary.fromVersion } : {}),
       toVersion: request.toVersion,
       dryRun: request.dryRun ?? false,
-      controlPlaneUpdates: summary?.controlPlaneUpdates ?? 0,
-      nodeGroupRolls: summary?.nodeGroupRolls ?? {},
-      addonUpdates: summary?.addonUpdates ?? 0,
+      controlPlaneUpdates: world.controlPlaneUpdates,
+      nodeGroupRolls: world.nodeGroupRolls,
+      addonUpdates: world.addonUpdates,
+      nodeReplacements: world.nodeReplacements,
+      ...(tugboatSummary ? { tugboatSummary } : {}),
+      figureDisagreements: compareUpgradeFigures(world, tugboatSummary),
       maxKubeletSkewObserved: Math.max(maxSkew, summary?.maxKubeletSkewObserved ?? 0),
       durationSeconds: summary?.durationSeconds ?? Math.round((run.endedAtMs - run.startedAtMs) / 1000),
       ...(summary?.predictedSeconds !== undefined ? { predictedSeconds: summary.predictedSeconds } : {}),

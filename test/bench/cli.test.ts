@@ -40,7 +40,9 @@ describe("parseBenchArgs", () => {
 
   it("refuses an unknown strategy or flag, naming it and listing the strategies", () => {
     expect(() => parseBenchArgs(["--strategy", "karpenter"])).toThrow(BenchUsageError);
-    expect(() => parseBenchArgs(["--strategy", "karpenter"])).toThrow(/unknown strategy "karpenter"[\s\S]*one-by-one/);
+    expect(() => parseBenchArgs(["--strategy", "karpenter"])).toThrow(
+      /unknown strategy "karpenter"[\s\S]*karpenter-drift/,
+    );
     expect(() => parseBenchArgs(["--fast"])).toThrow(/--fast/);
   });
 });
@@ -49,6 +51,8 @@ describe("scenarioTable", () => {
   it("prints a row per strategy and says why a run did not complete", () => {
     const base: StrategyResult = {
       name: "one-by-one",
+      variant: "defaults",
+      budget: 1,
       completed: true,
       nodesOutdatedBefore: 9,
       nodesOutdatedAfter: 0,
@@ -61,7 +65,9 @@ describe("scenarioTable", () => {
       podsEvicted: 20,
       podUnavailableSeconds: 200,
       zonalPodPendingSeconds: 0,
-      azCapacityFloor: 2 / 3,
+      minCapacityRatio: { az: 1.5, cluster: 2.25 },
+      pdbDeficitPodSeconds: 0,
+      pdbDeficitPodSecondsByPdb: {},
       apiCalls: { aws: 70, kubernetes: 250 },
       stateTransitions: 0,
       notes: [],
@@ -69,6 +75,7 @@ describe("scenarioTable", () => {
     const failed: StrategyResult = {
       ...base,
       name: "instance-refresh",
+      variant: "equal-budget",
       completed: false,
       reason: "gave up",
       maxExtraNodes: 0,
@@ -76,11 +83,12 @@ describe("scenarioTable", () => {
     const text = scenarioTable({ name: "small", nodes: 9, strategies: [base, failed] });
     const lines = text.split("\n");
     expect(lines[0]).toBe("small (9 nodes)");
-    expect(lines[1]).toMatch(/^strategy\s+done\s+makespan s\s+bound s\s+×bound/);
-    expect(lines[2]).toMatch(/^one-by-one\s+yes\s+1200\s+900\s+1\.33\s+1\s+1100\.5\s/);
+    expect(lines[1]).toMatch(/^strategy\s+variant\s+budget\s+done\s+makespan s\s+bound s\s+×bound/);
+    expect(lines[2]).toMatch(/^one-by-one\s+defaults\s+1\s+yes\s+1200\s+900\s+1\.33\s+1\s+1100\.5\s/);
+    expect(lines[2]).toMatch(/\s1\.50\s+2\.25\s+0\s/);
     // No surge: the surge-first bound does not apply, so no ratio is shown.
-    expect(lines[3]).toMatch(/^instance-refresh\s+NO\s+1200\s+900\s+-\s/);
-    expect(lines[4]).toBe("  instance-refresh did not complete: gave up");
+    expect(lines[3]).toMatch(/^instance-refresh\s+equal-budget\s+1\s+NO\s+1200\s+900\s+-\s/);
+    expect(lines[4]).toBe("  instance-refresh (equal-budget) did not complete: gave up");
   });
 });
 
@@ -97,8 +105,17 @@ describe("bin/bench.mjs", () => {
     expect(report.scale).toBeNull();
     expect(report.scenarios).toHaveLength(1);
     expect(report.scenarios[0]).toMatchObject({ name: "small", nodes: 9 });
-    const [figures] = report.scenarios[0].strategies;
-    expect(figures).toMatchObject({ name: "instance-refresh", completed: true, maxExtraNodes: 0, stateTransitions: 0 });
+    // Each peer twice: at its documented defaults, then at Tugboat's disruption budget.
+    const [figures, equal] = report.scenarios[0].strategies;
+    expect(report.scenarios[0].strategies).toHaveLength(2);
+    expect(figures).toMatchObject({
+      name: "instance-refresh",
+      variant: "defaults",
+      completed: true,
+      maxExtraNodes: 0,
+      stateTransitions: 0,
+    });
+    expect(equal).toMatchObject({ name: "instance-refresh", variant: "equal-budget", budget: 3, completed: true });
     expect(Object.keys(figures)).toEqual(
       expect.arrayContaining([
         "makespanSeconds",
@@ -108,7 +125,8 @@ describe("bin/bench.mjs", () => {
         "podsLost",
         "podUnavailableSeconds",
         "zonalPodPendingSeconds",
-        "azCapacityFloor",
+        "minCapacityRatio",
+        "pdbDeficitPodSeconds",
         "apiCalls",
       ]),
     );

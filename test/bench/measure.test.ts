@@ -34,11 +34,13 @@ describe("measure", () => {
       expect(figures.podsLost).toBe(result.podsLost);
       expect(figures.podsEvicted).toBe(result.podsEvicted);
       expect(figures.podUnavailableSeconds).toBe(result.podUnavailableSeconds);
-      expect(figures.azCapacityFloor).toBe(result.azCapacityFloor);
+      expect(figures.minCapacityRatio).toEqual(result.minCapacityRatio);
+      expect(figures.pdbDeficitPodSeconds).toBe(result.pdbDeficitPodSeconds);
       expect(figures.stateTransitions).toBe(result.stateTransitions);
-      // The measurement counts from before the sandbox roll's own first read of the group.
+      // The measurement starts before the sandbox roll's own first read of the group.
       expect(figures.apiCalls.aws).toBeGreaterThanOrEqual(result.apiCalls.aws);
       expect(figures.apiCalls.kubernetes).toBeGreaterThanOrEqual(result.apiCalls.kubernetes);
+      expect(result.figureDisagreements).toEqual([]);
     } finally {
       await sandbox.close();
     }

@@ -22,7 +22,10 @@ describe("roll-node-group in the sandbox", () => {
         expect(result.nodesOutdatedAfter).toBe(0);
         expect(result.pdbViolations).toBe(0);
         expect(result.podsLost).toBe(0);
-        expect(result.azCapacityFloor).toBeGreaterThanOrEqual(1);
+        // The wanted pods' requests fit in every AZ throughout (allocatable of Ready schedulable nodes).
+        expect(result.minCapacityRatio.az).toBeGreaterThanOrEqual(1);
+        expect(result.pdbDeficitPodSeconds).toBe(0);
+        expect(result.figureDisagreements).toEqual([]);
         expect(result.podsEvicted).toBeGreaterThan(0);
         // Never terminated twice, and the lock is released.
         for (const count of sandbox.region.terminateCalls().values()) expect(count).toBe(1);
@@ -60,7 +63,8 @@ describe("roll-node-group in the sandbox", () => {
     const { result } = await rollInSandbox({ scenario, request: { cluster: "demo", nodeGroup: "workers" } });
     expect(result.outcome, result.reason).toBe("succeeded");
     expect(result.nodesOutdatedAfter).toBe(0);
-    expect(result.azCapacityFloor).toBeGreaterThanOrEqual(1);
+    expect(result.minCapacityRatio.az).toBeGreaterThanOrEqual(1);
+    expect(result.figureDisagreements).toEqual([]);
     expect(result.pdbViolations).toBe(0);
   });
 
@@ -344,7 +348,8 @@ describe("roll-node-group in the sandbox", () => {
     expect(result.outcome, result.reason).toBe("succeeded");
     expect(result.pdbViolations).toBe(0);
     expect(result.podsLost).toBe(0);
-    expect(result.azCapacityFloor).toBeGreaterThanOrEqual(1);
+    expect(result.minCapacityRatio.az).toBeGreaterThanOrEqual(1);
+    expect(result.figureDisagreements).toEqual([]);
     expect(result.makespanSeconds).toBeLessThanOrEqual(1.25 * result.lowerBoundSeconds);
   });
 });

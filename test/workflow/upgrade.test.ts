@@ -19,8 +19,16 @@ describe("upgrade-cluster in the sandbox", () => {
     try {
       expect(result.outcome, result.reason).toBe("succeeded");
       expect(result.fromVersion).toBe("1.30");
+      // Counted by the simulator (EKS updates completed, new images launched per group), and the
+      // workflow's own summary says the same.
       expect(result.controlPlaneUpdates).toBe(3);
       expect(result.nodeGroupRolls).toEqual({ system: 3, workers: 1 });
+      expect(result.tugboatSummary).toMatchObject({
+        controlPlaneUpdates: 3,
+        nodeGroupRolls: { system: 3, workers: 1 },
+      });
+      expect(result.figureDisagreements).toEqual([]);
+      expect(result.nodeReplacements).toBeGreaterThanOrEqual(3 * 3 + 6);
       expect(result.maxKubeletSkewObserved).toBeGreaterThan(0);
       expect(result.maxKubeletSkewObserved).toBeLessThanOrEqual(3);
       expect(result.nodes.onTarget).toBe(result.nodes.total);
@@ -304,6 +312,8 @@ describe("upgrade-cluster of a self-managed control plane", () => {
       expect(result.outcome, result.reason).toBe("succeeded");
       expect(result.controlPlaneUpdates).toBe(1);
       expect(result.nodeGroupRolls).toEqual({ workers: 1 });
+      expect(result.figureDisagreements).toEqual([]);
+      expect(result.nodeReplacements).toBe(3);
       expect(result.etcd?.quorumLost).toBe(false);
       // New members join as learners, promoted once in sync: the voters always tolerate one failure.
       expect(result.etcd?.minQuorumMargin).toBe(1);

@@ -74,9 +74,7 @@ export function renderUpgradePlan(plan: UpgradePlan, preflight?: UpgradePrefligh
   });
   for (const line of plan.explanation.filter((l) => !l.startsWith(" ") && l.startsWith("node group")))
     lines.push(`  ${line}`);
-  lines.push(
-    `  predicted duration ${duration(plan.predictedSeconds)}, ${estimateOrigin(plan.estimateSource)}`,
-  );
+  lines.push(`  predicted duration ${duration(plan.predictedSeconds)}, ${estimateOrigin(plan.estimateSource)}`);
   for (const warning of preflight?.warnings ?? []) lines.push(`  warning: ${warning}`);
   for (const problem of preflight?.problems ?? []) lines.push(`  refused: ${problem}`);
   return lines;

@@ -142,3 +142,45 @@ export function nextMinor(minor: string): string {
   if (!match) throw new Error(`"${minor}" is not a Kubernetes minor version such as "1.30"`);
   return `1.${Number(match[1]) + 1}`;
 }
+
+/**
+ * Instance types the sandbox can launch: vCPUs and memory as EC2 publishes them, and the EKS AMI's
+ * max pods (amazon-eks-ami eni-max-pods.txt: ENIs × (IPv4 per ENI − 1) + 2).
+ */
+const INSTANCE_TYPES: Record<string, { vcpus: number; memoryMiB: number; maxPods: number }> = {
+  "m6i.large": { vcpus: 2, memoryMiB: 8192, maxPods: 29 },
+  "m6i.xlarge": { vcpus: 4, memoryMiB: 16384, maxPods: 58 },
+  "m6i.2xlarge": { vcpus: 8, memoryMiB: 32768, maxPods: 58 },
+  "m6i.4xlarge": { vcpus: 16, memoryMiB: 65536, maxPods: 234 },
+  "m5.large": { vcpus: 2, memoryMiB: 8192, maxPods: 29 },
+  "m5.xlarge": { vcpus: 4, memoryMiB: 16384, maxPods: 58 },
+  "c6i.large": { vcpus: 2, memoryMiB: 4096, maxPods: 29 },
+  "c6i.xlarge": { vcpus: 4, memoryMiB: 8192, maxPods: 58 },
+  "r6i.large": { vcpus: 2, memoryMiB: 16384, maxPods: 29 },
+  "r6i.xlarge": { vcpus: 4, memoryMiB: 32768, maxPods: 58 },
+  "t3.medium": { vcpus: 2, memoryMiB: 4096, maxPods: 17 },
+};
+
+export interface Allocatable {
+  cpuMillis: number;
+  memoryMiB: number;
+}
+
+/**
+ * A node's allocatable resources as the EKS AMI's kubelet configuration leaves them: kube-reserved
+ * CPU of 6% of the first core, 1% of the second, 0.5% of the next two and 0.25% of the rest;
+ * kube-reserved memory of 255 MiB + 11 MiB per max pod; and the 100 MiB hard eviction threshold.
+ */
+export function nodeAllocatable(instanceType: string): Allocatable {
+  const type = INSTANCE_TYPES[instanceType];
+  if (!type) {
+    throw new Error(
+      `instance type "${instanceType}" is not in the sandbox's catalog; expected one of ${Object.keys(INSTANCE_TYPES).join(", ")}`,
+    );
+  }
+  const cores = type.vcpus;
+  const reservedCpu =
+    60 + (cores > 1 ? 10 : 0) + Math.max(0, Math.min(cores, 4) - 2) * 5 + Math.max(0, cores - 4) * 2.5;
+  const reservedMemory = 255 + 11 * type.maxPods + 100;
+  return { cpuMillis: cores * 1000 - reservedCpu, memoryMiB: type.memoryMiB - reservedMemory };
+}

@@ -29,6 +29,7 @@ import { FaultInjector } from "./faults";
 import { Ec2Fleet } from "./fleet";
 import { OPERATOR_ROLE_NAME, roleArn, sandboxKubeRoleArns } from "./identities";
 import { forkRandom, IdFactory } from "./ids";
+import { resolveVersion } from "./launch-templates";
 import type { SimGroup } from "./model";
 import { type EtcdAccess, parameterCommands, secretCommands } from "./params";
 import { type RegionSnapshot, takeSnapshot } from "./snapshot";
@@ -257,6 +258,14 @@ export class SimulatedRegion {
   /** Per node group: instances alive (pending/running) now, at the start, and the most seen at once. */
   groupCounts(nodeGroup: string): { initial: number; current: number; maxAlive: number } {
     return { ...this.ctx.world.countsFor(nodeGroup) };
+  }
+
+  /** The image a new member of the Auto Scaling group for this node group would boot now (its launch template resolved). */
+  launchImageOf(nodeGroup: string): string | undefined {
+    const group = [...this.ctx.world.groups.values()].find((g) => g.nodeGroup === nodeGroup);
+    const template = group ? this.ctx.world.launchTemplates.get(group.launchTemplate.id) : undefined;
+    const version = template && group ? resolveVersion(template, group.launchTemplate.version) : undefined;
+    return version ? String(version.data.ImageId ?? "") : undefined;
   }
 
   /**

@@ -15,13 +15,13 @@ import type { TimingModel } from "../timing/model";
 import { ControlPlane } from "./control-plane";
 import { reconcile } from "./controllers";
 import { evictPod } from "./eviction";
-import { MetricsRecorder } from "./metrics";
+import { type CapacityWindow, MetricsRecorder } from "./metrics";
 import * as nodes from "./nodes";
 import { deletePod } from "./pods";
 import { isDaemonPod, isNodeReady, isTerminating, podsOnNode } from "./predicates";
 import { seedWorkloads } from "./seed";
 import { ClusterState } from "./state";
-import type { ClusterMetrics, EventView, NodeView, PodView } from "./types";
+import type { CapacityRatios, ClusterMetrics, EventView, NodeView, PodView } from "./types";
 import { eventViews, nodeViews, podViews } from "./views";
 import { blockWorkload } from "./workloads";
 
@@ -75,6 +75,16 @@ export class SimulatedCluster implements InstanceLifecycleListener, ClusterContr
 
   metrics(): ClusterMetrics {
     return this.recorder.snapshot();
+  }
+
+  /** Starts keeping the minimum capacity ratios from now on (a roll measures its own window). */
+  openCapacityWindow(): CapacityWindow {
+    return this.recorder.openWindow();
+  }
+
+  /** The capacity ratios right now. */
+  capacityNow(): CapacityRatios {
+    return this.recorder.capacityNow();
   }
 
   /** Ready, schedulable nodes per AZ of one node group (label tugboat.io/node-group). */

@@ -1,16 +1,23 @@
 /**
  * Bookkeeping over nodes that the scheduler and the metrics read on every change, kept
  * incrementally so that a 5,000-node cluster never recounts its nodes:
- * - Ready schedulable nodes per node group and AZ (azCapacityFloor, readySchedulableByZone);
+ * - Ready schedulable nodes per node group and AZ (readySchedulableByZone);
+ * - the allocatable resources of Ready schedulable nodes per AZ, net of DaemonSet requests (the
+ *   capacity measure's supply);
  * - the scheduler's node order, zones interleaved (a, b, c, a, b, c…) like kube-scheduler's node
  *   tree, so that a scan of part of the list sees every zone.
  */
 import { isSchedulable, nodeGroupOf, nodeZone } from "./predicates";
+import type { Resources } from "./resources";
 import type { NodeRecord } from "./types";
 
 export class NodeBook {
   private readonly capacity = new Map<string, Map<string, number>>();
+  private readonly supply = new Map<string, Resources>();
   private order: NodeRecord[] | undefined;
+
+  /** `resourcesOf`: what a node offers ordinary pods (allocatable minus its DaemonSet pods' requests). */
+  constructor(private readonly resourcesOf: (node: NodeRecord) => Resources) {}
 
   /** Re-counts one node after a change; `present` is false once the Node object is deleted. */
   update(node: NodeRecord, present: boolean): void {
@@ -26,6 +33,18 @@ export class NodeBook {
     if (schedulable === node.schedulable) return;
     node.schedulable = schedulable;
     zones.set(zone, (zones.get(zone) ?? 0) + (schedulable ? 1 : -1));
+    const offered = this.resourcesOf(node);
+    const sign = schedulable ? 1 : -1;
+    const sum = this.supply.get(zone) ?? { cpuMillis: 0, memoryMiB: 0 };
+    this.supply.set(zone, {
+      cpuMillis: sum.cpuMillis + sign * offered.cpuMillis,
+      memoryMiB: sum.memoryMiB + sign * offered.memoryMiB,
+    });
+  }
+
+  /** Resources Ready schedulable nodes offer ordinary pods, per AZ, every node group counted. */
+  supplyByZone(): ReadonlyMap<string, Resources> {
+    return this.supply;
   }
 
   /** A node was registered or deleted: the scheduling order is rebuilt when next needed. */

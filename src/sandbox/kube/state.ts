@@ -4,6 +4,8 @@
  * over time, so they must see the state just before each change) and the zero-delay reconcile pass
  * that stands in for the controllers' and scheduler's watch loops.
  */
+
+import { nodeAllocatable } from "../aws/catalog";
 import type { SeededRandom, VirtualClock } from "../clock";
 import type { Scenario, ScenarioNodeGroup } from "../scenario/schema";
 import { TimingModel } from "../timing/model";
@@ -12,6 +14,7 @@ import type { ControlPlane } from "./control-plane";
 import { NodeBook } from "./node-book";
 import { PodIndex, podKey } from "./pod-index";
 import { isPodReady } from "./predicates";
+import { podRequests, type Resources } from "./resources";
 import type {
   ClaimRecord,
   EventRecord,
@@ -79,7 +82,7 @@ export class ClusterState {
   /** Self-managed clusters with control-plane machines: their nodes, static pods and etcd. */
   controlPlane: ControlPlane | undefined;
 
-  private readonly nodeBook = new NodeBook();
+  private readonly nodeBook = new NodeBook((node) => this.offeredResources(node));
   private resourceVersion = 1000;
   private sequence = 0;
   private readonly changeListeners: (() => void)[] = [];
@@ -174,6 +177,26 @@ export class ClusterState {
   }
 
   /** Ready, schedulable nodes per AZ of one node group; every AZ the group is declared in appears. */
+  /** Allocatable resources of Ready schedulable nodes per AZ, net of DaemonSet requests. */
+  supplyByZone(): ReadonlyMap<string, Resources> {
+    return this.nodeBook.supplyByZone();
+  }
+
+  /** A node's allocatable resources minus the requests of the DaemonSet pods it runs. */
+  private offeredResources(node: NodeRecord): Resources {
+    const allocatable = nodeAllocatable(node.instance.instanceType);
+    let cpu = allocatable.cpuMillis;
+    let memory = allocatable.memoryMiB;
+    for (const workload of this.scenario.cluster.workloads) {
+      if (workload.kind !== "DaemonSet") continue;
+      if (workload.nodeGroup !== undefined && workload.nodeGroup !== node.instance.nodeGroup) continue;
+      const requests = podRequests(workload);
+      cpu -= requests.cpuMillis;
+      memory -= requests.memoryMiB;
+    }
+    return { cpuMillis: Math.max(0, cpu), memoryMiB: Math.max(0, memory) };
+  }
+
   readySchedulableByZone(nodeGroup: string): Record<string, number> {
     return this.nodeBook.readySchedulable(nodeGroup, Object.keys(this.nodeGroup(nodeGroup)?.zones ?? {}));
   }

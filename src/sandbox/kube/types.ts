@@ -26,10 +26,19 @@ export interface ClusterMetrics {
   zonalPodPendingSeconds: number;
   /** Pods not bound to any node right now (not counting pods being deleted). */
   pendingPods: number;
-  /** Per node group, the minimum over time and AZ of Ready schedulable nodes / that AZ's count at t0. */
-  azCapacityFloorByGroup: Record<string, number>;
-  /** The same figure for one group; 1 when the group had no nodes at t0. */
-  azCapacityFloor(nodeGroup: string): number;
+  /** Per PDB ("namespace/name"), the integral over time of desiredHealthy − currentHealthy when positive (pod-seconds). */
+  pdbDeficitPodSeconds: Record<string, number>;
+  pdbDeficitPodSecondsTotal: number;
+  /** Minimum since t0 of the capacity ratios (metrics.ts): what Ready schedulable nodes offer ÷ what the wanted pods request. */
+  minCapacityRatio: CapacityRatios;
+}
+
+/** Allocatable CPU and memory ÷ requests of the wanted pods (the smaller of the two); null where nothing is wanted. */
+export interface CapacityRatios {
+  /** The worst AZ. */
+  az: number | null;
+  /** The whole cluster. */
+  cluster: number | null;
 }
 
 export interface NodeView {

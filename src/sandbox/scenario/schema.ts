@@ -72,6 +72,12 @@ export const nodeGroupSchema = z
   })
   .strict();
 
+/** A Kubernetes quantity: a plain number, or a string such as "250m", "1.5", "256Mi", "1Gi", "512M". */
+const resourceQuantity = z.union([
+  z.number().nonnegative(),
+  z.string().regex(/^\d+(\.\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, 'a quantity such as "250m", "256Mi" or "1Gi"'),
+]);
+
 export const workloadSchema = z
   .object({
     kind: z.enum(["Deployment", "StatefulSet", "DaemonSet"]),
@@ -89,6 +95,11 @@ export const workloadSchema = z
     priorityClassName: z.string().optional(),
     /** Restrict to one node group (a nodeSelector on the group's label). */
     nodeGroup: z.string().optional(),
+    /** Each pod's resource requests ("250m" or 0.25 cores; "256Mi", "1Gi" or bytes). */
+    requests: z
+      .object({ cpu: resourceQuantity.default("100m"), memory: resourceQuantity.default("128Mi") })
+      .strict()
+      .default({ cpu: "100m", memory: "128Mi" }),
   })
   .strict();
 

@@ -71,23 +71,51 @@ describe("cluster metrics", () => {
     expect(cluster.metrics().podUnavailableSeconds).toBe(200);
   });
 
-  it("tracks the AZ capacity floor against t0", () => {
+  it("keeps the minimum capacity ratio: allocatable of Ready schedulable nodes, net of DaemonSets, over the wanted pods' requests", () => {
     const { cluster, clock } = bootCluster({
-      nodeGroups: [{ name: "workers", kind: "eks-managed", zones: { "us-east-1a": 2, "us-east-1b": 4 } }],
+      nodeGroups: [{ name: "workers", kind: "eks-managed", zones: { "us-east-1a": 2, "us-east-1b": 2 } }],
+      workloads: [
+        { kind: "Deployment", name: "web", replicas: 6, requests: { cpu: "500m", memory: "1Gi" } },
+        { kind: "DaemonSet", name: "agent", namespace: "kube-system", requests: { cpu: "100m", memory: "128Mi" } },
+      ],
     });
+    // m6i.large: 1930m and 7518 MiB allocatable; 1830m and 7390 MiB once the DaemonSet pod is counted.
+    // Each AZ wants 3 × 500m = 1500m and 3 GiB: CPU is the scarcer, 3660 / 1500 = 2.44.
+    expect(cluster.capacityNow()).toEqual({ az: 2.44, cluster: 2.44 });
+    const window = cluster.openCapacityWindow();
     const inB = cluster.nodes().filter((node) => node.availabilityZone === "us-east-1b");
 
     cluster.setUnschedulable(inB[0]!.name, true);
     clock.advanceBy(10);
-    cluster.setUnschedulable(inB[1]!.name, true);
-    clock.advanceBy(10);
     cluster.setUnschedulable(inB[0]!.name, false);
-    cluster.setUnschedulable(inB[1]!.name, false);
     clock.advanceBy(10);
 
-    expect(cluster.metrics().azCapacityFloor("workers")).toBe(0.5);
-    expect(cluster.metrics().azCapacityFloorByGroup).toEqual({ workers: 0.5 });
-    expect(cluster.readySchedulableByZone("workers")).toEqual({ "us-east-1a": 2, "us-east-1b": 4 });
+    // us-east-1b ran on one node: 1830 / 1500; the cluster on three: 5490 / 3000.
+    expect(window.minimum()).toEqual({ az: 1.22, cluster: 1.83 });
+    expect(cluster.capacityNow()).toEqual({ az: 2.44, cluster: 2.44 });
+    expect(cluster.metrics().minCapacityRatio).toEqual({ az: 1.22, cluster: 1.83 });
+  });
+
+  it("integrates pod-seconds below each PDB's desiredHealthy", () => {
+    const { cluster, clock, instances } = bootCluster({
+      nodeGroups: [{ name: "workers", kind: "eks-managed", zones: { "us-east-1a": 2 } }],
+      workloads: [{ kind: "Deployment", name: "web", replicas: 4, pdb: { minAvailable: 4 } }],
+    });
+    expect(cluster.metrics().pdbDeficitPodSecondsTotal).toBe(0);
+    const lostPods = cluster.pods().filter((p) => p.nodeName === cluster.nodeNameForInstance(instances[0]!.instanceId));
+
+    cluster.instanceShuttingDown(instances[0]!.instanceId);
+    clock.advanceBy(60);
+
+    const metrics = cluster.metrics();
+    // The lost pods' replacements start on the other node after podStartSeconds (5 s by default).
+    const entries = Object.entries(metrics.pdbDeficitPodSeconds);
+    expect(entries).toHaveLength(1);
+    const [key, podSeconds] = entries[0]!;
+    expect(key).toMatch(/^default\/web/);
+    expect(lostPods.length).toBeGreaterThan(0);
+    expect(podSeconds).toBeCloseTo(lostPods.length * 5, 0);
+    expect(metrics.pdbDeficitPodSecondsTotal).toBe(podSeconds);
   });
 });
 

@@ -1,0 +1,113 @@
+/**
+ * What a roll did, as the simulated world recorded it: instances launched into the group and
+ * terminated out of it, the images they run. Nothing here reads Tugboat's summary or uses Tugboat's
+ * notion of "outdated": an instance is outdated when it runs another image than the one its group
+ * would launch now (the launch template resolved by the simulated EC2). Tugboat's summary is then
+ * compared with these figures; a disagreement is a fault of the summary (or of the world).
+ */
+import type { Sandbox } from "./sandbox";
+
+export interface ObservedRoll {
+  /** Group instances alive (pending or running) at the start that ran another image than the group's target. */
+  nodesOutdatedBefore: number;
+  /** The same at the end, against the target at the end. */
+  nodesOutdatedAfter: number;
+  /** Instances outdated at the start that were terminated by the end. */
+  nodesReplaced: number;
+  /** Instances launched into the group during the roll. */
+  instancesLaunched: number;
+  /** Distinct instants at which launches into the group started: the batches, where each batch launches at once. */
+  launchWaves: number;
+}
+
+export interface RollFiguresSummary {
+  nodesOutdatedBefore: number;
+  nodesOutdatedAfter: number;
+  nodesReplaced: number;
+  batches: number;
+}
+
+interface GroupInstance {
+  instanceId: string;
+  imageId: string;
+  state: string;
+  launchTime: string;
+}
+
+const ALIVE = new Set(["pending", "running"]);
+
+export class RollObserver {
+  private readonly before: Map<string, GroupInstance>;
+  private readonly outdatedBefore: Set<string>;
+
+  constructor(
+    private readonly sandbox: Sandbox,
+    private readonly nodeGroup: string,
+  ) {
+    this.before = new Map(this.groupInstances().map((i) => [i.instanceId, i]));
+    const target = sandbox.region.launchImageOf(nodeGroup);
+    this.outdatedBefore = new Set(
+      [...this.before.values()].filter((i) => ALIVE.has(i.state) && i.imageId !== target).map((i) => i.instanceId),
+    );
+  }
+
+  /** Instance ids outdated at the start, by the world's definition. */
+  outdatedAtStart(): ReadonlySet<string> {
+    return this.outdatedBefore;
+  }
+
+  finish(): ObservedRoll {
+    const now = this.groupInstances();
+    const target = this.sandbox.region.launchImageOf(this.nodeGroup);
+    const byId = new Map(now.map((i) => [i.instanceId, i]));
+    const launched = now.filter((i) => !this.before.has(i.instanceId));
+    const replaced = [...this.outdatedBefore].filter((id) => !ALIVE.has(byId.get(id)?.state ?? "terminated"));
+    return {
+      nodesOutdatedBefore: this.outdatedBefore.size,
+      nodesOutdatedAfter: now.filter((i) => ALIVE.has(i.state) && i.imageId !== target).length,
+      nodesReplaced: replaced.length,
+      instancesLaunched: launched.length,
+      launchWaves: new Set(launched.map((i) => i.launchTime)).size,
+    };
+  }
+
+  private groupInstances(): GroupInstance[] {
+    return this.sandbox.region
+      .snapshot()
+      .instances.filter((i) => i.nodeGroup === this.nodeGroup && i.groupName !== undefined)
+      .map((i) => ({ instanceId: i.instanceId, imageId: i.imageId, state: i.state, launchTime: i.launchTime }));
+  }
+}
+
+/**
+ * Where Tugboat's summary and the world disagree, in words; empty when they agree. Batches are
+ * compared with the launch waves only when the world saw launches (a failed launch retried later is
+ * a wave of its own, so waves may exceed batches, never fall short of them).
+ */
+export function compareRollFigures(
+  world: ObservedRoll,
+  summary: RollFiguresSummary | undefined,
+  outcome: string,
+): string[] {
+  const problems: string[] = [];
+  if (outcome === "succeeded" && world.nodesOutdatedAfter > 0) {
+    problems.push(
+      `the roll says it succeeded, but ${world.nodesOutdatedAfter} instance(s) still run an outdated image`,
+    );
+  }
+  if (!summary) return problems;
+  const same = (field: keyof RollFiguresSummary & keyof ObservedRoll) => {
+    if (summary[field] !== world[field]) {
+      problems.push(`${field}: the summary says ${summary[field]}, the world recorded ${world[field]}`);
+    }
+  };
+  same("nodesOutdatedBefore");
+  same("nodesOutdatedAfter");
+  same("nodesReplaced");
+  if (world.launchWaves > 0 && world.launchWaves < summary.batches) {
+    problems.push(
+      `batches: the summary says ${summary.batches}, the world saw launches at ${world.launchWaves} instant(s)`,
+    );
+  }
+  return problems;
+}
