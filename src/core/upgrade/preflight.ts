@@ -164,10 +164,19 @@ export async function runPreflight(
 
   if (snapshot.kind === "self-managed" && snapshot.controlPlane) {
     const members = await (await deps.etcd(snapshot.cluster)).listMembers();
-    const unhealthy = members.filter((m) => !m.healthy || m.isLearner);
+    // Quorum is the voters' business: a learner neither votes nor counts toward it. One is what a
+    // control-plane join in progress (or one a stopped run left) looks like, and the roll promotes it
+    // once it is in sync or removes it with its instance, so it is reported, not refused.
+    const unhealthy = members.filter((m) => !m.isLearner && !m.healthy);
     if (unhealthy.length > 0) {
       problems.push(
         `etcd member(s) ${unhealthy.map((m) => m.name || m.id).join(", ")} are not healthy: the control plane has no quorum to spare for a roll; repair etcd first`,
+      );
+    }
+    const learners = members.filter((m) => m.isLearner);
+    if (learners.length > 0) {
+      warnings.push(
+        `etcd member(s) ${learners.map((m) => m.name || m.id).join(", ")} are learners (a control-plane join in progress or left by a stopped run): the roll promotes each once in sync, or removes it with its instance`,
       );
     }
     if (members.length !== snapshot.controlPlane.nodes) {
