@@ -1,8 +1,9 @@
 /**
  * What a roll did, as the simulated world recorded it: instances launched into the group and
  * terminated out of it, the images they run. Nothing here reads Tugboat's summary or uses Tugboat's
- * notion of "outdated": an instance is outdated when it runs another image than the one its group
- * would launch now (the launch template resolved by the simulated EC2). Tugboat's summary is then
+ * notion of "outdated": an instance is outdated when it was launched from another launch template
+ * version, or runs another image, than the one its group would launch now (the launch template resolved
+ * by the simulated EC2, which records the version each instance was launched from). Tugboat's summary is then
  * compared with these figures; a disagreement is a fault of the summary (or of the world).
  */
 import type { Sandbox } from "./sandbox";
@@ -30,8 +31,18 @@ export interface RollFiguresSummary {
 interface GroupInstance {
   instanceId: string;
   imageId: string;
+  launchTemplateVersion?: number;
   state: string;
   launchTime: string;
+}
+
+type LaunchTarget = { imageId: string; version: number } | undefined;
+
+function isOutdated(instance: GroupInstance, target: LaunchTarget): boolean {
+  if (!ALIVE.has(instance.state)) return false;
+  if (!target) return true;
+  if (instance.imageId !== target.imageId) return true;
+  return instance.launchTemplateVersion !== undefined && instance.launchTemplateVersion !== target.version;
 }
 
 const ALIVE = new Set(["pending", "running"]);
@@ -45,9 +56,9 @@ export class RollObserver {
     private readonly nodeGroup: string,
   ) {
     this.before = new Map(this.groupInstances().map((i) => [i.instanceId, i]));
-    const target = sandbox.region.launchImageOf(nodeGroup);
+    const target = sandbox.region.launchTargetOf(nodeGroup);
     this.outdatedBefore = new Set(
-      [...this.before.values()].filter((i) => ALIVE.has(i.state) && i.imageId !== target).map((i) => i.instanceId),
+      [...this.before.values()].filter((i) => isOutdated(i, target)).map((i) => i.instanceId),
     );
   }
 
@@ -58,13 +69,13 @@ export class RollObserver {
 
   finish(): ObservedRoll {
     const now = this.groupInstances();
-    const target = this.sandbox.region.launchImageOf(this.nodeGroup);
+    const target = this.sandbox.region.launchTargetOf(this.nodeGroup);
     const byId = new Map(now.map((i) => [i.instanceId, i]));
     const launched = now.filter((i) => !this.before.has(i.instanceId));
     const replaced = [...this.outdatedBefore].filter((id) => !ALIVE.has(byId.get(id)?.state ?? "terminated"));
     return {
       nodesOutdatedBefore: this.outdatedBefore.size,
-      nodesOutdatedAfter: now.filter((i) => ALIVE.has(i.state) && i.imageId !== target).length,
+      nodesOutdatedAfter: now.filter((i) => isOutdated(i, target)).length,
       nodesReplaced: replaced.length,
       instancesLaunched: launched.length,
       launchWaves: new Set(launched.map((i) => i.launchTime)).size,
@@ -75,7 +86,13 @@ export class RollObserver {
     return this.sandbox.region
       .snapshot()
       .instances.filter((i) => i.nodeGroup === this.nodeGroup && i.groupName !== undefined)
-      .map((i) => ({ instanceId: i.instanceId, imageId: i.imageId, state: i.state, launchTime: i.launchTime }));
+      .map((i) => ({
+        instanceId: i.instanceId,
+        imageId: i.imageId,
+        ...(i.launchTemplateVersion !== undefined ? { launchTemplateVersion: i.launchTemplateVersion } : {}),
+        state: i.state,
+        launchTime: i.launchTime,
+      }));
   }
 }
 

@@ -262,10 +262,15 @@ export class SimulatedRegion {
 
   /** The image a new member of the Auto Scaling group for this node group would boot now (its launch template resolved). */
   launchImageOf(nodeGroup: string): string | undefined {
+    return this.launchTargetOf(nodeGroup)?.imageId;
+  }
+
+  /** What the group would launch now: its launch template version, resolved, and that version's image. */
+  launchTargetOf(nodeGroup: string): { imageId: string; version: number } | undefined {
     const group = [...this.ctx.world.groups.values()].find((g) => g.nodeGroup === nodeGroup);
     const template = group ? this.ctx.world.launchTemplates.get(group.launchTemplate.id) : undefined;
     const version = template && group ? resolveVersion(template, group.launchTemplate.version) : undefined;
-    return version ? String(version.data.ImageId ?? "") : undefined;
+    return version ? { imageId: String(version.data.ImageId ?? ""), version: version.versionNumber } : undefined;
   }
 
   /**

@@ -131,7 +131,7 @@ describe("runRemote", () => {
     expect(io.err.map((line) => line.replace(/^[\d:+]+\s\s/, ""))).toEqual([
       `started ${EXECUTION_ARN}`,
       "locked cluster prod",
-      "plan: 6 of 6 nodes outdated in prod-workers (surge); 2 batches of 3; predicted 15m00s",
+      "plan: 6 of 6 nodes outdated in prod-workers (surge); 2 batches of 3; predicted 15 min, from defaults",
       "  cordoned 3 nodes",
       "  cordoned 3 nodes",
     ]);
