@@ -57,7 +57,7 @@ export function scenarioVerdict(rows: readonly StrategyResult[]): ScenarioVerdic
 /** The verdict as lines to print under the scenario's table. */
 export function verdictLines(verdict: ScenarioVerdict | null): string[] {
   if (!verdict) return [];
-  const times = (value: number | null) => (value === null ? "-" : `×${value.toFixed(2)}`);
+  const times = (value: number | null) => (value === null ? "-" : `×${value.toFixed(3)}`);
   const lines = [
     `  tugboat: ${times(verdict.tugboatOverBound)} its lower bound${verdict.tugboatSafe ? "" : " (NOT safe: incomplete, PDB violated or pods lost)"}`,
   ];

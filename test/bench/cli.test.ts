@@ -137,7 +137,7 @@ describe("scenarioTable", () => {
     expect(lines.slice(4)).toEqual([
       "  tugboat: predicted 540 s from defaults (error +10.0%)",
       "  tugboat warm: succeeded, makespan 610 s, bound 420 s, predicted 600 s from history (1 runs) (error +1.6%)",
-      "  tugboat: ×1.50 its lower bound",
+      "  tugboat: ×1.500 its lower bound",
       "  vs fastest safe peer at defaults: no peer run at defaults was safe",
       "  vs fastest safe peer at equal budget: one-by-one 800 s, cap. AZ 1.50; tugboat faster, NOT higher minimum capacity",
     ]);
