@@ -1,12 +1,18 @@
 /** The benchmark's output: one JSON object, and the same figures as text tables. */
 import type { StrategyResult } from "./run-strategy";
 import type { ScaleFigures } from "./scale";
+import type { TimingMode } from "./timing-mode";
 import type { UpgradeFigures } from "./upgrade";
+import { type ScenarioVerdict, verdictLines } from "./verdict";
 
 export interface ScenarioReport {
   name: string;
   nodes: number;
+  /** "sampled" when any of the scenario's timings is a distribution, "exact" when all are numbers. */
+  timingMode: TimingMode;
   strategies: StrategyResult[];
+  /** bench/verdict.ts; null when Tugboat did not run. */
+  verdict: ScenarioVerdict | null;
 }
 
 export interface BenchReport {
@@ -50,10 +56,16 @@ export function scenarioTable(scenario: ScenarioReport): string {
   const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length)));
   const line = (row: string[]) =>
     row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ");
-  const out = [`${scenario.name} (${scenario.nodes} nodes)`, line(rows[0] ?? []), ...rows.slice(1).map(line)];
+  const out = [
+    `${scenario.name} (${scenario.nodes} nodes, ${scenario.timingMode} timings)`,
+    line(rows[0] ?? []),
+    ...rows.slice(1).map(line),
+  ];
   for (const r of scenario.strategies) {
     if (!r.completed) out.push(`  ${r.name} (${r.variant}) did not complete: ${r.reason}`);
   }
+  for (const r of scenario.strategies) out.push(...predictionLines(r));
+  out.push(...verdictLines(scenario.verdict));
   return out.join("\n");
 }
 
@@ -69,6 +81,27 @@ export function scaleTable(scale: ScaleFigures): string {
     `  virtual makespan                ${scale.makespanSeconds} s`,
     `  wall clock                      ${scale.wallSeconds} s, peak RSS ${scale.peakRssMb} MB`,
   ].join("\n");
+}
+
+/** A strategy's own prediction (Tugboat's), then its warm run's figures. */
+function predictionLines(r: StrategyResult): string[] {
+  const lines: string[] = [];
+  if (r.predictedSeconds !== undefined) {
+    lines.push(
+      `  ${r.name}: predicted ${fixed(r.predictedSeconds)} s from ${r.estimateSource} (error ${percent(r.predictionError ?? 0)})`,
+    );
+  }
+  if (r.warm) {
+    const w = r.warm;
+    lines.push(
+      `  ${r.name} warm: ${w.outcome}, makespan ${fixed(w.makespanSeconds)} s, bound ${fixed(w.lowerBoundSeconds)} s, predicted ${fixed(w.predictedSeconds)} s from ${w.estimateSource} (error ${percent(w.predictionError)})`,
+    );
+  }
+  return lines;
+}
+
+function percent(error: number): string {
+  return `${error >= 0 ? "+" : ""}${(error * 100).toFixed(1)}%`;
 }
 
 function ratio(r: StrategyResult): string {

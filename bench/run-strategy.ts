@@ -3,7 +3,7 @@ import { Sandbox } from "../src/sandbox/sandbox";
 import type { Scenario } from "../src/sandbox/scenario/schema";
 import { type BenchFigures, type RunOutcome, startMeasurement } from "./measure";
 import type { Variant } from "./strategies/budget";
-import type { BenchGroup, Strategy, StrategyName } from "./strategies/types";
+import type { BenchGroup, DriverReport, PredictionReport, Strategy, StrategyName } from "./strategies/types";
 import { StrategyFailed } from "./strategies/types";
 
 export interface StrategyResult extends BenchFigures {
@@ -12,6 +12,12 @@ export interface StrategyResult extends BenchFigures {
   variant: Variant;
   /** Extra or unavailable nodes the run was allowed at a time, when its configuration bounds them. */
   budget?: number;
+  /** A strategy that predicts its own duration (Tugboat): the prediction and what it rests on. */
+  predictedSeconds?: PredictionReport["predictedSeconds"];
+  estimateSource?: PredictionReport["estimateSource"];
+  predictionError?: PredictionReport["predictionError"];
+  /** Tugboat's warm run: the same roll on a sandbox of its own, with a previous roll's history. */
+  warm?: NonNullable<DriverReport["warm"]>;
 }
 
 /** The node group a scenario rolls: the first with outdated nodes (the built-ins have one group). */
@@ -38,27 +44,31 @@ export async function runStrategy(
     const measurement = await startMeasurement(sandbox, group);
     const outcome: RunOutcome = {};
     const variant = options.variant ?? "defaults";
-    let budget: number | undefined;
+    let report: DriverReport | undefined;
     try {
-      const report = await strategy.run(sandbox, group, { variant });
-      budget = report?.budget;
-      if (report?.stateTransitions !== undefined) outcome.stateTransitions = report.stateTransitions;
-      if (report?.notes) outcome.notes = report.notes;
+      report = await strategy.run(sandbox, group, { variant });
     } catch (err) {
       if (err instanceof StrategyFailed) {
         outcome.failure = err.message;
-        if (err.report.stateTransitions !== undefined) outcome.stateTransitions = err.report.stateTransitions;
-        if (err.report.notes) outcome.notes = err.report.notes;
-        budget = err.report.budget;
+        report = err.report;
       } else {
         // A fault of the model or of the sandbox, not of the modelled tool: say so plainly.
         const error = err as Error;
         outcome.failure = `the ${strategy.name} driver crashed: ${error.name}: ${error.message}`;
       }
     }
+    if (report?.stateTransitions !== undefined) outcome.stateTransitions = report.stateTransitions;
+    if (report?.notes) outcome.notes = report.notes;
     const figures = await measurement.finish(outcome);
     await options.inspect?.(sandbox);
-    return { name: strategy.name, variant, ...(budget !== undefined ? { budget } : {}), ...figures };
+    return {
+      name: strategy.name,
+      variant,
+      ...(report?.budget !== undefined ? { budget: report.budget } : {}),
+      ...figures,
+      ...(report?.prediction ?? {}),
+      ...(report?.warm ? { warm: report.warm } : {}),
+    };
   } finally {
     await sandbox.close();
   }

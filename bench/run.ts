@@ -14,7 +14,9 @@ import { runStrategy, scenarioNodeCount } from "./run-strategy";
 import { runScale } from "./scale";
 import { VARIANTS } from "./strategies/budget";
 import { STRATEGIES, STRATEGY_NAMES, type StrategyName } from "./strategies/index";
+import { timingMode } from "./timing-mode";
 import { runUpgrades, upgradeTable } from "./upgrade";
+import { scenarioVerdict } from "./verdict";
 
 export const DEFAULT_SCENARIOS = ["small", "stateful", "large"];
 
@@ -90,7 +92,9 @@ export async function runBench(
     const entry: ScenarioReport = {
       name: scenario.name ?? "(unnamed)",
       nodes: scenarioNodeCount(scenario),
+      timingMode: timingMode(scenario),
       strategies: [],
+      verdict: null,
     };
     for (const name of options.strategies) {
       const strategy = STRATEGIES[name];
@@ -100,6 +104,7 @@ export async function runBench(
         entry.strategies.push(await runStrategy(scenario, strategy, { variant }));
       }
     }
+    entry.verdict = scenarioVerdict(entry.strategies);
     report.scenarios.push(entry);
     if (!options.json) progress(`\n${scenarioTable(entry)}\n`);
   }
