@@ -33,7 +33,7 @@ export interface RollTarget {
 
 export async function openRollTarget(sandbox: Sandbox, group: BenchGroup): Promise<RollTarget> {
   const snapshot = await readGroup(sandbox.deps, group.cluster, group.nodeGroup);
-  const kube = await refreshingKube(sandbox, group.cluster);
+  const kube = await sandbox.deps.kube(group.cluster);
   const outdated = findOutdated(snapshot.members, snapshot.target).map((m) => ({
     instanceId: m.instanceId,
     availabilityZone: m.availabilityZone,
@@ -51,39 +51,6 @@ export async function openRollTarget(sandbox: Sandbox, group: BenchGroup): Promi
     zones: snapshot.asg.availabilityZones,
     ...(snapshot.target.launchTemplateVersion ? { targetVersion: snapshot.target.launchTemplateVersion } : {}),
     outdated,
-  };
-}
-
-/**
- * EKS bearer tokens live 15 minutes, and every modelled tool gets a new one before then: kubectl runs
- * `aws eks get-token` on each invocation, the Python and Go clients rerun their kubeconfig's exec plugin
- * when the token nears expiry, Karpenter's service-account token is rotated by the kubelet, and EKS's
- * own node-group update needs none. Holding one client for a whole roll would end every roll longer than
- * 15 virtual minutes on a 401 that no tool meets, so the client is renewed every 10 minutes.
- */
-const KUBE_CLIENT_RENEW_MS = 10 * 60_000;
-
-async function refreshingKube(sandbox: Sandbox, cluster: string): Promise<KubePort> {
-  let client = await sandbox.deps.kube(cluster);
-  let openedAtMs = sandbox.clock.nowMs();
-  const current = async (): Promise<KubePort> => {
-    if (sandbox.clock.nowMs() - openedAtMs >= KUBE_CLIENT_RENEW_MS) {
-      client = await sandbox.deps.kube(cluster);
-      openedAtMs = sandbox.clock.nowMs();
-    }
-    return client;
-  };
-  return {
-    listNodes: async () => (await current()).listNodes(),
-    serverVersion: async () => (await current()).serverVersion(),
-    listPods: async (filter) => (await current()).listPods(filter),
-    listPdbs: async () => (await current()).listPdbs(),
-    setUnschedulable: async (node, unschedulable) => (await current()).setUnschedulable(node, unschedulable),
-    setTaint: async (node, taint, present) => (await current()).setTaint(node, taint, present),
-    evictPod: async (namespace, name) => (await current()).evictPod(namespace, name),
-    deletePod: async (namespace, name, grace) => (await current()).deletePod(namespace, name, grace),
-    deleteNode: async (node) => (await current()).deleteNode(node),
-    recordEvent: async (event) => (await current()).recordEvent(event),
   };
 }
 
