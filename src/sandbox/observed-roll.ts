@@ -105,9 +105,17 @@ export function compareRollFigures(
   world: ObservedRoll,
   summary: RollFiguresSummary | undefined,
   outcome: string,
+  dryRun = false,
 ): string[] {
   const problems: string[] = [];
-  if (outcome === "succeeded" && world.nodesOutdatedAfter > 0) {
+  if (dryRun) {
+    // A dry run succeeds by changing nothing: the world must show no launch and no replacement.
+    if (world.instancesLaunched > 0 || world.nodesReplaced > 0) {
+      problems.push(
+        `a dry run changed the group: ${world.instancesLaunched} instance(s) launched, ${world.nodesReplaced} replaced`,
+      );
+    }
+  } else if (outcome === "succeeded" && world.nodesOutdatedAfter > 0) {
     problems.push(
       `the roll says it succeeded, but ${world.nodesOutdatedAfter} instance(s) still run an outdated image`,
     );

@@ -109,7 +109,7 @@ export async function rollInSandbox(options: SandboxRollOptions): Promise<Sandbo
 
     const finalState = (run.status === "SUCCEEDED" ? run.output : run.lastOutput) as RollState & {
       summary?: RollSummary;
-      plan?: { predictedSeconds: number; estimateSource: EstimateSource };
+      plan?: { predictedSeconds: number; estimateSource: EstimateSource; batchesPlanned: number };
     };
     const summary = finalState?.summary;
     const after = { calls: sandbox.apiCalls(), metrics: sandbox.cluster.metrics() };
@@ -137,10 +137,11 @@ export async function rollInSandbox(options: SandboxRollOptions): Promise<Sandbo
       nodesOutdatedBefore: world.nodesOutdatedBefore,
       nodesOutdatedAfter: world.nodesOutdatedAfter,
       nodesReplaced: world.nodesReplaced,
-      batches: summary?.batches ?? 0,
+      // A dry run replaces nothing: its batches are the plan's.
+      batches: (request.dryRun ? finalState?.plan?.batchesPlanned : summary?.batches) ?? 0,
       launchWaves: world.launchWaves,
       ...(tugboatSummary ? { tugboatSummary } : {}),
-      figureDisagreements: compareRollFigures(world, tugboatSummary, outcome),
+      figureDisagreements: compareRollFigures(world, tugboatSummary, outcome, request.dryRun ?? false),
       makespanSeconds: round(makespanSeconds),
       // Only a roll that replaced something has a makespan to judge.
       lowerBoundSeconds:

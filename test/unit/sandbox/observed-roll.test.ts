@@ -36,4 +36,13 @@ describe("compareRollFigures", () => {
     // A launch retried later is a wave of its own: more waves than batches is no disagreement.
     expect(compareRollFigures({ ...world, launchWaves: 4 }, summary, "succeeded")).toEqual([]);
   });
+
+  it("holds a dry run to changing nothing: outdated instances stay, nothing may launch", () => {
+    const untouched = { ...world, nodesOutdatedAfter: 9, nodesReplaced: 0, instancesLaunched: 0, launchWaves: 0 };
+    const planned = { ...summary, nodesOutdatedAfter: 9, nodesReplaced: 0, batches: 0 };
+    expect(compareRollFigures(untouched, planned, "succeeded", true)).toEqual([]);
+    expect(
+      compareRollFigures({ ...untouched, instancesLaunched: 1, launchWaves: 1 }, planned, "succeeded", true),
+    ).toEqual(["a dry run changed the group: 1 instance(s) launched, 0 replaced"]);
+  });
 });
