@@ -178,6 +178,21 @@ export class AutoScalingAdapter implements AutoScalingPort {
     }
   }
 
+  /** Groups carrying a tag with this key, whatever its value (e.g. `kubernetes.io/cluster/<name>`). */
+  async findGroupsWithTagKey(key: string): Promise<AutoScalingGroupState[]> {
+    const groups = await this.describeAll(
+      { Filters: [{ Name: "tag-key", Values: [key] }] },
+      `DescribeAutoScalingGroups by tag key ${key}`,
+    );
+    return groups.filter((g) => key in g.tags).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Several groups by name, in one paginated read. */
+  async describeGroups(names: string[]): Promise<AutoScalingGroupState[]> {
+    if (names.length === 0) return [];
+    return this.describeAll({ AutoScalingGroupNames: names }, `DescribeAutoScalingGroups ${names.join(",")}`);
+  }
+
   private async describeAll(
     input: DescribeAutoScalingGroupsCommandInput,
     context: string,

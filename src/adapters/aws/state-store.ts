@@ -16,22 +16,17 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { RetryableError, TerminalError } from "../../core/errors";
-import {
-  alreadyRecorded,
-  mergeObservations,
-  type Observation,
-  type ObservationScope,
-} from "../../core/estimates/observations";
+import { RetryableError } from "../../core/errors";
+import type { Observation, ObservationScope } from "../../core/estimates/observations";
 import type { LockRecord, RunRecord, RunStatus } from "../../core/model/state";
 import type { StatePort } from "../../core/ports";
 import { isConditionalCheckFailed, toStepError } from "./classify";
+import { ObservationStore } from "./observation-store";
 import {
+  boundedJson,
   clusterPk,
   itemSk,
   LOCK_SK,
-  MAX_VALUE_BYTES,
-  observationsSk,
   RUN_INDEX_PREFIX,
   RUN_META_SK,
   runIndexSk,
@@ -47,8 +42,6 @@ const BATCH_GET_MAX = 100;
 const BATCH_GET_ROUNDS = 5;
 /** Attempts at creating a lock that keeps vanishing between our write and our read. */
 const LOCK_CREATE_ATTEMPTS = 3;
-/** Attempts at a read-merge-write of observations that other writers keep changing (each round one wins). */
-const OBSERVATION_WRITE_ATTEMPTS = 10;
 
 type Item = Record<string, unknown>;
 
@@ -91,28 +84,15 @@ function toRun(item: Item): RunRecord {
   };
 }
 
-/** JSON of a value, refused when it would not fit in one item. */
-function boundedJson(value: unknown, what: string): string {
-  const json = JSON.stringify(value);
-  const bytes = Buffer.byteLength(json, "utf8");
-  if (bytes > MAX_VALUE_BYTES) {
-    throw new TerminalError(
-      `${what}: ${bytes} bytes of JSON is over the ${MAX_VALUE_BYTES} bytes one DynamoDB item can hold ` +
-        "(400 KB limit); store it in smaller pieces, for example one item per batch",
-    );
-  }
-  return json;
-}
-
-function scopeName(scope: ObservationScope): string {
-  return scope.nodeGroup === undefined ? `cluster ${scope.cluster}` : `node group ${scope.cluster}/${scope.nodeGroup}`;
-}
-
 export class DynamoStateStore implements StatePort {
+  private readonly observations: ObservationStore;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.observations = new ObservationStore(client, tableName);
+  }
 
   async getLock(cluster: string): Promise<LockRecord | undefined> {
     try {
@@ -295,65 +275,12 @@ export class DynamoStateStore implements StatePort {
     }
   }
 
-  async listObservations(scope: ObservationScope): Promise<Observation[]> {
-    return (await this.readObservations(scope)).observations;
+  listObservations(scope: ObservationScope): Promise<Observation[]> {
+    return this.observations.list(scope);
   }
 
-  /**
-   * Read, merge, write back on a version condition: two writers of one scope (a retried step and its
-   * first attempt) never lose each other's observations, and ids already kept are not added twice.
-   */
-  async recordObservations(scope: ObservationScope, observations: Observation[]): Promise<void> {
-    if (observations.length === 0) return;
-    const what = `recording ${observations.length} observations of ${scopeName(scope)}`;
-    for (let attempt = 0; attempt < OBSERVATION_WRITE_ATTEMPTS; attempt++) {
-      const current = await this.readObservations(scope);
-      if (alreadyRecorded(current.observations, observations)) return;
-      const merged = mergeObservations(current.observations, observations);
-      try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: {
-              pk: clusterPk(scope.cluster),
-              sk: observationsSk(scope.nodeGroup),
-              json: boundedJson(merged, what),
-              version: current.version + 1,
-            },
-            ...(current.version === 0
-              ? { ConditionExpression: "attribute_not_exists(pk)" }
-              : {
-                  ConditionExpression: "#version = :version",
-                  ExpressionAttributeNames: { "#version": "version" },
-                  ExpressionAttributeValues: { ":version": current.version },
-                }),
-          }),
-        );
-        return;
-      } catch (err) {
-        if (!isConditionalCheckFailed(err)) throw toStepError(err, what);
-      }
-    }
-    throw new RetryableError(`${what}: the item kept changing under concurrent writers, try again`);
-  }
-
-  private async readObservations(scope: ObservationScope): Promise<{ observations: Observation[]; version: number }> {
-    try {
-      const out = await this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { pk: clusterPk(scope.cluster), sk: observationsSk(scope.nodeGroup) },
-          ConsistentRead: true,
-        }),
-      );
-      const json = out.Item?.json;
-      return {
-        observations: typeof json === "string" ? (JSON.parse(json) as Observation[]) : [],
-        version: typeof out.Item?.version === "number" ? out.Item.version : 0,
-      };
-    } catch (err) {
-      throw toStepError(err, `reading the observations of ${scopeName(scope)}`);
-    }
+  recordObservations(scope: ObservationScope, observations: Observation[]): Promise<void> {
+    return this.observations.record(scope, observations);
   }
 
   private async newestRunIds(cluster: string, limit: number, context: string): Promise<string[]> {

@@ -17,6 +17,7 @@
  * that instant (usually within days). Only event receipts carry it; locks and run history have none.
  */
 import type { AttributeDefinition, BillingMode, KeySchemaElement } from "@aws-sdk/client-dynamodb";
+import { TerminalError } from "../../core/errors";
 
 export const PARTITION_KEY = "pk";
 export const SORT_KEY = "sk";
@@ -63,4 +64,17 @@ export function tableDefinition(): StateTableDefinition {
     ],
     BillingMode: "PAY_PER_REQUEST",
   };
+}
+
+/** JSON of a value, refused when it would not fit in one item. */
+export function boundedJson(value: unknown, what: string): string {
+  const json = JSON.stringify(value);
+  const bytes = Buffer.byteLength(json, "utf8");
+  if (bytes > MAX_VALUE_BYTES) {
+    throw new TerminalError(
+      `${what}: ${bytes} bytes of JSON is over the ${MAX_VALUE_BYTES} bytes one DynamoDB item can hold ` +
+        "(400 KB limit); store it in smaller pieces, for example one item per batch",
+    );
+  }
+  return json;
 }

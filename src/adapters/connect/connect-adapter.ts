@@ -3,11 +3,7 @@
  * operator running `tug connect` (in EKS typically the cluster creator or another cluster admin). The
  * RBAC objects go through the Kubernetes API as that identity, read first and then created or replaced.
  */
-import {
-  type AutoScalingClient,
-  CreateOrUpdateTagsCommand,
-  DescribeAutoScalingGroupsCommand,
-} from "@aws-sdk/client-auto-scaling";
+import { type AutoScalingClient, CreateOrUpdateTagsCommand } from "@aws-sdk/client-auto-scaling";
 import { CreateTagsCommand, DescribeLaunchTemplatesCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import {
   CreateAccessEntryCommand,
@@ -22,6 +18,7 @@ import type { KubeConfig, RbacV1Subject, V1PolicyRule, V1RoleRef } from "@kubern
 import { RbacAuthorizationV1Api } from "@kubernetes/client-node";
 import type { AccessEntryView, ClusterAccessConfig, ConnectPort, ManagedGroupView } from "../../core/connect/ports";
 import { isRole, type PolicyRule, type RbacObject, type RbacSubject } from "../../core/connect/rbac";
+import { AutoScalingAdapter } from "../aws/auto-scaling";
 import { isNotFound } from "../aws/classify";
 import { httpStatusOf, kubeStepError } from "../kube/kube-errors";
 
@@ -57,7 +54,11 @@ function toSubject(subject: RbacV1Subject): RbacSubject {
 export class ConnectAdapter implements ConnectPort {
   private readonly rbacApis = new Map<string, Promise<RbacAuthorizationV1Api>>();
 
-  constructor(private readonly deps: ConnectAdapterDeps) {}
+  private readonly groups: AutoScalingAdapter;
+
+  constructor(private readonly deps: ConnectAdapterDeps) {
+    this.groups = new AutoScalingAdapter(deps.autoScaling);
+  }
 
   async describeCluster(cluster: string): Promise<ClusterAccessConfig | undefined> {
     try {
@@ -219,22 +220,16 @@ export class ConnectAdapter implements ConnectPort {
         nextToken = page.nextToken;
       } while (nextToken);
     }
-    const groups = await this.describeGroups({
-      Filters: [{ Name: "tag-key", Values: [`kubernetes.io/cluster/${cluster}`] }],
-    });
-    for (const group of groups) {
-      const name = group.AutoScalingGroupName as string;
-      const tags = Object.fromEntries((group.Tags ?? []).map((t) => [t.Key as string, t.Value ?? ""]));
+    for (const group of await this.groups.findGroupsWithTagKey(`kubernetes.io/cluster/${cluster}`)) {
+      const { name, tags } = group;
       if (tags["eks:nodegroup-name"] || views.some((v) => v.asgName === name)) continue;
       const nodeGroup =
         tags["tugboat:nodegroup"] ?? (name.startsWith(`${cluster}-`) ? name.slice(cluster.length + 1) : name);
       views.push({ nodeGroup, kind: "self-managed-asg", asgName: name });
     }
-    const described = await this.describeGroups({ AutoScalingGroupNames: views.map((v) => v.asgName) });
-    const byName = new Map(described.map((g) => [g.AutoScalingGroupName as string, g]));
-    const templateIds = [
-      ...new Set(described.map((g) => g.LaunchTemplate?.LaunchTemplateId).filter((id): id is string => !!id)),
-    ];
+    const described = await this.groups.describeGroups(views.map((v) => v.asgName));
+    const byName = new Map(described.map((g) => [g.name, g]));
+    const templateIds = [...new Set(described.map((g) => g.launchTemplate?.id).filter((id): id is string => !!id))];
     const templates =
       templateIds.length > 0
         ? ((await this.deps.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: templateIds })))
@@ -243,8 +238,8 @@ export class ConnectAdapter implements ConnectPort {
     return views
       .map((view): ManagedGroupView => {
         const group = byName.get(view.asgName);
-        const asgTags = Object.fromEntries((group?.Tags ?? []).map((t) => [t.Key as string, t.Value ?? ""]));
-        const lt = templates.find((t) => t.LaunchTemplateId === group?.LaunchTemplate?.LaunchTemplateId);
+        const asgTags = group?.tags ?? {};
+        const lt = templates.find((t) => t.LaunchTemplateId === group?.launchTemplate?.id);
         return {
           ...view,
           asgTags,
@@ -260,18 +255,6 @@ export class ConnectAdapter implements ConnectPort {
         };
       })
       .sort((a, b) => a.nodeGroup.localeCompare(b.nodeGroup));
-  }
-
-  private async describeGroups(input: NonNullable<ConstructorParameters<typeof DescribeAutoScalingGroupsCommand>[0]>) {
-    if (input.AutoScalingGroupNames && input.AutoScalingGroupNames.length === 0) return [];
-    const groups = [];
-    let NextToken: string | undefined;
-    do {
-      const page = await this.deps.autoScaling.send(new DescribeAutoScalingGroupsCommand({ ...input, NextToken }));
-      groups.push(...(page.AutoScalingGroups ?? []));
-      NextToken = page.NextToken;
-    } while (NextToken);
-    return groups;
   }
 
   async tagAutoScalingGroup(asgName: string, tags: Record<string, string>): Promise<void> {
