@@ -8,11 +8,11 @@
  */
 import type { AccessEntryIdentity } from "../kube/auth/eks-token";
 import type { CommandHandler } from "./autoscaling";
+import { eksPage } from "./eks-pagination";
 import { eksError } from "./errors";
 import { hashString } from "./ids";
-import { type CommandInput, optionalString, pageSize, requireString, stringList } from "./input";
+import { type CommandInput, optionalString, requireString, stringList } from "./input";
 import type { SimCluster } from "./model";
-import { InvalidTokenError, paginate } from "./pagination";
 import type { RegionContext } from "./world";
 
 export const CLUSTER_ADMIN_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
@@ -87,7 +87,7 @@ export class EksAccessEntries {
           .filter((e) => policy === undefined || e.policies.some((p) => p.policyArn === policy))
           .map((e) => e.principalArn)
           .sort();
-        const page = this.page(`access-entries:${cluster.name}:${policy ?? ""}`, arns, input);
+        const page = eksPage(`access-entries:${cluster.name}:${policy ?? ""}`, arns, input);
         return { accessEntries: page.items, nextToken: page.nextToken };
       },
       UpdateAccessEntry: (input) => {
@@ -203,16 +203,6 @@ export class EksAccessEntries {
     };
     byPrincipal.set(principalArn, entry);
     return entry;
-  }
-
-  private page<T>(listing: string, items: T[], input: CommandInput) {
-    const size = pageSize("eks", input, "maxResults", { min: 1, max: 100, fallback: 100 });
-    try {
-      return paginate(listing, items, size, typeof input.nextToken === "string" ? input.nextToken : undefined);
-    } catch (err) {
-      if (err instanceof InvalidTokenError) throw eksError("InvalidParameterException", "The nextToken is invalid.");
-      throw err;
-    }
   }
 }
 

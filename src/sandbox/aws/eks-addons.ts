@@ -14,11 +14,11 @@ import {
   isCompatible,
 } from "./addon-catalog";
 import type { CommandHandler } from "./autoscaling";
+import { eksPage } from "./eks-pagination";
 import { updateShape } from "./eks-shapes";
 import { eksError } from "./errors";
-import { type CommandInput, optionalString, pageSize, requireString } from "./input";
+import { type CommandInput, optionalString, requireString } from "./input";
 import type { SimAddon, SimCluster, SimEksUpdate } from "./model";
-import { InvalidTokenError, paginate } from "./pagination";
 import { type RegionContext, SANDBOX_ACCOUNT_ID } from "./world";
 
 export type NewUpdate = (partial: Omit<SimEksUpdate, "id" | "status" | "createdMs" | "errors">) => SimEksUpdate;
@@ -95,7 +95,7 @@ export class EksAddonsApi {
           .addonsOf(cluster.name)
           .map((addon) => addon.name)
           .sort();
-        const page = this.page(`addons:${cluster.name}`, names, input);
+        const page = eksPage(`addons:${cluster.name}`, names, input);
         return { addons: page.items, nextToken: page.nextToken };
       },
       DescribeAddon: (input) => ({ addon: addonShape(this.addon(input)) }),
@@ -147,7 +147,7 @@ export class EksAddonsApi {
           })),
       }))
       .filter((info) => info.addonVersions.length > 0);
-    const page = this.page(`addon-versions:${name ?? ""}:${kubernetesVersion ?? ""}`, infos, input);
+    const page = eksPage(`addon-versions:${name ?? ""}:${kubernetesVersion ?? ""}`, infos, input);
     return { addons: page.items, nextToken: page.nextToken };
   }
 
@@ -205,15 +205,5 @@ export class EksAddonsApi {
       update.status = "Successful";
     });
     return { update: updateShape(update) };
-  }
-
-  private page<T>(listing: string, items: T[], input: CommandInput) {
-    const size = pageSize("eks", input, "maxResults", { min: 1, max: 100, fallback: 100 });
-    try {
-      return paginate(listing, items, size, typeof input.nextToken === "string" ? input.nextToken : undefined);
-    } catch (err) {
-      if (err instanceof InvalidTokenError) throw eksError("InvalidParameterException", "The nextToken is invalid.");
-      throw err;
-    }
   }
 }

@@ -13,12 +13,12 @@ import { EksAddonsApi, installScenarioAddons } from "./eks-addons";
 import { startClusterVersionUpdate } from "./eks-cluster-update";
 import { EksInsightsApi, refreshInsightsNow } from "./eks-insights";
 import { NodegroupVersionUpdate, type VersionUpdateTarget } from "./eks-nodegroup-update";
+import { eksPage } from "./eks-pagination";
 import { clusterShape, type KubeAccess, nodegroupShape, updateShape } from "./eks-shapes";
 import { eksError } from "./errors";
-import { type CommandInput, optionalString, pageSize, requireString, stringList } from "./input";
+import { type CommandInput, optionalString, requireString, stringList } from "./input";
 import { addVersion, resolveVersion } from "./launch-templates";
 import type { SimCluster, SimEksUpdate, SimNodegroup } from "./model";
-import { InvalidTokenError, paginate } from "./pagination";
 import { type RegionContext, SANDBOX_ACCOUNT_ID } from "./world";
 
 /** A config update (scaling, labels, updateConfig) settles in well under a minute. */
@@ -60,7 +60,7 @@ export class EksApi {
           .filter((ng) => ng.clusterName === cluster.name)
           .map((ng) => ng.name)
           .sort();
-        const page = this.page(`nodegroups:${cluster.name}`, names, input);
+        const page = eksPage(`nodegroups:${cluster.name}`, names, input);
         return { nodegroups: page.items, nextToken: page.nextToken };
       },
       DescribeNodegroup: (input) => ({ nodegroup: nodegroupShape(this.syncedNodegroup(input)) }),
@@ -92,7 +92,7 @@ export class EksApi {
             (u) => u.clusterName === cluster.name && u.nodegroupName === nodegroupName && u.addonName === addonName,
           )
           .map((u) => u.id);
-        const page = this.page(`updates:${cluster.name}:${nodegroupName ?? ""}:${addonName ?? ""}`, ids, input);
+        const page = eksPage(`updates:${cluster.name}:${nodegroupName ?? ""}:${addonName ?? ""}`, ids, input);
         return { updateIds: page.items, nextToken: page.nextToken };
       },
     };
@@ -349,21 +349,11 @@ export class EksApi {
         (versionStatus === undefined || v.versionStatus === versionStatus) &&
         (status === undefined || v.versionStatus === status),
     );
-    const page = this.page(
+    const page = eksPage(
       `cluster-versions:${JSON.stringify([clusterType, wanted, versionStatus, status, input.defaultOnly])}`,
       versions,
       input,
     );
     return { clusterVersions: page.items.map(clusterVersionShape), nextToken: page.nextToken };
-  }
-
-  private page<T>(listing: string, items: T[], input: CommandInput) {
-    const size = pageSize("eks", input, "maxResults", { min: 1, max: 100, fallback: 100 });
-    try {
-      return paginate(listing, items, size, typeof input.nextToken === "string" ? input.nextToken : undefined);
-    } catch (err) {
-      if (err instanceof InvalidTokenError) throw eksError("InvalidParameterException", "The nextToken is invalid.");
-      throw err;
-    }
   }
 }
