@@ -3,6 +3,7 @@
  * a Spot interruption handled by the event path; and the plan of a multi-minor cluster upgrade.
  */
 import { resolve } from "node:path";
+import { Sandbox } from "../../sandbox/sandbox";
 import { rollInSandbox } from "../../sandbox/sandbox-roll";
 import { upgradeInSandbox } from "../../sandbox/sandbox-upgrade";
 import { loadScenario } from "../../sandbox/scenario/load";
@@ -10,7 +11,8 @@ import { parseCommand } from "../args";
 import type { CliIO } from "../io";
 import { RollProgressView } from "../progress";
 import { renderResult } from "../render";
-import { writeHtmlReport } from "../report/write";
+import { sandboxRollReport } from "../report/sandbox-reports";
+import { RunRecorder, writeReport } from "../report/write";
 import { demoSpotInterruption } from "./events-demo";
 import { exitCodeFor } from "./roll";
 import { renderUpgradePlan } from "./upgrade";
@@ -47,25 +49,21 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
   );
   io.stderr(`Rolling it with: tug roll ${scenario.cluster.name} ${group.name} --sandbox ${values.scenario}`);
   const view = new RollProgressView(io);
-  const { result, sandbox, timeline, run } = await rollInSandbox({
+  const recorder = new RunRecorder(view.onEvent);
+  const sandbox = await Sandbox.start(scenario, { onLog: view.onLog });
+  recorder.observeCapacity(sandbox);
+  const { result } = await rollInSandbox({
     scenario,
     request: { cluster: scenario.cluster.name, nodeGroup: group.name, requestedBy: "tug demo" },
-    keepOpen: true,
-    run: { onEvent: view.onEvent },
-    onLog: view.onLog,
+    sandbox,
+    run: { onEvent: recorder.onEvent },
   });
   try {
     view.finish();
     io.stdout("");
     for (const line of renderResult(result)) io.stdout(line);
     const report = resolve(values.report as string);
-    writeHtmlReport(report, {
-      scenario,
-      result,
-      timeline: timeline.samples,
-      logLines: sandbox.logLines,
-      startedAtMs: run.startedAtMs,
-    });
+    writeReport(report, sandboxRollReport(scenario, recorder, result));
     io.stdout(`  report: ${report}`);
     if (result.outcome !== "succeeded") return exitCodeFor(result.outcome);
     io.stdout("");

@@ -1,5 +1,6 @@
 /** `tug roll <cluster> <nodegroup>`: in the sandbox with --sandbox, else on the deployed state machine. */
 import { loadPlan } from "../../core/steps/roll/plan";
+import { Sandbox } from "../../sandbox/sandbox";
 import { type RollJson, type RollRequest, rollInSandbox } from "../../sandbox/sandbox-roll";
 import { countOrPercent, loadScenarioOf, parseCommand, positiveInt } from "../args";
 import type { CliIO } from "../io";
@@ -7,7 +8,8 @@ import { UsageError } from "../io";
 import { RollProgressView } from "../progress";
 import { executionName, printRemoteOutcome, runRemote, stateMachineArn } from "../remote";
 import { renderPlan, renderResult } from "../render";
-import { writeHtmlReport } from "../report/write";
+import { sandboxRollReport } from "../report/sandbox-reports";
+import { RunRecorder, writeReport } from "../report/write";
 
 const USAGE =
   "tug roll <cluster> <nodegroup> [--sandbox <scenario>] [--dry-run] [--max-surge N|N%] [--force] [--drain-timeout S] [--ready-timeout S] [--launch-template-version V] [--kubernetes-version 1.N] [--json] [--report <file.html>] [--state-machine <arn>]";
@@ -67,12 +69,14 @@ export async function rollCommand(argv: string[], io: CliIO): Promise<number> {
 
   const scenario = loadScenarioOf(values.sandbox, request.cluster);
   const view = new RollProgressView(io);
-  const { result, sandbox, timeline, run } = await rollInSandbox({
+  const recorder = new RunRecorder(view.onEvent);
+  const own = await Sandbox.start(scenario, { onLog: view.onLog });
+  if (values.report) recorder.observeCapacity(own);
+  const { result, sandbox, run } = await rollInSandbox({
     scenario,
     request,
-    keepOpen: true,
-    run: { onEvent: view.onEvent },
-    onLog: view.onLog,
+    sandbox: own,
+    run: { onEvent: recorder.onEvent },
   });
   try {
     view.finish();
@@ -84,13 +88,7 @@ export async function rollCommand(argv: string[], io: CliIO): Promise<number> {
     }
     for (const line of renderResult(result)) (values.json ? io.stderr : io.stdout)(line);
     if (values.report) {
-      writeHtmlReport(values.report, {
-        scenario,
-        result,
-        timeline: timeline.samples,
-        logLines: sandbox.logLines,
-        startedAtMs: run.startedAtMs,
-      });
+      writeReport(values.report, sandboxRollReport(scenario, recorder, result));
       io.stderr(`report: ${values.report}`);
     }
     if (values.json) io.stdout(JSON.stringify(result));
