@@ -1,15 +1,18 @@
 /** `tug upgrade <cluster> --to <version>`: in the sandbox with --sandbox, else on the deployed state machine. */
 import type { UpgradePlan, UpgradePreflight } from "../../core/upgrade/state";
+import { Sandbox } from "../../sandbox/sandbox";
 import { type UpgradeJson, type UpgradeRequest, upgradeInSandbox } from "../../sandbox/sandbox-upgrade";
 import { loadScenarioOf, parseCommand, positiveInt } from "../args";
 import { duration, estimateOrigin } from "../format";
 import type { CliIO } from "../io";
 import { UsageError } from "../io";
 import { executionName, printRemoteOutcome, runRemote, stateMachineArn } from "../remote";
+import { sandboxUpgradeReport } from "../report/sandbox-reports";
+import { RunRecorder, writeReport } from "../report/write";
 import { UpgradeProgressView } from "../upgrade-progress";
 
 const USAGE =
-  "tug upgrade <cluster> --to <version> [--sandbox <scenario>] [--dry-run] [--accept-insight <name>]... [--max-parallel-rolls N] [--json] [--state-machine <arn>]";
+  "tug upgrade <cluster> --to <version> [--sandbox <scenario>] [--dry-run] [--accept-insight <name>]... [--max-parallel-rolls N] [--json] [--report <file.html>] [--state-machine <arn>]";
 
 const FLAGS = {
   to: { type: "string" },
@@ -19,6 +22,7 @@ const FLAGS = {
   "max-parallel-rolls": { type: "string" },
   "drain-timeout": { type: "string" },
   json: { type: "boolean" },
+  report: { type: "string" },
   "state-machine": { type: "string" },
 } as const;
 
@@ -115,17 +119,23 @@ export async function upgradeCommand(argv: string[], io: CliIO): Promise<number>
 
   const scenario = loadScenarioOf(values.sandbox, request.cluster);
   const view = new UpgradeProgressView(io);
+  const recorder = new RunRecorder(view.onEvent);
+  const own = await Sandbox.start(scenario, { onLog: view.onLog });
+  if (values.report) recorder.observeCapacity(own);
   const { result, plan, preflight, sandbox } = await upgradeInSandbox({
     scenario,
     request,
-    keepOpen: true,
-    run: { onEvent: view.onEvent },
-    onLog: view.onLog,
+    sandbox: own,
+    run: { onEvent: recorder.onEvent },
   });
   try {
     const out = values.json ? io.stderr : io.stdout;
     if (request.dryRun && plan) for (const line of renderUpgradePlan(plan, preflight)) out(line);
     for (const line of renderUpgradeResult(result)) out(line);
+    if (values.report) {
+      writeReport(values.report, sandboxUpgradeReport(scenario, recorder, result));
+      io.stderr(`report: ${values.report}`);
+    }
     if (values.json) io.stdout(JSON.stringify(result));
     return upgradeExitCode(result.outcome);
   } finally {
