@@ -19,7 +19,7 @@ h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.2rem;margin:2rem 0 .4rem;borde
 .figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(290px,1fr));gap:.8rem}
 .figures section{background:var(--panel);padding:.5rem .8rem;border-radius:6px}
 .figures h3{margin:.1rem 0 .4rem}.figures dl{margin:0;display:grid;grid-template-columns:minmax(7rem,48%) 1fr;gap:.15rem .8rem}
-.figures dt{color:var(--muted)}.figures dd{margin:0;font-variant-numeric:tabular-nums}.figures dd.alarm{color:var(--alarm);font-weight:600}
+.figures dt{color:var(--muted)}.figures dd{margin:0;overflow-wrap:anywhere;font-variant-numeric:tabular-nums}.figures dd.alarm{color:var(--alarm);font-weight:600}
 .figures .note{display:block;font-size:.8rem;color:var(--muted)}
 svg.picture{max-width:100%;height:auto;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;overflow:visible}
 svg .axis-label,svg .legend-label{font-size:11px;fill:var(--fg)}svg .legend-label{font-size:12px}

@@ -46,6 +46,13 @@ export function buildUpgradeReport(input: UpgradeReportInput): Report {
   const reason = run.summary?.reason ?? input.reason ?? run.errors[0]?.cause;
   const stop = run.stop ?? { state: "(no step ran)", atMs: run.startMs };
   const sections: ReportSection[] = [{ kind: "figures", groups: upgradeFigures(run, input.observed) }];
+  if (run.problems.length > 0 || run.warnings.length > 0) {
+    sections.push({
+      kind: "note",
+      title: "Preflight",
+      lines: [...run.problems.map((p) => `Problem: ${p}`), ...run.warnings.map((w) => `Warning: ${w}`)],
+    });
+  }
   if (run.phases.length > 0) {
     sections.push({
       kind: "picture",
@@ -168,6 +175,7 @@ function upgradeFigures(run: UpgradeRun, observed?: UpgradeObservations): Figure
   const took = (run.endMs - run.startMs) / 1000;
   const rolls = observed?.nodeGroupRolls ?? s?.nodeGroupRolls ?? {};
   const skew = observed?.maxKubeletSkewObserved ?? s?.maxKubeletSkewObserved;
+  const childSteps = run.children.reduce((n, c) => n + c.events.filter((e) => e.kind === "entered").length, 0);
   return [
     {
       name: "Outcome",
@@ -202,8 +210,12 @@ function upgradeFigures(run: UpgradeRun, observed?: UpgradeObservations): Figure
         ...(observed && observed.figureDisagreements.length > 0
           ? [{ label: "Summary against the cluster", value: observed.figureDisagreements.join("; "), alarm: true }]
           : []),
-        ...run.warnings.map((w) => ({ label: "Preflight warning", value: w })),
-        ...run.problems.map((p) => ({ label: "Preflight problem", value: p, alarm: true })),
+        ...(run.problems.length > 0
+          ? [{ label: "Preflight problems", value: String(run.problems.length), alarm: true }]
+          : []),
+        ...(run.warnings.length > 0
+          ? [{ label: "Preflight warnings", value: `${run.warnings.length} (listed below)` }]
+          : []),
       ],
     },
     {
@@ -264,12 +276,7 @@ function upgradeFigures(run: UpgradeRun, observed?: UpgradeObservations): Figure
     {
       name: "API use",
       figures: [
-        {
-          label: "Steps run",
-          value:
-            String(run.children.reduce((n, c) => n + c.events.filter((e) => e.kind === "entered").length, 0) + 0) +
-            " in child rolls",
-        },
+        { label: "Steps run", value: `${run.ownSteps + childSteps} (${childSteps} of them in child rolls)` },
         { label: "Child executions", value: String(run.children.length) },
       ],
     },

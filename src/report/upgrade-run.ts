@@ -40,6 +40,8 @@ export interface UpgradeRun {
   estimateSource?: string;
   phases: UpgradePhaseRun[];
   children: ChildRoll[];
+  /** Steps the upgrade itself ran (its children's not counted). */
+  ownSteps: number;
   summary?: {
     outcome: string;
     reason?: string;
@@ -79,6 +81,7 @@ export function deriveUpgrade(all: RecordedEvent[]): UpgradeRun {
     endMs: events[events.length - 1]?.atMs ?? 0,
     phases: [],
     children: [],
+    ownSteps: events.filter((e) => e.kind === "entered").length,
     warnings: [],
     problems: [],
     errors: [],
