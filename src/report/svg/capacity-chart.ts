@@ -25,8 +25,10 @@ export function renderCapacityChart(samples: CapacitySample[], startMs: number, 
   const top = 10;
   const rows: string[] = [];
   zones.forEach((zone, i) => {
-    const rowTop = top + i * ROW;
-    const rowBottom = rowTop + ROW - 22;
+    // The AZ's name heads its plot, right of the value axis' labels, so the two never meet.
+    const headY = top + i * ROW + 11;
+    const rowTop = top + i * ROW + 20;
+    const rowBottom = top + (i + 1) * ROW - 14;
     const peak = Math.max(
       1,
       ...samples.map((s) => Math.max(s.byZone[zone]?.allocatableMillis ?? 0, s.byZone[zone]?.requestedMillis ?? 0)),
@@ -64,7 +66,7 @@ export function renderCapacityChart(samples: CapacitySample[], startMs: number, 
     );
     rows.push(
       `<g class="capacity-zone" data-zone="${escapeXml(zone)}">`,
-      `<text class="zone-label" x="8" y="${px(rowTop + 14)}">${escapeXml(zone)}</text>`,
+      `<text class="zone-label" x="${LEFT}" y="${px(headY)}">${escapeXml(zone)}</text>`,
       valueAxis(vcpuY, LEFT, max, (v) => `${v} vCPU`, WIDTH - RIGHT),
       short,
       `<path class="series" data-series="capacity" d="${line("allocatableMillis")}" fill="none" stroke="${SERIES_COLOURS.capacity}" stroke-width="2">${title(`${zone}: CPU Ready schedulable nodes offer pods`)}</path>`,
@@ -77,7 +79,7 @@ export function renderCapacityChart(samples: CapacitySample[], startMs: number, 
       "</g>",
     );
   });
-  const plotBottom = top + zones.length * ROW - 22;
+  const plotBottom = top + zones.length * ROW - 14;
   const axisY = plotBottom + 4;
   const key = legend(
     [
