@@ -4,6 +4,7 @@ import { demoCommand } from "./commands/demo";
 import { doctorCommand } from "./commands/doctor";
 import { eventsExplainCommand } from "./commands/events-explain";
 import { eventsReplayCommand } from "./commands/events-replay";
+import { reportCommand } from "./commands/report";
 import { rollCommand } from "./commands/roll";
 import { abortCommand, statusCommand } from "./commands/status";
 import { upgradeCommand } from "./commands/upgrade";
@@ -18,6 +19,7 @@ const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
       --max-surge N|N%       replacements per batch (default 10% of the group, at least one per AZ)
       --force                after the drain deadline, delete pods PDBs still protect instead of halting
       --json                 progress on stderr; the last stdout line is the result as JSON
+      --report <file.html>   write the run's report: nodes per AZ by batch, where the time went, capacity, figures
   tug upgrade <cluster> --to <version> [options]
                                              upgrade control plane, add-ons and node groups one minor at a time
       --sandbox <scenario>   run in the sandbox (upgrade, self-managed, or a JSON file)
@@ -25,6 +27,8 @@ const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
       --accept-insight NAME  go ahead despite an EKS upgrade insight in ERROR that you have reviewed
       --max-parallel-rolls N node groups rolled at the same time (default 2)
       --json                 progress on stderr; the last stdout line is the result as JSON
+      --report <file.html>   write the run's report: the phase ladder with skew, each child roll's report
+  tug report <execution-arn> [--out f.html]  the same report for a deployed execution, from its Step Functions history
   tug connect <cluster> [options]            make a cluster manageable: access entries, RBAC (deploy/rbac.yaml), tags
       --group <nodegroup>    node groups to tag (repeatable; default: every node group found)
       --role <arn>           roles that reach Kubernetes (default: the stack's KubeRoleArns and ReceiveRoleArn)
@@ -45,6 +49,7 @@ const COMMANDS: Record<string, Command> = {
   connect: connectCommand,
   doctor: doctorCommand,
   upgrade: upgradeCommand,
+  report: reportCommand,
   status: (argv, io) => statusCommand(argv, io),
   abort: (argv, io) => abortCommand(argv, io),
 };
