@@ -26,7 +26,7 @@ import type { ReactionProgress, ReactionState, ReactionSummary } from "../core/e
 import type { RegionEvent } from "./aws/events";
 import { roleNameForModule, sandboxStateMachineName } from "./iam/roles";
 import { SANDBOX_ACCOUNT } from "./runner/definition";
-import type { ExecutionStatus, LocalRunResult } from "./runner/local-workflow";
+import type { ExecutionStatus, LocalRunResult, RunnerEvent } from "./runner/local-workflow";
 import type { Sandbox } from "./sandbox";
 
 /** EventBridge → SQS → the receive function's poller. */
@@ -68,6 +68,8 @@ export interface SandboxEventsOptions {
   timing?: Partial<ReactionTiming>;
   /** Deliver events no rule matches as well (replaying a sample by hand). */
   bypassRules?: boolean;
+  /** Each reaction execution's state events, tagged with its name (what a report is built from). */
+  onReactionEvent?: (event: RunnerEvent) => void;
 }
 
 /** Starts nothing by itself: the sandbox runs what was queued once the receive invocation is over. */
@@ -231,7 +233,13 @@ export class SandboxEvents {
     request: ReactionRequest;
     executionId: string;
   }): Promise<ReactionReport> {
-    const run = await this.sandbox.run(reactToInstanceEvent, start.request, { executionName: start.name });
+    const onReactionEvent = this.options.onReactionEvent;
+    const run = await this.sandbox.run(reactToInstanceEvent, start.request, {
+      executionName: start.name,
+      ...(onReactionEvent
+        ? { onEvent: (event: RunnerEvent) => onReactionEvent({ ...event, execution: start.name }) }
+        : {}),
+    });
     const state = (run.status === "SUCCEEDED" ? run.output : run.lastOutput) as ReactionState | undefined;
     const progress = state?.reaction;
     const report: ReactionReport = {

@@ -16,10 +16,14 @@ import { type DeliveryReport, SandboxEvents } from "../../sandbox/sandbox-events
 import { loadScenario } from "../../sandbox/scenario/load";
 import { parseCommand, positiveInt } from "../args";
 import { type CliIO, type Command, UsageError } from "../io";
+import { writeReactionReports } from "../report/sandbox-reports";
+import { RunRecorder } from "../report/write";
 
-const USAGE = "tug events replay --sandbox <scenario> <event-file> [--node <name>] [--times N] [--json]";
+const USAGE =
+  "tug events replay --sandbox <scenario> <event-file> [--node <name>] [--times N] [--json] [--report <file.html>]";
 const FLAGS = {
   sandbox: { type: "string" },
+  report: { type: "string" },
   node: { type: "string" },
   times: { type: "string" },
   json: { type: "boolean" },
@@ -190,7 +194,8 @@ export function createEventsReplayCommand(readers: ReplayReaders = { readFile: (
       );
       io.stdout(`decision: ${describeDecision(decision)}`);
 
-      const events = await SandboxEvents.attach(sandbox, { bypassRules: true });
+      const recorder = new RunRecorder();
+      const events = await SandboxEvents.attach(sandbox, { bypassRules: true, onReactionEvent: recorder.onEvent });
       const originMs = sandbox.clock.nowMs();
       const before = sandbox.cluster.metrics();
       const reports: DeliveryReport[] = [];
@@ -212,6 +217,13 @@ export function createEventsReplayCommand(readers: ReplayReaders = { readFile: (
         `${reactions.length} reaction${reactions.length === 1 ? "" : "s"} for ${times} deliver${times === 1 ? "y" : "ies"}; PDB violations ${pdbViolations}, pods lost ${podsLost}`,
       );
       const failed = reports.some((r) => r.error) || reactions.some((r) => r.status !== "SUCCEEDED");
+      if (values.report) {
+        for (const path of writeReactionReports(values.report, recorder, reactions, scenario.name ?? values.sandbox, {
+          pdbViolations,
+          podsLost,
+        }))
+          io.stderr(`report: ${path}`);
+      }
       if (values.json) {
         io.stdout(
           JSON.stringify({
