@@ -35,8 +35,10 @@ export function nodeLanes(run: RollRun): NodeLane[] {
   const lanes: NodeLane[] = [];
   for (const batch of run.batches) {
     for (const [zone, count] of Object.entries(batch.byZone).sort()) {
+      // A batch's replaced nodes, then its replacements: in a dense picture each batch reads as one step
+      // of a staircase instead of alternating thin lines.
+      for (let n = 1; n <= count; n++) lanes.push(replacedLane(run, batch, zone, n));
       for (let n = 1; n <= count; n++) {
-        lanes.push(replacedLane(run, batch, zone, n));
         const replacement = replacementLane(run, batch, zone, n);
         if (replacement) lanes.push(replacement);
       }

@@ -58,7 +58,7 @@ export function renderNodeTimeline(input: NodeTimelineInput): string {
       return lane.segments
         .map(
           (s) =>
-            `<rect class="lane-seg" data-zone="${escapeXml(zone)}" data-state="${s.state}" data-batch="${lane.batch + 1}" data-from="${s.fromMs - startMs}" data-to="${s.toMs - startMs}" x="${px(at(s.fromMs))}" y="${px(ly)}" width="${px(Math.max(0.5, at(s.toMs) - at(s.fromMs)))}" height="${px(laneHeight)}" fill="${STATE_COLOURS[s.state]}">${title(
+            `<rect class="lane-seg" data-zone="${escapeXml(zone)}" data-state="${s.state}" data-batch="${lane.batch + 1}" data-from="${s.fromMs - startMs}" data-to="${s.toMs - startMs}" x="${px(at(s.fromMs))}" y="${px(ly)}" width="${px(Math.max(0.5, at(s.toMs) - at(s.fromMs)))}" height="${px(laneHeight)}" fill="${STATE_COLOURS[s.state]}"${laneHeight < 4 ? ' shape-rendering="crispEdges"' : ""}>${title(
               `${lane.label}: ${LANE_STATE_WORDS[s.state]} from ${formatDuration((s.fromMs - startMs) / 1000)} to ${formatDuration((s.toMs - startMs) / 1000)}`,
             )}</rect>`,
         )
