@@ -3,8 +3,13 @@
  * inside its picture and clear of the others, and the node timeline (drawn from the run's recorded
  * events) agreeing with the simulator's own record of the nodes at instants sampled through the run.
  */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CliIO } from "../../src/cli/io";
+import { main } from "../../src/cli/main";
 import { sandboxRollReport, sandboxUpgradeReport } from "../../src/cli/report/sandbox-reports";
 import { RunRecorder } from "../../src/cli/report/write";
 import { renderReportHtml } from "../../src/report/html";
@@ -67,11 +72,12 @@ async function rollForReport(
   }
 }
 
-async function expectCleanPage(page: Page, errors: string[]): Promise<void> {
+/** `minLabels`: a floor, so that a picture drawn without its labels cannot pass. */
+async function expectCleanPage(page: Page, errors: string[], minLabels = 20): Promise<void> {
   expect(errors).toEqual([]);
   const labels = await labelProblems(page);
   expect(labels.pictures).toBeGreaterThan(0);
-  expect(labels.labels).toBeGreaterThan(20);
+  expect(labels.labels).toBeGreaterThan(minLabels);
   expect(labels.problems).toEqual([]);
 }
 
@@ -235,6 +241,40 @@ describe("an upgrade's report in Chromium", () => {
       expect(
         (await attr(page, `[id="${workers}-node-timeline"] rect.batch-band`, "data-batch")).length,
       ).toBeGreaterThan(0);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe("an event reaction's report in Chromium", () => {
+  it("draws the reaction's steps with the node's cordon and drain marked, written by tug events replay --report", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tug-reaction-"));
+    const out: string[] = [];
+    const io: CliIO = { stdout: (l) => out.push(l), stderr: (l) => out.push(l), interactive: false };
+    const code = await main(
+      [
+        "events",
+        "replay",
+        "--sandbox",
+        "small",
+        "test/fixtures/published/aws-events/ec2-spot-interruption-warning.json",
+        "--report",
+        join(dir, "reaction.html"),
+      ],
+      io,
+    );
+    expect(code).toBe(0);
+    const { page, errors } = await openReport(browser, readFileSync(join(dir, "reaction.html"), "utf8"));
+    try {
+      await expectCleanPage(page, errors, 10);
+      expect(await page.textContent("h1")).toMatch(/^Reaction to drain on ip-/);
+      const steps = await attr(page, "#steps-over-time g.step-row", "data-state");
+      expect(steps).toEqual(["Drain node", "Finish reaction", "Look at target"]);
+      const marks = await page.$$eval("#steps-over-time g.milestone text", (t) =>
+        t.map((e) => e.firstChild?.textContent),
+      );
+      expect(marks).toEqual(["node cordoned", "node drained"]);
     } finally {
       await page.close();
     }
