@@ -72,11 +72,15 @@ export async function rollCommand(argv: string[], io: CliIO): Promise<number> {
   const recorder = new RunRecorder(view.onEvent);
   const own = await Sandbox.start(scenario, { onLog: view.onLog });
   if (values.report) recorder.observeCapacity(own);
+  // The sandbox is ours to close, also when the run throws before handing it back.
   const { result, sandbox, run } = await rollInSandbox({
     scenario,
     request,
     sandbox: own,
     run: { onEvent: recorder.onEvent },
+  }).catch(async (err: unknown) => {
+    await own.close();
+    throw err;
   });
   try {
     view.finish();

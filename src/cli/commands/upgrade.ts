@@ -122,11 +122,15 @@ export async function upgradeCommand(argv: string[], io: CliIO): Promise<number>
   const recorder = new RunRecorder(view.onEvent);
   const own = await Sandbox.start(scenario, { onLog: view.onLog });
   if (values.report) recorder.observeCapacity(own);
+  // The sandbox is ours to close, also when the run throws before handing it back.
   const { result, plan, preflight, sandbox } = await upgradeInSandbox({
     scenario,
     request,
     sandbox: own,
     run: { onEvent: recorder.onEvent },
+  }).catch(async (err: unknown) => {
+    await own.close();
+    throw err;
   });
   try {
     const out = values.json ? io.stderr : io.stdout;
