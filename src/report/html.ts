@@ -39,7 +39,7 @@ svg.picture,.figures section,.failure{break-inside:avoid}h2{break-after:avoid}}
 
 export function renderReportHtml(report: Report): string {
   const failure = report.failure
-    ? `<section class="failure" id="failure"><h2>Why it ${report.outcome === "refused" ? "was refused" : "failed"}</h2><p>${escapeXml(report.failure.reason)}</p><p><b>Stopped at</b> ${escapeXml(report.failure.stoppedAt.state)}, ${formatDuration(report.failure.stoppedAt.atSeconds)} after the start (marked in the pictures below).</p><p><b>Next step:</b> ${escapeXml(report.failure.nextStep)}</p></section>`
+    ? `<section class="failure" id="failure"><h2>Why it ${report.outcome === "refused" ? "was refused" : "failed"}</h2><p>${escapeXml(report.failure.reason)}</p><p><b>Stopped at</b> ${escapeXml(report.failure.stoppedAt.state)}, ${formatDuration(report.failure.stoppedAt.atSeconds)} after the start${report.sections.some(hasPicture) ? " (marked in the pictures below)" : ""}.</p><p><b>Next step:</b> ${escapeXml(report.failure.nextStep)}</p></section>`
     : "";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -50,6 +50,10 @@ ${failure}
 ${report.sections.map(renderSection).join("\n")}
 </body></html>
 `;
+}
+
+function hasPicture(section: ReportSection): boolean {
+  return section.kind === "picture" || (section.kind === "group" && section.sections.some(hasPicture));
 }
 
 function renderSection(section: ReportSection): string {

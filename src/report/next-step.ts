@@ -33,12 +33,12 @@ const ADVICE: { match: RegExp; next: string }[] = [
   },
   {
     match: /refused/i,
-    next: "Nothing was changed. Address the preflight problem named above, then run again.",
+    next: "Nothing was changed. Correct what the reason names (the request, the node group, the cluster's access, a preflight problem), then run again.",
   },
 ];
 
-export function nextStepFor(error: string | undefined, reason: string | undefined): string {
-  const text = `${error ?? ""} ${reason ?? ""}`;
+export function nextStepFor(error: string | undefined, reason: string | undefined, outcome?: string): string {
+  const text = `${error ?? ""} ${reason ?? ""} ${outcome === "refused" ? "refused" : ""}`;
   return (
     ADVICE.find((a) => a.match.test(text))?.next ??
     "Read the reason above and the step log below; the run restored the group's capacity and released its lock. Run again once the cause is fixed: the next run reconciles anything left over."

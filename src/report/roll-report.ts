@@ -39,17 +39,17 @@ export function buildRollReport(input: RollReportInput): Report {
     title: `Roll of ${run.cluster}/${run.nodeGroup}`,
     outcome,
     context: `${input.where}; started ${new Date(run.startMs).toISOString()}, ${formatDuration((run.endMs - run.startMs) / 1000)} long${run.dryRun ? "; dry run, nothing changed" : ""}.`,
-    ...(outcome !== "succeeded" ? { failure: rollFailure(run, reason) } : {}),
+    ...(outcome !== "succeeded" ? { failure: rollFailure(run, reason, outcome) } : {}),
     sections: rollSections(run, input),
   };
 }
 
-export function rollFailure(run: RollRun, reason: string | undefined): Failure {
+export function rollFailure(run: RollRun, reason: string | undefined, outcome?: string): Failure {
   const stop = run.stop ?? { state: "(no step ran)", atMs: run.startMs };
   return {
     reason: reason ?? "the run ended without a summary",
     stoppedAt: { state: stop.state, atSeconds: (stop.atMs - run.startMs) / 1000 },
-    nextStep: nextStepFor(stop.error, reason),
+    nextStep: nextStepFor(stop.error, reason, outcome),
   };
 }
 

@@ -131,7 +131,7 @@ export function buildUpgradeReport(input: UpgradeReportInput): Report {
           failure: {
             reason: reason ?? "the run ended without a summary",
             stoppedAt: { state: stop.state, atSeconds: (stop.atMs - run.startMs) / 1000 },
-            nextStep: nextStepFor(stop.error, reason),
+            nextStep: nextStepFor(stop.error, reason, outcome),
           },
         }
       : {}),
