@@ -17,7 +17,12 @@ import { lifecycleHookCommands } from "./asg-hooks";
 import { AutoScalingApi, type CommandHandler } from "./autoscaling";
 import { buildFromScenario } from "./build-from-scenario";
 import { AmiCatalog } from "./catalog";
-import { type ExecutionStatusProvider, stepFunctionsCommands, stsCommands } from "./control-services";
+import {
+  type ExecutionStatusProvider,
+  type StepFunctionsBackend,
+  stepFunctionsCommands,
+  stsCommands,
+} from "./control-services";
 import { ec2InstanceCommands } from "./ec2-instances";
 import { availableAddresses, ec2ResourceCommands } from "./ec2-resources";
 import { ec2TemplateCommands } from "./ec2-templates";
@@ -66,6 +71,7 @@ export class SimulatedRegion {
   private readonly terminateCallCounts = new Map<string, number>();
   private totalCalls = 0;
   private executionStatus?: ExecutionStatusProvider;
+  private stepFunctions?: StepFunctionsBackend;
   private readonly eks: EksApi;
   private readonly secretArns = new Map<string, string>();
 
@@ -137,7 +143,11 @@ export class SimulatedRegion {
       eks: eks.handlers(),
       ssm: parameterCommands(this.ctx, this.kube),
       secretsmanager: secretCommands(this.ctx, this.kube, secretSuffix, this.etcdAccess, this.secretArns),
-      sfn: stepFunctionsCommands(this.ctx, () => this.executionStatus),
+      sfn: stepFunctionsCommands(
+        this.ctx,
+        () => this.executionStatus,
+        () => this.stepFunctions,
+      ),
       sts: stsCommands(),
     };
     buildFromScenario(this.ctx, this.engine, this.fleet);
@@ -247,6 +257,11 @@ export class SimulatedRegion {
   /** The runner registers a function answering DescribeExecution for an execution ARN. */
   setExecutionStatusProvider(fn: ExecutionStatusProvider): void {
     this.executionStatus = fn;
+  }
+
+  /** Starting executions and answering task tokens (the sandbox's runner provides them). */
+  setStepFunctionsBackend(backend: StepFunctionsBackend): void {
+    this.stepFunctions = backend;
   }
 
   /** Per-service/command call counts ("autoscaling:DescribeAutoScalingGroups"), throttled attempts included. */
