@@ -64,6 +64,8 @@ export interface ProgressView {
   replacedByZone: Record<string, number>;
   nodesReplaced: number;
   nodesToReplace?: number;
+  /** Said instead of the node counts (an upgrade's phases). */
+  detail?: string;
   etaSeconds?: number;
   outcome?: string;
   reason?: string;
@@ -83,7 +85,9 @@ export function progressMessage(view: ProgressView): RenderedMessage {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([zone, n]) => `${zone} ${n}`)
     .join(", ");
-  const nodes = `${view.nodesReplaced}${view.nodesToReplace !== undefined ? `/${view.nodesToReplace}` : ""} nodes replaced${zones ? ` (${zones})` : ""}`;
+  const nodes =
+    view.detail ??
+    `${view.nodesReplaced}${view.nodesToReplace !== undefined ? `/${view.nodesToReplace}` : ""} nodes replaced${zones ? ` (${zones})` : ""}`;
   if (view.outcome) {
     const text = `${ICON[view.outcome] ?? ""} ${view.what}: ${view.outcome}${view.reason ? `: ${view.reason}` : ""}; ${nodes}. Run ${view.runId}`;
     return {
@@ -96,7 +100,9 @@ export function progressMessage(view: ProgressView): RenderedMessage {
       ],
     };
   }
-  const eta = view.etaSeconds !== undefined ? `; about ${Math.max(1, Math.round(view.etaSeconds / 60))} min left` : "";
+  // Minutes while close, five-minute steps before: an estimate that moves each minute is not news.
+  const minutes = view.etaSeconds !== undefined ? Math.max(1, Math.round(view.etaSeconds / 60)) : undefined;
+  const eta = minutes === undefined ? "" : `; about ${minutes > 10 ? Math.ceil(minutes / 5) * 5 : minutes} min left`;
   const text = `${ICON.running} ${view.what}: ${view.phase}; ${nodes}${eta}. Run ${view.runId}`;
   return {
     text,

@@ -82,7 +82,15 @@ async function postDetails(deps: ChatOpsDeps, run: RunRecord, message: ProgressM
 }
 
 interface RunData {
-  summary?: { outcome?: string; reason?: string; nodesReplaced?: number; nodesOutdatedBefore?: number };
+  summary?: {
+    outcome?: string;
+    reason?: string;
+    nodesReplaced?: number;
+    nodesOutdatedBefore?: number;
+    controlPlaneUpdates?: number;
+    addonUpdates?: number;
+    nodeGroupRolls?: Record<string, number>;
+  };
   outdatedBefore?: number;
   batchesStarted?: number;
   counters?: { nodesReplaced?: number };
@@ -122,6 +130,11 @@ async function viewOf(
         ? "upgrading"
         : "planning";
   const outdated = data.summary?.nodesOutdatedBefore ?? data.outdatedBefore;
+  const summary = data.summary;
+  const detail =
+    run.workflow === "upgrade-cluster" && summary
+      ? `${summary.controlPlaneUpdates ?? 0} control-plane update(s), ${summary.addonUpdates ?? 0} add-on update(s), node groups rolled: ${Object.keys(summary.nodeGroupRolls ?? {}).join(", ") || "none"}`
+      : undefined;
   return {
     what: message.what,
     runId: run.runId,
@@ -130,6 +143,7 @@ async function viewOf(
     replacedByZone,
     nodesReplaced,
     ...(outdated !== undefined ? { nodesToReplace: outdated } : {}),
+    ...(detail ? { detail } : {}),
     ...(predicted !== undefined && !waiting ? { etaSeconds: Math.max(0, predicted - elapsed) } : {}),
     ...(run.status !== "running" ? { outcome: run.status } : {}),
     ...(data.summary?.reason ? { reason: data.summary.reason } : {}),
