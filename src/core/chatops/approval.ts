@@ -58,15 +58,15 @@ export type ClickDecision = { ok: true; status: "approved" | "rejected" } | { ok
 /** May this user decide this approval this way? (The policy has already said they are an approver.) */
 export function judgeClick(record: ApprovalRecord, userId: string, actionId: string): ClickDecision {
   const status = actionId === APPROVE_ACTION ? "approved" : actionId === REJECT_ACTION ? "rejected" : undefined;
-  if (!status) return { ok: false, reason: `unknown action ${actionId}` };
+  if (!status) return { ok: false, reason: `Unknown action ${actionId}.` };
   if (record.status !== "pending") {
     return {
       ok: false,
-      reason: `this approval is already ${record.status}${record.decidedBy ? ` (by ${record.decidedBy})` : ""}`,
+      reason: `This approval is already ${record.status}${record.decidedBy ? ` (by ${record.decidedBy})` : ""}.`,
     };
   }
   if (status === "approved" && record.requestedBy === userId) {
-    return { ok: false, reason: "you asked for this run: someone else must approve it" };
+    return { ok: false, reason: "You asked for this run: someone else must approve it." };
   }
   return { ok: true, status };
 }
