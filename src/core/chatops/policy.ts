@@ -54,8 +54,9 @@ export type Authorization = { allowed: true } | { allowed: false; reason: string
 
 /** The app and the workspace: checked before anything is parsed further. */
 export function authorizeOrigin(policy: ChatPolicy, who: ChatIdentity): Authorization {
-  if (who.appId !== undefined && who.appId !== policy.appId) {
-    return { allowed: false, reason: `app ${who.appId} is not this app` };
+  // Every workspace the app is installed in signs validly: the app id must be ours, and present.
+  if (who.appId !== policy.appId) {
+    return { allowed: false, reason: `app ${who.appId ?? "(none)"} is not this app` };
   }
   const teams = [who.teamId, who.enterpriseId].filter((t): t is string => t !== undefined);
   if (!teams.some((t) => policy.teams.includes(t))) {
