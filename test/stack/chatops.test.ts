@@ -5,7 +5,9 @@
  */
 import type { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { roleNameForModule, sandboxRoles } from "../../src/sandbox/iam/roles";
 import { SLACK_RESERVED_CONCURRENCY, SLACK_TIMEOUT_SECONDS } from "../../stacks/ChatOps";
+import { slackFunction } from "../../workflows/index";
 import { type SynthesizedApp, synthesizeTugboat } from "./synthesize";
 import {
   environmentOf,
@@ -96,6 +98,17 @@ describe("the ChatOps stack", () => {
       "dynamodb:UpdateItem",
       "secretsmanager:GetSecretValue",
     ]);
+  });
+
+  it("is what the sandbox enforces: the Slack role's actions in the twin are the template's", () => {
+    const [, fn] = resourcesOfType(chatops, "AWS::Lambda::Function").find(([id]) => id.startsWith("SlackHttp"))!;
+    const deployed = statementsOfRole(chatops, roleOfFunction(fn))
+      .flatMap((s) => s.actions)
+      .filter((a) => !a.startsWith("xray:"));
+    const acct = { account: "123456789012", region: "us-east-1", tableName: "t", clusters: ["prod-eu"] };
+    const twin = sandboxRoles(acct).get(roleNameForModule(slackFunction.module))!;
+    const enforced = twin.policy.Statement.flatMap((s) => s.Action);
+    expect([...new Set(enforced)].sort()).toEqual([...new Set(deployed)].sort());
   });
 
   it("updates progress on a one-minute schedule", () => {

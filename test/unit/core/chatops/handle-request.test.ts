@@ -127,6 +127,36 @@ describe("approvals and progress on the ports", () => {
     });
   });
 
+  it("/tug abort of a run still waiting for its approval rejects it through the task token, once", async () => {
+    const fake = fakeChatOps({ secrets: [vector.secret], nowMs, policy });
+    const started = new Date(nowMs).toISOString();
+    fake.runs.set("r1", {
+      runId: "r1",
+      cluster: "prod-eu",
+      nodeGroup: "workers",
+      workflow: "roll-node-group",
+      status: "running",
+      startedAt: started,
+      updatedAt: started,
+      data: {},
+    });
+    await requestApproval(fake.deps, {
+      taskToken: "token-r1",
+      workflow: "roll-node-group",
+      cluster: "prod-eu",
+      what: "roll prod-eu/workers",
+      run: { runId: "r1", executionId: "arn:aws:states:us-east-1:123456789012:execution:tugboat-roll-node-group:r1" },
+      approval: { requestedBy: "U1", channel: "G8PSS9T3V" },
+      timeoutSeconds: 3600,
+    });
+    const first = await handleSlackRequest(fake.deps, command("abort r1"));
+    expect(text(first.body)).toBe("Aborted r1 before its approval: nothing was changed.");
+    expect(fake.tasks).toEqual([{ token: "token-r1", kind: "failure" }]);
+    const second = await handleSlackRequest(fake.deps, command("abort r1", { trigger_id: "2" }));
+    expect(text(second.body)).toBe("Run r1 is not running on prod-eu.");
+    expect(fake.tasks).toHaveLength(1);
+  });
+
   it("updates the run's message only when it changed, coalesced, and waits out a 429's Retry-After", async () => {
     const fake = fakeChatOps({ secrets: [vector.secret], nowMs, policy });
     const started = new Date(nowMs).toISOString();
