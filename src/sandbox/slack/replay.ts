@@ -4,8 +4,8 @@
  * caller) or a shorthand the replay builds and signs with the scenario's secret at the virtual now:
  *   { "at": 0, "command": "/tug upgrade prod-eu 1.33", "user": "U1", "channel": "C1" }
  *   { "at": 60, "click": "approve", "user": "U2" }   (the latest approval message's button)
- * Shorthands may also set `team`, `enterprise`, `app`, `triggerId`, `retryNum` (X-Slack-Retry-Num; with
- * the trigger id of an earlier command it is Slack's retry of it), `skewSeconds` (the timestamp's distance
+ * Shorthands may also set `team`, `enterprise`, `app`, `triggerId`, `retryNum` (X-Slack-Retry-Num: Slack's
+ * retry of the first earlier shorthand that is the same but for `at`, with its trigger id), `skewSeconds` (the timestamp's distance
  * from now) and `secret` (sign with another secret). Between requests, and until the runs Slack started
  * have ended, the progress updater runs every PROGRESS_INTERVAL_SECONDS, as its schedule does in AWS.
  */
@@ -107,8 +107,11 @@ export async function replaySlack(slack: SandboxSlack, requests: ReplayRequest[]
   };
 }
 
-/** The trigger ids of earlier commands, so a `retryNum` shorthand repeats the same request. */
-const lastTriggerIds = new WeakMap<SandboxSlack, string>();
+/**
+ * Trigger ids of earlier commands by their fields (`at` and `retryNum` aside): a `retryNum` shorthand is
+ * Slack's retry of the first such command, so it carries that command's trigger id.
+ */
+const firstTriggerIds = new WeakMap<SandboxSlack, Map<string, string>>();
 
 function buildRequest(slack: SandboxSlack, request: ReplayRequest, index: number) {
   if ("headers" in request) {
@@ -126,11 +129,15 @@ function buildRequest(slack: SandboxSlack, request: ReplayRequest, index: number
   let body: string;
   if ("command" in request) {
     const [command = "", ...words] = request.command.trim().split(/\s+/);
+    const seen = firstTriggerIds.get(slack) ?? new Map<string, string>();
+    firstTriggerIds.set(slack, seen);
+    const { at: _at, retryNum: _retry, ...same } = request;
+    const key = JSON.stringify(Object.entries(same).sort(([a], [b]) => a.localeCompare(b)));
     const triggerId =
       request.triggerId ??
-      (request.retryNum ? lastTriggerIds.get(slack) : undefined) ??
+      (request.retryNum ? seen.get(key) : undefined) ??
       `${1000 + index}.${Math.round(request.at * 1000)}.tugreplay`;
-    lastTriggerIds.set(slack, triggerId);
+    if (!seen.has(key)) seen.set(key, triggerId);
     body = new URLSearchParams({
       token: "deprecated-verification-token",
       team_id: team,
