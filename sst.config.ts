@@ -1,4 +1,5 @@
 import type { SSTConfig } from "sst";
+import { ChatOps } from "./stacks/ChatOps";
 import { Events } from "./stacks/Events";
 import { DEFAULT_NODEJS_BUNDLING } from "./stacks/lib/bundling";
 import { State } from "./stacks/State";
@@ -16,6 +17,6 @@ export default {
       tracing: "active",
       nodejs: DEFAULT_NODEJS_BUNDLING,
     });
-    app.stack(State).stack(Workflows).stack(Events);
+    app.stack(State).stack(Workflows).stack(Events).stack(ChatOps);
   },
 } satisfies SSTConfig;

@@ -16,6 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url));
  *  - "kube": reach a cluster's Kubernetes API (eks:DescribeCluster for EKS; the kubeconfig in SSM or
  *    Secrets Manager for self-managed clusters);
  *  - "etcd": read the etcd client secret of a self-managed control plane;
+ *  - "slack": read the Slack secret (signing secrets, bot token) in Secrets Manager;
  *  - "ec2:point-group-at-template": what Auto Scaling checks when UpdateAutoScalingGroup names a launch
  *    template version (ec2:RunInstances on the template, iam:PassRole of its instance profile's role).
  * Lists hold what the step's code calls: bench/iam-mutation.ts removes each action in turn and names the
@@ -24,6 +25,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export type AccessKind =
   | "kube"
   | "etcd"
+  | "slack"
   | "ec2:point-group-at-template"
   | "autoscaling:DescribeAutoScalingGroups"
   | "autoscaling:UpdateAutoScalingGroup"
@@ -90,6 +92,16 @@ const terminate = "autoscaling:TerminateInstanceInAutoScalingGroup";
 const complete = "autoscaling:CompleteLifecycleAction";
 const describeExecution = "states:DescribeExecution";
 
+/**
+ * The approval step of the roll and upgrade workflows (`.waitForTaskToken`): stores the approval
+ * (PutItem), marks the run as waiting (PutItem), reads the run's progress message (GetItem), records where
+ * it asked (UpdateItem) and posts with the bot token ("slack").
+ */
+const requestApproval: StepFunctionSpec = {
+  module: "functions/slack/request-approval",
+  access: ["slack", get, put, "dynamodb:UpdateItem"],
+};
+
 export const rollNodeGroup: WorkflowSpec = {
   name: "roll-node-group",
   file: join(here, "roll-node-group.asl.json"),
@@ -144,6 +156,7 @@ export const rollNodeGroup: WorkflowSpec = {
       module: "functions/steps/check-managed-update",
       access: ["eks:DescribeUpdate", get, put],
     },
+    RequestApprovalFunctionArn: requestApproval,
   },
 };
 
@@ -274,6 +287,7 @@ export const upgradeCluster: WorkflowSpec = {
       module: "functions/upgrade/summarize-upgrade",
       access: ["kube", instances, get, put],
     },
+    RequestApprovalFunctionArn: requestApproval,
   },
   children: { RollNodeGroupStateMachineArn: rollNodeGroup.name },
 };
@@ -285,6 +299,23 @@ export const upgradeCluster: WorkflowSpec = {
 export const receiveFunction: StepFunctionSpec = {
   module: "functions/events/receive",
   access: ["kube", instances, groups, get, put, "dynamodb:UpdateItem", del],
+};
+
+/**
+ * The Slack endpoint (functions/slack/http): verifies with the signing secrets ("slack"), reads locks and
+ * runs (GetItem, Query, BatchGetItem), asks a run to stop (UpdateItem on the lock), decides approvals
+ * (GetItem, conditional UpdateItem) and records the progress message (PutItem). The ChatOps stack adds
+ * StartExecution on the operator workflows and SendTaskSuccess/SendTaskFailure (stacks/lib/access-documents.ts).
+ */
+export const slackFunction: StepFunctionSpec = {
+  module: "functions/slack/http",
+  access: ["slack", get, put, "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:BatchGetItem"],
+};
+
+/** Updates the progress messages of runs started from Slack, on a schedule. */
+export const slackProgressFunction: StepFunctionSpec = {
+  module: "functions/slack/progress",
+  access: ["slack", get, put, "dynamodb:Query", "dynamodb:BatchGetItem"],
 };
 
 export const workflows: Record<string, WorkflowSpec> = {

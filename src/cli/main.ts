@@ -6,6 +6,7 @@ import { eventsExplainCommand } from "./commands/events-explain";
 import { eventsReplayCommand } from "./commands/events-replay";
 import { reportCommand } from "./commands/report";
 import { rollCommand } from "./commands/roll";
+import { slackCommand } from "./commands/slack";
 import { abortCommand, statusCommand } from "./commands/status";
 import { upgradeCommand } from "./commands/upgrade";
 import { type CliIO, type Command, processIO, UsageError } from "./io";
@@ -41,7 +42,9 @@ const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
   tug abort <cluster>                        stop the running operation before its next batch, restoring capacity
   tug events explain <event-file> [--json]   what Tugboat would do with a raw EventBridge event
   tug events replay --sandbox <scenario> <event-file> [--node <name>] [--times N] [--json]
-                                             run the real event handler against a sandbox node`;
+                                             run the real event handler against a sandbox node
+  tug slack replay --sandbox <scenario> <requests.json> [--json]
+                                             run the real Slack handler on requests at virtual times`;
 
 const COMMANDS: Record<string, Command> = {
   demo: demoCommand,
@@ -52,6 +55,7 @@ const COMMANDS: Record<string, Command> = {
   report: reportCommand,
   status: (argv, io) => statusCommand(argv, io),
   abort: (argv, io) => abortCommand(argv, io),
+  slack: slackCommand,
 };
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {

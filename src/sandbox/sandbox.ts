@@ -32,6 +32,7 @@ import {
   type LocalRunResult,
   runLocalWorkflow,
 } from "./runner/local-workflow";
+import { TaskTokens } from "./runner/task-tokens";
 import { VirtualScheduler } from "./runner/virtual-scheduler";
 import { toObservations } from "./scenario/history";
 import type { Scenario } from "./scenario/schema";
@@ -59,6 +60,8 @@ export interface SandboxOptions {
 
 export class Sandbox {
   readonly executions = new Map<string, ExecutionStatus>();
+  /** Task tokens of `.waitForTaskToken` states waiting for SendTaskSuccess/SendTaskFailure. */
+  readonly tasks = new TaskTokens();
   private dynamoCalls = 0;
   private runCounter = 0;
   /** Executions running at the same time (parallel children) share the virtual clock through it. */
@@ -90,6 +93,11 @@ export class Sandbox {
   ) {
     this.scheduler = new VirtualScheduler(clock);
     this.kubeRequests = kubeRequests;
+  }
+
+  /** The virtual scheduler executions share: a driver that acts at virtual times (Slack replay) joins it. */
+  get virtualScheduler(): VirtualScheduler {
+    return this.scheduler;
   }
 
   /** etcd of a self-managed control plane (members, quorum history); undefined for other clusters. */
@@ -278,6 +286,7 @@ export class Sandbox {
         retryJitter: (retry) => this.timing.sampler.uniform("sfn-retry", retry),
       },
       scheduler: this.scheduler,
+      tasks: this.tasks,
       startChild: (request) => this.runChild(request, options.onEvent),
       ...options,
     });

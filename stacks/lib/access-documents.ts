@@ -92,6 +92,7 @@ export function actionsOf(kind: AccessKind): string[] {
     case "kube":
       return ["ssm:GetParameter", "secretsmanager:GetSecretValue", "eks:DescribeCluster"];
     case "etcd":
+    case "slack":
       return ["secretsmanager:GetSecretValue"];
     case "ec2:point-group-at-template":
       return ["ec2:RunInstances", "iam:PassRole"];
@@ -163,6 +164,13 @@ export function accessStatements(kinds: readonly AccessKind[], t: AccessTarget):
       perCluster(t, "secretsmanager", (c) => `secret:tugboat/${c}/etcd-??????`),
     );
   }
+  if (granted.has("slack")) {
+    add(
+      "SlackSecret",
+      ["secretsmanager:GetSecretValue"],
+      [arn(t, "secretsmanager", `secret:${SLACK_SECRET_NAME}-??????`)],
+    );
+  }
   add("StateTable", pick(STATE_ACTIONS), [t.tableArn]);
   add(
     "DescribeTugboatExecutions",
@@ -191,6 +199,23 @@ export function accessStatements(kinds: readonly AccessKind[], t: AccessTarget):
 
 export function policyDocument(statements: PolicyStatementJson[]): PolicyDocumentJson {
   return { Version: "2012-10-17", Statement: statements };
+}
+
+/** The Secrets Manager secret holding Slack's signing secrets and bot token (JSON). */
+export const SLACK_SECRET_NAME = "tugboat/slack";
+
+/**
+ * The Slack function may start the operator workflows (roll, upgrade) and hand a waiting approval task
+ * its result; nothing else in Step Functions (no StopExecution: an abort goes through the cluster lock,
+ * which stops a run between batches with capacity restored). A task token of a service integration
+ * names no resource IAM can scope, so SendTaskSuccess/SendTaskFailure are on "*": a token is only
+ * known to whoever holds it, and the Slack function finds tokens only in Tugboat's own table.
+ */
+export function slackStepFunctionsStatements(startableStateMachineArns: string[]): PolicyStatementJson[] {
+  return [
+    allow("StartTugboatWorkflowsFromSlack", ["states:StartExecution"], startableStateMachineArns),
+    allow("AnswerApprovalTasks", ["states:SendTaskSuccess", "states:SendTaskFailure"], ["*"]),
+  ];
 }
 
 /** The receive function may start reactions, and nothing else in Step Functions. */

@@ -7,7 +7,7 @@
  * folds the lazy import in src/adapters/deps.ts (loadKubeClient) into a rejection, and esbuild does not
  * bundle an import in a folded-away branch.
  */
-import { type StepFunctionSpec, workflows } from "../../workflows/index";
+import { type StepFunctionSpec, slackFunction, slackProgressFunction, workflows } from "../../workflows/index";
 import { RECEIVE_FUNCTION } from "./receive-function";
 
 /** The subset of SST v2's NodeJSProps Tugboat sets (sst/constructs Function `nodejs`). */
@@ -56,6 +56,7 @@ export function bundledFunctions(): BundledFunction[] {
     for (const spec of Object.values(workflow.functions)) if (!specs.has(spec.module)) specs.set(spec.module, spec);
   }
   specs.set(RECEIVE_FUNCTION.module, RECEIVE_FUNCTION);
+  for (const spec of [slackFunction, slackProgressFunction]) specs.set(spec.module, spec);
   return [...specs.values()].map((spec) => ({
     module: spec.module,
     nodejs: nodejsBundling(spec),

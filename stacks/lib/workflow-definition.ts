@@ -8,6 +8,8 @@ import { basename, join } from "node:path";
 import type { WorkflowSpec } from "../../workflows/index";
 
 export const LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
+/** The callback pattern (approvals): the same lambda:InvokeFunction, then a wait for the task token. */
+export const LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN = "arn:aws:states:::lambda:invoke.waitForTaskToken";
 /** Child workflow executions, run to completion with their output parsed as JSON. */
 export const START_EXECUTION_SYNC = "arn:aws:states:::states:startExecution.sync:2";
 
@@ -80,7 +82,8 @@ export function taskResources(definition: unknown): string[] {
 }
 
 function checkIntegrations(spec: WorkflowSpec, definition: unknown): void {
-  const allowed = spec.children ? [LAMBDA_INVOKE, START_EXECUTION_SYNC] : [LAMBDA_INVOKE];
+  const lambda = [LAMBDA_INVOKE, LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN];
+  const allowed = spec.children ? [...lambda, START_EXECUTION_SYNC] : lambda;
   const others = [...new Set(taskResources(definition).filter((r) => !allowed.includes(r)))];
   if (others.length > 0) {
     throw new Error(

@@ -93,7 +93,8 @@ export function createWorkflowStateMachine(stack: Stack, props: WorkflowStateMac
     stateMachineType: StateMachineType.STANDARD,
     definitionBody: DefinitionBody.fromString(definition.text),
     definitionSubstitutions: substitutions,
-    logs: { destination: logGroup, level: LogLevel.ERROR, includeExecutionData: true },
+    // Without execution data: an approval task's parameters hold its task token, which only the store keeps.
+    logs: { destination: logGroup, level: LogLevel.ERROR, includeExecutionData: false },
     tracingEnabled: true,
   });
   // The same statements the sandbox enforces for this state machine (stacks/lib/access-documents.ts).

@@ -8,6 +8,7 @@ import type { AccessKind } from "../../workflows/index";
 const BUNDLES: Partial<Record<AccessKind, string[]>> = {
   kube: ["ssm:GetParameter", "secretsmanager:GetSecretValue", "eks:DescribeCluster"],
   etcd: ["secretsmanager:GetSecretValue"],
+  slack: ["secretsmanager:GetSecretValue"],
   "ec2:point-group-at-template": ["ec2:RunInstances", "iam:PassRole"],
 };
 

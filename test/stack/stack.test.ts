@@ -58,7 +58,7 @@ function stateMachineOf(spec: WorkflowSpec) {
 }
 
 describe("state machines", () => {
-  it("has exactly one state machine per workflow, STANDARD, traced, logging errors with execution data", () => {
+  it("has exactly one state machine per workflow, STANDARD, traced, logging errors without execution data", () => {
     expect(resourcesOfType(synth.workflows, "AWS::StepFunctions::StateMachine")).toHaveLength(specs.length);
     for (const spec of specs) {
       const [, machine] = stateMachineOf(spec);
@@ -67,7 +67,7 @@ describe("state machines", () => {
       expect(props["TracingConfiguration"]).toEqual({ Enabled: true });
       const logging = props["LoggingConfiguration"] as Record<string, unknown>;
       expect(logging["Level"]).toBe("ERROR");
-      expect(logging["IncludeExecutionData"]).toBe(true);
+      expect(logging["IncludeExecutionData"]).toBe(false);
       const [logGroupId] = resourcesOfType(synth.workflows, "AWS::Logs::LogGroup").find(([, r]) =>
         render(r.Properties?.["LogGroupName"]).startsWith(`/aws/vendedlogs/states/test-tugboat-${spec.name}-`),
       )!;

@@ -28,6 +28,7 @@ export interface SynthesizedApp {
   state: Template;
   workflows: Template;
   events: Template;
+  chatops: Template;
   /** Removes the bundles and the cloud assembly (a few hundred MB when bundled). */
   dispose: () => void;
 }
@@ -67,6 +68,7 @@ export async function synthesizeTugboat(options: SynthesisOptions): Promise<Synt
       state: Template.fromStack(stackNamed(app, `${options.stage}-tugboat-State`)),
       workflows: Template.fromStack(stackNamed(app, `${options.stage}-tugboat-Workflows`)),
       events: Template.fromStack(stackNamed(app, `${options.stage}-tugboat-Events`)),
+      chatops: Template.fromStack(stackNamed(app, `${options.stage}-tugboat-ChatOps`)),
       dispose: () => rmSync(dir, { recursive: true, force: true }),
     };
   } catch (err) {

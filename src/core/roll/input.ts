@@ -2,6 +2,7 @@
  * The input of the roll-node-group workflow. Validated once at the edge; every later step can trust it.
  */
 import { z } from "zod";
+import { approvalRequestSchema } from "../chatops/approval";
 import { InvalidInputError } from "../errors";
 
 const surgeValue = z.union([
@@ -49,6 +50,8 @@ export const rollInputSchema = z
     parentExecutionId: z.string().min(1).optional(),
     /** Who asked (CLI user, Slack user, EventBridge rule), for the trace. */
     requestedBy: z.string().default("unknown"),
+    /** Wait for someone else's approval before the first change (src/core/chatops/approval.ts). */
+    approval: approvalRequestSchema.optional(),
   })
   .strict();
 

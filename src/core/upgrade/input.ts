@@ -1,5 +1,6 @@
 /** The input of the upgrade-cluster workflow, validated once at the edge. */
 import { z } from "zod";
+import { approvalRequestSchema } from "../chatops/approval";
 import { InvalidInputError } from "../errors";
 import { describeIssues } from "../roll/input";
 
@@ -18,6 +19,8 @@ export const upgradeInputSchema = z
     drainTimeoutSeconds: z.number().int().positive().max(86_400).default(900),
     readyTimeoutSeconds: z.number().int().positive().max(7_200).default(600),
     requestedBy: z.string().default("unknown"),
+    /** Wait for someone else's approval before the first change (src/core/chatops/approval.ts). */
+    approval: approvalRequestSchema.optional(),
   })
   .strict();
 

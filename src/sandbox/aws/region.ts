@@ -17,7 +17,12 @@ import { lifecycleHookCommands } from "./asg-hooks";
 import { AutoScalingApi, type CommandHandler } from "./autoscaling";
 import { buildFromScenario } from "./build-from-scenario";
 import { AmiCatalog } from "./catalog";
-import { type ExecutionStatusProvider, stepFunctionsCommands, stsCommands } from "./control-services";
+import {
+  type ExecutionStatusProvider,
+  type StepFunctionsBackend,
+  stepFunctionsCommands,
+  stsCommands,
+} from "./control-services";
 import { ec2InstanceCommands } from "./ec2-instances";
 import { availableAddresses, ec2ResourceCommands } from "./ec2-resources";
 import { ec2TemplateCommands } from "./ec2-templates";
@@ -29,6 +34,7 @@ import { FaultInjector } from "./faults";
 import { Ec2Fleet } from "./fleet";
 import { OPERATOR_ROLE_NAME, roleArn, sandboxKubeRoleArns } from "./identities";
 import { forkRandom, IdFactory } from "./ids";
+import type { CommandInput } from "./input";
 import { resolveVersion } from "./launch-templates";
 import type { SimGroup } from "./model";
 import { type EtcdAccess, parameterCommands, secretCommands } from "./params";
@@ -66,6 +72,7 @@ export class SimulatedRegion {
   private readonly terminateCallCounts = new Map<string, number>();
   private totalCalls = 0;
   private executionStatus?: ExecutionStatusProvider;
+  private stepFunctions?: StepFunctionsBackend;
   private readonly eks: EksApi;
   private readonly secretArns = new Map<string, string>();
 
@@ -137,7 +144,11 @@ export class SimulatedRegion {
       eks: eks.handlers(),
       ssm: parameterCommands(this.ctx, this.kube),
       secretsmanager: secretCommands(this.ctx, this.kube, secretSuffix, this.etcdAccess, this.secretArns),
-      sfn: stepFunctionsCommands(this.ctx, () => this.executionStatus),
+      sfn: stepFunctionsCommands(
+        this.ctx,
+        () => this.executionStatus,
+        () => this.stepFunctions,
+      ),
       sts: stsCommands(),
     };
     buildFromScenario(this.ctx, this.engine, this.fleet);
@@ -247,6 +258,37 @@ export class SimulatedRegion {
   /** The runner registers a function answering DescribeExecution for an execution ARN. */
   setExecutionStatusProvider(fn: ExecutionStatusProvider): void {
     this.executionStatus = fn;
+  }
+
+  /**
+   * Adds a Secrets Manager secret (the Slack secret of a sandbox that serves Slack) and returns its ARN;
+   * the other secrets are served as before.
+   */
+  addSecret(name: string, render: () => string): string {
+    const suffix = `${name.replace(/[^a-z]/g, "").slice(-3)}000`.slice(-6).padStart(6, "x");
+    const secretArn = `arn:aws:secretsmanager:${this.ctx.regionName}:${SANDBOX_ACCOUNT_ID}:secret:${name}-${suffix}`;
+    const versionId = "00000000-0000-4000-8000-000000000051";
+    const createdMs = this.ctx.clock.nowMs();
+    this.secretArns.set(name, secretArn);
+    const served = this.handlers.secretsmanager as Record<string, CommandHandler>;
+    const previous = served.GetSecretValue as CommandHandler;
+    served.GetSecretValue = (input: CommandInput) => {
+      if (input.SecretId !== name && input.SecretId !== secretArn) return previous(input);
+      return {
+        ARN: secretArn,
+        Name: name,
+        VersionId: versionId,
+        SecretString: render(),
+        VersionStages: ["AWSCURRENT"],
+        CreatedDate: new Date(createdMs),
+      };
+    };
+    return secretArn;
+  }
+
+  /** Starting executions and answering task tokens (the sandbox's runner provides them). */
+  setStepFunctionsBackend(backend: StepFunctionsBackend): void {
+    this.stepFunctions = backend;
   }
 
   /** Per-service/command call counts ("autoscaling:DescribeAutoScalingGroups"), throttled attempts included. */

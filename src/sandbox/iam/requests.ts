@@ -270,6 +270,9 @@ const sfn: Record<string, Mapper> = {
   StartExecution: (input) => [
     { action: "states:StartExecution", resource: String(input.stateMachineArn ?? ""), context: {} },
   ],
+  // A task token of a service integration names no resource IAM can scope: these authorize on "*".
+  SendTaskSuccess: () => [{ action: "states:SendTaskSuccess", resource: "*", context: {} }],
+  SendTaskFailure: () => [{ action: "states:SendTaskFailure", resource: "*", context: {} }],
 };
 
 // ---- DynamoDB (the document client's commands) --------------------------------------------------------

@@ -13,6 +13,7 @@ import {
   type PolicyDocumentJson,
   type PolicyStatementJson,
   policyDocument,
+  slackStepFunctionsStatements,
   startReactionsStatement,
   stateMachineStatements,
 } from "../../../stacks/lib/access-documents";
@@ -21,6 +22,8 @@ import {
   operatorWorkflows,
   reactToInstanceEvent,
   receiveFunction,
+  slackFunction,
+  slackProgressFunction,
   type WorkflowSpec,
   workflows as workflowsByName,
 } from "../../../workflows/index";
@@ -101,6 +104,19 @@ export function sandboxRoles(acct: SandboxAccount, workflows: WorkflowSpec[] = O
       startReactionsStatement(sandboxStateMachineArn(acct, reactToInstanceEvent.name)),
     ],
     receiveFunction.access,
+  );
+  add(
+    roleNameForModule(slackFunction.module),
+    [
+      ...accessStatements(slackFunction.access, target),
+      ...slackStepFunctionsStatements(operatorWorkflows.map((w) => sandboxStateMachineArn(acct, w.name))),
+    ],
+    slackFunction.access,
+  );
+  add(
+    roleNameForModule(slackProgressFunction.module),
+    accessStatements(slackProgressFunction.access, target),
+    slackProgressFunction.access,
   );
   add(
     OPERATOR_ROLE,

@@ -14,10 +14,20 @@ export interface PreparedDefinition {
   waitStates: Map<string, WaitSpec>;
   /** State name → placeholder of the state machine it starts as a child (startExecution.sync:2). */
   childStates: Map<string, string>;
+  /** `.waitForTaskToken` states: the Lambda they invoke with the token, and their TimeoutSeconds. */
+  tokenStates: Map<string, { placeholder: string; timeoutSeconds: number }>;
   stateTypes: Map<string, string>;
 }
 
 export const START_EXECUTION_SYNC = "arn:aws:states:::states:startExecution.sync:2";
+export const LAMBDA_WAIT_FOR_TASK_TOKEN = "arn:aws:states:::lambda:invoke.waitForTaskToken";
+/** Step Functions' own limit when a task sets no TimeoutSeconds: the execution's (a year). */
+const DEFAULT_TASK_TOKEN_TIMEOUT_SECONDS = 365 * 86_400;
+/**
+ * What `$$.Task.Token` reads in the interpreter (its context is one object per execution); the runner
+ * replaces it with a fresh token each time the task starts.
+ */
+export const TASK_TOKEN_MARKER = "TugboatSandboxTaskTokenMarker";
 
 export type WaitSpec =
   | { seconds: number }
@@ -46,6 +56,7 @@ export function prepareDefinition(source: Record<string, unknown>, region: strin
     lambdaDefinitions: new Map(),
     waitStates: new Map(),
     childStates: new Map(),
+    tokenStates: new Map(),
     stateTypes: new Map(),
   };
   prepareStates(definition.States as Record<string, StateDef>, region, prepared);
@@ -69,6 +80,21 @@ function prepareStates(states: Record<string, StateDef>, region: string, prepare
       params.StateMachineArn = `arn:aws:states:${region}:${SANDBOX_ACCOUNT}:stateMachine:tugboat-${placeholder}`;
     }
     stateTypes.set(name, String(state.Type));
+    if (state.Type === "Task" && state.Resource === LAMBDA_WAIT_FOR_TASK_TOKEN) {
+      const params = state.Parameters as Record<string, unknown>;
+      const placeholder = /^\$\{(\w+)\}$/.exec(String(params.FunctionName))?.[1];
+      if (!placeholder) throw new Error(`state "${name}": FunctionName must be a \${Placeholder}`);
+      if (state.TimeoutSecondsPath !== undefined) {
+        throw new Error(`state "${name}": the sandbox emulates TimeoutSeconds of a task token, not TimeoutSecondsPath`);
+      }
+      const timeoutSeconds =
+        typeof state.TimeoutSeconds === "number" ? state.TimeoutSeconds : DEFAULT_TASK_TOKEN_TIMEOUT_SECONDS;
+      prepared.tokenStates.set(name, { placeholder, timeoutSeconds });
+      params.FunctionName = `arn:aws:lambda:${region}:${SANDBOX_ACCOUNT}:function:tugboat-${placeholder}`;
+      // The interpreter would time the task out in real milliseconds; the runner does it on the virtual clock.
+      state.TimeoutSeconds = 2_000_000;
+      continue;
+    }
     if (state.Type === "Wait") {
       waitStates.set(name, waitSpecOf(name, state));
       const { Seconds: _s, SecondsPath: _sp, Timestamp: _t, TimestampPath: _tp, Type: _type, ...rest } = state;

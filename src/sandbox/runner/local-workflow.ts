@@ -13,9 +13,10 @@ import type { Deps } from "../../core/ports";
 import type { VirtualClock } from "../clock";
 import type { IamEnforcer } from "../iam/enforcer";
 import { sandboxFunctionArn, sandboxStateMachineArn, stateMachineRoleName } from "../iam/roles";
-import { prepareDefinition, SANDBOX_ACCOUNT, VIRTUAL_START_TIME, waitSeconds } from "./definition";
+import { prepareDefinition, SANDBOX_ACCOUNT, TASK_TOKEN_MARKER, VIRTUAL_START_TIME, waitSeconds } from "./definition";
 import { ExecutionMeter } from "./history";
 import { StateRetryClock } from "./retry-backoff";
+import type { TaskTokens } from "./task-tokens";
 import type { VirtualScheduler } from "./virtual-scheduler";
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
@@ -62,6 +63,8 @@ export interface LocalRunOptions {
   onEvent?: (event: RunnerEvent) => void;
   /** Shares the virtual clock between executions that run at the same time (parallel children). */
   scheduler: VirtualScheduler;
+  /** Task tokens of `.waitForTaskToken` states, shared with the simulated SendTaskSuccess/SendTaskFailure. */
+  tasks?: TaskTokens;
   /** Runs a child workflow to its end (startExecution.sync:2). */
   startChild?: (request: { workflow: string; input: unknown; executionName: string }) => Promise<LocalRunResult>;
 }
@@ -222,6 +225,61 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
       return input as never;
     }) as never;
   }
+  for (const [stateName, token] of prepared.tokenStates) {
+    const fn = spec.functions[token.placeholder];
+    if (!fn) throw new Error(`workflow ${spec.name}: no function for placeholder ${token.placeholder}`);
+    const stepDeps = options.depsForStep?.(fn.module) ?? deps;
+    // The callback pattern: Step Functions invokes the function with the token, then the task waits for
+    // SendTaskSuccess or SendTaskFailure, or fails with States.Timeout after TimeoutSeconds.
+    taskResourceLocalHandlers[stateName] = (async (request: { Payload: unknown }) => {
+      const tasks = options.tasks;
+      if (!tasks) throw new Error(`workflow ${spec.name}: task tokens are not available here`);
+      await authorizeStateMachine(options, "lambda:InvokeFunction", (acct) => sandboxFunctionArn(acct, fn.module));
+      const handler = await loadHandler(fn.module);
+      const taskToken = tasks.issue(executionArn, stateName);
+      const payload = JSON.parse(
+        JSON.stringify(request.Payload ?? null).replaceAll(`"${TASK_TOKEN_MARKER}"`, () => JSON.stringify(taskToken)),
+      ) as unknown;
+      options.onEvent?.({ kind: "state-entered", state: stateName, stateType: "Task", atMs: clock.nowMs() });
+      const startMs = clock.nowMs();
+      const invocation = (invocations.get(stateName) ?? 0) + 1;
+      invocations.set(stateName, invocation);
+      const outcome = await scheduler.exclusive(async () => {
+        const measured = cost.measure();
+        try {
+          await runWithDeps(stepDeps, () => handler(payload, { functionName: token.placeholder }));
+          return { ok: true as const, callSeconds: measured() };
+        } catch (err) {
+          return { ok: false as const, error: err, callSeconds: measured() };
+        }
+      });
+      const seconds = cost.stepSeconds(`${executionArn}/${stateName}#${invocation}`) + outcome.callSeconds;
+      await scheduler.sleepUntil(startMs + seconds * 1000);
+      if (!outcome.ok) {
+        tasks.discard(taskToken);
+        throw lambdaError(outcome.error);
+      }
+      const answer = await tasks.park(taskToken, startMs + token.timeoutSeconds * 1000, scheduler);
+      meter.step(stateName, (clock.nowMs() - startMs) / 1000);
+      if (answer.kind === "timeout") {
+        throw Object.assign(new Error(`the task did not get a result within ${token.timeoutSeconds} s`), {
+          name: "States.Timeout",
+        });
+      }
+      if (answer.kind === "failure") {
+        throw Object.assign(new Error(answer.cause, { cause: answer.cause }), { name: answer.error });
+      }
+      lastOutput = answer.output;
+      options.onEvent?.({
+        kind: "state-exited",
+        state: stateName,
+        stateType: "Task",
+        atMs: clock.nowMs(),
+        output: answer.output,
+      });
+      return answer.output as never;
+    }) as never;
+  }
   let waitingOnChildren = 0;
   for (const [stateName, placeholder] of prepared.childStates) {
     const workflow = spec.children?.[placeholder];
@@ -274,6 +332,7 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
         [VIRTUAL_START_TIME]: clock.now().toISOString(),
         Input: options.input,
       },
+      Task: { Token: TASK_TOKEN_MARKER },
     } as never,
   });
 

@@ -41,6 +41,25 @@ export class VirtualScheduler {
     });
   }
 
+  /**
+   * Sleeps until `atMs` unless cancelled first (a task token answered before its timeout): a cancelled
+   * sleeper is awake again and time waits for it as for any running execution.
+   */
+  sleepCancellable(atMs: number): { promise: Promise<void>; cancel: () => void } {
+    let sleeper: Sleeper | undefined;
+    const promise = new Promise<void>((wake) => {
+      sleeper = { atMs, order: this.order++, wake };
+      this.sleepers.push(sleeper);
+      this.scheduleCheck();
+    });
+    const cancel = () => {
+      const index = sleeper ? this.sleepers.indexOf(sleeper) : -1;
+      if (index >= 0) this.sleepers.splice(index, 1);
+      this.scheduleCheck();
+    };
+    return { promise, cancel };
+  }
+
   /** Runs `fn` when no other step handler is running. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.steps.then(fn);

@@ -3,6 +3,7 @@
  * has a default grounded in published figures so that a minimal file is a realistic cluster.
  */
 import { z } from "zod";
+import { slackScenarioSchema } from "../slack/scenario";
 import { durationSchema } from "../timing/duration";
 import { scenarioHistorySchema } from "./history";
 
@@ -185,6 +186,8 @@ export const scenarioSchema = z
     faults: z.array(faultSchema).default([]),
     /** Tugboat's observations from earlier runs, written to its store at start (history.ts). */
     history: scenarioHistorySchema.optional(),
+    /** Slack in the sandbox: app, workspace, signing secret and per-cluster policy (docs/scenarios.md). */
+    slack: slackScenarioSchema.optional(),
   })
   .strict();
 

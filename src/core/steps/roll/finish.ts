@@ -3,6 +3,7 @@
  * Safety invariant 7: a failure halts safely, restores capacity and says why.
  */
 
+import { isApprovalRefusal } from "../../chatops/approval";
 import { API_CONCURRENCY, mapPool } from "../../concurrency";
 import { releaseClusterLock } from "../../lock";
 import type { Deps } from "../../ports";
@@ -115,7 +116,11 @@ function outcomeOf(state: RollState): { outcome: RollOutcome; reason?: string } 
   if (state.error) {
     // Before preflight passed nothing was changed: the roll was refused, not failed. A lock held by
     // another execution (ClusterLockedError) is such a refusal.
-    const refused = state.error.Error === "InvalidInputError" || !state.lock?.acquired || !state.preflight?.ok;
+    const refused =
+      state.error.Error === "InvalidInputError" ||
+      isApprovalRefusal(state.error) ||
+      !state.lock?.acquired ||
+      !state.preflight?.ok;
     return { outcome: refused ? "refused" : "failed", reason: causeMessage(state.error) };
   }
   if (state.preflight && !state.preflight.ok) {

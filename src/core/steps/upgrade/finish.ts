@@ -1,4 +1,6 @@
 /** The way out of every upgrade, success or not: put back what a phase left, release the lock, summarise. */
+
+import { isApprovalRefusal } from "../../chatops/approval";
 import { releaseClusterLock } from "../../lock";
 import type { Deps } from "../../ports";
 import type { UpgradeOutcome, UpgradeState, UpgradeSummary } from "../../upgrade/state";
@@ -23,7 +25,11 @@ function outcomeOf(state: UpgradeState): { outcome: UpgradeOutcome; reason?: str
   const preflight = state.assessment?.preflight;
   if (state.error) {
     // Until preflight passes nothing has changed: the upgrade was refused, not failed.
-    const refused = state.error.Error === "InvalidInputError" || !state.lock?.acquired || !preflight?.ok;
+    const refused =
+      state.error.Error === "InvalidInputError" ||
+      isApprovalRefusal(state.error) ||
+      !state.lock?.acquired ||
+      !preflight?.ok;
     return { outcome: refused ? "refused" : "failed", reason: causeMessage(state.error) };
   }
   if (preflight && !preflight.ok) {
