@@ -98,7 +98,19 @@ export const rollNodeGroup: WorkflowSpec = {
     AcquireLockFunctionArn: { module: "functions/steps/acquire-lock", access: [get, put, describeExecution] },
     ReconcileLeftoversFunctionArn: {
       module: "functions/steps/reconcile-leftovers",
-      access: ["kube", groups, resize, resume, get, put, "dynamodb:Query", "dynamodb:BatchGetItem"],
+      // Undoes dead runs' journals (core/replacement/reconcile.ts): only once their execution has ended.
+      access: [
+        "kube",
+        groups,
+        resize,
+        resume,
+        terminate,
+        get,
+        put,
+        "dynamodb:Query",
+        "dynamodb:BatchGetItem",
+        describeExecution,
+      ],
     },
     PlanRollFunctionArn: {
       module: "functions/steps/plan-roll",

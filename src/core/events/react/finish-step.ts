@@ -5,7 +5,7 @@
  * out, the cluster lock is released, and the RUN record says what happened.
  */
 import { describeError } from "../../errors";
-import { releaseClusterLock } from "../../lock";
+import { releaseClusterLock } from "../../replacement/lock";
 import type { Deps } from "../../ports";
 import { traceNodeAction } from "../../trace";
 import { completeHook } from "./lifecycle-steps";

@@ -10,7 +10,7 @@
  * otherwise); then drains the victim and terminates it with the desired capacity decremented.
  */
 import { ClusterLockedError } from "../../errors";
-import { acquireClusterLock } from "../../lock";
+import { acquireClusterLock } from "../../replacement/lock";
 import type { Deps } from "../../ports";
 import { traceNodeAction } from "../../trace";
 import { drainFailureReason, drainLoopPass, requireTarget } from "./drain-step";
