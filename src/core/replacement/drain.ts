@@ -69,9 +69,8 @@ export async function evictionPass(
 
 /** Never wait longer than this between looks while budgets refuse. */
 export const DRAIN_POLL_MAX_SECONDS = 15;
-/** Close to a hard deadline (a Spot instance's two minutes), look at least this often. */
+/** Close to a deadline (a Spot instance's two minutes), every look counts: look every POLL_MIN_SECONDS. */
 export const NEAR_DEADLINE_SECONDS = 300;
-export const NEAR_DEADLINE_POLL_SECONDS = 3;
 
 export interface DrainLookInput {
   /** Seconds since the last pass that evicted something (or since the drain started). */
@@ -80,7 +79,7 @@ export interface DrainLookInput {
   refused: boolean;
   /** How long an evicted pod's replacement takes to be Ready: when its budget frees the next slot. */
   podStartSeconds: number;
-  /** Seconds left before a hard deadline, if there is one. */
+  /** Seconds left before the drain's deadline, if it has one. */
   secondsToDeadline?: number;
 }
 
@@ -88,20 +87,19 @@ export interface DrainLookInput {
  * When to look again. Pods only terminating (nothing refused): every POLL_MIN_SECONDS. Budgets
  * refusing: a slot frees once an evicted pod's replacement is Ready, about podStartSeconds after the
  * last progress, so the first look is then; past it, looks back off ×1.5 up to DRAIN_POLL_MAX_SECONDS
- * (`nextLookSeconds`, core/estimates/poll.ts). Near a hard deadline, never more than three seconds.
+ * (`nextLookSeconds`, core/estimates/poll.ts). Near a deadline, every POLL_MIN_SECONDS.
  */
 export function nextDrainLook(input: DrainLookInput): number {
-  const look = input.refused
+  if (input.secondsToDeadline !== undefined && input.secondsToDeadline <= NEAR_DEADLINE_SECONDS) {
+    return POLL_MIN_SECONDS;
+  }
+  return input.refused
     ? nextLookSeconds({
         elapsedSeconds: input.secondsSinceProgress,
         expectedSeconds: input.podStartSeconds + 1,
         maxSeconds: DRAIN_POLL_MAX_SECONDS,
       })
     : POLL_MIN_SECONDS;
-  if (input.secondsToDeadline !== undefined && input.secondsToDeadline <= NEAR_DEADLINE_SECONDS) {
-    return Math.min(look, NEAR_DEADLINE_POLL_SECONDS);
-  }
-  return look;
 }
 
 export interface CordonTarget {
