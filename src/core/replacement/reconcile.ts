@@ -80,21 +80,34 @@ async function undoLaunch(ctx: UndoContext, entry: Entry<"launch">): Promise<voi
   if (surplus <= 0) return;
   const before = new Set(entry.membersBefore);
   const newcomers = group.instances.filter((i) => !before.has(i.instanceId) && !isLeavingState(i.lifecycleState));
-  if (newcomers.length === 0) return;
-  const kube = await ctx.kube();
-  const serving = new Set(
-    (await kube.listNodes()).filter((n) => n.ready && n.instanceId).map((n) => n.instanceId as string),
-  );
-  // Ready replacements are up to date and keep serving (the next run reuses them); the rest never
-  // joined or is still booting, serves nothing, and goes with the desired capacity it added.
-  for (const stray of newcomers.filter((i) => !serving.has(i.instanceId))) {
-    if (surplus <= 0) break;
-    if ((await ctx.ports.autoScaling.terminateInstance(stray.instanceId, true)) === "terminating") {
-      surplus--;
-      ctx.actions.push(
-        `terminated ${stray.instanceId}, launched by run ${ctx.journal.owner.runId} and never a Ready node`,
-      );
+  if (newcomers.length > 0) {
+    const kube = await ctx.kube();
+    const serving = new Set(
+      (await kube.listNodes()).filter((n) => n.ready && n.instanceId).map((n) => n.instanceId as string),
+    );
+    // Ready replacements are up to date and keep serving (the next run reuses them); the rest never
+    // joined or is still booting, serves nothing, and goes with the desired capacity it added.
+    for (const stray of newcomers.filter((i) => !serving.has(i.instanceId))) {
+      if (surplus <= 0) break;
+      if ((await ctx.ports.autoScaling.terminateInstance(stray.instanceId, true)) === "terminating") {
+        surplus--;
+        ctx.actions.push(
+          `terminated ${stray.instanceId}, launched by run ${ctx.journal.owner.runId} and never a Ready node`,
+        );
+      }
     }
+  }
+  // Capacity asked for but not launched yet: take the request back down to the members there are,
+  // never below them, so Auto Scaling has nothing to terminate on its own (that would skip the drain).
+  const after = await ctx.group(entry.asgName);
+  if (!after) return;
+  const live = after.instances.filter((i) => !isLeavingState(i.lifecycleState)).length;
+  const desiredCapacity = Math.max(entry.desiredBefore, live);
+  if (after.desiredCapacity > desiredCapacity) {
+    await ctx.ports.autoScaling.updateSizes(entry.asgName, { desiredCapacity });
+    ctx.actions.push(
+      `lowered ${entry.asgName} desired capacity to ${desiredCapacity}: run ${ctx.journal.owner.runId} asked for instances not launched yet`,
+    );
   }
 }
 

@@ -1,0 +1,112 @@
+/**
+ * The node-replacement building block's promise (core/replacement): whatever mutating step a run dies
+ * after, the next run that takes the cluster lock undoes what the dead run's journal still has open:
+ * cordons and taints gone (or their nodes gone), min/max back, suspended processes resumed, instances
+ * that never became Ready nodes terminated, and the dead run's lock taken over. Checked on the world
+ * the simulator keeps, right after the next run's reconciliation, before it changes anything itself.
+ */
+import { describe, expect, it } from "vitest";
+import { OUTDATED_TAINT_KEY } from "../../src/core/roll/pods";
+import { Sandbox } from "../../src/sandbox/sandbox";
+import { SandboxEvents } from "../../src/sandbox/sandbox-events";
+import { rollInSandbox } from "../../src/sandbox/sandbox-roll";
+import { loadScenario } from "../../src/sandbox/scenario/load";
+
+const GROUP = "demo-workers";
+const ROLL = { cluster: "demo", nodeGroup: "workers" };
+
+interface GroupBefore {
+  minSize: number;
+  maxSize: number;
+  desiredCapacity: number;
+  suspendedProcesses: string[];
+  members: string[];
+}
+
+async function groupNow(sandbox: Sandbox): Promise<GroupBefore> {
+  const group = await sandbox.deps.autoScaling.describeGroup(GROUP);
+  if (!group) throw new Error(`${GROUP} is gone`);
+  return {
+    minSize: group.minSize,
+    maxSize: group.maxSize,
+    desiredCapacity: group.desiredCapacity,
+    suspendedProcesses: [...group.suspendedProcesses].sort(),
+    members: group.instances.filter((i) => !i.lifecycleState.startsWith("Terminating")).map((i) => i.instanceId),
+  };
+}
+
+/** What a dead run may not leave behind, as the simulator sees the cluster and the group. */
+async function expectNothingLeftOver(sandbox: Sandbox, before: GroupBefore, terminatedByDeadRun: Set<string>) {
+  const now = await groupNow(sandbox);
+  const nodes = await (await sandbox.deps.kube("demo")).listNodes();
+  const cordoned = nodes.filter((n) => n.unschedulable && !terminatedByDeadRun.has(n.instanceId ?? ""));
+  expect(
+    cordoned.map((n) => n.name),
+    "cordoned nodes left",
+  ).toEqual([]);
+  expect(
+    nodes.filter((n) => n.taints.some((t) => t.key === OUTDATED_TAINT_KEY)).map((n) => n.name),
+    "taints left",
+  ).toEqual([]);
+  expect(now.suspendedProcesses, "suspended processes").toEqual(before.suspendedProcesses);
+  expect(now.minSize, "min size").toBe(before.minSize);
+  // Max back to what it was, unless Ready up-to-date replacements kept desired above it.
+  expect(now.maxSize, "max size").toBe(Math.max(before.maxSize, now.desiredCapacity));
+  // Every member launched since is a Ready node: what never joined went, with the capacity it added.
+  const ready = new Set(nodes.filter((n) => n.ready && n.instanceId).map((n) => n.instanceId));
+  const strays = now.members.filter((id) => !before.members.includes(id) && !ready.has(id));
+  expect(strays, "instances launched that are not Ready nodes").toEqual([]);
+  expect(now.desiredCapacity - before.desiredCapacity, "desired above the start").toBeLessThanOrEqual(
+    now.members.filter((id) => !before.members.includes(id)).length,
+  );
+}
+
+describe("a crash at any mutating step is repaired by the next run", () => {
+  const rollSteps = [
+    "Prepare group",
+    "Surge batch",
+    "Check replacements Ready",
+    "Cordon batch",
+    "Drain batch",
+    "Terminate batch",
+  ];
+  it.each(rollSteps)("roll: crash after %s", async (step) => {
+    const scenario = loadScenario("small");
+    const sandbox = await Sandbox.start(scenario);
+    try {
+      const before = await groupNow(sandbox);
+      const first = await rollInSandbox({
+        scenario,
+        sandbox,
+        request: ROLL,
+        run: { executionName: "dead-roll", crashAfter: { state: step } },
+      });
+      expect(first.result.reason).toMatch(/hard stop/);
+      expect((await sandbox.deps.state.getLock("demo"))?.owner).toContain("dead-roll");
+      const terminated = new Set(sandbox.region.terminateCalls().keys());
+      // The next run stops right after its reconciliation: what the world holds then is the reconciler's work.
+      const next = await rollInSandbox({
+        scenario,
+        sandbox,
+        request: ROLL,
+        run: { executionName: "next-roll", crashAfter: { state: "Reconcile leftovers" } },
+      });
+      expect(next.run.status).toBe("ABORTED");
+      expect((await sandbox.deps.state.getLock("demo"))?.owner, "the dead run's lock taken over").toContain(
+        "next-roll",
+      );
+      await expectNothingLeftOver(sandbox, before, terminated);
+      const dead = (await sandbox.deps.state.listRuns("demo")).find((r) => r.runId === "dead-roll");
+      expect(dead?.status).toBe("failed");
+      expect(dead?.data.reconciledBy).toBe("next-roll");
+      // And a run that goes to the end replaces what is left, then releases the lock.
+      const last = await rollInSandbox({ scenario, sandbox, request: ROLL, run: { executionName: "last-roll" } });
+      expect(last.result.outcome, last.result.reason).toBe("succeeded");
+      expect(last.result.nodesOutdatedAfter).toBe(0);
+      for (const [instance, count] of sandbox.region.terminateCalls()) expect(count, instance).toBe(1);
+      expect(await sandbox.deps.state.getLock("demo")).toBeUndefined();
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
