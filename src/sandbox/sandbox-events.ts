@@ -26,7 +26,7 @@ import type { ReactionProgress, ReactionState, ReactionSummary } from "../core/e
 import type { RegionEvent } from "./aws/events";
 import { roleNameForModule, sandboxStateMachineName } from "./iam/roles";
 import { SANDBOX_ACCOUNT } from "./runner/definition";
-import type { ExecutionStatus, LocalRunResult } from "./runner/local-workflow";
+import type { ExecutionStatus, LocalRunOptions, LocalRunResult } from "./runner/local-workflow";
 import type { Sandbox } from "./sandbox";
 
 /** EventBridge → SQS → the receive function's poller. */
@@ -68,6 +68,8 @@ export interface SandboxEventsOptions {
   timing?: Partial<ReactionTiming>;
   /** Deliver events no rule matches as well (replaying a sample by hand). */
   bypassRules?: boolean;
+  /** Passed to every reaction's run (a hard stop after a state, hooks before states). */
+  run?: Partial<Pick<LocalRunOptions, "crashAfter" | "beforeState" | "onEvent">>;
 }
 
 /** Starts nothing by itself: the sandbox runs what was queued once the receive invocation is over. */
@@ -231,7 +233,10 @@ export class SandboxEvents {
     request: ReactionRequest;
     executionId: string;
   }): Promise<ReactionReport> {
-    const run = await this.sandbox.run(reactToInstanceEvent, start.request, { executionName: start.name });
+    const run = await this.sandbox.run(reactToInstanceEvent, start.request, {
+      ...this.options.run,
+      executionName: start.name,
+    });
     const state = (run.status === "SUCCEEDED" ? run.output : run.lastOutput) as ReactionState | undefined;
     const progress = state?.reaction;
     const report: ReactionReport = {

@@ -110,3 +110,74 @@ describe("a crash at any mutating step is repaired by the next run", () => {
     }
   });
 });
+
+/** A rebalance recommendation's `replace` reaction for the busiest node, as far as `run` lets it go. */
+async function replaceReaction(
+  sandbox: Sandbox,
+  run: NonNullable<Parameters<typeof SandboxEvents.attach>[1]>["run"],
+): Promise<{ instanceId: string; status: string }> {
+  const events = await SandboxEvents.attach(sandbox, { run });
+  const node = (await (await sandbox.deps.kube("demo")).listNodes()).find((n) => n.instanceId)!;
+  sandbox.region.recommendRebalance(node.instanceId!);
+  const [report] = await events.deliverRegionEvents();
+  const [reaction] = report!.reactions;
+  return { instanceId: node.instanceId!, status: reaction!.status };
+}
+
+describe("a crash at any mutating step of an event reaction is repaired by the next run", () => {
+  /** Where each pass of "Replace instance" left the reaction, from an uninterrupted run of the same seed. */
+  async function phasesOfReplacement(): Promise<string[]> {
+    const sandbox = await Sandbox.start(loadScenario("small"));
+    const phases: string[] = [];
+    try {
+      await replaceReaction(sandbox, {
+        onEvent: (event) => {
+          if (event.kind === "state-exited" && event.state === "Replace instance") {
+            const reaction = (event.output as { reaction?: { phase: string; terminated?: boolean } }).reaction;
+            phases.push(reaction?.terminated ? "terminated" : (reaction?.phase ?? "none"));
+          }
+        },
+      });
+    } finally {
+      await sandbox.close();
+    }
+    return phases;
+  }
+
+  it("replace: crash after the surge, during the drain, after the termination", async () => {
+    const phases = await phasesOfReplacement();
+    const crashPoints = ["awaiting-replacement", "draining", "terminated"].map((phase) => ({
+      phase,
+      occurrence: phases.indexOf(phase) + 1,
+    }));
+    for (const { phase, occurrence } of crashPoints) expect(occurrence, `a pass ending ${phase}`).toBeGreaterThan(0);
+
+    for (const { phase, occurrence } of crashPoints) {
+      const scenario = loadScenario("small");
+      const sandbox = await Sandbox.start(scenario);
+      try {
+        const before = await groupNow(sandbox);
+        const dead = await replaceReaction(sandbox, { crashAfter: { state: "Replace instance", occurrence } });
+        expect(dead.status, phase).toBe("ABORTED");
+        const terminated = new Set(sandbox.region.terminateCalls().keys());
+        if (phase === "terminated") expect(terminated.has(dead.instanceId), phase).toBe(true);
+        else expect(terminated.size, phase).toBe(0);
+        const next = await rollInSandbox({
+          scenario,
+          sandbox,
+          request: ROLL,
+          run: { executionName: `roll-after-${phase}`, crashAfter: { state: "Reconcile leftovers" } },
+        });
+        expect(next.run.status, phase).toBe("ABORTED");
+        expect((await sandbox.deps.state.getLock("demo"))?.owner, phase).toContain(`roll-after-${phase}`);
+        await expectNothingLeftOver(sandbox, before, terminated);
+        const runs = await sandbox.deps.state.listRuns("demo");
+        const reaction = runs.find((r) => r.workflow === "react-to-instance-event");
+        expect(reaction?.status, phase).toBe("failed");
+        expect(reaction?.data.reconciledBy, phase).toBe(`roll-after-${phase}`);
+      } finally {
+        await sandbox.close();
+      }
+    }
+  });
+});
