@@ -99,12 +99,29 @@ describe("a crash at any mutating step is repaired by the next run", () => {
       const dead = (await sandbox.deps.state.listRuns("demo")).find((r) => r.runId === "dead-roll");
       expect(dead?.status).toBe("failed");
       expect(dead?.data.reconciledBy).toBe("next-roll");
-      // And a run that goes to the end replaces what is left, then releases the lock.
-      const last = await rollInSandbox({ scenario, sandbox, request: ROLL, run: { executionName: "last-roll" } });
-      expect(last.result.outcome, last.result.reason).toBe("succeeded");
-      expect(last.result.nodesOutdatedAfter).toBe(0);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("roll: after a crash mid-drain, the next run finishes the roll, terminates nothing twice and releases the lock", async () => {
+    const scenario = loadScenario("small");
+    const sandbox = await Sandbox.start(scenario);
+    try {
+      await rollInSandbox({
+        scenario,
+        sandbox,
+        request: ROLL,
+        run: { executionName: "dead-roll", crashAfter: { state: "Drain batch" } },
+      });
+      const next = await rollInSandbox({ scenario, sandbox, request: ROLL, run: { executionName: "next-roll" } });
+      expect(next.result.outcome, next.result.reason).toBe("succeeded");
+      expect(next.result.nodesOutdatedAfter).toBe(0);
+      expect(next.result.pdbViolations).toBe(0);
       for (const [instance, count] of sandbox.region.terminateCalls()) expect(count, instance).toBe(1);
       expect(await sandbox.deps.state.getLock("demo")).toBeUndefined();
+      const nodes = await (await sandbox.deps.kube("demo")).listNodes();
+      expect(nodes.filter((n) => n.unschedulable).map((n) => n.name)).toEqual([]);
     } finally {
       await sandbox.close();
     }
