@@ -50,7 +50,7 @@ export type JournalEntry = JournalChange & {
   id: string;
 };
 
-export type StoredJournalEntry = JournalEntry & { recordedAt: string; settledAt?: string };
+export type StoredJournalEntry = JournalEntry & { recordedAt: string };
 
 /** Who wrote a journal: the reconciler undoes it only once this execution is no longer running. */
 export interface JournalOwner {
@@ -85,33 +85,27 @@ export class Journal {
   }
 
   /**
-   * Records a change before it is made. Returns the entry as kept: for an id already open, the first
-   * record (with the state before the change), whatever this call passed.
+   * Records a change before it is made. An id already open keeps its first record (the state before
+   * the change), whatever this call passes: a retried step sees the change already made.
    */
-  async record<E extends JournalEntry>(entry: E): Promise<E & StoredJournalEntry> {
+  async record(entry: JournalEntry): Promise<void> {
     if (!entry.id) throw new Error("journal entry id: expected a non-empty string naming the change");
     const head = await this.head();
-    if (head.open.includes(entry.id)) {
-      const kept = await this.deps.state.getItem<E & StoredJournalEntry>(this.owner.runId, entryKey(entry.id));
-      if (kept) return kept;
-    }
-    const stored = { ...entry, recordedAt: this.deps.clock.now().toISOString() } as E & StoredJournalEntry;
+    if (head.open.includes(entry.id)) return;
+    const stored: StoredJournalEntry = { ...entry, recordedAt: this.deps.clock.now().toISOString() };
     await this.deps.state.putItem(this.owner.runId, entryKey(entry.id), stored);
-    if (!head.open.includes(entry.id)) head.open.push(entry.id);
+    head.open.push(entry.id);
     await this.deps.state.putItem(this.owner.runId, JOURNAL_KEY, head);
-    return stored;
   }
 
-  /** Nothing is left to undo for these entries: the run undid the change itself, or made it final. */
+  /**
+   * Nothing is left to undo for these entries: the run undid the change itself, or made it final. Only
+   * the head changes; the entry items stay as a record of what the run did.
+   */
   async settle(...entries: (JournalEntry | string)[]): Promise<void> {
     const ids = new Set(entries.map((e) => (typeof e === "string" ? e : e.id)));
     const head = await this.deps.state.getItem<JournalHead>(this.owner.runId, JOURNAL_KEY);
     if (!head?.open.some((id) => ids.has(id))) return;
-    const at = this.deps.clock.now().toISOString();
-    for (const id of head.open.filter((open) => ids.has(open))) {
-      const entry = await this.deps.state.getItem<StoredJournalEntry>(this.owner.runId, entryKey(id));
-      if (entry) await this.deps.state.putItem(this.owner.runId, entryKey(id), { ...entry, settledAt: at });
-    }
     head.open = head.open.filter((id) => !ids.has(id));
     await this.deps.state.putItem(this.owner.runId, JOURNAL_KEY, head);
   }
@@ -122,7 +116,7 @@ export class Journal {
     const entries: StoredJournalEntry[] = [];
     for (const id of head?.open ?? []) {
       const entry = await this.deps.state.getItem<StoredJournalEntry>(this.owner.runId, entryKey(id));
-      if (entry && !entry.settledAt) entries.push(entry);
+      if (entry) entries.push(entry);
     }
     return entries;
   }

@@ -64,7 +64,8 @@ async function undoTaint(ctx: UndoContext, entry: Entry<"taint">): Promise<void>
   const wanted = new Set(entry.nodes);
   let removed = 0;
   for (const node of await kube.listNodes()) {
-    if (!wanted.has(node.name)) continue;
+    // A node whose instance the run terminated is going away: its taint no longer matters.
+    if (!wanted.has(node.name) || (node.instanceId && ctx.terminated.has(node.instanceId))) continue;
     const present = node.taints.some(
       (t) => t.key === entry.taint.key && t.effect === entry.taint.effect && t.value === entry.taint.value,
     );
