@@ -8,9 +8,10 @@
 import { describe, expect, it } from "vitest";
 import { OUTDATED_TAINT_KEY } from "../../src/core/roll/pods";
 import { Sandbox } from "../../src/sandbox/sandbox";
-import { SandboxEvents } from "../../src/sandbox/sandbox-events";
+import { interruptSpotNode, SandboxEvents } from "../../src/sandbox/sandbox-events";
 import { rollInSandbox } from "../../src/sandbox/sandbox-roll";
 import { loadScenario } from "../../src/sandbox/scenario/load";
+import { scenarioWith } from "./helpers";
 
 const GROUP = "demo-workers";
 const ROLL = { cluster: "demo", nodeGroup: "workers" };
@@ -199,6 +200,38 @@ describe("a crash at any mutating step of an event reaction is repaired by the n
       } finally {
         await sandbox.close();
       }
+    }
+  });
+
+  it("drain: a Spot drain stopped after its cordon leaves nothing cordoned once the next run has reconciled", async () => {
+    const scenario = scenarioWith("small", (raw) => {
+      raw.cluster.nodeGroups[0].capacityType = "SPOT";
+    });
+    const sandbox = await Sandbox.start(scenario);
+    try {
+      const kube = await sandbox.deps.kube("demo");
+      const node = (await kube.listNodes()).find((n) => n.instanceId)!;
+      const events = await SandboxEvents.attach(sandbox, { run: { crashAfter: { state: "Drain node" } } });
+      const report = await events.deliver(interruptSpotNode(sandbox, node.name));
+      expect(report.reactions[0]?.status).toBe("ABORTED");
+      expect((await kube.listNodes()).find((n) => n.name === node.name)?.unschedulable).toBe(true);
+      const next = await rollInSandbox({
+        scenario,
+        sandbox,
+        request: ROLL,
+        run: { executionName: "roll-after-drain", crashAfter: { state: "Reconcile leftovers" } },
+      });
+      expect(next.run.status).toBe("ABORTED");
+      // Uncordoned, or gone with its instance: never left cordoned by a reaction nobody runs any more.
+      const after = (await kube.listNodes()).find((n) => n.name === node.name);
+      expect(after?.unschedulable ?? false).toBe(false);
+      const reaction = (await sandbox.deps.state.listRuns("demo")).find(
+        (r) => r.workflow === "react-to-instance-event",
+      );
+      expect(reaction?.status).toBe("failed");
+      expect(reaction?.data.reconciledBy).toBe("roll-after-drain");
+    } finally {
+      await sandbox.close();
     }
   });
 });
