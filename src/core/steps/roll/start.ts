@@ -4,7 +4,11 @@ import type { Deps } from "../../ports";
 import { acquireClusterLock } from "../../replacement/lock";
 import { reconcileDeadRuns } from "../../replacement/reconcile";
 import { parseRollInput, type RollInput } from "../../roll/input";
+import { NODEGROUP_TAG } from "../../roll/read-group";
 import type { LockResult, ReconcileResult, RollState, RunRef } from "../../roll/state";
+
+/** The tag EKS puts on the Auto Scaling group of a managed node group. */
+const EKS_NODEGROUP_TAG = "eks:nodegroup-name";
 
 export function validateRollInput(request: unknown): RollInput {
   return parseRollInput(request);
@@ -39,11 +43,15 @@ export async function acquireRollLock(deps: Deps, state: { input: RollInput; run
 export async function reconcileLeftovers(deps: Deps, state: RollState): Promise<ReconcileResult> {
   const dead = await reconcileDeadRuns(deps, { cluster: state.input.cluster, runId: state.run.runId });
   const result: ReconcileResult = { reconciledRuns: dead.reconciledRuns, actions: dead.actions };
-  // The first dead run's sizes: this run restores the group to them, and reuses its Ready replacements.
-  const [asgName, sizes] = Object.entries(dead.originalSizes)[0] ?? [];
-  if (asgName && sizes) {
+  // A dead run's sizes of this node group's group: this run restores the group to them, and reuses its
+  // Ready replacements. Sizes of other groups were restored above and are none of this run's business.
+  for (const [asgName, sizes] of Object.entries(dead.originalSizes)) {
     const group = await deps.autoScaling.describeGroup(asgName);
-    if (group) result.original = { ...sizes, suspendedProcesses: group.suspendedProcesses };
+    const nodeGroup = group?.tags[NODEGROUP_TAG] ?? group?.tags[EKS_NODEGROUP_TAG];
+    if (group && nodeGroup === state.input.nodeGroup) {
+      result.original = { ...sizes, suspendedProcesses: group.suspendedProcesses };
+      break;
+    }
   }
   return result;
 }
