@@ -110,7 +110,19 @@ export const rollNodeGroup: WorkflowSpec = {
     AcquireLockFunctionArn: { module: "functions/steps/acquire-lock", access: [get, put, describeExecution] },
     ReconcileLeftoversFunctionArn: {
       module: "functions/steps/reconcile-leftovers",
-      access: ["kube", groups, resize, resume, get, put, "dynamodb:Query", "dynamodb:BatchGetItem"],
+      // Undoes dead runs' journals (core/replacement/reconcile.ts): only once their execution has ended.
+      access: [
+        "kube",
+        groups,
+        resize,
+        resume,
+        terminate,
+        get,
+        put,
+        "dynamodb:Query",
+        "dynamodb:BatchGetItem",
+        describeExecution,
+      ],
     },
     PlanRollFunctionArn: {
       module: "functions/steps/plan-roll",
@@ -169,14 +181,28 @@ export const reactToInstanceEvent: WorkflowSpec = {
       module: "functions/events/steps/look-at-target",
       access: ["kube", instances, get, put, "dynamodb:Query", "dynamodb:BatchGetItem", describeExecution],
     },
-    DrainFunctionArn: { module: "functions/events/steps/drain", access: ["kube"] },
+    // The cordon goes in the reaction's journal first (get, put).
+    DrainFunctionArn: { module: "functions/events/steps/drain", access: ["kube", get, put] },
+    // After taking the lock, reconciles dead runs' journals (Query, BatchGetItem, DescribeExecution, resume).
     ReplaceFunctionArn: {
       module: "functions/events/steps/replace",
-      access: ["kube", groups, instances, resize, terminate, get, put],
+      access: [
+        "kube",
+        groups,
+        instances,
+        resize,
+        resume,
+        terminate,
+        get,
+        put,
+        "dynamodb:Query",
+        "dynamodb:BatchGetItem",
+        describeExecution,
+      ],
     },
     DrainAndCompleteLifecycleFunctionArn: {
       module: "functions/events/steps/drain-and-complete-lifecycle",
-      access: ["kube", instances, complete, "autoscaling:RecordLifecycleActionHeartbeat"],
+      access: ["kube", instances, complete, "autoscaling:RecordLifecycleActionHeartbeat", get, put],
     },
     AwaitReadyAndCompleteLifecycleFunctionArn: {
       module: "functions/events/steps/await-ready-and-complete-lifecycle",
@@ -187,7 +213,7 @@ export const reactToInstanceEvent: WorkflowSpec = {
     IgnoreFunctionArn: { module: "functions/events/steps/ignore", access: [] },
     FinishReactionFunctionArn: {
       module: "functions/events/steps/finish-reaction",
-      access: [groups, resize, terminate, get, put, del],
+      access: ["kube", groups, resize, terminate, get, put, del],
     },
   },
 };

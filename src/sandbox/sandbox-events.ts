@@ -26,7 +26,7 @@ import type { ReactionProgress, ReactionState, ReactionSummary } from "../core/e
 import type { RegionEvent } from "./aws/events";
 import { roleNameForModule, sandboxStateMachineName } from "./iam/roles";
 import { SANDBOX_ACCOUNT } from "./runner/definition";
-import type { ExecutionStatus, LocalRunResult, RunnerEvent } from "./runner/local-workflow";
+import type { ExecutionStatus, LocalRunOptions, LocalRunResult, RunnerEvent } from "./runner/local-workflow";
 import type { Sandbox } from "./sandbox";
 
 /** EventBridge → SQS → the receive function's poller. */
@@ -70,6 +70,8 @@ export interface SandboxEventsOptions {
   bypassRules?: boolean;
   /** Each reaction execution's state events, tagged with its name (what a report is built from). */
   onReactionEvent?: (event: RunnerEvent) => void;
+  /** Passed to every reaction's run (a hard stop after a state, hooks before states). */
+  run?: Partial<Pick<LocalRunOptions, "crashAfter" | "beforeState" | "onEvent">>;
 }
 
 /** Starts nothing by itself: the sandbox runs what was queued once the receive invocation is over. */
@@ -234,10 +236,17 @@ export class SandboxEvents {
     executionId: string;
   }): Promise<ReactionReport> {
     const onReactionEvent = this.options.onReactionEvent;
+    const runOptions = this.options.run;
     const run = await this.sandbox.run(reactToInstanceEvent, start.request, {
+      ...runOptions,
       executionName: start.name,
       ...(onReactionEvent
-        ? { onEvent: (event: RunnerEvent) => onReactionEvent({ ...event, execution: start.name }) }
+        ? {
+            onEvent: (event: RunnerEvent) => {
+              runOptions?.onEvent?.(event);
+              onReactionEvent({ ...event, execution: start.name });
+            },
+          }
         : {}),
     });
     const state = (run.status === "SUCCEEDED" ? run.output : run.lastOutput) as ReactionState | undefined;

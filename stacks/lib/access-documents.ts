@@ -356,6 +356,10 @@ export const UNEXERCISED_GRANTS: Record<string, string> = {
   "ChildCompletionEvents:*": "the managed rule through which Step Functions learns that a .sync:2 child ended",
   "functions/events/steps/drain-and-complete-lifecycle":
     "a terminating lifecycle hook whose drain outlasts one step (heartbeats, then CompleteLifecycleAction); no workflow test holds a hook that long",
+  "functions/events/steps/replace DescribeTugboatExecutions:states:DescribeExecution":
+    "a replacement that takes the lock asks whether the runs still marked running are dead before reconciling their journals (src/core/replacement/reconcile.ts)",
+  "functions/events/steps/replace AutoScalingWriteTugboatGroups:autoscaling:ResumeProcesses":
+    "a replacement that takes the lock over from a dead roll resumes the processes the roll suspended (src/core/replacement/reconcile.ts)",
   "functions/events/steps/finish-reaction":
     "undoes a replacement when a reaction fails after its surge (src/core/events/react/finish-step.ts); no test fails a reaction there",
   "functions/events/steps/cleanup StateTable:dynamodb:DeleteItem":

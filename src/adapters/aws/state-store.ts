@@ -52,6 +52,8 @@ function toLock(item: Item): LockRecord {
     operation: String(item.operation),
     acquiredAt: String(item.acquiredAt),
   };
+  // Not `expiresAt`: that is the table's TTL attribute, which would delete the lock itself.
+  if (typeof item.leaseExpiresAt === "string") lock.expiresAt = item.leaseExpiresAt;
   if (item.abortRequested === true) lock.abortRequested = true;
   if (typeof item.abortRequestedBy === "string") lock.abortRequestedBy = item.abortRequestedBy;
   return lock;
@@ -66,6 +68,7 @@ function lockItem(lock: LockRecord): Item {
     operation: lock.operation,
     acquiredAt: lock.acquiredAt,
   };
+  if (lock.expiresAt !== undefined) item.leaseExpiresAt = lock.expiresAt;
   if (lock.abortRequested !== undefined) item.abortRequested = lock.abortRequested;
   if (lock.abortRequestedBy !== undefined) item.abortRequestedBy = lock.abortRequestedBy;
   return item;

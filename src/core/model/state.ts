@@ -7,6 +7,8 @@ export interface LockRecord {
   /** What the owner is doing: "roll-node-group workers", "upgrade-cluster 1.33". */
   operation: string;
   acquiredAt: string;
+  /** The end of the holder's lease (ISO): past it the lock may be taken over. Absent: no expiry. */
+  expiresAt?: string;
   /** Set by `tug abort`; honoured between batches. */
   abortRequested?: boolean;
   abortRequestedBy?: string;

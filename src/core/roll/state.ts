@@ -79,6 +79,8 @@ export interface SurgeResult {
 export interface DrainResult extends CheckResult {
   /** When the batch was cordoned: the drain's observed duration runs from here. */
   startedAt?: string;
+  /** When a pass last evicted something: the drain's next look counts from here (core/replacement/drain.ts). */
+  progressAt?: string;
   /** When to look again: soon after progress, backing off while budgets refuse and nothing moves. */
   retryInSeconds: number;
   remainingPods: number;

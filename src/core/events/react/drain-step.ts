@@ -3,11 +3,108 @@
  * the first step, evict through the Eviction API, and keep at it until the node is empty or the
  * event's deadline passes. A node a running roll is already draining is watched, not drained twice.
  */
+import { POD_START } from "../../estimates/defaults";
 import type { Deps, KubePort } from "../../ports";
+import { cordonNodes, drainablePodsOn, type EvictionPass, evictionPass, nextDrainLook } from "../../replacement/drain";
+import { type Journal, journalFor } from "../../replacement/journal";
 import { traceNodeAction } from "../../trace";
-import { afterPass, type DrainPassResult, describeBlocked, drainPass, drainPollSeconds } from "./drain-node";
 import type { ReactionRequest } from "./request";
-import { finishedReaction, type ReactionProgress, type ReactionState, type TargetResult } from "./state";
+import {
+  type BlockedPod,
+  finishedReaction,
+  REACTION_WORKFLOW,
+  type ReactionProgress,
+  type ReactionState,
+  type TargetResult,
+} from "./state";
+
+/** The reaction's change journal (core/replacement/journal.ts): its cordon, a replacement's surge. */
+export function reactionJournal(deps: Pick<Deps, "state" | "clock">, state: ReactionState): Journal {
+  return journalFor(deps, {
+    cluster: state.request.cluster,
+    runId: state.run.runId,
+    executionId: state.run.executionId,
+    workflow: REACTION_WORKFLOW,
+  });
+}
+
+/** The journal entry of the reaction's cordon of its node. */
+export const CORDON_ENTRY = "cordon";
+
+export interface DrainPassInput {
+  nodeName: string;
+  instanceId: string;
+  /** Another operation is draining the node: look at it, evict nothing (no node is drained twice). */
+  watchOnly: boolean;
+  /** Why the node is cordoned, for its trace. */
+  why: string;
+}
+
+export interface DrainPassResult extends EvictionPass {
+  /** The node object no longer exists. */
+  nodeGone: boolean;
+  /** This pass cordoned the node (it was schedulable before). */
+  cordonedNow: boolean;
+}
+
+/**
+ * One pass of draining the event's node: cordon (recorded in the journal first; "already cordoned" is
+ * success), then one eviction pass of the shared drain (core/replacement/drain.ts). Evictions go out
+ * all at once on the first pass, so that pods with the default 30 s grace period are gone well before
+ * a Spot instance's two minutes are up.
+ */
+export async function drainPass(
+  deps: Pick<Deps, "log" | "state" | "clock">,
+  kube: KubePort,
+  state: ReactionState,
+  input: DrainPassInput,
+): Promise<DrainPassResult> {
+  const { nodeName, instanceId } = input;
+  const runId = state.run.runId;
+  if (input.watchOnly) {
+    const pods = (await drainablePodsOn(kube, [nodeName])).get(nodeName) ?? [];
+    return { nodeGone: false, cordonedNow: false, remaining: pods.length, evicted: 0, refused: 0, blocked: [] };
+  }
+  const [change] = await cordonNodes(deps, kube, reactionJournal(deps, state), CORDON_ENTRY, [
+    { node: nodeName, instanceId, reason: input.why },
+  ]);
+  if (change === "not-found") {
+    return { nodeGone: true, cordonedNow: false, remaining: 0, evicted: 0, refused: 0, blocked: [] };
+  }
+  const pass = await evictionPass(deps, kube, [nodeName], { runId, instanceId });
+  return { ...pass, nodeGone: false, cordonedNow: change === "changed", blocked: pass.blocked.slice(0, 5) };
+}
+
+/** Folds a pass into the loop's progress: counters add up, the rest is the latest view. */
+export function afterPass(
+  previous: ReactionProgress | undefined,
+  pass: DrainPassResult,
+  fields: Partial<ReactionProgress>,
+): ReactionProgress {
+  return {
+    ...(previous ?? {
+      done: false,
+      failed: false,
+      phase: "draining",
+      attempts: 0,
+      retryInSeconds: 2,
+      evicted: 0,
+      refusedByPdb: 0,
+    }),
+    ...fields,
+    attempts: (previous?.attempts ?? 0) + 1,
+    evicted: (previous?.evicted ?? 0) + pass.evicted,
+    refusedByPdb: (previous?.refusedByPdb ?? 0) + pass.refused,
+    remainingPods: pass.remaining,
+    blocked: pass.blocked,
+  };
+}
+
+export function describeBlocked(blocked: BlockedPod[]): string {
+  const first = blocked[0];
+  if (!first) return "";
+  return `pod ${first.pod} cannot be evicted: ${first.message}${blocked.length > 1 ? ` (and ${blocked.length - 1} more)` : ""}`;
+}
 
 /** An event whose deadline is already behind us (a late delivery, a "shutting-down" notice) still gets this long. */
 export const MIN_DRAIN_WINDOW_SECONDS = 30;
@@ -64,18 +161,24 @@ export async function drainLoopPass(
   const deadline = previous?.drainDeadline
     ? { ms: Date.parse(previous.drainDeadline), hard }
     : (ctx.deadline ?? initialDrainDeadline(request, nowMs));
-  const pass = await drainPass(deps, kube, {
-    runId: run.runId,
+  const pass = await drainPass(deps, kube, state, {
     nodeName,
     instanceId: request.instanceId,
     watchOnly: ctx.watchOnly,
     why: ctx.why,
   });
   const verdict = drainVerdict(pass, nowMs, deadline.ms, deadline.hard);
+  const progressAt = pass.evicted > 0 || !previous?.progressAt ? new Date(nowMs).toISOString() : previous.progressAt;
   const progress = afterPass(before, pass, {
     phase: "draining",
     drainDeadline: new Date(deadline.ms).toISOString(),
-    retryInSeconds: drainPollSeconds(previous?.retryInSeconds ?? 2, pass, deadline.ms - nowMs),
+    progressAt,
+    retryInSeconds: nextDrainLook({
+      secondsSinceProgress: (nowMs - Date.parse(progressAt)) / 1000,
+      refused: pass.blocked.length > 0,
+      podStartSeconds: POD_START.median,
+      secondsToDeadline: (deadline.ms - nowMs) / 1000,
+    }),
     // Only when this reaction cordoned the node: a failed replacement uncordons only what it cordoned.
     ...(pass.cordonedNow ? { cordonedAt: new Date(nowMs).toISOString() } : {}),
   });

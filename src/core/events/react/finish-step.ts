@@ -5,63 +5,25 @@
  * out, the cluster lock is released, and the RUN record says what happened.
  */
 import { describeError } from "../../errors";
-import { releaseClusterLock } from "../../lock";
 import type { Deps } from "../../ports";
-import { traceNodeAction } from "../../trace";
+import { releaseClusterLock } from "../../replacement/lock";
+import { reconcile } from "../../replacement/reconcile";
+import { CORDON_ENTRY, reactionJournal } from "./drain-step";
 import { completeHook } from "./lifecycle-steps";
 import { reactionRequestSchema } from "./request";
 import { updateReactionRun } from "./run-record";
-import {
-  REPLACEMENT_KEY,
-  type ReactionOutcome,
-  type ReactionState,
-  type ReactionSummary,
-  type StoredReplacement,
-} from "./state";
+import type { ReactionOutcome, ReactionState, ReactionSummary } from "./state";
 
-async function restoreReplacement(deps: Deps, state: ReactionState, notes: string[]): Promise<void> {
-  const { request, run, reaction } = state;
-  const stored = await deps.state.getItem<StoredReplacement>(run.runId, REPLACEMENT_KEY);
-  if (!stored || reaction?.terminated) return;
-  const kube = await deps.kube(request.cluster);
-  const nodeName = state.target?.nodeName;
-  if (nodeName && reaction?.cordonedAt) {
-    if ((await kube.setUnschedulable(nodeName, false)) === "changed") {
-      notes.push(`uncordoned ${nodeName}`);
-      await traceNodeAction(deps.log, kube, {
-        runId: run.runId,
-        node: nodeName,
-        instanceId: request.instanceId,
-        action: "uncordon",
-        reason: `uncordoned ${nodeName}: its replacement stopped before terminating it`,
-      });
-    }
-  }
-  const group = await deps.autoScaling.describeGroup(stored.asgName);
-  if (!group) return;
-  const nodes = await kube.listNodes();
-  const strays = group.instances.filter(
-    (i) =>
-      !stored.membersBefore.includes(i.instanceId) &&
-      i.instanceId !== reaction?.replacementId &&
-      !nodes.some((n) => n.instanceId === i.instanceId && n.ready),
-  );
-  for (const stray of strays) {
-    if ((await deps.autoScaling.terminateInstance(stray.instanceId, true)) === "terminating") {
-      notes.push(`terminated ${stray.instanceId}, which never joined the cluster`);
-    }
-  }
-  const after = await deps.autoScaling.describeGroup(stored.asgName);
-  const maxSize = Math.max(stored.original.maxSize, after?.desiredCapacity ?? 0);
-  if (after && after.maxSize !== maxSize) {
-    await deps.autoScaling.updateSizes(stored.asgName, { maxSize });
-    notes.push(`restored ${stored.asgName} max ${maxSize}`);
-  }
-  if (after && after.desiredCapacity > stored.original.desiredCapacity) {
-    notes.push(
-      `desired capacity left at ${after.desiredCapacity}: the Ready replacement keeps serving next to ${request.instanceId}`,
-    );
-  }
+/**
+ * A replacement puts its group back from its journal (core/replacement/reconcile.ts), whether it
+ * finished or not: the victim uncordoned unless terminated, instances that never joined terminated,
+ * the max size restored. Any other reaction's cordon is final: its node is going away.
+ */
+async function settleJournal(deps: Deps, state: ReactionState, action: string, notes: string[]): Promise<void> {
+  const journal = reactionJournal(deps, state);
+  if (action !== "replace") return journal.settle(CORDON_ENTRY);
+  const { actions } = await reconcile(journal, deps);
+  notes.push(...actions);
 }
 
 function outcomeOf(state: ReactionState): ReactionOutcome {
@@ -108,9 +70,7 @@ export async function finishReaction(deps: Deps, state: ReactionState): Promise<
   const action = state.target?.action ?? request.action;
   let lifecycleCompleted = state.reaction?.lifecycleCompleted ?? null;
 
-  if (outcome === "failed" && action === "replace") {
-    await restoreReplacement(deps, state, notes).catch((err) => notes.push(`restore failed: ${describeError(err)}`));
-  }
+  await settleJournal(deps, state, action, notes).catch((err) => notes.push(`restore failed: ${describeError(err)}`));
   const lifecycle = request.lifecycle;
   if (outcome === "failed" && lifecycle?.transition === "autoscaling:EC2_INSTANCE_TERMINATING" && !lifecycleCompleted) {
     lifecycleCompleted = await completeHook(

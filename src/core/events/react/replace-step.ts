@@ -10,13 +10,14 @@
  * otherwise); then drains the victim and terminates it with the desired capacity decremented.
  */
 import { ClusterLockedError } from "../../errors";
-import { acquireClusterLock } from "../../lock";
 import type { Deps } from "../../ports";
+import { recordSurge } from "../../replacement/journal";
+import { acquireClusterLock } from "../../replacement/lock";
+import { reconcileDeadRuns } from "../../replacement/reconcile";
 import { traceNodeAction } from "../../trace";
-import { drainFailureReason, drainLoopPass, requireTarget } from "./drain-step";
+import { drainFailureReason, drainLoopPass, reactionJournal, requireTarget } from "./drain-step";
 import { replacementOperation } from "./holder";
 import { matchNode } from "./identity";
-import { updateReactionRun } from "./run-record";
 import { REPLACEMENT_KEY, type ReactionProgress, type ReactionState, type StoredReplacement } from "./state";
 
 const LOCK_POLL_SECONDS = 30;
@@ -39,7 +40,17 @@ async function takeLock(deps: Deps, state: ReactionState, progress: ReactionProg
     owner: run.executionId,
     operation: replacementOperation(request.instanceId),
   });
-  if (outcome.acquired) return { next: { ...progress, lockHeld: true, phase: "surging" } };
+  if (outcome.acquired) {
+    // Holding the lock, put back what dead runs left (their journals) before changing the group.
+    const dead = await reconcileDeadRuns(deps, { cluster: request.cluster, runId: run.runId });
+    if (dead.reconciledRuns.length > 0) {
+      deps.log.warn(`reconciled the leftovers of ${dead.reconciledRuns.join(", ")}`, {
+        runId: run.runId,
+        actions: dead.actions,
+      });
+    }
+    return { next: { ...progress, lockHeld: true, phase: "surging" } };
+  }
   const lockDeadline = progress.lockDeadline ?? isoIn(deps, request.timing.lockWaitSeconds);
   if (deps.clock.now().getTime() >= Date.parse(lockDeadline)) {
     // Nothing was changed yet and the lock is another execution's: Finish reaction leaves it alone.
@@ -89,12 +100,7 @@ async function surge(deps: Deps, state: ReactionState, progress: ReactionProgres
       surgedAt: deps.clock.now().toISOString(),
     };
     await deps.state.putItem(run.runId, REPLACEMENT_KEY, stored);
-    await updateReactionRun(deps, run.runId, (data) => {
-      data.asgName = group.name;
-      data.original = { ...original, suspendedProcesses: [...group.suspendedProcesses] };
-      data.suspendedByRun = [];
-      data.batchesStarted = 0;
-    });
+    await recordSurge(reactionJournal(deps, state), group);
     const desired = original.desiredCapacity + 1;
     if (desired > group.maxSize) await deps.autoScaling.updateSizes(group.name, { maxSize: desired });
     await deps.autoScaling.updateSizes(group.name, { desiredCapacity: desired });
@@ -179,7 +185,11 @@ async function drainVictim(deps: Deps, state: ReactionState, progress: ReactionP
 
 async function terminateVictim(deps: Deps, state: ReactionState, progress: ReactionProgress): Promise<Pass> {
   const { request, run } = state;
-  const stored = await deps.state.getItem<StoredReplacement>(run.runId, REPLACEMENT_KEY);
+  await reactionJournal(deps, state).record({
+    id: "terminate",
+    kind: "terminate",
+    instanceIds: [request.instanceId],
+  });
   const result = await deps.autoScaling.terminateInstance(request.instanceId, true);
   const nodeName = requireTarget(state).nodeName;
   if (nodeName) {
@@ -191,11 +201,7 @@ async function terminateVictim(deps: Deps, state: ReactionState, progress: React
       reason: `terminated ${request.instanceId} (${nodeName}) with desired capacity decremented, replaced by ${progress.replacementId}`,
     });
   }
-  if (stored) {
-    const group = await deps.autoScaling.describeGroup(stored.asgName);
-    const maxSize = Math.max(stored.original.maxSize, group?.desiredCapacity ?? 0);
-    if (group && group.maxSize !== maxSize) await deps.autoScaling.updateSizes(stored.asgName, { maxSize });
-  }
+  // The max size raised for the surge is restored by Finish reaction, from the journal.
   const where = progress.replacementZone ? ` in ${progress.replacementZone}` : "";
   return {
     final: {

@@ -1,8 +1,7 @@
 /**
  * A reaction's RUN record in Tugboat's store, so `tug status <cluster>` lists reactions next to rolls.
- * A replacement also records the group's original sizes in it (`asgName`, `original`), the shape a
- * roll's reconciliation reads: a replacement that died after its surge has its group put back by the
- * next operation that takes the lock (safety invariant 6).
+ * What a reaction changes is in its journal (core/replacement/journal.ts): a reaction that died after
+ * its cordon or surge is put back by the next operation that takes the lock (safety invariant 6).
  */
 import type { RunRecord, RunStatus } from "../../model/state";
 import type { Deps } from "../../ports";
@@ -16,11 +15,6 @@ export interface ReactionRunData {
   action: string;
   instanceId: string;
   nodeName: string | null;
-  /** Set by a replacement once it has changed its group's sizes. */
-  asgName?: string;
-  original?: { minSize: number; maxSize: number; desiredCapacity: number; suspendedProcesses: string[] };
-  suspendedByRun?: string[];
-  batchesStarted?: number;
   summary?: { outcome: string; reason: string };
 }
 

@@ -3,6 +3,7 @@
  * found, the progress of the action's loop and the summary. Small: ids, counters and deadlines; the
  * replacement's bookkeeping lives in the store, keyed by run.
  */
+import type { BlockedPod } from "../../replacement/drain";
 import type { RunRef, StepFailure } from "../../roll/state";
 import type { EventAction } from "../decision";
 import type { ReactionRequest } from "./request";
@@ -34,10 +35,7 @@ export interface TargetResult {
   holder: InstanceHolder | null;
 }
 
-export interface BlockedPod {
-  pod: string;
-  message: string;
-}
+export type { BlockedPod };
 
 /** One pass of an action's loop: the workflow waits `retryInSeconds` and calls the step again until done. */
 export interface ReactionProgress {
@@ -56,6 +54,8 @@ export interface ReactionProgress {
   /** When a replacement stops waiting for the cluster lock. */
   lockDeadline?: string;
   cordonedAt?: string;
+  /** When a drain pass last evicted something: its next look counts from here (core/replacement/drain.ts). */
+  progressAt?: string;
   drainedAt?: string;
   remainingPods?: number;
   evicted: number;

@@ -11,6 +11,7 @@ import { loadObservations, observation, recordObservations } from "../../estimat
 import { rollEstimates, rollExpectations } from "../../estimates/roll-estimates";
 import type { KubePod } from "../../model/kube";
 import type { Deps } from "../../ports";
+import { recordSurge, rollJournal } from "../../replacement/journal";
 import { chooseVictims } from "../../roll/choose-victims";
 import { findOutdated, interleaveByZone } from "../../roll/outdated";
 import { countByZone } from "../../roll/plan-roll";
@@ -108,6 +109,7 @@ export async function surgeBatch(deps: Deps, state: RollState): Promise<SurgeRes
   // Replacements already running (a previous batch's spares, a crashed run's surge) count toward this one.
   const target = data.original.desiredCapacity + batch.size;
   const at = deps.clock.now().toISOString();
+  await recordSurge(rollJournal(deps, state), group, data.original);
   if (group.desiredCapacity >= target) return { desiredCapacity: group.desiredCapacity, launched: 0, at };
   if (target > group.maxSize) await deps.autoScaling.updateSizes(data.asgName, { maxSize: target });
   await deps.autoScaling.updateSizes(data.asgName, { desiredCapacity: target });
@@ -295,6 +297,8 @@ export async function cordonBatch(deps: Deps, state: RollState): Promise<DrainRe
   const stored = await deps.state.getItem<StoredBatch>(run.runId, batchKey(batch.index));
   if (!stored) throw new Error(`batch ${batch.index} of run ${run.runId} is not in the store`);
   const kube = await deps.kube(input.cluster);
+  const nodes = stored.victims.flatMap((v) => (v.nodeName ? [{ node: v.nodeName, instanceId: v.instanceId }] : []));
+  await rollJournal(deps, state).record({ id: `batch-${batch.index}/cordon`, kind: "cordon", nodes });
   const changes = await mapPool(stored.victims, API_CONCURRENCY, async (victim) => {
     if (!victim.nodeName) return "not-found";
     const change = await kube.setUnschedulable(victim.nodeName, true);

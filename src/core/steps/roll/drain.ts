@@ -9,13 +9,12 @@ import { POD_START } from "../../estimates/defaults";
 import { median } from "../../estimates/estimate";
 import { observation, recordObservations } from "../../estimates/record";
 import type { KubePod } from "../../model/kube";
-import type { Deps, KubePort } from "../../ports";
+import type { Deps } from "../../ports";
+import { drainablePodsOn, evictionPass, nextDrainLook } from "../../replacement/drain";
+import { rollJournal } from "../../replacement/journal";
 import { isDrainable, isSystemCritical, isUnscheduled } from "../../roll/pods";
 import { readGroup } from "../../roll/read-group";
 import { isLeaving, LEAVING_STATES } from "../../roll/snapshot-types";
-
-const isLeavingState = (state: string) => LEAVING_STATES.has(state);
-
 import {
   batchKey,
   type CheckResult,
@@ -28,6 +27,8 @@ import {
 } from "../../roll/state";
 import { traceNodeAction } from "../../trace";
 
+const isLeavingState = (state: string) => LEAVING_STATES.has(state);
+
 async function loadBatch(deps: Deps, state: RollState): Promise<StoredBatch> {
   const { run, batch } = state;
   if (!batch) throw new Error("no current batch");
@@ -36,32 +37,10 @@ async function loadBatch(deps: Deps, state: RollState): Promise<StoredBatch> {
   return stored;
 }
 
-async function podsOn(kube: KubePort, nodes: string[]): Promise<Map<string, KubePod[]>> {
-  const lists = await mapPool(nodes, API_CONCURRENCY, async (node) =>
-    (await kube.listPods({ nodeName: node })).filter(isDrainable),
-  );
-  return new Map(nodes.map((node, i) => [node, lists[i] ?? []]));
-}
-
-const POLL_MAX_SECONDS = 15;
-const TERMINATION_POLL_SECONDS = 2;
-
 /**
- * When to look again. A budget frees a slot when an evicted pod's replacement turns Ready, about the
- * estimated pod start after the eviction (this group's observed median, else the published default):
- * looking earlier only collects refusals. While budgets refuse and
- * nothing moves, back off; while pods are only terminating, look every few seconds.
- */
-export function nextPoll(previous: number, progressed: boolean, refused: boolean, podStartSeconds: number): number {
-  const slotFrees = Math.max(1, Math.ceil(podStartSeconds + 1));
-  if (!refused) return TERMINATION_POLL_SECONDS;
-  if (progressed) return slotFrees;
-  return Math.min(POLL_MAX_SECONDS, Math.max(slotFrees, previous * 2));
-}
-
-/**
- * One pass: evict what may go now, report what is left. Idempotent; the workflow loops with a Wait.
- * Budgets still refusing past the drain deadline throw PdbBlockedTooLongError (unless force).
+ * One pass of the batch's drain (core/replacement/drain.ts): evict what may go now, report what is
+ * left. Idempotent; the workflow loops with a Wait. Budgets still refusing past the drain deadline
+ * throw PdbBlockedTooLongError (unless force).
  */
 export async function drainBatch(deps: Deps, state: RollState): Promise<DrainResult> {
   const { input, run } = state;
@@ -70,37 +49,16 @@ export async function drainBatch(deps: Deps, state: RollState): Promise<DrainRes
   const attempts = previous.attempts + 1;
   const stored = await loadBatch(deps, state);
   const kube = await deps.kube(input.cluster);
-  const byNode = await podsOn(kube, stored.cordoned);
-
-  let evicted = 0;
-  let refused = 0;
-  let remaining = 0;
-  const blocked: DrainResult["blocked"] = [];
-  const toEvict: { node: string; pod: KubePod }[] = [];
-  for (const [node, pods] of byNode) {
-    remaining += pods.length;
-    // Terminating pods are within their grace period: wait for them.
-    for (const pod of pods) if (!pod.deleting) toEvict.push({ node, pod });
-  }
-  await mapPool(toEvict, API_CONCURRENCY, async ({ node, pod }) => {
-    const result = await kube.evictPod(pod.namespace, pod.name);
-    if (result.outcome === "evicted") {
-      evicted++;
-      deps.log.info(`evicted ${pod.namespace}/${pod.name} from ${node}`, { runId: run.runId, node });
-    } else if (result.outcome === "blocked") {
-      refused++;
-      blocked.push({ pod: `${pod.namespace}/${pod.name}`, message: result.message });
-    } else if (result.outcome === "refused") {
-      blocked.push({ pod: `${pod.namespace}/${pod.name}`, message: `HTTP ${result.status}: ${result.message}` });
-    }
-  });
+  const pass = await evictionPass(deps, kube, stored.cordoned, { runId: run.runId });
+  const { evicted, refused, remaining, blocked } = pass;
   await updateRunData(deps, run.runId, (data) => {
     data.counters.podsEvicted += evicted;
     data.counters.evictionsRefusedByPdb += refused;
   });
+  const nowMs = deps.clock.now().getTime();
   if (remaining === 0) {
     if (previous.startedAt) {
-      const seconds = (deps.clock.now().getTime() - Date.parse(previous.startedAt)) / 1000;
+      const seconds = (nowMs - Date.parse(previous.startedAt)) / 1000;
       await recordObservations(deps, { cluster: input.cluster, nodeGroup: input.nodeGroup }, [
         observation(deps, run.runId, `batch-${stored.index}`, "batch-drain", seconds),
       ]);
@@ -115,17 +73,19 @@ export async function drainBatch(deps: Deps, state: RollState): Promise<DrainRes
     }
     return { ...previous, done: true, failed: false, attempts, remainingPods: 0, blocked: [] };
   }
-  const pastDeadline = deps.clock.now().getTime() >= Date.parse(previous.deadline ?? "");
-  const retryInSeconds = nextPoll(
-    previous.retryInSeconds,
-    evicted > 0,
-    blocked.length > 0,
-    (state.batch?.expectations ?? state.plan?.expectations)?.podStartSeconds ?? POD_START.median,
-  );
+  const pastDeadline = nowMs >= Date.parse(previous.deadline ?? "");
+  const progressAt = evicted > 0 ? new Date(nowMs).toISOString() : (previous.progressAt ?? previous.startedAt);
+  const retryInSeconds = nextDrainLook({
+    secondsSinceProgress: progressAt ? (nowMs - Date.parse(progressAt)) / 1000 : 0,
+    refused: blocked.length > 0,
+    podStartSeconds: (state.batch?.expectations ?? state.plan?.expectations)?.podStartSeconds ?? POD_START.median,
+  });
+  const progress = progressAt ? { progressAt } : {};
   if (!pastDeadline || blocked.length === 0) {
     // Terminating pods get their full grace period; only budgets that keep refusing hit the deadline.
     return {
       ...previous,
+      ...progress,
       done: false,
       failed: false,
       attempts,
@@ -144,7 +104,16 @@ export async function drainBatch(deps: Deps, state: RollState): Promise<DrainRes
       data.counters.forcedDeletions += forced;
     });
     deps.log.warn(`force-deleted ${forced} pods still protected after the drain deadline`, { runId: run.runId });
-    return { ...previous, done: false, failed: false, attempts, remainingPods: remaining, blocked: [], retryInSeconds };
+    return {
+      ...previous,
+      ...progress,
+      done: false,
+      failed: false,
+      attempts,
+      remainingPods: remaining,
+      blocked: [],
+      retryInSeconds,
+    };
   }
   const first = blocked[0];
   throw new PdbBlockedTooLongError(
@@ -200,7 +169,7 @@ export async function terminateBatch(deps: Deps, state: RollState): Promise<{ te
   const { input, run } = state;
   const stored = await loadBatch(deps, state);
   const kube = await deps.kube(input.cluster);
-  const byNode = await podsOn(kube, stored.cordoned);
+  const byNode = await drainablePodsOn(kube, stored.cordoned);
   const skipped: string[] = [];
   const data = (await loadRunData(deps, run.runId)).data;
   const group = await deps.autoScaling.describeGroup(data.asgName);
@@ -227,7 +196,16 @@ export async function terminateBatch(deps: Deps, state: RollState): Promise<{ te
     ready.push({ instanceId: victim.instanceId, nodeName: victim.nodeName });
   }
   // A crash before the record below is harmless: a terminating instance leaves the group's live
-  // members, so a rerun never chooses it again.
+  // members, so a rerun never chooses it again. The journal learns first that these nodes go away, so
+  // a reconciler never uncordons them.
+  const journal = rollJournal(deps, state);
+  if (ready.length > 0) {
+    await journal.record({
+      id: `batch-${stored.index}/terminate`,
+      kind: "terminate",
+      instanceIds: ready.map((r) => r.instanceId),
+    });
+  }
   await mapPool(ready, API_CONCURRENCY, async ({ instanceId, nodeName }) => {
     await deps.autoScaling.terminateInstance(instanceId, true);
     stored.terminated.push(instanceId);
@@ -244,6 +222,12 @@ export async function terminateBatch(deps: Deps, state: RollState): Promise<{ te
   await updateRunData(deps, run.runId, (data) => {
     data.counters.nodesReplaced += terminated;
   });
+  // Every cordoned victim is terminated: the batch's cordon is final. Otherwise it stays open and the
+  // way out uncordons the victims left in place.
+  const cordonedLeft = stored.victims.filter(
+    (v) => v.nodeName && stored.cordoned.includes(v.nodeName) && !stored.terminated.includes(v.instanceId),
+  );
+  if (cordonedLeft.length === 0) await journal.settle(`batch-${stored.index}/cordon`);
   return { terminated, skipped: skipped.slice(0, 10) };
 }
 

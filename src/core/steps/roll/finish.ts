@@ -4,105 +4,34 @@
  */
 
 import { isApprovalRefusal } from "../../chatops/approval";
-import { API_CONCURRENCY, mapPool } from "../../concurrency";
-import { releaseClusterLock } from "../../lock";
 import type { Deps } from "../../ports";
+import { rollJournal } from "../../replacement/journal";
+import { releaseClusterLock } from "../../replacement/lock";
+import { reconcile } from "../../replacement/reconcile";
 import { findOutdated } from "../../roll/outdated";
 import { readGroup, targetOptions } from "../../roll/read-group";
-import {
-  batchKey,
-  type RollOutcome,
-  type RollRunData,
-  type RollState,
-  type RollSummary,
-  type StoredBatch,
-  updateRunData,
-} from "../../roll/state";
-import { traceNodeAction } from "../../trace";
-import { removeOutdatedTaints } from "./untaint";
+import { type RollOutcome, type RollRunData, type RollState, type RollSummary, updateRunData } from "../../roll/state";
 
 export interface RestoreResult {
   actions: string[];
 }
 
 /**
- * Puts the group back: uncordons victims of an unfinished batch (their pods stay put), terminates
- * instances that never joined, restores min/max and the processes this run suspended. Desired
- * capacity is left where it is: replacements already Ready are up to date and the next run reuses them,
- * while lowering desired would let Auto Scaling pick victims itself, without a drain.
+ * Puts the group back by reconciling this run's own journal (core/replacement/reconcile.ts): victims
+ * cordoned but not terminated are uncordoned (their pods stay put), outdated-node taints left on
+ * nodes not replaced are removed, instances that never joined are terminated, min/max and the
+ * processes this run suspended are restored. Desired capacity is left where it is: replacements
+ * already Ready are up to date and the next run reuses them, while lowering desired would let Auto
+ * Scaling pick victims itself, without a drain.
  */
 export async function restoreGroup(deps: Deps, state: RollState): Promise<RestoreResult> {
-  const { input, run } = state;
-  const actions: string[] = [];
+  const { run } = state;
   const record = await deps.state.getRun(run.runId);
-  if (!record) return { actions };
-  const data = record.data as unknown as RollRunData;
-  const interrupted = state.halt !== undefined || state.error !== undefined || state.batch?.aborted === true;
-  const kube = await deps.kube(input.cluster);
-
-  if (interrupted && state.batch && !state.batch.finished) {
-    const stored = await deps.state.getItem<StoredBatch>(run.runId, batchKey(state.batch.index));
-    const toUncordon = (stored?.victims ?? []).filter(
-      (v) => v.nodeName && !stored?.terminated.includes(v.instanceId) && stored?.cordoned.includes(v.nodeName),
-    );
-    const changes = await mapPool(toUncordon, API_CONCURRENCY, async (victim) => {
-      const node = victim.nodeName as string;
-      const change = await kube.setUnschedulable(node, false);
-      if (change === "changed") {
-        await traceNodeAction(deps.log, kube, {
-          runId: run.runId,
-          node,
-          instanceId: victim.instanceId,
-          action: "uncordon",
-          reason: `uncordoned ${node}: the roll stopped before replacing it`,
-        });
-      }
-      return change;
-    });
-    const uncordoned = toUncordon.filter((_, i) => changes[i] === "changed").map((v) => v.nodeName);
-    // One line whatever the batch size: the workflow state must stay small.
-    if (uncordoned.length > 0) {
-      actions.push(
-        `uncordoned ${uncordoned.length} node(s) the roll had not replaced: ${uncordoned.slice(0, 5).join(", ")}${uncordoned.length > 5 ? ", …" : ""}`,
-      );
-    }
-  }
-  if (interrupted) {
-    const untainted = await removeOutdatedTaints(kube, run.runId);
-    if (untainted.length > 0)
-      actions.push(`removed the outdated-node taint from ${untainted.length} nodes left as they were`);
-  }
-  // ReplacementNotReadyError recorded the batch's replacements that never joined: they serve nothing.
-  if (interrupted && state.batch) {
-    const stored = await deps.state.getItem<StoredBatch>(run.runId, batchKey(state.batch.index));
-    for (const instanceId of stored?.strayInstances ?? []) {
-      const result = await deps.autoScaling.terminateInstance(instanceId, true);
-      if (result === "terminating") actions.push(`terminated ${instanceId}, which never joined the cluster`);
-    }
-  }
-
-  const group = await deps.autoScaling.describeGroup(data.asgName);
-  if (group) {
-    const toResume = data.suspendedByRun.filter((p) => group.suspendedProcesses.includes(p));
-    if (toResume.length > 0) {
-      await deps.autoScaling.resumeProcesses(data.asgName, toResume);
-      actions.push(`resumed ${toResume.join(", ")}`);
-    }
-    const maxSize = Math.max(data.original.maxSize, group.desiredCapacity);
-    if (maxSize !== group.maxSize || data.original.minSize !== group.minSize) {
-      await deps.autoScaling.updateSizes(data.asgName, { minSize: data.original.minSize, maxSize });
-      actions.push(`restored ${data.asgName} min ${data.original.minSize}, max ${maxSize}`);
-    }
-    if (group.desiredCapacity > data.original.desiredCapacity) {
-      actions.push(
-        `desired capacity left at ${group.desiredCapacity} (was ${data.original.desiredCapacity}): ${group.desiredCapacity - data.original.desiredCapacity} up-to-date replacements keep serving; rerun the roll to finish and it reuses them`,
-      );
-    }
-  }
+  if (!record) return { actions: [] };
+  const { actions } = await reconcile(rollJournal(deps, state), deps);
   await updateRunData(deps, run.runId, (d) => {
     d.notes.push(...actions);
   });
-  for (const action of actions) deps.log.info(action, { runId: run.runId });
   return { actions };
 }
 

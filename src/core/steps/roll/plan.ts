@@ -3,6 +3,7 @@ import { API_CONCURRENCY, mapPool } from "../../concurrency";
 import { loadObservations } from "../../estimates/record";
 import { rollEstimates } from "../../estimates/roll-estimates";
 import type { Deps } from "../../ports";
+import { recordSurge, rollJournal } from "../../replacement/journal";
 import { planRoll, type RollPlan } from "../../roll/plan-roll";
 import { isUnscheduled, outdatedTaint } from "../../roll/pods";
 import { readGroup, targetOptions } from "../../roll/read-group";
@@ -149,14 +150,18 @@ export async function prepareGroup(
   const group = await deps.autoScaling.describeGroup(plan.asgName);
   if (!group) throw new Error(`Auto Scaling group ${plan.asgName} disappeared`);
   const toSuspend = PROCESSES_SUSPENDED_DURING_ROLL.filter((p) => !group.suspendedProcesses.includes(p));
+  const journal = rollJournal(deps, state);
+  await journal.record({ id: `suspend/${group.name}`, kind: "suspend", asgName: group.name, processes: toSuspend });
   if (toSuspend.length > 0) await deps.autoScaling.suspendProcesses(plan.asgName, toSuspend);
   const maxSize = Math.max(group.maxSize, group.desiredCapacity + plan.surge);
+  await recordSurge(journal, group);
   if (maxSize !== group.maxSize) await deps.autoScaling.updateSizes(plan.asgName, { maxSize });
   await updateRunData(deps, run.runId, (data) => {
     data.suspendedByRun = [...new Set([...data.suspendedByRun, ...toSuspend])];
   });
   const kube = await deps.kube(state.input.cluster);
   const nodes = plan.batches.flatMap((b) => b.victims.flatMap((v) => (v.nodeName ? [v.nodeName] : [])));
+  await journal.record({ id: "outdated-taint", kind: "taint", nodes, taint: outdatedTaint(run.runId) });
   const changes = await mapPool(nodes, API_CONCURRENCY, (node) => kube.setTaint(node, outdatedTaint(run.runId), true));
   const tainted = changes.filter((c) => c === "changed").length;
   return { maxSize, suspended: toSuspend, tainted };

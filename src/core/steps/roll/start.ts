@@ -1,18 +1,14 @@
 /** The first steps of a roll: validate the request, take the cluster lock, reconcile dead runs' leftovers. */
 import { ClusterLockedError } from "../../errors";
-import { acquireClusterLock } from "../../lock";
 import type { Deps } from "../../ports";
+import { acquireClusterLock } from "../../replacement/lock";
+import { reconcileDeadRuns } from "../../replacement/reconcile";
 import { parseRollInput, type RollInput } from "../../roll/input";
-import {
-  batchKey,
-  type LockResult,
-  type ReconcileResult,
-  type RollRunData,
-  type RollState,
-  type RunRef,
-  type StoredBatch,
-} from "../../roll/state";
-import { removeOutdatedTaints } from "./untaint";
+import { NODEGROUP_TAG } from "../../roll/read-group";
+import type { LockResult, ReconcileResult, RollState, RunRef } from "../../roll/state";
+
+/** The tag EKS puts on the Auto Scaling group of a managed node group. */
+const EKS_NODEGROUP_TAG = "eks:nodegroup-name";
 
 export function validateRollInput(request: unknown): RollInput {
   return parseRollInput(request);
@@ -38,53 +34,24 @@ export async function acquireRollLock(deps: Deps, state: { input: RollInput; run
 }
 
 /**
- * Safety invariant 6: leftovers of runs that ended without cleaning up (cordoned nodes, raised sizes,
- * suspended processes) are put back before planning. Holding the lock proves no other run is live.
+ * Safety invariant 6: what runs that ended without their way out left behind (cordons, taints, raised
+ * sizes, suspended processes, instances that never joined) is undone from their journals before
+ * planning, whatever workflow wrote them (core/replacement/reconcile.ts). Holding the lock proves no
+ * other operation is live; a run whose execution still runs (a sibling child roll of the same
+ * upgrade, a reaction draining a node) is left alone.
  */
 export async function reconcileLeftovers(deps: Deps, state: RollState): Promise<ReconcileResult> {
-  const result: ReconcileResult = { reconciledRuns: [], actions: [] };
-  const runs = await deps.state.listRuns(state.input.cluster, 20);
-  const kube = await deps.kube(state.input.cluster);
-  for (const run of runs) {
-    if (run.status !== "running" || run.runId === state.run.runId) continue;
-    const data = run.data as unknown as RollRunData;
-    // Rolls of other node groups under the same live upgrade hold the same lock: they are not dead.
-    const parent = state.input.parentExecutionId;
-    if (parent && data.parentExecutionId === parent) continue;
-    if (!data.original || !data.asgName) continue;
-    for (let index = 0; index < (data.batchesStarted ?? 0); index++) {
-      const batch = await deps.state.getItem<StoredBatch>(run.runId, batchKey(index));
-      for (const name of batch?.cordoned ?? []) {
-        const victim = batch?.victims.find((v) => v.nodeName === name);
-        if (victim && batch?.terminated.includes(victim.instanceId)) continue;
-        const change = await kube.setUnschedulable(name, false);
-        if (change === "changed") result.actions.push(`uncordoned ${name} (cordoned by ${run.runId})`);
-      }
+  const dead = await reconcileDeadRuns(deps, { cluster: state.input.cluster, runId: state.run.runId });
+  const result: ReconcileResult = { reconciledRuns: dead.reconciledRuns, actions: dead.actions };
+  // A dead run's sizes of this node group's group: this run restores the group to them, and reuses its
+  // Ready replacements. Sizes of other groups were restored above and are none of this run's business.
+  for (const [asgName, sizes] of Object.entries(dead.originalSizes)) {
+    const group = await deps.autoScaling.describeGroup(asgName);
+    const nodeGroup = group?.tags[NODEGROUP_TAG] ?? group?.tags[EKS_NODEGROUP_TAG];
+    if (group && nodeGroup === state.input.nodeGroup) {
+      result.original = { ...sizes, suspendedProcesses: group.suspendedProcesses };
+      break;
     }
-    const group = await deps.autoScaling.describeGroup(data.asgName);
-    if (group) {
-      const toResume = (data.suspendedByRun ?? []).filter((p) => group.suspendedProcesses.includes(p));
-      if (toResume.length > 0) {
-        await deps.autoScaling.resumeProcesses(data.asgName, toResume);
-        result.actions.push(`resumed ${toResume.join(", ")} on ${data.asgName}`);
-      }
-      const maxSize = Math.max(data.original.maxSize, group.desiredCapacity);
-      if (group.maxSize !== maxSize || group.minSize !== data.original.minSize) {
-        await deps.autoScaling.updateSizes(data.asgName, { minSize: data.original.minSize, maxSize });
-        result.actions.push(`restored ${data.asgName} min ${data.original.minSize}, max ${maxSize}`);
-      }
-      result.original = data.original;
-    }
-    run.status = "failed";
-    run.updatedAt = deps.clock.now().toISOString();
-    run.data = { ...run.data, reconciledBy: state.run.runId };
-    await deps.state.putRun(run);
-    result.reconciledRuns.push(run.runId);
   }
-  if (result.reconciledRuns.length > 0) {
-    const untainted = await removeOutdatedTaints(kube);
-    if (untainted.length > 0) result.actions.push(`removed stale outdated-node taints from ${untainted.length} nodes`);
-  }
-  for (const action of result.actions) deps.log.info(action, { runId: state.run.runId });
   return result;
 }

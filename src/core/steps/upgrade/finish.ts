@@ -1,8 +1,8 @@
 /** The way out of every upgrade, success or not: put back what a phase left, release the lock, summarise. */
 
 import { isApprovalRefusal } from "../../chatops/approval";
-import { releaseClusterLock } from "../../lock";
 import type { Deps } from "../../ports";
+import { releaseClusterLock } from "../../replacement/lock";
 import type { UpgradeOutcome, UpgradeState, UpgradeSummary } from "../../upgrade/state";
 import { causeMessage } from "../roll/finish";
 import { restoreControlPlaneGroup } from "./control-plane-nodes";

@@ -1,7 +1,7 @@
 /** The first steps of an upgrade: validate the request, take the cluster lock, refresh upgrade insights. */
 import { ClusterLockedError } from "../../errors";
-import { acquireClusterLock } from "../../lock";
 import type { Deps } from "../../ports";
+import { acquireClusterLock } from "../../replacement/lock";
 import type { LockResult } from "../../roll/state";
 import { parseUpgradeInput, type UpgradeInput } from "../../upgrade/input";
 import type { PhaseProgress, UpgradeState } from "../../upgrade/state";

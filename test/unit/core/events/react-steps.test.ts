@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ClusterLockedError } from "../../../../src/core/errors";
 import { cleanUpAfterInstance } from "../../../../src/core/events/react/cleanup-step";
-import { drainPollSeconds } from "../../../../src/core/events/react/drain-node";
 import {
   drainForEvent,
   drainVerdict,
@@ -15,6 +14,7 @@ import { replaceInstance } from "../../../../src/core/events/react/replace-step"
 import { DEFAULT_REACTION_TIMING, type ReactionRequest } from "../../../../src/core/events/react/request";
 import type { InstanceHolder, ReactionState, TargetResult } from "../../../../src/core/events/react/state";
 import { effectiveAction } from "../../../../src/core/events/react/target";
+import { nextDrainLook } from "../../../../src/core/replacement/drain";
 import { batchKey, type StoredBatch } from "../../../../src/core/roll/state";
 import { fakeDeps, fakeWorld, instance, MemoryState, node, pod } from "./react-fakes";
 
@@ -127,12 +127,13 @@ describe("drain timing", () => {
     expect(drainVerdict({ ...pass, blocked: [{ pod: "a/b", message: "429" }] }, 10, 10, false)).toBe("deadline");
   });
 
-  it("looks again within three seconds near a deadline, and backs off far from one while refused", () => {
-    const refused = { ...pass, blocked: [{ pod: "a/b", message: "429" }] };
-    expect(drainPollSeconds(8, refused, 60_000)).toBe(2);
-    expect(drainPollSeconds(8, pass, 60_000)).toBe(3);
-    expect(drainPollSeconds(8, refused, 3_600_000)).toBe(15);
-    expect(drainPollSeconds(4, { ...pass, evicted: 1 }, 3_600_000)).toBe(2);
+  it("looks again every two seconds near a deadline; far from one, first when a slot frees, then backs off", () => {
+    const look = (secondsSinceProgress: number, refused: boolean, secondsToDeadline: number) =>
+      nextDrainLook({ secondsSinceProgress, refused, podStartSeconds: 10, secondsToDeadline });
+    expect(look(8, true, 60)).toBe(2);
+    expect(look(8, false, 60)).toBe(2);
+    expect(look(120, true, 3_600)).toBe(15);
+    expect(look(0, true, 3_600)).toBe(11);
   });
 });
 
