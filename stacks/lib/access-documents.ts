@@ -62,6 +62,7 @@ const UNSCOPED_READS = {
   AutoScalingRead: ["autoscaling:DescribeAutoScalingGroups"],
   Ec2Read: ["ec2:DescribeInstances", "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeSubnets", "ec2:DescribeImages"],
   EksCatalogRead: ["eks:DescribeClusterVersions", "eks:DescribeAddonVersions"],
+  ZonalShiftRead: ["arc-zonal-shift:ListZonalShifts"],
 };
 
 const EKS_CLUSTER_ACTIONS = [
