@@ -89,11 +89,10 @@ export async function rebalanceInSandbox(options: SandboxRebalanceOptions): Prom
   try {
     const before = readyNodesByZone(sandbox);
     const pendingBefore = pendingZonalPods(sandbox);
-    const instancesBefore = new Set(
-      workerInstances(sandbox)
-        .filter((i) => ALIVE.has(i.state))
-        .map((i) => i.instanceId),
-    );
+    const atStart = workerInstances(sandbox);
+    // Instances of earlier runs still on their way out are neither launched nor removed by this one.
+    const knownBefore = new Set(atStart.map((i) => i.instanceId));
+    const instancesBefore = new Set(atStart.filter((i) => ALIVE.has(i.state)).map((i) => i.instanceId));
     const metricsBefore = sandbox.cluster.metrics();
     // The request only: nothing of the scenario (placement, faults, volumes) reaches Tugboat's input.
     const run = await sandbox.run(rebalanceAzs, request, options.run ?? {});
@@ -101,7 +100,7 @@ export async function rebalanceInSandbox(options: SandboxRebalanceOptions): Prom
     const summary = finalState?.summary;
     const metricsAfter = sandbox.cluster.metrics();
     const now = workerInstances(sandbox);
-    const launched = now.filter((i) => !instancesBefore.has(i.instanceId));
+    const launched = now.filter((i) => !knownBefore.has(i.instanceId));
     const removed = now.filter(
       (i) => !ALIVE.has(i.state) && (instancesBefore.has(i.instanceId) || launched.includes(i)),
     ).length;
