@@ -4,6 +4,7 @@ import { demoCommand } from "./commands/demo";
 import { doctorCommand } from "./commands/doctor";
 import { eventsExplainCommand } from "./commands/events-explain";
 import { eventsReplayCommand } from "./commands/events-replay";
+import { rebalanceCommand } from "./commands/rebalance";
 import { rollCommand } from "./commands/roll";
 import { abortCommand, statusCommand } from "./commands/status";
 import { upgradeCommand } from "./commands/upgrade";
@@ -25,6 +26,12 @@ const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
       --accept-insight NAME  go ahead despite an EKS upgrade insight in ERROR that you have reviewed
       --max-parallel-rolls N node groups rolled at the same time (default 2)
       --json                 progress on stderr; the last stdout line is the result as JSON
+  tug rebalance <cluster> [options]          bring multi-AZ node groups within ±1 of even across zones, keeping
+                                             every zone's nodes for the pods whose volumes live there
+      --sandbox <scenario>   run in the sandbox (rebalance, or a JSON file)
+      --dry-run              observe, check and show the planned moves; change nothing
+      --group <nodegroup>    only these node groups (repeatable; default: every multi-AZ group)
+      --json                 progress on stderr; the last stdout line is the result as JSON
   tug connect <cluster> [options]            make a cluster manageable: access entries, RBAC (deploy/rbac.yaml), tags
       --group <nodegroup>    node groups to tag (repeatable; default: every node group found)
       --role <arn>           roles that reach Kubernetes (default: the stack's KubeRoleArns and ReceiveRoleArn)
@@ -45,6 +52,7 @@ const COMMANDS: Record<string, Command> = {
   connect: connectCommand,
   doctor: doctorCommand,
   upgrade: upgradeCommand,
+  rebalance: rebalanceCommand,
   status: (argv, io) => statusCommand(argv, io),
   abort: (argv, io) => abortCommand(argv, io),
 };
