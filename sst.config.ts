@@ -1,6 +1,7 @@
 import type { SSTConfig } from "sst";
 import { Events } from "./stacks/Events";
 import { DEFAULT_NODEJS_BUNDLING } from "./stacks/lib/bundling";
+import { Rebalance } from "./stacks/Rebalance";
 import { State } from "./stacks/State";
 import { Workflows } from "./stacks/Workflows";
 
@@ -16,6 +17,6 @@ export default {
       tracing: "active",
       nodejs: DEFAULT_NODEJS_BUNDLING,
     });
-    app.stack(State).stack(Workflows).stack(Events);
+    app.stack(State).stack(Workflows).stack(Events).stack(Rebalance);
   },
 } satisfies SSTConfig;

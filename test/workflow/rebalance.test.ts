@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { Sandbox } from "../../src/sandbox/sandbox";
 import { rebalanceInSandbox } from "../../src/sandbox/sandbox-rebalance";
 import { loadScenario } from "../../src/sandbox/scenario/load";
+import { matchesPattern } from "../../workflows/event-pattern";
+import { REBALANCE_RULES, ruleInput } from "../../workflows/rebalance-rules";
 import { cordonedLiveNodes, scenarioWith } from "./helpers";
 
 /** Every zone within ±1 of the others, or at least at the floor its pinned pods need (1 node here). */
@@ -137,23 +140,29 @@ describe("rebalance-azs in the sandbox", () => {
     }
   });
 
-  it("starts from a failed launch event naming only the group, and records the shortage of its zone", async () => {
-    const { result, sandbox } = await rebalanceInSandbox({
-      scenario: loadScenario("rebalance"),
-      request: {
-        trigger: "launch-unsuccessful",
-        autoScalingGroupName: "orders-workers",
-        zone: "us-east-1c",
-        statusMessage:
-          "We currently do not have sufficient m6i.xlarge capacity in the Availability Zone you requested (us-east-1c).",
-      } as never,
-      keepOpen: true,
+  it("a failed launch for lack of capacity, through its rule, records the zone's shortage and moves no node into it", async () => {
+    const scenario = scenarioWith("rebalance", (raw) => {
+      raw.faults = [{ kind: "insufficient-capacity", zone: "us-east-1c" }];
     });
+    const sandbox = await Sandbox.start(scenario);
     try {
+      // Someone scales the group out: Auto Scaling tries the emptiest zone first, which has no capacity.
+      await sandbox.deps.autoScaling.updateSizes("orders-workers", { desiredCapacity: 10, maxSize: 10 });
+      sandbox.clock.advanceBy(30);
+      const rule = REBALANCE_RULES.find((r) => r.id === "RebalanceLaunchUnsuccessful");
+      const failed = sandbox.region.events().filter((e) => rule?.pattern && matchesPattern(rule.pattern, e));
+      expect(failed.length).toBeGreaterThan(0);
+      // Launches that failed for another reason are not a capacity shortage: the rule leaves them out.
+      const other = { ...failed[0], detail: { ...failed[0]?.detail, StatusMessage: "The image id does not exist." } };
+      expect(rule?.pattern && matchesPattern(rule.pattern, other)).toBe(false);
+      const input = ruleInput(rule as (typeof REBALANCE_RULES)[number], failed[0]);
+      expect(input).toMatchObject({ trigger: "launch-unsuccessful", autoScalingGroupName: "orders-workers" });
+      const { result } = await rebalanceInSandbox({ scenario, sandbox, request: input as never });
       // A shortage in us-east-1c is never a reason to move nodes into it.
       expect(result.launched).toBe(0);
       expect(result.reason).toMatch(/capacity shortage in us-east-1c/);
-      expect(result.after).toEqual(result.before);
+      expect(result.after["us-east-1c"]).toBe(0);
+      expect(result.removed + result.podsEvicted).toBe(0);
     } finally {
       await sandbox.close();
     }

@@ -20,7 +20,8 @@ export async function validateRebalanceInput(deps: Deps, state: { request?: unkn
       );
     }
   }
-  return { ...request, cluster: cluster as string };
+  const zone = request.zone ?? (request.statusMessage ? zoneInCapacityMessage(request.statusMessage) : undefined);
+  return { ...request, cluster: cluster as string, ...(zone ? { zone } : {}) };
 }
 
 /** Takes the cluster lock (ClusterLockedError when another live execution holds it) and opens the run record. */
@@ -61,4 +62,9 @@ export async function acquireRebalanceLock(
 /** Safety invariant 6: what runs that died left behind (cordons, raised sizes) is put back first. */
 export function reconcileRebalanceLeftovers(deps: Deps, state: RebalanceState): Promise<ReconcileResult> {
   return reconcileDeadRuns(deps, state.input.cluster, state.run);
+}
+
+/** The zone EC2's InsufficientInstanceCapacity message names: "… in the Availability Zone you requested (us-east-1c)." */
+export function zoneInCapacityMessage(message: string): string | undefined {
+  return /Availability Zone you requested \(([a-z0-9-]+)\)/.exec(message)?.[1];
 }
