@@ -346,6 +346,8 @@ export const UNEXERCISED_GRANTS: Record<string, string> = {
     "points a group pinned to a launch template version number at the new version; the built-in groups follow $Latest",
   "functions/upgrade/release-upgrade-lock":
     "restores a control-plane group when an upgrade stops during a control-plane roll (src/core/steps/upgrade/finish.ts)",
+  "functions/rebalance/restore-rebalance AutoScalingWriteTugboatGroups:autoscaling:UpdateAutoScalingGroup":
+    "puts the max size back when a move fails after removing part of its surplus (src/core/rebalance/finish.ts); the tests' moves fail before any removal",
   "functions/events/receive StateTable:*":
     "the event ledger claims and settles event ids in the table (src/adapters/aws/event-ledger.ts); the sandbox keeps its ledger in a table of its own",
 };

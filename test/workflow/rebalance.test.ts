@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/sandbox";
 import { rebalanceInSandbox } from "../../src/sandbox/sandbox-rebalance";
+import { rollInSandbox } from "../../src/sandbox/sandbox-roll";
 import { loadScenario } from "../../src/sandbox/scenario/load";
 import { matchesPattern } from "../../workflows/event-pattern";
 import { REBALANCE_RULES, ruleInput } from "../../workflows/rebalance-rules";
@@ -163,6 +164,57 @@ describe("rebalance-azs in the sandbox", () => {
       expect(result.reason).toMatch(/capacity shortage in us-east-1c/);
       expect(result.after["us-east-1c"]).toBe(0);
       expect(result.removed + result.podsEvicted).toBe(0);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("halts when budgets keep refusing past the drain deadline: surplus uncordoned, launched nodes kept, pods safe", async () => {
+    const scenario = scenarioWith("rebalance", (raw) => {
+      raw.faults = [{ kind: "pdb-blocked", workload: "orders-api", namespace: "api" }];
+    });
+    const { result, sandbox } = await rebalanceInSandbox({
+      scenario,
+      request: { cluster: "orders", drainTimeoutSeconds: 60 },
+      keepOpen: true,
+    });
+    try {
+      expect(result.outcome).toBe("failed");
+      expect(result.reason).toMatch(
+        /PdbBlockedTooLongError: draining surplus nodes of orders-workers: pod api\/orders-api-/,
+      );
+      expect(cordonedLiveNodes(sandbox)).toEqual([]);
+      expect(result.removed).toBe(0);
+      // The launches stay: the zone that had none holds its pinned pods again.
+      expect(result.after["us-east-1c"]).toBeGreaterThan(0);
+      expect(result.pendingZonalPodsAfter).toBe(0);
+      expect(result.pdbViolations).toBe(0);
+      expect(result.podsLost).toBe(0);
+      expect(await sandbox.deps.state.getLock("orders")).toBeUndefined();
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("repairs what a dead roll left (suspended processes, raised sizes) before it moves anything", async () => {
+    const first = await rollInSandbox({
+      scenario: loadScenario("small"),
+      request: { cluster: "demo", nodeGroup: "workers" },
+      keepOpen: true,
+      run: { crashAfter: { state: "Prepare group" }, executionName: "dead-roll" },
+    });
+    const sandbox = first.sandbox;
+    try {
+      const { run } = await rebalanceInSandbox({
+        scenario: loadScenario("small"),
+        sandbox,
+        request: { cluster: "demo" },
+        run: { executionName: "rebalance-after" },
+      });
+      const state = (run.output ?? run.lastOutput) as { reconcile?: { actions: string[]; reconciledRuns: string[] } };
+      expect(state.reconcile?.reconciledRuns).toEqual(["dead-roll"]);
+      expect(state.reconcile?.actions.join("\n")).toMatch(/resumed .* on demo-workers/);
+      expect(state.reconcile?.actions.join("\n")).toMatch(/restored demo-workers min/);
     } finally {
       await sandbox.close();
     }
