@@ -5,6 +5,7 @@
  */
 import { EventField, Rule, RuleTargetInput, Schedule } from "aws-cdk-lib/aws-events";
 import { SfnStateMachine } from "aws-cdk-lib/aws-events-targets";
+import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { StackContext } from "sst/constructs";
 import { use } from "sst/constructs";
 import { rebalanceAzs } from "../workflows/index";
@@ -30,6 +31,10 @@ export function Rebalance({ stack }: StackContext) {
   const machine = stateMachines[rebalanceAzs.name];
   if (!machine) throw new Error(`the Workflows stack has no ${rebalanceAzs.name} state machine`);
   const settings = readStackSettings();
+  // One role for every rule, in this stack: without it CDK would add one to the state machine's stack.
+  // The target grants it states:StartExecution on the rebalance state machine only.
+  const role = new Role(stack, "RebalanceRulesRole", { assumedBy: new ServicePrincipal("events.amazonaws.com") });
+  const target = (input: RuleTargetInput) => new SfnStateMachine(machine, { input, role });
   const rules: Rule[] = [];
   for (const spec of REBALANCE_RULES) {
     if (spec.schedule) {
@@ -39,7 +44,7 @@ export function Rebalance({ stack }: StackContext) {
           new Rule(stack, `${spec.id}${idOf(cluster)}`, {
             description: `Tugboat: ${spec.description} (${cluster})`,
             schedule: Schedule.expression(spec.schedule),
-            targets: [new SfnStateMachine(machine, { input: targetInput(spec.input, cluster) })],
+            targets: [target(targetInput(spec.input, cluster))],
           }),
         );
       }
@@ -54,10 +59,10 @@ export function Rebalance({ stack }: StackContext) {
             detailType: detailType as string[],
             ...(detail ? { detail: detail as Record<string, unknown> } : {}),
           },
-          targets: [new SfnStateMachine(machine, { input: targetInput(spec.input) })],
+          targets: [target(targetInput(spec.input))],
         }),
       );
     }
   }
-  return { rules };
+  return { rules, role };
 }

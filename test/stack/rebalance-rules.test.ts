@@ -53,6 +53,22 @@ describe("rebalance triggers", () => {
     }
   });
 
+  it("starts executions through one role of its own, allowed states:StartExecution and nothing else", () => {
+    const policies = resourcesOfType(rebalance, "AWS::IAM::Policy");
+    const actions = policies
+      .filter(([id]) => id.startsWith("RebalanceRulesRole"))
+      .flatMap(([, policy]) =>
+        (
+          (policy.Properties!["PolicyDocument"] as { Statement: { Action: string | string[] }[] }).Statement ?? []
+        ).flatMap((statement) => statement.Action),
+      );
+    expect(actions).toEqual(["states:StartExecution"]);
+    const eventsRoles = resourcesOfType(rebalance, "AWS::IAM::Role").filter(([, role]) =>
+      JSON.stringify(role.Properties!["AssumeRolePolicyDocument"]).includes("events.amazonaws.com"),
+    );
+    expect(eventsRoles).toHaveLength(1);
+  });
+
   it("lets through the published Launch Unsuccessful sample only with EC2's capacity wording", () => {
     const sample = JSON.parse(
       readFileSync(publishedFixture("aws-events/asg-instance-launch-unsuccessful.json"), "utf8"),
