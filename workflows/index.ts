@@ -26,6 +26,7 @@ export type AccessKind =
   | "etcd"
   | "ec2:point-group-at-template"
   | "autoscaling:DescribeAutoScalingGroups"
+  | "autoscaling:DescribeInstanceRefreshes"
   | "autoscaling:UpdateAutoScalingGroup"
   | "autoscaling:SuspendProcesses"
   | "autoscaling:ResumeProcesses"
@@ -300,7 +301,7 @@ export const rebalanceAzs: WorkflowSpec = {
     },
     ObserveAndCheckFunctionArn: {
       module: "functions/rebalance/observe-and-check",
-      access: ["kube", groups, "arc-zonal-shift:ListZonalShifts", get, put],
+      access: ["kube", groups, "autoscaling:DescribeInstanceRefreshes", "arc-zonal-shift:ListZonalShifts", get, put],
     },
     PlanMoveFunctionArn: {
       module: "functions/rebalance/plan-move",

@@ -34,6 +34,8 @@ import type { AmiFamily, ImageFacts } from "./upgrade/ami-family";
 
 export interface AutoScalingPort {
   describeGroup(name: string): Promise<AutoScalingGroupState | undefined>;
+  /** The group's instance refresh under way (Pending, InProgress, Baking, Cancelling, RollbackInProgress), if any. */
+  activeInstanceRefresh(name: string): Promise<{ id: string; status: string } | undefined>;
   /** Groups carrying every one of these tags. */
   findGroupsByTags(tags: Record<string, string>): Promise<AutoScalingGroupState[]>;
   updateSizes(name: string, sizes: AsgSizes): Promise<void>;

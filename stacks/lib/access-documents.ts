@@ -59,7 +59,7 @@ export const AUTOSCALING_WRITE_ACTIONS = [
 
 /** Reads with no resource-level scoping in IAM (Describe* of Auto Scaling and EC2, EKS's catalogs). */
 const UNSCOPED_READS = {
-  AutoScalingRead: ["autoscaling:DescribeAutoScalingGroups"],
+  AutoScalingRead: ["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeInstanceRefreshes"],
   Ec2Read: ["ec2:DescribeInstances", "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeSubnets", "ec2:DescribeImages"],
   EksCatalogRead: ["eks:DescribeClusterVersions", "eks:DescribeAddonVersions"],
   ZonalShiftRead: ["arc-zonal-shift:ListZonalShifts"],

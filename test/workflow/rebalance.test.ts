@@ -98,6 +98,17 @@ describe("rebalance-azs in the sandbox", () => {
     }
   });
 
+  it("refuses while an instance refresh of the group is under way, and changes nothing", async () => {
+    const scenario = scenarioWith("rebalance", (raw) => {
+      raw.faults = [{ kind: "instance-refresh", nodeGroup: "workers" }];
+    });
+    const { result } = await rebalanceInSandbox({ scenario, request: { cluster: "orders" } });
+    expect(result.outcome).toBe("refused");
+    expect(result.reason).toMatch(/an instance refresh of orders-workers is InProgress/);
+    expect(result.after).toEqual(result.before);
+    expect(result.launched + result.removed).toBe(0);
+  });
+
   it("changes nothing on a dry run, and says what it would do", async () => {
     const { result } = await rebalanceInSandbox({
       scenario: loadScenario("rebalance"),

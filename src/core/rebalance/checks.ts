@@ -45,6 +45,11 @@ export function shiftsFor(shifts: ZonalShift[], cluster: string, asgNames: strin
   );
 }
 
+function describeShifts(shifts: ZonalShift[]): string {
+  const first = shifts[0] as ZonalShift;
+  return `an ARC zonal shift is active away from ${first.awayFrom} on ${first.resourceIdentifier}${first.expiryTime ? ` until ${first.expiryTime.toISOString()}` : ""}${shifts.length > 1 ? ` (and ${shifts.length - 1} more)` : ""}: moving nodes while traffic is shifted would fight it; rebalance after the shift ends`;
+}
+
 export async function observeAndCheck(deps: Deps, state: RebalanceState): Promise<ChecksResult> {
   const { input, run } = state;
   if (input.trigger === "launch-unsuccessful" && input.zone) {
@@ -67,13 +72,19 @@ export async function observeAndCheck(deps: Deps, state: RebalanceState): Promis
     input.cluster,
     observed.groups.map((g) => g.asgName),
   );
-  let refusal: string | undefined;
-  if (shifts.length > 0) {
-    const first = shifts[0] as ZonalShift;
-    refusal = `an ARC zonal shift is active away from ${first.awayFrom} on ${first.resourceIdentifier}${first.expiryTime ? ` until ${first.expiryTime.toISOString()}` : ""}${shifts.length > 1 ? ` (and ${shifts.length - 1} more)` : ""}: moving nodes while traffic is shifted would fight it; rebalance after the shift ends`;
-  } else if (observed.groups.length === 0) {
+  let refusal = shifts.length > 0 ? describeShifts(shifts) : undefined;
+  for (const group of refusal ? [] : observed.groups) {
+    // An instance refresh replaces instances across zones itself: two movers would fight.
+    const refresh = await deps.autoScaling.activeInstanceRefresh(group.asgName);
+    if (refresh) {
+      refusal = `an instance refresh of ${group.asgName} is ${refresh.status} (${refresh.id}): it replaces instances across zones itself; rebalance after it ends`;
+      break;
+    }
+  }
+  if (!refusal && observed.groups.length === 0) {
     refusal = `cluster ${input.cluster} has no Auto Scaling group spanning two zones or more tagged for Tugboat${input.nodeGroups ? ` among ${input.nodeGroups.join(", ")}` : ""}`;
-  } else if (input.trigger === "pending-zonal-pods" && observed.pendingZonalPods === 0) {
+  }
+  if (!refusal && input.trigger === "pending-zonal-pods" && observed.pendingZonalPods === 0) {
     // The periodic check found nothing stranded: nothing to do, and nothing to report as a refusal.
     base.planned.push("no pod is Pending for a zone: nothing to rebalance");
   }

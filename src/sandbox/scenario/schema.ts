@@ -147,6 +147,13 @@ export const faultSchema = z.discriminatedUnion("kind", [
     .strict(),
   z
     .object({
+      /** An instance refresh of the group under way (DescribeInstanceRefreshes reports it InProgress). */
+      kind: z.literal("instance-refresh"),
+      nodeGroup: z.string(),
+    })
+    .strict(),
+  z
+    .object({
       kind: z.literal("pdb-blocked"),
       /** A workload whose pods stay unready for this long (so its PDB refuses evictions meanwhile). */
       workload: z.string(),

@@ -238,6 +238,9 @@ export function fakeDeps(world: FakeWorld, state = new MemoryState()): Deps & { 
       async findGroupsByTags() {
         return [];
       },
+      async activeInstanceRefresh() {
+        return undefined;
+      },
       async updateSizes(name, sizes) {
         record(`autoscaling:updateSizes ${name} ${JSON.stringify(sizes)}`);
         const found = world.groups.find((g) => g.name === name);
