@@ -2,6 +2,7 @@ import type { SSTConfig } from "sst";
 import { ChatOps } from "./stacks/ChatOps";
 import { Events } from "./stacks/Events";
 import { DEFAULT_NODEJS_BUNDLING } from "./stacks/lib/bundling";
+import { Rebalance } from "./stacks/Rebalance";
 import { State } from "./stacks/State";
 import { Workflows } from "./stacks/Workflows";
 
@@ -17,6 +18,6 @@ export default {
       tracing: "active",
       nodejs: DEFAULT_NODEJS_BUNDLING,
     });
-    app.stack(State).stack(Workflows).stack(Events).stack(ChatOps);
+    app.stack(State).stack(Workflows).stack(Events).stack(ChatOps).stack(Rebalance);
   },
 } satisfies SSTConfig;

@@ -28,6 +28,7 @@ export type AccessKind =
   | "slack"
   | "ec2:point-group-at-template"
   | "autoscaling:DescribeAutoScalingGroups"
+  | "autoscaling:DescribeInstanceRefreshes"
   | "autoscaling:UpdateAutoScalingGroup"
   | "autoscaling:SuspendProcesses"
   | "autoscaling:ResumeProcesses"
@@ -61,7 +62,8 @@ export type AccessKind =
   | "dynamodb:DeleteItem"
   | "dynamodb:UpdateItem"
   | "dynamodb:Query"
-  | "states:DescribeExecution";
+  | "states:DescribeExecution"
+  | "arc-zonal-shift:ListZonalShifts";
 
 export interface StepFunctionSpec {
   /** Module path from the repository root, without extension: "functions/steps/plan-roll". */
@@ -319,6 +321,53 @@ export const upgradeCluster: WorkflowSpec = {
 };
 
 /**
+ * Rebalance a cluster's multi-AZ node groups across zones (docs/rebalance.md): started by `tug rebalance`,
+ * a schedule, the periodic Pending-zonal-pods check and failed launches (workflows/rebalance-rules.ts).
+ */
+export const rebalanceAzs: WorkflowSpec = {
+  name: "rebalance-azs",
+  file: join(here, "rebalance-azs.asl.json"),
+  functions: {
+    // A failed launch names only its group: its tags name the cluster.
+    ValidateRebalanceInputFunctionArn: { module: "functions/rebalance/validate-rebalance-input", access: [groups] },
+    AcquireRebalanceLockFunctionArn: {
+      module: "functions/rebalance/acquire-rebalance-lock",
+      access: [get, put, describeExecution],
+    },
+    // The one reconciler of dead runs' leftovers (the roll's): cordons, raised sizes, suspended processes.
+    ReconcileRebalanceLeftoversFunctionArn: {
+      module: "functions/rebalance/reconcile-rebalance-leftovers",
+      access: ["kube", groups, resize, resume, get, put, "dynamodb:Query", "dynamodb:BatchGetItem"],
+    },
+    ObserveAndCheckFunctionArn: {
+      module: "functions/rebalance/observe-and-check",
+      access: ["kube", groups, "autoscaling:DescribeInstanceRefreshes", "arc-zonal-shift:ListZonalShifts", get, put],
+    },
+    PlanMoveFunctionArn: {
+      module: "functions/rebalance/plan-move",
+      access: ["kube", groups, resize, "autoscaling:SuspendProcesses", get, put],
+    },
+    // Terminates a launch that landed outside its short zone (a capacity failure) before it holds a pod.
+    CheckLaunchesFunctionArn: {
+      module: "functions/rebalance/check-launches",
+      access: ["kube", groups, terminate, get, put],
+    },
+    DrainSurplusFunctionArn: { module: "functions/rebalance/drain-surplus", access: ["kube", groups, get, put] },
+    RemoveSurplusFunctionArn: {
+      module: "functions/rebalance/remove-surplus",
+      access: ["kube", groups, terminate, resize, get, put],
+    },
+    ValidateRebalanceFunctionArn: { module: "functions/rebalance/validate-rebalance", access: ["kube", groups, get] },
+    RestoreRebalanceFunctionArn: {
+      module: "functions/rebalance/restore-rebalance",
+      access: ["kube", groups, resize, get, put],
+    },
+    ReleaseRebalanceLockFunctionArn: { module: "functions/rebalance/release-rebalance-lock", access: [del] },
+    SummarizeRebalanceFunctionArn: { module: "functions/rebalance/summarize-rebalance", access: [get, put] },
+  },
+};
+
+/**
  * The receive function (functions/events/receive): reads tags, groups and nodes, claims the event id in the
  * table, and starts reactions (the Events stack adds StartExecution on the reaction state machine).
  */
@@ -348,10 +397,11 @@ export const workflows: Record<string, WorkflowSpec> = {
   [rollNodeGroup.name]: rollNodeGroup,
   [reactToInstanceEvent.name]: reactToInstanceEvent,
   [upgradeCluster.name]: upgradeCluster,
+  [rebalanceAzs.name]: rebalanceAzs,
 };
 
-/** The workflows an operator starts with `tug` (roll, upgrade); reactions are started by the receive function. */
-export const operatorWorkflows: WorkflowSpec[] = [rollNodeGroup, upgradeCluster];
+/** The workflows an operator starts with `tug` (roll, upgrade, rebalance); reactions are started by the receive function. */
+export const operatorWorkflows: WorkflowSpec[] = [rollNodeGroup, upgradeCluster, rebalanceAzs];
 
 export function loadDefinition(spec: WorkflowSpec): Record<string, unknown> {
   return JSON.parse(readFileSync(spec.file, "utf8")) as Record<string, unknown>;

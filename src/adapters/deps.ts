@@ -21,6 +21,7 @@ import { eksBearerToken } from "./aws/eks-token";
 import { SfnExecutionStatus } from "./aws/executions";
 import { SsmParametersAdapter } from "./aws/parameters";
 import { DynamoStateStore } from "./aws/state-store";
+import { ArcZonalShiftAdapter, arcZonalShiftSend, type ListZonalShiftsSend } from "./aws/zonal-shifts";
 import { readEtcdAccess } from "./etcd/etcd-access";
 import { EtcdAdapter } from "./etcd/etcd-adapter";
 import type { KubeAdapter } from "./kube/kube-adapter";
@@ -43,6 +44,8 @@ export interface AwsDepsOptions {
   log?: Log;
   /** DynamoDB endpoint override (dynalite on loopback in the sandbox and in tests). */
   dynamoEndpoint?: string;
+  /** How ListZonalShifts is sent (the sandbox's region); by default the ARC client. */
+  zonalShiftSend?: ListZonalShiftsSend;
 }
 
 export interface AwsClients {
@@ -155,6 +158,9 @@ export function createAwsDeps(opts: AwsDepsOptions): Deps & { clients: AwsClient
     kube,
     etcd,
     parameters: new SsmParametersAdapter(clients.ssm),
+    zonalShifts: new ArcZonalShiftAdapter(
+      opts.zonalShiftSend ?? arcZonalShiftSend({ region: opts.region, ...(opts.clientConfig ?? {}) }),
+    ),
     state: new DynamoStateStore(clients.dynamo, opts.tableName),
     executions: new SfnExecutionStatus(clients.sfn),
     clock,

@@ -5,6 +5,7 @@ import { doctorCommand } from "./commands/doctor";
 import { eventsExplainCommand } from "./commands/events-explain";
 import { eventsReplayCommand } from "./commands/events-replay";
 import { reportCommand } from "./commands/report";
+import { rebalanceCommand } from "./commands/rebalance";
 import { rollCommand } from "./commands/roll";
 import { slackCommand } from "./commands/slack";
 import { abortCommand, statusCommand } from "./commands/status";
@@ -30,6 +31,12 @@ const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
       --json                 progress on stderr; the last stdout line is the result as JSON
       --report <file.html>   write the run's report: the phase ladder with skew, each child roll's report
   tug report <execution-arn> [--out f.html]  the same report for a deployed execution, from its Step Functions history
+  tug rebalance <cluster> [options]          bring multi-AZ node groups within ±1 of even across zones, keeping
+                                             every zone's nodes for the pods whose volumes live there
+      --sandbox <scenario>   run in the sandbox (rebalance, or a JSON file)
+      --dry-run              observe, check and show the planned moves; change nothing
+      --group <nodegroup>    only these node groups (repeatable; default: every multi-AZ group)
+      --json                 progress on stderr; the last stdout line is the result as JSON
   tug connect <cluster> [options]            make a cluster manageable: access entries, RBAC (deploy/rbac.yaml), tags
       --group <nodegroup>    node groups to tag (repeatable; default: every node group found)
       --role <arn>           roles that reach Kubernetes (default: the stack's KubeRoleArns and ReceiveRoleArn)
@@ -53,6 +60,7 @@ const COMMANDS: Record<string, Command> = {
   doctor: doctorCommand,
   upgrade: upgradeCommand,
   report: reportCommand,
+  rebalance: rebalanceCommand,
   status: (argv, io) => statusCommand(argv, io),
   abort: (argv, io) => abortCommand(argv, io),
   slack: slackCommand,

@@ -19,12 +19,23 @@ import type {
   LaunchTemplateVersion,
   SubnetState,
 } from "./model/aws";
-import type { EvictionResult, KubeEventRecord, KubeNode, KubePdb, KubePod, KubeTaint, NodeChange } from "./model/kube";
+import type {
+  EvictionResult,
+  KubeEventRecord,
+  KubeNode,
+  KubePdb,
+  KubePod,
+  KubeTaint,
+  KubeZonalVolume,
+  NodeChange,
+} from "./model/kube";
 import type { ExecutionStatusPort, LockRecord, RunRecord } from "./model/state";
 import type { AmiFamily, ImageFacts } from "./upgrade/ami-family";
 
 export interface AutoScalingPort {
   describeGroup(name: string): Promise<AutoScalingGroupState | undefined>;
+  /** The group's instance refresh under way (Pending, InProgress, Baking, Cancelling, RollbackInProgress), if any. */
+  activeInstanceRefresh(name: string): Promise<{ id: string; status: string } | undefined>;
   /** Groups carrying every one of these tags. */
   findGroupsByTags(tags: Record<string, string>): Promise<AutoScalingGroupState[]>;
   updateSizes(name: string, sizes: AsgSizes): Promise<void>;
@@ -126,6 +137,21 @@ export interface EksPort {
 }
 
 /** An etcd member as the v3 Cluster API reports it, with the health of its client endpoint. */
+/** An ARC zonal shift: traffic of a resource (an EKS cluster, an Auto Scaling group) moved away from one zone. */
+export interface ZonalShift {
+  resourceIdentifier: string;
+  /** The Availability Zone ID ("use1-az1") traffic is moved away from. */
+  awayFrom: string;
+  status: string;
+  expiryTime?: Date;
+  comment?: string;
+}
+
+export interface ZonalShiftPort {
+  /** Active zonal shifts in the account and region (ARC ListZonalShifts, status ACTIVE). */
+  listActiveZonalShifts(): Promise<ZonalShift[]>;
+}
+
 export interface EtcdMember {
   /** Decimal string of the uint64 member id. */
   id: string;
@@ -155,6 +181,8 @@ export interface KubePort {
   serverVersion(): Promise<{ minor: string; gitVersion: string }>;
   listPods(filter?: { nodeName?: string }): Promise<KubePod[]>;
   listPdbs(): Promise<KubePdb[]>;
+  /** PersistentVolumes pinned to one zone by node affinity (EBS), with their claims. */
+  listZonalVolumes(): Promise<KubeZonalVolume[]>;
   setUnschedulable(nodeName: string, unschedulable: boolean): Promise<NodeChange>;
   /** Adds (present) or removes a taint by key and effect; "unchanged" when already so. */
   setTaint(nodeName: string, taint: KubeTaint, present: boolean): Promise<NodeChange>;
@@ -210,6 +238,8 @@ export interface Deps {
   /** etcd access of a self-managed cluster (endpoints and client certificates from Secrets Manager). */
   etcd(cluster: string): Promise<EtcdPort>;
   parameters: ParametersPort;
+  /** ARC zonal shifts (absent where no step reads them). */
+  zonalShifts?: ZonalShiftPort;
   state: StatePort;
   executions: ExecutionStatusPort;
   clock: Clock;

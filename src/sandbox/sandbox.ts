@@ -220,6 +220,20 @@ export class Sandbox {
         clock: { now: () => clock.now() },
         log,
         dynamoEndpoint: `http://127.0.0.1:${address.port}`,
+        // ARC zonal shift has no client among the dependencies: its one call is authorized and metered here.
+        zonalShiftSend: async () => {
+          const { end } = awsMeter.start();
+          try {
+            if (role) {
+              // ARC answers a refusal as EKS does: AccessDeniedException, HTTP 403, REST-JSON.
+              const request = { action: "arc-zonal-shift:ListZonalShifts", resource: "*", context: {} };
+              await iam.check(iam.role(role), request, "ListZonalShifts", "eks");
+            }
+            return region.listZonalShifts();
+          } finally {
+            end();
+          }
+        },
       });
       const kubeFor = deps.kube;
       // A step's access lives as long as the step; the harness and the benchmark's peers run for virtual

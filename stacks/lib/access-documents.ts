@@ -59,9 +59,10 @@ export const AUTOSCALING_WRITE_ACTIONS = [
 
 /** Reads with no resource-level scoping in IAM (Describe* of Auto Scaling and EC2, EKS's catalogs). */
 const UNSCOPED_READS = {
-  AutoScalingRead: ["autoscaling:DescribeAutoScalingGroups"],
+  AutoScalingRead: ["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeInstanceRefreshes"],
   Ec2Read: ["ec2:DescribeInstances", "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeSubnets", "ec2:DescribeImages"],
   EksCatalogRead: ["eks:DescribeClusterVersions", "eks:DescribeAddonVersions"],
+  ZonalShiftRead: ["arc-zonal-shift:ListZonalShifts"],
 };
 
 const EKS_CLUSTER_ACTIONS = [
@@ -374,6 +375,8 @@ export const UNEXERCISED_GRANTS: Record<string, string> = {
     "points a group pinned to a launch template version number at the new version; the built-in groups follow $Latest",
   "functions/upgrade/release-upgrade-lock":
     "restores a control-plane group when an upgrade stops during a control-plane roll (src/core/steps/upgrade/finish.ts)",
+  "functions/rebalance/restore-rebalance AutoScalingWriteTugboatGroups:autoscaling:UpdateAutoScalingGroup":
+    "puts the max size back when a move fails after removing part of its surplus (src/core/rebalance/finish.ts); the tests' moves fail before any removal",
   "functions/events/receive StateTable:*":
     "the event ledger claims and settles event ids in the table (src/adapters/aws/event-ledger.ts); the sandbox keeps its ledger in a table of its own",
 };

@@ -1,7 +1,7 @@
 /**
  * Every verb of Tugboat's RBAC manifest is needed: the Kubernetes requests Tugboat's identity made in
  * one run of each built-in workflow (a forced roll, a Spot interruption reaction and its clean-up, a
- * self-managed upgrade with its control-plane roll) are re-authorized against the manifest with each
+ * self-managed upgrade with its control-plane roll, a rebalance) are re-authorized against the manifest with each
  * verb removed in turn, and each removal refuses at least one of them. The runs themselves pass with
  * the manifest as shipped, so nothing in it is missing either.
  */
@@ -14,6 +14,7 @@ import { describeAttributes } from "../../src/sandbox/kube/auth/request-info";
 import type { LoggedKubeRequest } from "../../src/sandbox/kube/auth/request-log";
 import { Sandbox } from "../../src/sandbox/sandbox";
 import { interruptSpotNode, SandboxEvents } from "../../src/sandbox/sandbox-events";
+import { rebalanceInSandbox } from "../../src/sandbox/sandbox-rebalance";
 import { rollInSandbox } from "../../src/sandbox/sandbox-roll";
 import { upgradeInSandbox } from "../../src/sandbox/sandbox-upgrade";
 import { loadScenario } from "../../src/sandbox/scenario/load";
@@ -109,6 +110,18 @@ async function recordedRequests(): Promise<LoggedKubeRequest[]> {
   } finally {
     await upgrade.sandbox.close();
   }
+  // A rebalance: the zonal volumes' zones (list persistentvolumes), then cordon, drain, Events.
+  const rebalance = await rebalanceInSandbox({
+    scenario: loadScenario("rebalance"),
+    request: { cluster: "orders" },
+    keepOpen: true,
+  });
+  try {
+    expect(rebalance.result.outcome, rebalance.result.reason).toBe("succeeded");
+    collect(rebalance.sandbox);
+  } finally {
+    await rebalance.sandbox.close();
+  }
   return requests;
 }
 
@@ -132,7 +145,7 @@ describe("Tugboat's RBAC manifest", () => {
         ...rows.map((r) => `  ${r.without} → ${r.refused} (${r.example})`),
       ].join("\n"),
     );
-    expect(rows.length).toBe(9);
+    expect(rows.length).toBe(10);
     for (const row of rows) expect(row.refused, row.without).toBeGreaterThan(0);
   });
 });

@@ -4,6 +4,7 @@ import {
   CompleteLifecycleActionCommand,
   DescribeAutoScalingGroupsCommand,
   type DescribeAutoScalingGroupsCommandInput,
+  DescribeInstanceRefreshesCommand,
   RecordLifecycleActionHeartbeatCommand,
   ResumeProcessesCommand,
   SuspendProcessesCommand,
@@ -34,12 +35,28 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** Instance refresh statuses during which the refresh is still replacing (or about to replace) instances. */
+const ACTIVE_REFRESH = new Set(["Pending", "InProgress", "Baking", "Cancelling", "RollbackInProgress"]);
+
 export class AutoScalingAdapter implements AutoScalingPort {
   constructor(private readonly client: AutoScalingClient) {}
 
   async describeGroup(name: string): Promise<AutoScalingGroupState | undefined> {
     const groups = await this.describeAll({ AutoScalingGroupNames: [name] }, `DescribeAutoScalingGroups ${name}`);
     return groups.find((g) => g.name === name);
+  }
+
+  async activeInstanceRefresh(name: string): Promise<{ id: string; status: string } | undefined> {
+    try {
+      // Newest first: an active refresh is among the latest ones (a group runs one at a time).
+      const out = await this.client.send(
+        new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: name, MaxRecords: 10 }),
+      );
+      const active = (out.InstanceRefreshes ?? []).find((r) => ACTIVE_REFRESH.has(r.Status ?? ""));
+      return active ? { id: active.InstanceRefreshId ?? "", status: active.Status ?? "" } : undefined;
+    } catch (err) {
+      throw toStepError(err, `DescribeInstanceRefreshes on ${name}`);
+    }
   }
 
   async findGroupsByTags(tags: Record<string, string>): Promise<AutoScalingGroupState[]> {

@@ -10,6 +10,7 @@ import {
   PolicyV1Api,
   setHeaderOptions,
   type V1Node,
+  type V1PersistentVolume,
   type V1Pod,
   type V1PodDisruptionBudget,
   VersionApi,
@@ -21,11 +22,12 @@ import type {
   KubePdb,
   KubePod,
   KubeTaint,
+  KubeZonalVolume,
   NodeChange,
 } from "../../core/model/kube";
 import type { Clock, KubePort } from "../../core/ports";
 import { evictionOutcome, httpStatusOf, kubeStepError } from "./kube-errors";
-import { toKubeNode, toKubePdb, toKubePod } from "./kube-mapping";
+import { toKubeNode, toKubePdb, toKubePod, toKubeZonalVolume } from "./kube-mapping";
 
 /** Events about cluster-scoped objects (nodes) live in "default", where kubectl describe node finds them. */
 const NODE_EVENT_NAMESPACE = "default";
@@ -93,6 +95,16 @@ export class KubeAdapter implements KubePort {
       this.policy.listPodDisruptionBudgetForAllNamespaces(page),
     );
     return pdbs.map(toKubePdb).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  }
+
+  async listZonalVolumes(): Promise<KubeZonalVolume[]> {
+    const volumes = await this.listAll<V1PersistentVolume>("listing PersistentVolumes", (page) =>
+      this.core.listPersistentVolume(page),
+    );
+    return volumes
+      .map(toKubeZonalVolume)
+      .filter((v): v is KubeZonalVolume => v !== undefined)
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async setUnschedulable(nodeName: string, unschedulable: boolean): Promise<NodeChange> {

@@ -1,6 +1,6 @@
 /** Translation of Kubernetes API objects into Tugboat's model (src/core/model/kube.ts). */
-import type { V1Node, V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
-import type { KubeNode, KubePdb, KubePod, PodOwnerKind } from "../../core/model/kube";
+import type { V1Node, V1PersistentVolume, V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
+import type { KubeNode, KubePdb, KubePod, KubeZonalVolume, PodOwnerKind } from "../../core/model/kube";
 
 /** The kubelet's default when a pod does not say (core/v1 PodSpec). */
 const DEFAULT_GRACE_PERIOD_SECONDS = 30;
@@ -93,6 +93,32 @@ export function toKubePod(pod: V1Pod): KubePod {
   if (readySince) out.readySince = readySince;
   if (pod.spec?.nodeName) out.nodeName = pod.spec.nodeName;
   if (pod.spec?.priorityClassName) out.priorityClassName = pod.spec.priorityClassName;
+  const claims = (pod.spec?.volumes ?? []).flatMap((v) =>
+    v.persistentVolumeClaim?.claimName ? [v.persistentVolumeClaim.claimName] : [],
+  );
+  if (claims.length > 0) out.claims = claims;
+  return out;
+}
+
+/** Zone keys a PV's node affinity may pin it with: the well-known label, and the EBS CSI driver's own. */
+const ZONE_KEYS = new Set(["topology.kubernetes.io/zone", "topology.ebs.csi.aws.com/zone"]);
+
+/** A PV pinned to exactly one zone, or undefined (not zonal, or several zones allowed). */
+export function toKubeZonalVolume(volume: V1PersistentVolume): KubeZonalVolume | undefined {
+  const terms = volume.spec?.nodeAffinity?.required?.nodeSelectorTerms ?? [];
+  const zones = new Set<string>();
+  for (const term of terms) {
+    for (const expression of term.matchExpressions ?? []) {
+      if (ZONE_KEYS.has(expression.key) && expression.operator === "In") {
+        for (const value of expression.values ?? []) zones.add(value);
+      }
+    }
+  }
+  const [zone] = [...zones];
+  if (zones.size !== 1 || zone === undefined) return undefined;
+  const ref = volume.spec?.claimRef;
+  const out: KubeZonalVolume = { name: volume.metadata?.name ?? "", zone };
+  if (ref?.name) out.claim = `${ref.namespace ?? "default"}/${ref.name}`;
   return out;
 }
 

@@ -45,6 +45,16 @@ export interface KubePod {
   createdAt: Date;
   /** When the Ready condition last turned True (unset while not Ready). */
   readySince?: Date;
+  /** PersistentVolumeClaims the pod mounts (names in its namespace). */
+  claims?: string[];
+}
+
+/** A zonal PersistentVolume (EBS): the zone its node affinity pins it to, and the claim bound to it. */
+export interface KubeZonalVolume {
+  name: string;
+  zone: string;
+  /** "namespace/name" of the bound PersistentVolumeClaim. */
+  claim?: string;
 }
 
 export interface KubePdb {

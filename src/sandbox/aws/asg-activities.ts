@@ -50,6 +50,18 @@ export class ActivityLog {
       details: { "Subnet ID": subnetId, "Availability Zone": zone },
     });
     this.finish(activity.activityId, "Failed", `${reason} Launching EC2 instance failed.`);
+    this.ctx.events.emit("aws.autoscaling", "EC2 Instance Launch Unsuccessful", [group.arn], {
+      StatusCode: "Failed",
+      AutoScalingGroupName: group.name,
+      ActivityId: activity.activityId,
+      Details: { "Availability Zone": zone, "Subnet ID": subnetId },
+      RequestId: activity.activityId,
+      StatusMessage: `${reason} Launching EC2 instance failed.`,
+      EndTime: this.now(),
+      EC2InstanceId: "",
+      StartTime: this.now(),
+      Cause: cause,
+    });
   }
 
   /** Newest first, as DescribeScalingActivities lists them. */

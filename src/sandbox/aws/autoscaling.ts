@@ -58,7 +58,35 @@ export class AutoScalingApi {
       TerminateInstanceInAutoScalingGroup: (input) => this.terminateInstance(input),
       SetInstanceProtection: (input) => this.setInstanceProtection(input),
       DescribeScalingActivities: (input) => this.describeActivities(input),
+      DescribeInstanceRefreshes: (input) => this.describeInstanceRefreshes(input),
       ...this.hookCommands,
+    };
+  }
+
+  /**
+   * The sandbox starts no refresh of its own: a group has one InProgress only when the scenario's
+   * `instance-refresh` fault names its node group (started before t0 by someone else).
+   */
+  private describeInstanceRefreshes(input: CommandInput) {
+    const name = String(input.AutoScalingGroupName ?? "");
+    const group = this.ctx.world.groups.get(name);
+    if (!group) return { InstanceRefreshes: [] };
+    const refreshing = this.ctx.scenario.faults.some(
+      (f) => f.kind === "instance-refresh" && f.nodeGroup === group.nodeGroup,
+    );
+    return {
+      InstanceRefreshes: refreshing
+        ? [
+            {
+              InstanceRefreshId: `${group.name}-refresh-1`,
+              AutoScalingGroupName: group.name,
+              Status: "InProgress",
+              StatusReason: "Waiting for instances to warm up before continuing.",
+              PercentageComplete: 30,
+              InstancesToUpdate: group.members.size,
+            },
+          ]
+        : [],
     };
   }
 

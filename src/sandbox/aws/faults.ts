@@ -1,6 +1,7 @@
 /**
  * The scenario's AWS-side faults: throttling (a seeded fraction of calls answered with the service's
- * throttling error), an Availability Zone short of capacity, and instances whose kubelet never joins.
+ * throttling error), an Availability Zone short of capacity, an ARC zonal shift away from a zone, and
+ * instances whose kubelet never joins.
  * `pdb-blocked` belongs to the Kubernetes side and is ignored here.
  */
 import type { SeededRandom } from "../clock";
@@ -15,6 +16,7 @@ interface NeverJoinBudget {
 export class FaultInjector {
   private readonly throttles: { rate: number; service: string }[] = [];
   private readonly shortZones = new Set<string>();
+  private readonly shiftedZones = new Set<string>();
   private readonly neverJoin: NeverJoinBudget[] = [];
   private throttledCalls = 0;
 
@@ -25,6 +27,7 @@ export class FaultInjector {
     for (const fault of faults) {
       if (fault.kind === "throttle") this.throttles.push({ rate: fault.rate, service: fault.service });
       else if (fault.kind === "insufficient-capacity") this.shortZones.add(fault.zone);
+      else if (fault.kind === "zonal-shift") this.shiftedZones.add(fault.zone);
       else if (fault.kind === "never-join") this.neverJoin.push({ nodeGroup: fault.nodeGroup, remaining: fault.count });
     }
   }
@@ -50,6 +53,17 @@ export class FaultInjector {
 
   isCapacityShort(zone: string): boolean {
     return this.shortZones.has(zone);
+  }
+
+  /** Zones with an active ARC zonal shift away from them. */
+  zonalShifts(): string[] {
+    return [...this.shiftedZones].sort();
+  }
+
+  /** Starts or ends a zonal shift away from a zone while a run is under way. */
+  setZonalShift(zone: string, active: boolean): void {
+    if (active) this.shiftedZones.add(zone);
+    else this.shiftedZones.delete(zone);
   }
 
   /** Starts or ends a capacity shortage in a zone while a run is under way. */

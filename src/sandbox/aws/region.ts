@@ -381,6 +381,45 @@ export class SimulatedRegion {
     subnet.usableAddresses += free - availableAddresses(this.ctx, subnet);
   }
 
+  /**
+   * ARC ListZonalShifts (status ACTIVE): one shift per shifted zone and resource registered with zonal
+   * shift, here the EKS cluster and the cluster's Auto Scaling groups spanning the zone. `awayFrom` is
+   * the zone's ID, as ARC names it.
+   */
+  listZonalShifts(): { items: Record<string, unknown>[] } {
+    const { world, scenario } = this.ctx;
+    const items: Record<string, unknown>[] = [];
+    const startTime = new Date(this.ctx.clock.nowMs());
+    const expiryTime = new Date(this.ctx.clock.nowMs() + 3 * 3600_000);
+    for (const zone of this.ctx.faults.zonalShifts()) {
+      const subnet = [...world.subnets.values()].find((s) => s.availabilityZone === zone);
+      const awayFrom = subnet?.availabilityZoneId ?? zone;
+      const resources: string[] = [];
+      const eksCluster = world.clusters.get(scenario.cluster.name);
+      if (eksCluster) resources.push(eksCluster.arn);
+      for (const group of world.groups.values()) {
+        if (group.subnets.some((s) => s.availabilityZone === zone)) resources.push(group.arn);
+      }
+      for (const resourceIdentifier of resources) {
+        items.push({
+          zonalShiftId: `${awayFrom}-${items.length + 1}`,
+          resourceIdentifier,
+          awayFrom,
+          status: "ACTIVE",
+          startTime,
+          expiryTime,
+          comment: "zonal shift started by the scenario",
+        });
+      }
+    }
+    return { items };
+  }
+
+  /** Starts or ends an ARC zonal shift away from a zone during a run. */
+  setZonalShift(zone: string, active: boolean): void {
+    this.ctx.faults.setZonalShift(zone, active);
+  }
+
   /** Starts or ends an insufficient-capacity condition in a zone during a run. */
   setCapacityShortage(zone: string, short: boolean): void {
     this.ctx.faults.setCapacityShort(zone, short);

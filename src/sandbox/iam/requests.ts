@@ -115,6 +115,7 @@ function updateGroup(input: Input, dir: ResourceDirectory): AuthorizationRequest
 
 const autoscaling: Record<string, Mapper> = {
   DescribeAutoScalingGroups: anyResource("autoscaling:DescribeAutoScalingGroups"),
+  DescribeInstanceRefreshes: anyResource("autoscaling:DescribeInstanceRefreshes"),
   DescribeAutoScalingInstances: anyResource("autoscaling:DescribeAutoScalingInstances"),
   DescribeLifecycleHooks: anyResource("autoscaling:DescribeLifecycleHooks"),
   DescribeScalingActivities: anyResource("autoscaling:DescribeScalingActivities"),

@@ -6,6 +6,7 @@
 import { createReplicaSetPod, createStatefulSetPod, syncDaemonSet } from "./controllers";
 import { schedulePending } from "./scheduler";
 import type { ClusterState } from "./state";
+import type { PodRecord } from "./types";
 import { blockWorkload, buildPdb, buildWorkload } from "./workloads";
 
 export function seedWorkloads(state: ClusterState): void {
@@ -40,7 +41,33 @@ function layOut(state: ClusterState): void {
       for (let ordinal = 0; ordinal < workload.replicas; ordinal++) createStatefulSetPod(state, workload, ordinal);
     }
   }
+  provisionPinnedVolumes(state);
   schedulePending(state, "seed");
   // Everything is in place: the controllers have nothing to correct at t0.
   state.dirtyWorkloads.clear();
+}
+
+/**
+ * `zonalVolumes` given as AZ → replicas: those replicas' volumes were provisioned in that zone before t0
+ * (ordinals, or ReplicaSet slots, in order), so their pods can only run there; a zone without a node
+ * leaves them Pending with a volume node affinity conflict, as after a scale-in that emptied the zone.
+ */
+function provisionPinnedVolumes(state: ClusterState): void {
+  for (const workload of state.workloads) {
+    const pinned = workload.spec.zonalVolumes;
+    if (typeof pinned !== "object") continue;
+    const pods = [...state.pods.ofWorkload(workload)].sort((a, b) => replicaIndex(a) - replicaIndex(b));
+    const zones = Object.entries(pinned).flatMap(([zone, count]) => Array.from({ length: count }, () => zone));
+    pods.forEach((pod, i) => {
+      const zone = zones[i];
+      const claim = pod.claimKey ? state.claims.get(pod.claimKey) : undefined;
+      if (!zone || !claim) return;
+      claim.zone = zone;
+      claim.provisionedAtMs = state.now();
+    });
+  }
+}
+
+function replicaIndex(pod: PodRecord): number {
+  return pod.ordinal ?? pod.slot ?? 0;
 }

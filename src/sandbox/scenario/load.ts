@@ -16,6 +16,7 @@ export const BUILTIN_SCENARIOS = [
   "self-managed",
   "never-seen",
   "slack",
+  "rebalance",
 ] as const;
 
 export class ScenarioError extends Error {
@@ -34,6 +35,32 @@ export function parseScenario(raw: unknown, source: string): Scenario {
     if (workload.nodeGroup && !groups.has(workload.nodeGroup)) {
       throw new ScenarioError(
         `scenario ${source} is invalid: workload ${workload.namespace}/${workload.name}: nodeGroup "${workload.nodeGroup}" is not one of ${[...groups].join(", ")}`,
+      );
+    }
+  }
+  const zones = new Set(scenario.cluster.nodeGroups.flatMap((g) => Object.keys(g.zones)));
+  for (const workload of scenario.cluster.workloads) {
+    const pinned = workload.zonalVolumes;
+    if (typeof pinned !== "object") continue;
+    const field = `workload ${workload.namespace}/${workload.name}: zonalVolumes`;
+    for (const zone of Object.keys(pinned)) {
+      if (!zones.has(zone)) {
+        throw new ScenarioError(
+          `scenario ${source} is invalid: ${field}: zone "${zone}" is not a zone of any node group (${[...zones].join(", ")})`,
+        );
+      }
+    }
+    const total = Object.values(pinned).reduce((sum, n) => sum + n, 0);
+    if (workload.kind === "DaemonSet" || total > (workload.replicas ?? 1)) {
+      throw new ScenarioError(
+        `scenario ${source} is invalid: ${field}: expected at most ${workload.replicas ?? 1} volume(s) (the replicas of a Deployment or StatefulSet), got ${total}${workload.kind === "DaemonSet" ? " on a DaemonSet" : ""}`,
+      );
+    }
+  }
+  for (const fault of scenario.faults) {
+    if (fault.kind === "zonal-shift" && !zones.has(fault.zone)) {
+      throw new ScenarioError(
+        `scenario ${source} is invalid: faults: zonal-shift zone "${fault.zone}" is not a zone of any node group (${[...zones].join(", ")})`,
       );
     }
   }

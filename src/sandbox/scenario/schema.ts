@@ -91,8 +91,12 @@ export const workloadSchema = z
     /** Seconds from scheduled to Ready, a duration (default: timing.podStartSeconds). */
     startSeconds: durationSchema.optional(),
     pdb: pdbSchema.optional(),
-    /** Each replica's volume is pinned to the AZ where it first ran (EBS). */
-    zonalVolumes: z.boolean().default(false),
+    /**
+     * Each replica's volume is pinned to the AZ where it first ran (EBS). An object maps AZ → how many
+     * replicas already have their volume there (the rest are provisioned where they first run), so a
+     * scenario can start with pods Pending for a zone that holds no node.
+     */
+    zonalVolumes: z.union([z.boolean(), z.record(z.string(), z.number().int().nonnegative())]).default(false),
     priorityClassName: z.string().optional(),
     /** Restrict to one node group (a nodeSelector on the group's label). */
     nodeGroup: z.string().optional(),
@@ -133,6 +137,20 @@ export const faultSchema = z.discriminatedUnion("kind", [
     .object({
       kind: z.literal("insufficient-capacity"),
       zone: z.string(),
+    })
+    .strict(),
+  z
+    .object({
+      /** An active ARC zonal shift away from `zone` on the cluster and its node groups (ListZonalShifts shows it). */
+      kind: z.literal("zonal-shift"),
+      zone: z.string(),
+    })
+    .strict(),
+  z
+    .object({
+      /** An instance refresh of the group under way (DescribeInstanceRefreshes reports it InProgress). */
+      kind: z.literal("instance-refresh"),
+      nodeGroup: z.string(),
     })
     .strict(),
   z

@@ -171,6 +171,9 @@ export function fakeDeps(world: FakeWorld, state = new MemoryState()): Deps & { 
     async serverVersion() {
       return { minor: "1.30", gitVersion: "v1.30.4" };
     },
+    async listZonalVolumes() {
+      return [];
+    },
     async listPods(filter = {}) {
       return world.pods.filter((p) => !filter.nodeName || p.nodeName === filter.nodeName);
     },
@@ -234,6 +237,9 @@ export function fakeDeps(world: FakeWorld, state = new MemoryState()): Deps & { 
       },
       async findGroupsByTags() {
         return [];
+      },
+      async activeInstanceRefresh() {
+        return undefined;
       },
       async updateSizes(name, sizes) {
         record(`autoscaling:updateSizes ${name} ${JSON.stringify(sizes)}`);

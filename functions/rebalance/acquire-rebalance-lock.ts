@@ -1,0 +1,8 @@
+import { acquireRebalanceLock } from "../../src/core/rebalance/start";
+import type { RebalanceState } from "../../src/core/rebalance/state";
+import { stepHandler } from "../lib/step-handler";
+
+export const handler = stepHandler<RebalanceState, "lock", Awaited<ReturnType<typeof acquireRebalanceLock>>>(
+  "lock",
+  acquireRebalanceLock,
+);

@@ -1,0 +1,8 @@
+import { restoreRebalance } from "../../src/core/rebalance/finish";
+import type { RebalanceState } from "../../src/core/rebalance/state";
+import { stepHandler } from "../lib/step-handler";
+
+export const handler = stepHandler<RebalanceState, "restore", Awaited<ReturnType<typeof restoreRebalance>>>(
+  "restore",
+  restoreRebalance,
+);

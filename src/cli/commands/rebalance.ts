@@ -1,0 +1,83 @@
+/** `tug rebalance <cluster>`: in the sandbox with --sandbox, else on the deployed state machine. */
+import type { RebalanceRequest } from "../../core/rebalance/input";
+import type { RunnerEvent } from "../../sandbox/runner/local-workflow";
+import { type RebalanceJson, rebalanceInSandbox } from "../../sandbox/sandbox-rebalance";
+import { loadScenarioOf, parseCommand, positiveInt } from "../args";
+import type { CliIO } from "../io";
+import { UsageError } from "../io";
+import { executionName, printRemoteOutcome, runRemote, stateMachineArn } from "../remote";
+
+const USAGE =
+  "tug rebalance <cluster> [--sandbox <scenario>] [--dry-run] [--group <nodegroup>]... [--drain-timeout S] [--json] [--state-machine <arn>]";
+
+const FLAGS = {
+  sandbox: { type: "string" },
+  "dry-run": { type: "boolean" },
+  group: { type: "string", multiple: true },
+  "drain-timeout": { type: "string" },
+  json: { type: "boolean" },
+  "state-machine": { type: "string" },
+} as const;
+
+export function rebalanceRequestFrom(argv: string[]) {
+  const { values, positionals } = parseCommand(argv, FLAGS, USAGE);
+  const [cluster, ...extra] = positionals;
+  if (!cluster) throw new UsageError(`expected <cluster>\nusage: ${USAGE}`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"\nusage: ${USAGE}`);
+  const drainTimeoutSeconds = positiveInt(values["drain-timeout"], "--drain-timeout");
+  const request: Partial<RebalanceRequest> & { cluster: string } = {
+    cluster,
+    dryRun: values["dry-run"] ?? false,
+    trigger: "operator",
+    requestedBy: `tug cli (${process.env.USER ?? "unknown"})`,
+    ...(values.group && values.group.length > 0 ? { nodeGroups: values.group } : {}),
+    ...(drainTimeoutSeconds !== undefined ? { drainTimeoutSeconds } : {}),
+  };
+  return { request, values };
+}
+
+export function rebalanceExitCode(outcome: string): number {
+  return outcome === "succeeded" ? 0 : outcome === "refused" ? 3 : outcome === "partial" ? 4 : 1;
+}
+
+/** One line per state entered, on stderr: the steps' names say what the run is doing. */
+function progress(io: CliIO) {
+  let startMs: number | undefined;
+  return (event: RunnerEvent) => {
+    if (event.kind !== "state-entered" || event.stateType === "Choice") return;
+    startMs ??= event.atMs;
+    io.stderr(`[${String(Math.round((event.atMs - startMs) / 1000)).padStart(5)} s] ${event.state}`);
+  };
+}
+
+export function renderRebalance(result: RebalanceJson): string[] {
+  const zones = (byZone: Record<string, number>) =>
+    Object.entries(byZone)
+      .map(([zone, n]) => `${zone} ${n}`)
+      .join(", ");
+  return [
+    `${result.outcome}${result.dryRun ? " (dry run)" : ""}${result.reason ? `: ${result.reason}` : ""}`,
+    `  nodes before: ${zones(result.before)}`,
+    `  nodes after:  ${zones(result.after)}`,
+    `  launched ${result.launched}, removed ${result.removed}; pods Pending for their volume's zone: ${result.pendingZonalPodsBefore} → ${result.pendingZonalPodsAfter}`,
+    `  PDB violations ${result.pdbViolations}, pods lost ${result.podsLost}, pods evicted ${result.podsEvicted} (${result.evictionsRefusedByPdb} refusals by PDBs)`,
+    ...result.notes.map((note) => `  - ${note}`),
+    ...result.figureDisagreements.map((d) => `  ! ${d}`),
+  ];
+}
+
+export async function rebalanceCommand(argv: string[], io: CliIO): Promise<number> {
+  const { request, values } = rebalanceRequestFrom(argv);
+  if (!values.sandbox) {
+    const arn = stateMachineArn(values["state-machine"], "TUGBOAT_REBALANCE_STATE_MACHINE_ARN");
+    const remote = await runRemote(io, arn, executionName(["rebalance", request.cluster]), request, {
+      onEvent: progress(io),
+    });
+    return rebalanceExitCode(printRemoteOutcome(io, remote, values.json ?? false));
+  }
+  const scenario = loadScenarioOf(values.sandbox, request.cluster);
+  const { result } = await rebalanceInSandbox({ scenario, request, run: { onEvent: progress(io) } });
+  for (const line of renderRebalance(result)) (values.json ? io.stderr : io.stdout)(line);
+  if (values.json) io.stdout(JSON.stringify(result));
+  return rebalanceExitCode(result.outcome);
+}

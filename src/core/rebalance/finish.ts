@@ -1,0 +1,162 @@
+/** The end of a rebalance: validate, put back what a failed move changed, release the lock, summarize. */
+import type { RunStatus } from "../model/state";
+import type { Deps } from "../ports";
+import { causeMessage } from "../steps/roll/finish";
+import { traceNodeAction } from "../trace";
+import { releaseLock } from "./blocks";
+import { recentCapacityFailures } from "./checks";
+import { factsOf, observeCluster } from "./observe";
+import {
+  loadMove,
+  loadRebalanceRun,
+  type RebalanceOutcome,
+  type RebalanceState,
+  type RebalanceSummary,
+  saveMove,
+  updateRebalanceRun,
+} from "./state";
+import { isBalanced } from "./target";
+
+/** How long validation waits for pods pinned to a zone to start once their zone has a node (volume attach included). */
+const VALIDATE_WINDOW_MS = 300_000;
+
+export interface ValidationResult {
+  done: boolean;
+  pendingZonalPods: number;
+  balanced: boolean;
+  retryInSeconds: number;
+  deadline: string;
+  notes: string[];
+}
+
+export async function validateRebalance(deps: Deps, state: RebalanceState): Promise<ValidationResult> {
+  const { input } = state;
+  const nowMs = deps.clock.now().getTime();
+  const previous = (state.validation as ValidationResult | undefined)?.deadline;
+  const deadline = previous ?? new Date(nowMs + VALIDATE_WINDOW_MS).toISOString();
+  const kube = await deps.kube(input.cluster);
+  const observed = await observeCluster(deps, kube, input.cluster, input.nodeGroups);
+  const short = new Set(await recentCapacityFailures(deps, input.cluster));
+  const notes: string[] = [];
+  let balanced = true;
+  for (const group of observed.groups) {
+    if (!isBalanced(factsOf(group, short))) {
+      balanced = false;
+      notes.push(`${group.group} is not balanced: ${group.zones.map((z) => `${z.zone} ${z.readyNodes}`).join(", ")}`);
+    }
+  }
+  const done = observed.pendingZonalPods === 0 || nowMs >= Date.parse(deadline);
+  if (done && observed.pendingZonalPods > 0) {
+    notes.push(`${observed.pendingZonalPods} pod(s) still Pending for their volume's zone`);
+  }
+  return { done, pendingZonalPods: observed.pendingZonalPods, balanced, retryInSeconds: 10, deadline, notes };
+}
+
+/** After a failure: uncordon the current move's nodes that were not removed, terminate its stray launches, put the max size back. */
+export async function restoreRebalance(deps: Deps, state: RebalanceState): Promise<{ actions: string[] }> {
+  const { input, run, move } = state;
+  const actions: string[] = [];
+  if (!move || move.done || !move.asgName) return { actions };
+  const stored = await loadMove(deps, run.runId, move.index);
+  if (!stored) return { actions };
+  const kube = await deps.kube(input.cluster);
+  for (const name of stored.cordoned) {
+    const victim = stored.victims.find((v) => v.nodeName === name);
+    if (victim && stored.terminated.includes(victim.instanceId)) continue;
+    if ((await kube.setUnschedulable(name, false)) === "changed") {
+      actions.push(`uncordoned ${name}`);
+      await traceNodeAction(deps.log, kube, {
+        runId: run.runId,
+        node: name,
+        action: "uncordon",
+        reason: "rebalance stopped: node kept",
+      });
+    }
+  }
+  stored.cordoned = stored.cordoned.filter((name) =>
+    stored.victims.some((v) => v.nodeName === name && stored.terminated.includes(v.instanceId)),
+  );
+  await saveMove(deps, run.runId, stored);
+  const record = await loadRebalanceRun(deps, run.runId);
+  const asg = await deps.autoScaling.describeGroup(move.asgName);
+  const original = record.data.original;
+  if (asg && original && asg.maxSize > original.maxSize) {
+    const maxSize = Math.max(original.maxSize, asg.desiredCapacity);
+    if (maxSize !== asg.maxSize) {
+      await deps.autoScaling.updateSizes(move.asgName, { maxSize });
+      actions.push(`restored ${move.asgName} max ${maxSize}`);
+    }
+  }
+  await updateRebalanceRun(deps, run.runId, (data) => data.notes.push(...actions));
+  return { actions };
+}
+
+export function releaseRebalanceLock(deps: Deps, state: RebalanceState): Promise<{ released: boolean }> {
+  if (!state.lock?.acquired || !state.input?.cluster) return Promise.resolve({ released: false });
+  return releaseLock(deps, state.input.cluster, state.run.executionId);
+}
+
+function outcomeOf(state: RebalanceState, capacityFailures: Record<string, number>, shortZones: string[]) {
+  if (state.error) {
+    const refused = state.error.Error === "InvalidInputError" || !state.lock?.acquired;
+    return { outcome: (refused ? "refused" : "failed") as RebalanceOutcome, reason: causeMessage(state.error) };
+  }
+  if (state.checks?.refused) return { outcome: "refused" as RebalanceOutcome, reason: state.checks.reason };
+  const failed = Object.keys(capacityFailures);
+  const zones = [...new Set([...failed, ...shortZones])].sort();
+  const pending = state.validation?.pendingZonalPods ?? 0;
+  if (zones.length > 0) {
+    return {
+      outcome: "partial" as RebalanceOutcome,
+      reason: `capacity shortage in ${zones.join(", ")}: no launch is tried there until it clears (${
+        failed.length > 0
+          ? `${Object.entries(capacityFailures)
+              .map(([zone, n]) => `${n} launch(es) failed in ${zone}`)
+              .join(", ")}`
+          : "recent failures recorded"
+      }); the other zones are balanced around it${pending > 0 ? `; ${pending} pod(s) still Pending for their zone` : ""}`,
+    };
+  }
+  if (state.move?.stuck) return { outcome: "partial" as RebalanceOutcome, reason: state.move.stuck };
+  if (pending > 0) {
+    return {
+      outcome: "partial" as RebalanceOutcome,
+      reason: `${pending} pod(s) still Pending for their volume's zone`,
+    };
+  }
+  return { outcome: "succeeded" as RebalanceOutcome };
+}
+
+export async function summarizeRebalance(deps: Deps, state: RebalanceState): Promise<RebalanceSummary> {
+  const { input, run } = state;
+  const record = input?.cluster ? await deps.state.getRun(run.runId) : undefined;
+  const data = record ? (await loadRebalanceRun(deps, run.runId)).data : undefined;
+  const capacityFailures = data?.capacityFailures ?? {};
+  const { outcome, reason } = outcomeOf(state, capacityFailures, state.checks?.shortZones ?? []);
+  const notes = [...(data?.notes ?? []), ...(state.checks?.planned ?? []), ...(state.validation?.notes ?? [])];
+  for (const [asg, why] of Object.entries(data?.suspensions ?? {}))
+    notes.push(`AZRebalance suspended on ${asg}: ${why}`);
+  const summary: RebalanceSummary = {
+    outcome,
+    cluster: input?.cluster ?? "",
+    runId: run.runId,
+    dryRun: input?.dryRun ?? false,
+    trigger: input?.trigger ?? "operator",
+    launched: data?.launched ?? 0,
+    removed: data?.removed ?? 0,
+    moves: data?.batchesStarted ?? 0,
+    capacityFailures,
+    pendingZonalPodsBefore: state.checks?.pendingZonalPods ?? data?.pendingZonalPodsBefore ?? 0,
+    pendingZonalPodsAfter: state.validation?.pendingZonalPods ?? state.checks?.pendingZonalPods ?? 0,
+    ...(reason ? { reason } : {}),
+    notes,
+  };
+  if (record && data) {
+    const status: RunStatus = outcome === "succeeded" || outcome === "partial" ? "succeeded" : outcome;
+    await updateRebalanceRun(deps, run.runId, (d, r) => {
+      r.status = status;
+      d.summary = summary;
+    });
+  }
+  return summary;
+}
