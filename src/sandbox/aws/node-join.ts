@@ -51,13 +51,13 @@ export function joinRefusal(
     ["cidr", shape.kubernetesNetworkConfig.serviceIpv4Cidr],
   ];
   for (const [key, value] of wanted) {
-    if (!new RegExp(`^\\s*${key}:\\s*"?${escape(value)}"?\\s*$`, "m").test(userData)) {
+    if (!new RegExp(`^\\s*${key}:\\s*"?${escapeRegExp(value)}"?\\s*$`, "m").test(userData)) {
       return `nodeadm user data lacks ${key}: ${value}`;
     }
   }
   return undefined;
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }

@@ -19,6 +19,7 @@ import { lifecycleHookCommands } from "./asg-hooks";
 import { AutoScalingApi, type CommandHandler } from "./autoscaling";
 import { buildFromScenario } from "./build-from-scenario";
 import { AmiCatalog } from "./catalog";
+import { type ClusterInventory, clusterInventory } from "./cluster-inventory";
 import { type ExecutionStatusProvider, stepFunctionsCommands, stsCommands } from "./control-services";
 import { ec2InstanceCommands } from "./ec2-instances";
 import { availableAddresses, ec2ResourceCommands } from "./ec2-resources";
@@ -248,6 +249,11 @@ export class SimulatedRegion {
       },
       secretArn: (id) => this.secretArns.get(id),
     };
+  }
+
+  /** What the region holds of a cluster, counted by the simulator (cluster-inventory.ts). */
+  inventory(cluster: string): ClusterInventory {
+    return clusterInventory(this.ctx.world, cluster);
   }
 
   /** A request id for a successful answer's $metadata. */
