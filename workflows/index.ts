@@ -298,7 +298,14 @@ const describeCluster = "eks:DescribeCluster";
 const subnets = "ec2:DescribeSubnets";
 const templates = "ec2:DescribeLaunchTemplates";
 /** What the summaries read back: everything of the cluster, by type. */
-const countResources: AccessKind[] = [describeCluster, "eks:ListNodegroups", "eks:ListAddons", groups, templates];
+const countResources: AccessKind[] = [
+  describeCluster,
+  "eks:ListNodegroups",
+  nodegroup,
+  "eks:ListAddons",
+  groups,
+  templates,
+];
 
 /** Create a cluster from a spec (docs/create.md). */
 export const createCluster: WorkflowSpec = {
@@ -354,7 +361,6 @@ export const createCluster: WorkflowSpec = {
 function teardownAccess(): AccessKind[] {
   return [
     ...countResources,
-    nodegroup,
     "eks:DeleteNodegroup",
     "autoscaling:DeleteAutoScalingGroup",
     "ec2:DeleteLaunchTemplate",

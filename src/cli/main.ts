@@ -1,5 +1,7 @@
 /** The `tug` command: dispatch, usage errors (exit 2) and failures (exit 1) with a message saying what is wrong. */
 import { connectCommand } from "./commands/connect";
+import { createCommand } from "./commands/create";
+import { deleteCommand } from "./commands/delete";
 import { demoCommand } from "./commands/demo";
 import { doctorCommand } from "./commands/doctor";
 import { eventsExplainCommand } from "./commands/events-explain";
@@ -25,6 +27,14 @@ const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
       --accept-insight NAME  go ahead despite an EKS upgrade insight in ERROR that you have reviewed
       --max-parallel-rolls N node groups rolled at the same time (default 2)
       --json                 progress on stderr; the last stdout line is the result as JSON
+  tug create --spec <file> [options]         create a cluster from a spec (docs/create.md), health-gated, idempotent
+      --sandbox <scenario>   run in the sandbox, against the scenario's account
+      --dry-run              validate the spec against the account and print the plan; create nothing
+      --repeat               (sandbox) run the same request again in the same sandbox (a second run changes nothing)
+      --json                 progress on stderr; the last stdout line is the result as JSON
+  tug delete <cluster> [options]             delete a cluster Tugboat created, in reverse order; refuse any other
+      --sandbox <scenario>   run in the sandbox (--spec <file> creates the cluster first)
+      --dry-run, --json
   tug connect <cluster> [options]            make a cluster manageable: access entries, RBAC (deploy/rbac.yaml), tags
       --group <nodegroup>    node groups to tag (repeatable; default: every node group found)
       --role <arn>           roles that reach Kubernetes (default: the stack's KubeRoleArns and ReceiveRoleArn)
@@ -45,6 +55,8 @@ const COMMANDS: Record<string, Command> = {
   connect: connectCommand,
   doctor: doctorCommand,
   upgrade: upgradeCommand,
+  create: createCommand,
+  delete: deleteCommand,
   status: (argv, io) => statusCommand(argv, io),
   abort: (argv, io) => abortCommand(argv, io),
 };

@@ -87,14 +87,19 @@ export async function summarizeCreate(
 export async function countResources(port: CreationPort, cluster: string): Promise<Record<string, number>> {
   const found = await port.describeCluster(cluster);
   const nodegroups = found ? await port.listNodegroups(cluster) : [];
-  const groups = await port.groupsTagged(cluster);
-  const templates = (await Promise.all(groups.map((g) => port.launchTemplateId(g.name)))).filter(Boolean).length;
+  // The groups behind managed node groups are EKS's (tagged eks:cluster-name); Tugboat's carry its tag.
+  const managedGroupNames = (await Promise.all(nodegroups.map((n) => port.describeNodegroup(cluster, n)))).flatMap(
+    (n) => n?.asgNames ?? [],
+  );
+  const groups = [...(await port.groupsTagged(cluster)), ...(await port.describeGroups(managedGroupNames))];
+  const templates = (await port.launchTemplatesTagged(cluster)).length;
   const addons = found ? await port.listAddons(cluster) : [];
   return {
     cluster: found ? 1 : 0,
     addons: addons.length,
     managedNodeGroups: nodegroups.length,
     autoScalingGroups: groups.length,
+    /** Tugboat's launch templates (EKS owns those of managed groups). */
     launchTemplates: templates,
     instances: groups.reduce((sum, g) => sum + g.instanceIds.length, 0),
   };

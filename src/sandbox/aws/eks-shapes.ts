@@ -72,7 +72,8 @@ export function nodegroupShape(nodegroup: SimNodegroup) {
     resources: { autoScalingGroups: [{ name: nodegroup.asgName }] },
     health: { issues: (nodegroup.created?.healthIssues ?? []).map((i) => ({ ...i, resourceIds: [...i.resourceIds] })) },
     updateConfig: { ...nodegroup.updateConfig },
-    launchTemplate: { ...nodegroup.launchTemplate },
+    // A group created without a launch template of the caller's has none in its description (EKS owns its own).
+    ...(nodegroup.created ? {} : { launchTemplate: { ...nodegroup.launchTemplate } }),
     tags: { ...(nodegroup.created?.tags ?? {}) },
   };
 }

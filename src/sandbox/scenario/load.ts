@@ -15,6 +15,7 @@ export const BUILTIN_SCENARIOS = [
   "upgrade",
   "self-managed",
   "never-seen",
+  "account",
 ] as const;
 
 export class ScenarioError extends Error {
