@@ -99,20 +99,26 @@ describe("create-cluster", () => {
 
   it("leaves a zone EKS cannot use for the control plane out when two zones remain", async () => {
     const sandbox = await start(account((raw) => (raw.account.unsupportedControlPlaneZones = ["eu-west-1c"])));
+    const batch = {
+      name: "batch",
+      kind: "self-managed-asg",
+      instanceType: "m6i.large",
+      zones: { "eu-west-1a": 1, "eu-west-1b": 1 },
+    };
     const result = await createInSandbox(
       sandbox,
-      spec((raw) => (raw.nodeGroups = [raw.nodeGroups[0]])),
+      spec((raw) => (raw.nodeGroups = [raw.nodeGroups[0], batch])),
     );
     expect(result.outcome, result.reason).toBe("created");
     const described = await sandbox.deps.eks.describeCluster("prod-eu");
     expect([...(described?.subnetIds ?? [])].sort()).toEqual(["subnet-a", "subnet-b"]);
     // The node group keeps its three zones: nodes may run where the control plane cannot.
-    expect(
-      sandbox.cluster
-        .nodes()
-        .map((n) => n.availabilityZone)
-        .sort(),
-    ).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+    const zones = sandbox.cluster.nodes().map((n) => n.availabilityZone);
+    expect(zones.filter((z) => z === "eu-west-1c")).toHaveLength(1);
+    expect(zones).toHaveLength(5);
+    // A multi-zone self-managed group has Auto Scaling's zone rebalancing suspended.
+    const group = await sandbox.deps.autoScaling.describeGroup("prod-eu-batch");
+    expect(group?.suspendedProcesses).toEqual(["AZRebalance"]);
   });
 
   it("refuses, naming the zones that can host it, when one zone is left and repicking is not allowed", async () => {
