@@ -52,15 +52,21 @@ export function creationStatements(granted: Set<AccessKind>, t: Target, add: Add
     `arn:${t.partition}:${service}:${t.region}:${t.account}:${resource}`;
   const clusters = t.clusters.length > 0 ? t.clusters : ["*"];
   const clusterArns = clusters.map((c) => arn("eks", `cluster/${c}`));
-  const requestTagged = { Null: { [`aws:RequestTag/${CLUSTER_TAG}`]: "false" } };
+  // With a cluster list, the request's tag must name one of them; without, it must at least be there.
+  const requestTagged: Record<string, Record<string, unknown>> =
+    t.clusters.length > 0
+      ? { StringEquals: { [`aws:RequestTag/${CLUSTER_TAG}`]: t.clusters } }
+      : { Null: { [`aws:RequestTag/${CLUSTER_TAG}`]: "false" } };
+  const createdBy = (prefix: string): Record<string, Record<string, unknown>> => ({
+    ...(t.clusters.length > 0 ? { StringEquals: { [`${prefix}/${CLUSTER_TAG}`]: t.clusters } } : {}),
+    Null: { [`${prefix}/${CREATED_BY_TAG}`]: "false" },
+  });
   const pick = (kinds: AccessKind[]) => kinds.filter(has);
 
   add("DescribeLaunchTemplates", pick(["ec2:DescribeLaunchTemplates"]), ["*"]);
   // CreateCluster supports no resource-level permissions; the request must carry Tugboat's cluster tag.
   add("CreateEksClusters", pick(["eks:CreateCluster"]), ["*"], requestTagged);
-  add("DeleteCreatedEksClusters", pick(["eks:DeleteCluster"]), clusterArns, {
-    Null: { [`aws:ResourceTag/${CREATED_BY_TAG}`]: "false" },
-  });
+  add("DeleteCreatedEksClusters", pick(["eks:DeleteCluster"]), clusterArns, createdBy("aws:ResourceTag"));
   add("EksClusterChildren", pick(["eks:CreateAccessEntry", "eks:CreateAddon", "eks:CreateNodegroup"]), clusterArns);
   add(
     "EksAccessEntries",
@@ -88,9 +94,12 @@ export function creationStatements(granted: Set<AccessKind>, t: Target, add: Add
       StringEquals: { "ec2:CreateAction": "CreateLaunchTemplate" },
     });
   }
-  add("DeleteCreatedLaunchTemplates", pick(["ec2:DeleteLaunchTemplate"]), [arn("ec2", "launch-template/*")], {
-    Null: { [`aws:ResourceTag/${CREATED_BY_TAG}`]: "false" },
-  });
+  add(
+    "DeleteCreatedLaunchTemplates",
+    pick(["ec2:DeleteLaunchTemplate"]),
+    [arn("ec2", "launch-template/*")],
+    createdBy("aws:ResourceTag"),
+  );
   add(
     "CreateAutoScalingGroups",
     pick(["autoscaling:CreateAutoScalingGroup"]),
@@ -101,6 +110,6 @@ export function creationStatements(granted: Set<AccessKind>, t: Target, add: Add
     "DeleteCreatedAutoScalingGroups",
     pick(["autoscaling:DeleteAutoScalingGroup"]),
     [arn("autoscaling", "autoScalingGroup:*:autoScalingGroupName/*")],
-    { Null: { [`autoscaling:ResourceTag/${CREATED_BY_TAG}`]: "false" } },
+    createdBy("autoscaling:ResourceTag"),
   );
 }

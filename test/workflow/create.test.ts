@@ -1,6 +1,6 @@
 /** Creating and deleting clusters in the sandbox: the create-cluster and delete-cluster workflows end to end. */
 import { SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
-import { DeleteAccessEntryCommand } from "@aws-sdk/client-eks";
+import { DeleteAccessEntryCommand, DescribeClusterCommand } from "@aws-sdk/client-eks";
 import { afterEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/sandbox";
 import { createInSandbox, deleteInSandbox } from "../../src/sandbox/sandbox-create";
@@ -80,8 +80,23 @@ async function start(scenario = account()) {
 describe("create-cluster", () => {
   it("creates an EKS cluster with managed and per-zone self-managed groups, health-gated, and a second run changes nothing", async () => {
     const sandbox = await start();
-    const first = await createInSandbox(sandbox, spec());
+    const coredns: string[] = [];
+    const first = await createInSandbox(sandbox, spec(), {
+      run: {
+        onEvent: (event) => {
+          const health = (event.output as { health?: { checks: { name: string; detail: string }[] } } | undefined)
+            ?.health;
+          if (event.kind !== "state-exited" || event.state !== "Check health" || !health) return;
+          coredns.push(health.checks.find((c) => c.name === "add-on coredns")?.detail ?? "");
+        },
+      },
+    });
     expect(first.reason).toContain("created");
+    // CoreDNS was created before any node and waited for them, DEGRADED, without failing the run.
+    expect(coredns.some((d) => d.startsWith("DEGRADED") && d.endsWith("(waits for nodes)"))).toBe(true);
+    expect(coredns.at(-1)).toMatch(/^ACTIVE/);
+    const described = await sandbox.deps.clients.eks.send(new DescribeClusterCommand({ name: "prod-eu" }));
+    expect(described.cluster?.accessConfig?.authenticationMode).toBe("API");
     expect(first.outcome).toBe("created");
     expect(first.observed).toMatchObject({ cluster: 1, clusterStatus: "ACTIVE", managedNodeGroups: 1, untagged: [] });
     // One group per zone for "data", one behind the managed group.
