@@ -39,7 +39,10 @@ export async function validateCreate(port: CreationPort, state: CreateState, now
       groupSeconds = Math.max(groupSeconds, MANAGED_GROUP_SECONDS);
     } else {
       for (const g of selfManagedGroups(spec, group)) {
-        plan.push(`launch template and Auto Scaling group ${g.asgName} (AZRebalance suspended)`);
+        const rebalance = Object.keys(g.zones).length > 1 ? " (AZRebalance suspended)" : "";
+        plan.push(
+          `launch template and Auto Scaling group ${g.asgName} in ${Object.keys(g.zones).join(", ")}${rebalance}`,
+        );
       }
       groupSeconds = Math.max(groupSeconds, SELF_MANAGED_GROUP_SECONDS);
     }
