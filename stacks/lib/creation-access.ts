@@ -53,10 +53,9 @@ export function creationStatements(granted: Set<AccessKind>, t: Target, add: Add
   const clusters = t.clusters.length > 0 ? t.clusters : ["*"];
   const clusterArns = clusters.map((c) => arn("eks", `cluster/${c}`));
   // With a cluster list, the request's tag must name one of them; without, it must at least be there.
-  const requestTagged: Record<string, Record<string, unknown>> =
-    t.clusters.length > 0
-      ? { StringEquals: { [`aws:RequestTag/${CLUSTER_TAG}`]: t.clusters } }
-      : { Null: { [`aws:RequestTag/${CLUSTER_TAG}`]: "false" } };
+  const requestTagged: Record<string, Record<string, unknown>> = t.clusters.length > 0
+    ? { StringEquals: { [`aws:RequestTag/${CLUSTER_TAG}`]: t.clusters } }
+    : { Null: { [`aws:RequestTag/${CLUSTER_TAG}`]: "false" } };
   const createdBy = (prefix: string): Record<string, Record<string, unknown>> => ({
     ...(t.clusters.length > 0 ? { StringEquals: { [`${prefix}/${CLUSTER_TAG}`]: t.clusters } } : {}),
     Null: { [`${prefix}/${CREATED_BY_TAG}`]: "false" },
