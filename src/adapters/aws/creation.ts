@@ -1,24 +1,9 @@
 /**
  * The creation port (src/core/create/ports.ts) with the AWS SDK: EKS clusters, access entries,
- * add-ons and managed node groups; EC2 launch templates and subnets; Auto Scaling groups; the SSM
- * parameter of the EKS-optimized AMI.
+ * add-ons, managed node groups and subnets here; the AMI parameter, launch templates and Auto
+ * Scaling groups in creation-groups.ts.
  */
-import {
-  type AutoScalingClient,
-  type AutoScalingGroup,
-  CreateAutoScalingGroupCommand,
-  DeleteAutoScalingGroupCommand,
-  DescribeAutoScalingGroupsCommand,
-  SuspendProcessesCommand,
-} from "@aws-sdk/client-auto-scaling";
-import {
-  type _InstanceType,
-  CreateLaunchTemplateCommand,
-  DeleteLaunchTemplateCommand,
-  DescribeLaunchTemplatesCommand,
-  DescribeSubnetsCommand,
-  type EC2Client,
-} from "@aws-sdk/client-ec2";
+import { DescribeSubnetsCommand } from "@aws-sdk/client-ec2";
 import {
   type AMITypes,
   CreateAccessEntryCommand,
@@ -33,24 +18,20 @@ import {
   DescribeClusterCommand,
   DescribeClusterVersionsCommand,
   DescribeNodegroupCommand,
-  type EKSClient,
   ListAddonsCommand,
   ListNodegroupsCommand,
   type TaintEffect,
   UpdateAccessEntryCommand,
 } from "@aws-sdk/client-eks";
-import { GetParametersCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import {
   type CreateClusterRequest,
-  type CreateGroupRequest,
   type CreateNodegroupRequest,
   type CreationPort,
-  GroupExistsError,
-  type GroupView,
   UnsupportedZonesError,
 } from "../../core/create/ports";
 import type { SubnetFacts } from "../../core/create/preflight";
-import { awsErrorCode, isNotFound, toStepError } from "./classify";
+import { awsErrorCode, toStepError } from "./classify";
+import { GroupCreationAdapter, orUndefined, wrap } from "./creation-groups";
 
 const TAINT_EFFECTS: Record<string, TaintEffect> = {
   NoSchedule: "NO_SCHEDULE",
@@ -58,39 +39,7 @@ const TAINT_EFFECTS: Record<string, TaintEffect> = {
   NoExecute: "NO_EXECUTE",
 };
 
-async function orUndefined<T>(call: () => Promise<T>, context: string): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw toStepError(err, context);
-  }
-}
-
-async function wrap<T>(call: () => Promise<T>, context: string): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    throw toStepError(err, context);
-  }
-}
-
-function groupView(group: AutoScalingGroup): GroupView {
-  return {
-    name: group.AutoScalingGroupName ?? "",
-    tags: Object.fromEntries((group.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""])),
-    instanceIds: (group.Instances ?? []).map((i) => i.InstanceId ?? ""),
-    zones: group.AvailabilityZones ?? [],
-    desired: group.DesiredCapacity ?? 0,
-    suspended: (group.SuspendedProcesses ?? []).map((p) => p.ProcessName ?? ""),
-  };
-}
-
-export class CreationAdapter implements CreationPort {
-  constructor(
-    private readonly clients: { eks: EKSClient; ec2: EC2Client; autoScaling: AutoScalingClient; ssm: SSMClient },
-  ) {}
-
+export class CreationAdapter extends GroupCreationAdapter implements CreationPort {
   async subnets(): Promise<SubnetFacts[]> {
     const out: SubnetFacts[] = [];
     let token: string | undefined;
@@ -320,150 +269,6 @@ export class CreationAdapter implements CreationPort {
     await orUndefined(
       () => this.clients.eks.send(new DeleteNodegroupCommand({ clusterName: cluster, nodegroupName: name })),
       `DeleteNodegroup ${name}`,
-    );
-  }
-
-  async recommendedAmi(minor: string, architecture: "x86_64" | "arm64") {
-    const name = `/aws/service/eks/optimized-ami/${minor}/amazon-linux-2023/${architecture}/standard/recommended/image_id`;
-    const out = await wrap(
-      () => this.clients.ssm.send(new GetParametersCommand({ Names: [name] })),
-      `GetParameters ${name}`,
-    );
-    return out.Parameters?.find((p) => p.Name === name)?.Value;
-  }
-
-  async launchTemplateId(name: string) {
-    const out = await orUndefined(
-      () => this.clients.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [name] })),
-      `DescribeLaunchTemplates ${name}`,
-    );
-    return out?.LaunchTemplates?.[0]?.LaunchTemplateId;
-  }
-
-  async createLaunchTemplate(r: {
-    name: string;
-    imageId: string;
-    instanceType: string;
-    instanceProfile: string;
-    userData: string;
-    tags: Record<string, string>;
-  }): Promise<string> {
-    const tags = Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value }));
-    const out = await wrap(
-      () =>
-        this.clients.ec2.send(
-          new CreateLaunchTemplateCommand({
-            LaunchTemplateName: r.name,
-            LaunchTemplateData: {
-              ImageId: r.imageId,
-              InstanceType: r.instanceType as _InstanceType,
-              IamInstanceProfile: { Name: r.instanceProfile },
-              UserData: r.userData,
-              MetadataOptions: { HttpTokens: "required", HttpPutResponseHopLimit: 2 },
-            },
-            TagSpecifications: [{ ResourceType: "launch-template", Tags: tags }],
-          }),
-        ),
-      `CreateLaunchTemplate ${r.name}`,
-    );
-    return out.LaunchTemplate?.LaunchTemplateId ?? "";
-  }
-
-  async deleteLaunchTemplate(name: string) {
-    await orUndefined(
-      () => this.clients.ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateName: name })),
-      `DeleteLaunchTemplate ${name}`,
-    );
-  }
-
-  async launchTemplatesTagged(cluster: string): Promise<string[]> {
-    const names: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await wrap(
-        () =>
-          this.clients.ec2.send(
-            new DescribeLaunchTemplatesCommand({
-              Filters: [
-                { Name: "tag:tugboat:cluster", Values: [cluster] },
-                { Name: "tag-key", Values: ["tugboat:created-by-run"] },
-              ],
-              NextToken: token,
-            }),
-          ),
-        "DescribeLaunchTemplates",
-      );
-      names.push(...(page.LaunchTemplates ?? []).map((t) => t.LaunchTemplateName ?? "").filter(Boolean));
-      token = page.NextToken;
-    } while (token);
-    return names;
-  }
-
-  async describeGroups(names: string[]): Promise<GroupView[]> {
-    if (names.length === 0) return [];
-    const out = await wrap(
-      () => this.clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names })),
-      "DescribeAutoScalingGroups",
-    );
-    return (out.AutoScalingGroups ?? []).map(groupView);
-  }
-
-  async groupsTagged(cluster: string): Promise<GroupView[]> {
-    const out: GroupView[] = [];
-    let token: string | undefined;
-    do {
-      const page = await wrap(
-        () =>
-          this.clients.autoScaling.send(
-            new DescribeAutoScalingGroupsCommand({
-              Filters: [{ Name: "tag:tugboat:cluster", Values: [cluster] }],
-              NextToken: token,
-            }),
-          ),
-        "DescribeAutoScalingGroups",
-      );
-      out.push(...(page.AutoScalingGroups ?? []).map(groupView));
-      token = page.NextToken;
-    } while (token);
-    return out;
-  }
-
-  async createGroup(r: CreateGroupRequest) {
-    try {
-      await this.clients.autoScaling.send(
-        new CreateAutoScalingGroupCommand({
-          AutoScalingGroupName: r.name,
-          LaunchTemplate: { LaunchTemplateName: r.launchTemplateName, Version: "$Latest" },
-          MinSize: r.size,
-          MaxSize: r.size + 1,
-          DesiredCapacity: r.size,
-          VPCZoneIdentifier: r.subnetIds.join(","),
-          Tags: Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value, PropagateAtLaunch: true })),
-        }),
-      );
-    } catch (err) {
-      if (awsErrorCode(err) === "AlreadyExists") throw new GroupExistsError(r.name);
-      throw toStepError(err, `CreateAutoScalingGroup ${r.name}`);
-    }
-  }
-
-  async suspendProcesses(name: string, processes: string[]) {
-    await wrap(
-      () =>
-        this.clients.autoScaling.send(
-          new SuspendProcessesCommand({ AutoScalingGroupName: name, ScalingProcesses: processes }),
-        ),
-      `SuspendProcesses ${name}`,
-    );
-  }
-
-  async deleteGroup(name: string) {
-    await orUndefined(
-      () =>
-        this.clients.autoScaling.send(
-          new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: name, ForceDelete: true }),
-        ),
-      `DeleteAutoScalingGroup ${name}`,
     );
   }
 }
