@@ -63,7 +63,23 @@ export type AccessKind =
   | "dynamodb:UpdateItem"
   | "dynamodb:Query"
   | "states:DescribeExecution"
-  | "arc-zonal-shift:ListZonalShifts";
+  | "arc-zonal-shift:ListZonalShifts"
+  // Creating and deleting clusters (stacks/lib/creation-access.ts).
+  | "eks:CreateCluster"
+  | "eks:DeleteCluster"
+  | "eks:CreateAccessEntry"
+  | "eks:DescribeAccessEntry"
+  | "eks:UpdateAccessEntry"
+  | "eks:CreateAddon"
+  | "eks:DeleteAddon"
+  | "eks:CreateNodegroup"
+  | "eks:DeleteNodegroup"
+  | "ec2:DescribeLaunchTemplates"
+  | "ec2:CreateLaunchTemplate"
+  | "ec2:DeleteLaunchTemplate"
+  | "autoscaling:CreateAutoScalingGroup"
+  | "autoscaling:DeleteAutoScalingGroup"
+  | "iam:PassRole";
 
 export interface StepFunctionSpec {
   /** Module path from the repository root, without extension: "functions/steps/plan-roll". */
@@ -320,6 +336,92 @@ export const upgradeCluster: WorkflowSpec = {
   children: { RollNodeGroupStateMachineArn: rollNodeGroup.name },
 };
 
+const describeCluster = "eks:DescribeCluster";
+const subnets = "ec2:DescribeSubnets";
+const templates = "ec2:DescribeLaunchTemplates";
+/** What the summaries read back: everything of the cluster, by type. */
+const countResources: AccessKind[] = [
+  describeCluster,
+  "eks:ListNodegroups",
+  nodegroup,
+  "eks:ListAddons",
+  groups,
+  templates,
+];
+
+/** Create a cluster from a spec (docs/create.md). */
+export const createCluster: WorkflowSpec = {
+  name: "create-cluster",
+  file: join(here, "create-cluster.asl.json"),
+  functions: {
+    ValidateCreateFunctionArn: {
+      module: "functions/create/validate-create",
+      access: [subnets, "eks:DescribeClusterVersions"],
+    },
+    CreateControlPlaneFunctionArn: {
+      module: "functions/create/create-control-plane",
+      access: [describeCluster, "eks:CreateCluster", "iam:PassRole", subnets],
+    },
+    CheckControlPlaneFunctionArn: { module: "functions/create/check-control-plane", access: [describeCluster] },
+    PrepareClusterFunctionArn: {
+      module: "functions/create/prepare-cluster",
+      access: [
+        "kube",
+        "eks:DescribeAccessEntry",
+        "eks:CreateAccessEntry",
+        "eks:UpdateAccessEntry",
+        "eks:DescribeAddon",
+        "eks:CreateAddon",
+      ],
+    },
+    CreateNodeGroupsFunctionArn: {
+      module: "functions/create/create-node-groups",
+      access: [
+        describeCluster,
+        subnets,
+        nodegroup,
+        "eks:CreateNodegroup",
+        "iam:PassRole",
+        "ssm:GetParameters",
+        templates,
+        "ec2:CreateLaunchTemplate",
+        groups,
+        "autoscaling:CreateAutoScalingGroup",
+        "ec2:point-group-at-template",
+        "autoscaling:SuspendProcesses",
+      ],
+    },
+    CheckHealthFunctionArn: {
+      module: "functions/create/check-health",
+      access: ["kube", nodegroup, groups, "eks:DescribeAddon", "eks:CreateAddon"],
+    },
+    TearDownFunctionArn: { module: "functions/create/tear-down", access: teardownAccess() },
+    SummarizeCreateFunctionArn: { module: "functions/create/summarize-create", access: countResources },
+  },
+};
+
+function teardownAccess(): AccessKind[] {
+  return [
+    ...countResources,
+    "eks:DeleteNodegroup",
+    "autoscaling:DeleteAutoScalingGroup",
+    "ec2:DeleteLaunchTemplate",
+    "eks:DeleteAddon",
+    "eks:DeleteCluster",
+  ];
+}
+
+/** Delete a cluster Tugboat created, in reverse order (docs/create.md). */
+export const deleteCluster: WorkflowSpec = {
+  name: "delete-cluster",
+  file: join(here, "delete-cluster.asl.json"),
+  functions: {
+    CheckOwnershipFunctionArn: { module: "functions/create/check-ownership", access: [describeCluster, groups] },
+    TearDownFunctionArn: { module: "functions/create/tear-down", access: teardownAccess() },
+    SummarizeDeleteFunctionArn: { module: "functions/create/summarize-delete", access: countResources },
+  },
+};
+
 /**
  * Rebalance a cluster's multi-AZ node groups across zones (docs/rebalance.md): started by `tug rebalance`,
  * a schedule, the periodic Pending-zonal-pods check and failed launches (workflows/rebalance-rules.ts).
@@ -398,10 +500,18 @@ export const workflows: Record<string, WorkflowSpec> = {
   [reactToInstanceEvent.name]: reactToInstanceEvent,
   [upgradeCluster.name]: upgradeCluster,
   [rebalanceAzs.name]: rebalanceAzs,
+  [createCluster.name]: createCluster,
+  [deleteCluster.name]: deleteCluster,
 };
 
-/** The workflows an operator starts with `tug` (roll, upgrade, rebalance); reactions are started by the receive function. */
-export const operatorWorkflows: WorkflowSpec[] = [rollNodeGroup, upgradeCluster, rebalanceAzs];
+/** The workflows an operator starts with `tug`; reactions are started by the receive function. */
+export const operatorWorkflows: WorkflowSpec[] = [
+  rollNodeGroup,
+  upgradeCluster,
+  rebalanceAzs,
+  createCluster,
+  deleteCluster,
+];
 
 export function loadDefinition(spec: WorkflowSpec): Record<string, unknown> {
   return JSON.parse(readFileSync(spec.file, "utf8")) as Record<string, unknown>;

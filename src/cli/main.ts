@@ -1,11 +1,13 @@
 /** The `tug` command: dispatch, usage errors (exit 2) and failures (exit 1) with a message saying what is wrong. */
 import { connectCommand } from "./commands/connect";
+import { createCommand } from "./commands/create";
+import { deleteCommand } from "./commands/delete";
 import { demoCommand } from "./commands/demo";
 import { doctorCommand } from "./commands/doctor";
 import { eventsExplainCommand } from "./commands/events-explain";
 import { eventsReplayCommand } from "./commands/events-replay";
-import { reportCommand } from "./commands/report";
 import { rebalanceCommand } from "./commands/rebalance";
+import { reportCommand } from "./commands/report";
 import { rollCommand } from "./commands/roll";
 import { slackCommand } from "./commands/slack";
 import { abortCommand, statusCommand } from "./commands/status";
@@ -37,6 +39,14 @@ const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
       --dry-run              observe, check and show the planned moves; change nothing
       --group <nodegroup>    only these node groups (repeatable; default: every multi-AZ group)
       --json                 progress on stderr; the last stdout line is the result as JSON
+  tug create --spec <file> [options]         create a cluster from a spec (docs/create.md), health-gated, idempotent
+      --sandbox <scenario>   run in the sandbox, against the scenario's account
+      --dry-run              validate the spec against the account and print the plan; create nothing
+      --repeat               (sandbox) run the same request again in the same sandbox (a second run changes nothing)
+      --json                 progress on stderr; the last stdout line is the result as JSON
+  tug delete <cluster> [options]             delete a cluster Tugboat created, in reverse order; refuse any other
+      --sandbox <scenario>   run in the sandbox (--spec <file> creates the cluster first)
+      --dry-run, --json
   tug connect <cluster> [options]            make a cluster manageable: access entries, RBAC (deploy/rbac.yaml), tags
       --group <nodegroup>    node groups to tag (repeatable; default: every node group found)
       --role <arn>           roles that reach Kubernetes (default: the stack's KubeRoleArns and ReceiveRoleArn)
@@ -61,6 +71,8 @@ const COMMANDS: Record<string, Command> = {
   upgrade: upgradeCommand,
   report: reportCommand,
   rebalance: rebalanceCommand,
+  create: createCommand,
+  delete: deleteCommand,
   status: (argv, io) => statusCommand(argv, io),
   abort: (argv, io) => abortCommand(argv, io),
   slack: slackCommand,

@@ -199,7 +199,7 @@ export class Sandbox {
       account: SANDBOX_ACCOUNT_ID,
       region: scenario.region,
       tableName: TABLE_NAME,
-      clusters: [scenario.cluster.name],
+      clusters: scenario.cluster.name ? [scenario.cluster.name] : [],
     };
     // TUGBOAT_IAM=record lets a whole test run list every gap at once (bench/iam-mutation.ts --gaps).
     const mode = options.iam ?? (process.env.TUGBOAT_IAM === "record" ? "record" : "enforce");

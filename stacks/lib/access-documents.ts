@@ -14,6 +14,7 @@
  * groups behind managed node groups.
  */
 import type { AccessKind } from "../../workflows/index";
+import { creationActionsOf, creationStatements } from "./creation-access";
 
 export type { AccessKind };
 
@@ -98,7 +99,7 @@ export function actionsOf(kind: AccessKind): string[] {
     case "ec2:point-group-at-template":
       return ["ec2:RunInstances", "iam:PassRole"];
     default:
-      return [kind];
+      return creationActionsOf(kind) ?? [kind];
   }
 }
 
@@ -192,6 +193,7 @@ export function accessStatements(kinds: readonly AccessKind[], t: AccessTarget):
     );
     add("KubeEndpoint", ["eks:DescribeCluster"], eksClusterArns(t));
   }
+  creationStatements(granted, t, add);
   const known = new Set(statements.flatMap((s) => s.Action));
   const unknown = kinds.flatMap(actionsOf).filter((a) => !known.has(a));
   if (unknown.length > 0) throw new Error(`access list names actions no statement grants: ${unknown.join(", ")}`);

@@ -10,6 +10,8 @@ const BUNDLES: Partial<Record<AccessKind, string[]>> = {
   etcd: ["secretsmanager:GetSecretValue"],
   slack: ["secretsmanager:GetSecretValue"],
   "ec2:point-group-at-template": ["ec2:RunInstances", "iam:PassRole"],
+  // Tagging a launch template at creation is authorized as ec2:CreateTags too.
+  "ec2:CreateLaunchTemplate": ["ec2:CreateLaunchTemplate", "ec2:CreateTags"],
 };
 
 export function expectedActionsOf(kind: AccessKind): string[] {

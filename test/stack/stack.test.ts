@@ -213,9 +213,12 @@ describe("step functions", () => {
     for (const statement of mutations) {
       const keys = Object.keys(statement.condition?.["StringEquals"] ?? {});
       expect(keys.length, `${statement.owner} ${statement.sid}`).toBe(1);
-      expect(["autoscaling:ResourceTag/tugboat:cluster", "autoscaling:ResourceTag/eks:cluster-name"]).toContain(
-        keys[0],
-      );
+      // A group being created has no tags yet: its request must carry Tugboat's.
+      expect([
+        "autoscaling:ResourceTag/tugboat:cluster",
+        "autoscaling:ResourceTag/eks:cluster-name",
+        "aws:RequestTag/tugboat:cluster",
+      ]).toContain(keys[0]);
     }
   });
 

@@ -64,6 +64,24 @@ export class EksAccessEntries {
     };
   }
 
+  /** The entry's type (STANDARD, EC2_LINUX, …), for the node join check; undefined without an entry. */
+  entryType(clusterName: string, principalArn: string): string | undefined {
+    if (this.authenticationMode(clusterName) === "CONFIG_MAP") return undefined;
+    return this.entries.get(clusterName)?.get(principalArn)?.type;
+  }
+
+  /** What EKS does for a managed node group's role: an EC2_LINUX entry, unless one exists. */
+  ensureNodeRoleEntry(clusterName: string, principalArn: string): void {
+    if (this.entries.get(clusterName)?.has(principalArn)) return;
+    this.create({ clusterName, principalArn, type: "EC2_LINUX" });
+  }
+
+  /** A deleted cluster takes its access entries with it. */
+  forgetCluster(clusterName: string): void {
+    this.entries.delete(clusterName);
+    this.modes.delete(clusterName);
+  }
+
   /** Seeds an entry as the scenario's history left it (no API call is counted). */
   seed(clusterName: string, principalArn: string, kubernetesGroups: string[], clusterAdmin = false): void {
     const entry = this.create({ clusterName, principalArn, kubernetesGroups });

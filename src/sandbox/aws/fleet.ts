@@ -71,7 +71,8 @@ export class Ec2Fleet {
       nodeGroup: spec.nodeGroup,
       kubernetesMinor: spec.image.kubernetesMinor,
       labels: { ...spec.labels },
-      neverJoins: !spec.initial && this.ctx.faults.takeNeverJoin(spec.nodeGroup),
+      neverJoins:
+        !spec.initial && (this.ctx.faults.takeNeverJoin(spec.nodeGroup) || this.ctx.joinRefusal?.(spec) !== undefined),
       initial: spec.initial,
       announcedRunning: false,
     };

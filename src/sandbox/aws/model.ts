@@ -211,13 +211,32 @@ export interface SimCluster {
   securityGroupId: string;
   oidcId: string;
   tags: Record<string, string>;
+  /** What CreateCluster was asked for (eks-create.ts); absent on clusters a scenario lays out. */
+  created?: ClusterCreation;
+}
+
+export interface HealthIssue {
+  code: string;
+  message: string;
+  resourceIds: string[];
+}
+
+export interface ClusterCreation {
+  clientRequestToken?: string;
+  roleArn: string;
+  endpointPublicAccess: boolean;
+  endpointPrivateAccess: boolean;
+  publicAccessCidrs: string[];
+  logging: string[];
+  serviceIpv4Cidr: string;
+  healthIssues: HealthIssue[];
 }
 
 export interface SimNodegroup {
   clusterName: string;
   name: string;
   arn: string;
-  status: "ACTIVE" | "UPDATING" | "DEGRADED" | "CREATING" | "DELETING";
+  status: "ACTIVE" | "UPDATING" | "DEGRADED" | "CREATING" | "DELETING" | "CREATE_FAILED";
   version: string;
   releaseVersion: string;
   createdMs: number;
@@ -231,6 +250,14 @@ export interface SimNodegroup {
   subnets: string[];
   launchTemplate: { id: string; name: string; version: string };
   nodeRole: string;
+  /** Set on node groups made by CreateNodegroup (eks-create-nodegroups.ts). */
+  created?: {
+    clientRequestToken?: string;
+    tags: Record<string, string>;
+    healthIssues: HealthIssue[];
+    taints: unknown[];
+    amiType: string;
+  };
 }
 
 export type EksUpdateStatus = "InProgress" | "Failed" | "Cancelled" | "Successful";

@@ -12,11 +12,14 @@ import type { AccessEntryIdentity } from "../kube/auth/eks-token";
 import type { ClusterControl, InstanceLifecycleListener } from "../links";
 import type { Scenario } from "../scenario/schema";
 import { TimingModel } from "../timing/model";
+import { buildAccount } from "./account-build";
+import { creationCommands } from "./asg-create";
 import { AutoScalingEngine } from "./asg-engine";
 import { lifecycleHookCommands } from "./asg-hooks";
 import { AutoScalingApi, type CommandHandler } from "./autoscaling";
 import { buildFromScenario } from "./build-from-scenario";
 import { AmiCatalog } from "./catalog";
+import { type ClusterInventory, clusterInventory } from "./cluster-inventory";
 import {
   type ExecutionStatusProvider,
   type StepFunctionsBackend,
@@ -27,8 +30,10 @@ import { ec2InstanceCommands } from "./ec2-instances";
 import { availableAddresses, ec2ResourceCommands } from "./ec2-resources";
 import { ec2TemplateCommands } from "./ec2-templates";
 import { EksApi } from "./eks";
+import { EksClusterCreation } from "./eks-create";
+import { EksGroupCreation } from "./eks-create-groups";
 import type { KubeAccess } from "./eks-shapes";
-import { type ServiceId, throttlingError, unsupportedCommand } from "./errors";
+import { eksError, type ServiceId, throttlingError, unsupportedCommand } from "./errors";
 import { type RegionEvent, RegionEventBus } from "./events";
 import { FaultInjector } from "./faults";
 import { Ec2Fleet } from "./fleet";
@@ -37,6 +42,7 @@ import { forkRandom, IdFactory } from "./ids";
 import type { CommandInput } from "./input";
 import { resolveVersion } from "./launch-templates";
 import type { SimGroup } from "./model";
+import { joinRefusal } from "./node-join";
 import { type EtcdAccess, parameterCommands, secretCommands } from "./params";
 import { type RegionSnapshot, takeSnapshot } from "./snapshot";
 import { autoScalingTagCommands, ec2TagCommands } from "./tagging";
@@ -74,6 +80,7 @@ export class SimulatedRegion {
   private executionStatus?: ExecutionStatusProvider;
   private stepFunctions?: StepFunctionsBackend;
   private readonly eks: EksApi;
+  private readonly creation: EksClusterCreation;
   private readonly secretArns = new Map<string, string>();
 
   constructor(opts: {
@@ -133,15 +140,27 @@ export class SimulatedRegion {
     const eks = new EksApi(this.ctx, this.engine, this.kube);
     this.eks = eks;
     autoScaling.CreateOrUpdateTags = autoScalingTagCommands(this.ctx).CreateOrUpdateTags as CommandHandler;
+    // Creating clusters, node groups, add-ons, groups and templates (eks-create*.ts, asg-create.ts).
+    this.creation = new EksClusterCreation(this.ctx, eks.access, this.kube);
+    const requireCluster = (name: string) => {
+      const found = this.ctx.world.clusters.get(name);
+      if (!found)
+        throw eksError("ResourceNotFoundException", `No cluster found for name: ${name}.`, { clusterName: name });
+      return found;
+    };
+    const groupCreation = new EksGroupCreation(this.ctx, this.engine, eks.access, requireCluster);
+    const created = creationCommands(this.ctx, this.engine);
+    this.ctx.joinRefusal = (attempt) => joinRefusal(this.ctx, eks.access, this.kube, attempt);
     this.handlers = {
-      autoscaling: autoScaling,
+      autoscaling: { ...autoScaling, ...created.autoscaling },
       ec2: {
+        ...created.ec2,
         ...ec2InstanceCommands(this.ctx, this.fleet, recordTerminate),
         ...ec2TemplateCommands(this.ctx),
         ...ec2ResourceCommands(this.ctx),
         ...ec2TagCommands(this.ctx),
       },
-      eks: eks.handlers(),
+      eks: { ...eks.handlers(), ...this.creation.handlers(), ...groupCreation.handlers() },
       ssm: parameterCommands(this.ctx, this.kube),
       secretsmanager: secretCommands(this.ctx, this.kube, secretSuffix, this.etcdAccess, this.secretArns),
       sfn: stepFunctionsCommands(
@@ -151,7 +170,8 @@ export class SimulatedRegion {
       ),
       sts: stsCommands(),
     };
-    buildFromScenario(this.ctx, this.engine, this.fleet);
+    if (scenario.cluster.name) buildFromScenario(this.ctx, this.engine, this.fleet);
+    buildAccount(this.ctx);
     eks.seedFromScenario();
     this.seedAccessEntries();
   }
@@ -159,7 +179,7 @@ export class SimulatedRegion {
   /** The cluster creator is an admin; a "connected" cluster also lets Tugboat's roles in as its RBAC group. */
   private seedAccessEntries(): void {
     const cluster = this.ctx.scenario.cluster;
-    if (cluster.kind !== "eks") return;
+    if (cluster.kind !== "eks" || !cluster.name) return;
     this.eks.access.seed(cluster.name, roleArn(OPERATOR_ROLE_NAME), [], true);
     if (cluster.access === "connected") {
       for (const arn of sandboxKubeRoleArns()) this.eks.access.seed(cluster.name, arn, [TUGBOAT_KUBE_GROUP]);
@@ -168,7 +188,15 @@ export class SimulatedRegion {
 
   /** The cluster's access entry for an IAM principal, as the API server's authenticator reads it. */
   accessEntryIdentity(principalArn: string): AccessEntryIdentity | undefined {
-    return this.eks.access.accessEntryIdentity(this.ctx.scenario.cluster.name, principalArn);
+    return this.eks.access.accessEntryIdentity(this.kubeClusterName(), principalArn);
+  }
+
+  /**
+   * The cluster the Kubernetes API server serves: the scenario's, or, in an account without one, the
+   * first cluster created (one API server per sandbox).
+   */
+  kubeClusterName(): string {
+    return this.ctx.scenario.cluster.name || (this.creation.boundCluster() ?? "");
   }
 
   /** Answers one SDK command by its name ("DescribeAutoScalingGroupsCommand", …) or throws an SDK-shaped error. */
@@ -232,6 +260,11 @@ export class SimulatedRegion {
       },
       secretArn: (id) => this.secretArns.get(id),
     };
+  }
+
+  /** What the region holds of a cluster, counted by the simulator (cluster-inventory.ts). */
+  inventory(cluster: string): ClusterInventory {
+    return clusterInventory(this.ctx.world, cluster);
   }
 
   /** A request id for a successful answer's $metadata. */

@@ -122,6 +122,13 @@ export interface RegionContext {
   events: RegionEventBus;
   /** Sampled durations (boots, EKS updates), recorded for the figures that judge a run. */
   timing: TimingModel;
+  /** Why a launched instance's kubelet cannot join its cluster (node-join.ts); undefined when it can. */
+  joinRefusal?: (attempt: {
+    clusterName: string;
+    nodeGroup: string;
+    groupName?: string;
+    launchTemplate?: { id: string; version: number };
+  }) => string | undefined;
 }
 
 export function isoSeconds(ms: number): string {

@@ -12,6 +12,8 @@
  * A command with no entry here is refused loudly: the twin must know what every call it answers needs.
  */
 
+import { autoScalingCreation, ec2Creation, eksCreation } from "./requests-creation";
+
 /** One authorization: an action on a resource, with the condition keys the request carries. */
 export interface AuthorizationRequest {
   action: string;
@@ -302,9 +304,9 @@ const dynamodb: Record<string, Mapper> = {
 };
 
 const MAPPERS: Record<string, Record<string, Mapper>> = {
-  autoscaling,
-  ec2,
-  eks,
+  autoscaling: { ...autoscaling, ...autoScalingCreation },
+  ec2: { ...ec2, ...ec2Creation },
+  eks: { ...eks, ...eksCreation },
   ssm,
   secretsmanager,
   sts,

@@ -17,6 +17,7 @@ export const BUILTIN_SCENARIOS = [
   "never-seen",
   "slack",
   "rebalance",
+  "account",
 ] as const;
 
 export class ScenarioError extends Error {

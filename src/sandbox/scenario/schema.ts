@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { slackScenarioSchema } from "../slack/scenario";
 import { durationSchema } from "../timing/duration";
+import { accountSchema } from "./account";
 import { scenarioHistorySchema } from "./history";
 
 const disruptionValue = z.union([
@@ -165,6 +166,48 @@ export const faultSchema = z.discriminatedUnion("kind", [
     .strict(),
 ]);
 
+const clusterSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "letters, digits, '-' or '_'"),
+    kind: z.enum(["eks", "self-managed"]),
+    version: z.string().regex(/^1\.\d+$/, 'a Kubernetes minor version such as "1.30"'),
+    nodeGroups: z.array(nodeGroupSchema).min(1),
+    workloads: z.array(workloadSchema).default([]),
+    /** EKS add-ons: name → version ("v1.18.1-eksbuild.1"), or the version with its configuration values. */
+    addons: z
+      .record(
+        z.string(),
+        z.union([z.string(), z.object({ version: z.string(), configurationValues: z.string().optional() }).strict()]),
+      )
+      .default({}),
+    insights: z.array(insightSchema).default([]),
+    controlPlane: z
+      .object({ zones: z.record(z.string(), z.number().int().positive()) })
+      .strict()
+      .optional(),
+    /**
+     * "connected": Tugboat's roles have access entries, its RBAC (deploy/*.yaml) is applied and the
+     * groups and launch templates carry tugboat:* tags. "none": a cluster Tugboat has never seen.
+     */
+    access: z.enum(["none", "connected"]).default("connected"),
+  })
+  .strict();
+
+/**
+ * Clusters to be created need somewhere to go: an `account` without `cluster` gives the region VPCs
+ * and subnets and no cluster (the simulated Kubernetes API then serves the first cluster created).
+ */
+export const EMPTY_CLUSTER = {
+  name: "",
+  kind: "eks" as const,
+  version: "1.33",
+  nodeGroups: [],
+  workloads: [],
+  addons: {},
+  insights: [],
+  access: "none" as const,
+};
+
 export const scenarioSchema = z
   .object({
     name: z.string().optional(),
@@ -172,42 +215,20 @@ export const scenarioSchema = z
     seed: z.number().int().default(1),
     region: z.string().default("us-east-1"),
     timing: timingSchema.default(timingSchema.parse({})),
-    cluster: z
-      .object({
-        name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "letters, digits, '-' or '_'"),
-        kind: z.enum(["eks", "self-managed"]),
-        version: z.string().regex(/^1\.\d+$/, 'a Kubernetes minor version such as "1.30"'),
-        nodeGroups: z.array(nodeGroupSchema).min(1),
-        workloads: z.array(workloadSchema).default([]),
-        /** EKS add-ons: name → version ("v1.18.1-eksbuild.1"), or the version with its configuration values. */
-        addons: z
-          .record(
-            z.string(),
-            z.union([
-              z.string(),
-              z.object({ version: z.string(), configurationValues: z.string().optional() }).strict(),
-            ]),
-          )
-          .default({}),
-        insights: z.array(insightSchema).default([]),
-        controlPlane: z
-          .object({ zones: z.record(z.string(), z.number().int().positive()) })
-          .strict()
-          .optional(),
-        /**
-         * "connected": Tugboat's roles have access entries, its RBAC (deploy/*.yaml) is applied and the
-         * groups and launch templates carry tugboat:* tags. "none": a cluster Tugboat has never seen.
-         */
-        access: z.enum(["none", "connected"]).default("connected"),
-      })
-      .strict(),
+    cluster: clusterSchema.optional(),
+    account: accountSchema.optional(),
     faults: z.array(faultSchema).default([]),
     /** Tugboat's observations from earlier runs, written to its store at start (history.ts). */
     history: scenarioHistorySchema.optional(),
     /** Slack in the sandbox: app, workspace, signing secret and per-cluster policy (docs/scenarios.md). */
     slack: slackScenarioSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.cluster !== undefined || s.account !== undefined, {
+    message: "a scenario describes a cluster, an account to create clusters in, or both",
+    path: ["cluster"],
+  })
+  .transform((s) => ({ ...s, cluster: s.cluster ?? (EMPTY_CLUSTER as z.infer<typeof clusterSchema>) }));
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioNodeGroup = z.infer<typeof nodeGroupSchema>;

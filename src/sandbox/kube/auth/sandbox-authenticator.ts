@@ -24,11 +24,13 @@ export function sandboxAuthenticator(scenario: Scenario, region: SimulatedRegion
     const token = region.kubeToken();
     return (presented) => (presented === token ? KUBECONFIG_IDENTITY : undefined);
   }
-  return eksTokenAuthenticator({
-    clusterName: scenario.cluster.name,
-    regionName: scenario.region,
-    nowMs: () => clock.nowMs(),
-    credential: sandboxCredential,
-    accessEntry: (principalArn) => region.accessEntryIdentity(principalArn),
-  });
+  // The cluster served can be one created during the run (an account scenario), so it is read per request.
+  return (presented) =>
+    eksTokenAuthenticator({
+      clusterName: region.kubeClusterName(),
+      regionName: scenario.region,
+      nowMs: () => clock.nowMs(),
+      credential: sandboxCredential,
+      accessEntry: (principalArn) => region.accessEntryIdentity(principalArn),
+    })(presented);
 }

@@ -1,0 +1,114 @@
+/**
+ * The statements for creating and deleting clusters (workflows create-cluster and delete-cluster):
+ * creates only with Tugboat's cluster tag on the request, deletes only of what carries the tag of the
+ * run that created it, roles passed to EKS only. Pure, like access-documents.ts, which calls it.
+ */
+import type { AccessKind } from "../../workflows/index";
+
+interface Target {
+  partition: string;
+  region: string;
+  account: string;
+  clusters: string[];
+}
+
+type Add = (
+  sid: string,
+  actions: string[],
+  resources: string[],
+  conditions?: Record<string, Record<string, unknown>>,
+) => void;
+
+export const CREATED_BY_TAG = "tugboat:created-by-run";
+const CLUSTER_TAG = "tugboat:cluster";
+
+export const CREATION_KINDS = [
+  "eks:CreateCluster",
+  "eks:DeleteCluster",
+  "eks:CreateAccessEntry",
+  "eks:DescribeAccessEntry",
+  "eks:UpdateAccessEntry",
+  "eks:CreateAddon",
+  "eks:DeleteAddon",
+  "eks:CreateNodegroup",
+  "eks:DeleteNodegroup",
+  "ec2:DescribeLaunchTemplates",
+  "ec2:CreateLaunchTemplate",
+  "ec2:DeleteLaunchTemplate",
+  "autoscaling:CreateAutoScalingGroup",
+  "autoscaling:DeleteAutoScalingGroup",
+  "iam:PassRole",
+] as const;
+
+/** Bundles among the creation kinds: what one grant stands for. */
+export function creationActionsOf(kind: AccessKind): string[] | undefined {
+  if (kind === "ec2:CreateLaunchTemplate") return ["ec2:CreateLaunchTemplate", "ec2:CreateTags"];
+  return undefined;
+}
+
+export function creationStatements(granted: Set<AccessKind>, t: Target, add: Add): void {
+  const has = (kind: AccessKind) => granted.has(kind);
+  const arn = (service: string, resource: string) =>
+    `arn:${t.partition}:${service}:${t.region}:${t.account}:${resource}`;
+  const clusters = t.clusters.length > 0 ? t.clusters : ["*"];
+  const clusterArns = clusters.map((c) => arn("eks", `cluster/${c}`));
+  // With a cluster list, the request's tag must name one of them; without, it must at least be there.
+  const requestTagged: Record<string, Record<string, unknown>> = t.clusters.length > 0
+    ? { StringEquals: { [`aws:RequestTag/${CLUSTER_TAG}`]: t.clusters } }
+    : { Null: { [`aws:RequestTag/${CLUSTER_TAG}`]: "false" } };
+  const createdBy = (prefix: string): Record<string, Record<string, unknown>> => ({
+    ...(t.clusters.length > 0 ? { StringEquals: { [`${prefix}/${CLUSTER_TAG}`]: t.clusters } } : {}),
+    Null: { [`${prefix}/${CREATED_BY_TAG}`]: "false" },
+  });
+  const pick = (kinds: AccessKind[]) => kinds.filter(has);
+
+  add("DescribeLaunchTemplates", pick(["ec2:DescribeLaunchTemplates"]), ["*"]);
+  // CreateCluster supports no resource-level permissions; the request must carry Tugboat's cluster tag.
+  add("CreateEksClusters", pick(["eks:CreateCluster"]), ["*"], requestTagged);
+  add("DeleteCreatedEksClusters", pick(["eks:DeleteCluster"]), clusterArns, createdBy("aws:ResourceTag"));
+  add("EksClusterChildren", pick(["eks:CreateAccessEntry", "eks:CreateAddon", "eks:CreateNodegroup"]), clusterArns);
+  add(
+    "EksAccessEntries",
+    pick(["eks:DescribeAccessEntry", "eks:UpdateAccessEntry"]),
+    clusters.map((c) => arn("eks", `access-entry/${c}/*`)),
+  );
+  add(
+    "DeleteEksAddons",
+    pick(["eks:DeleteAddon"]),
+    clusters.map((c) => arn("eks", `addon/${c}/*/*`)),
+  );
+  add(
+    "DeleteEksNodegroups",
+    pick(["eks:DeleteNodegroup"]),
+    clusters.map((c) => arn("eks", `nodegroup/${c}/*/*`)),
+  );
+  if (has("iam:PassRole")) {
+    add("PassClusterAndNodeRolesToEks", ["iam:PassRole"], [`arn:${t.partition}:iam::${t.account}:role/*`], {
+      StringEquals: { "iam:PassedToService": "eks.amazonaws.com" },
+    });
+  }
+  if (has("ec2:CreateLaunchTemplate")) {
+    add("CreateLaunchTemplates", ["ec2:CreateLaunchTemplate"], [arn("ec2", "launch-template/*")], requestTagged);
+    add("TagLaunchTemplatesAtCreation", ["ec2:CreateTags"], [arn("ec2", "launch-template/*")], {
+      StringEquals: { "ec2:CreateAction": "CreateLaunchTemplate" },
+    });
+  }
+  add(
+    "DeleteCreatedLaunchTemplates",
+    pick(["ec2:DeleteLaunchTemplate"]),
+    [arn("ec2", "launch-template/*")],
+    createdBy("aws:ResourceTag"),
+  );
+  add(
+    "CreateAutoScalingGroups",
+    pick(["autoscaling:CreateAutoScalingGroup"]),
+    [arn("autoscaling", "autoScalingGroup:*:autoScalingGroupName/*")],
+    requestTagged,
+  );
+  add(
+    "DeleteCreatedAutoScalingGroups",
+    pick(["autoscaling:DeleteAutoScalingGroup"]),
+    [arn("autoscaling", "autoScalingGroup:*:autoScalingGroupName/*")],
+    createdBy("autoscaling:ResourceTag"),
+  );
+}
