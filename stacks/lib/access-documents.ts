@@ -53,6 +53,7 @@ export const AUTOSCALING_WRITE_ACTIONS = [
   "autoscaling:SuspendProcesses",
   "autoscaling:ResumeProcesses",
   "autoscaling:TerminateInstanceInAutoScalingGroup",
+  "autoscaling:LaunchInstances",
   "autoscaling:CompleteLifecycleAction",
   "autoscaling:RecordLifecycleActionHeartbeat",
 ];

@@ -18,6 +18,7 @@ import {
   updateRunData,
 } from "../../roll/state";
 import { traceNodeAction } from "../../trace";
+import { loadPipeline } from "./advance";
 import { removeOutdatedTaints } from "./untaint";
 
 export interface RestoreResult {
@@ -25,7 +26,7 @@ export interface RestoreResult {
 }
 
 /**
- * Puts the group back: uncordons victims of an unfinished batch (their pods stay put), terminates
+ * Puts the group back: uncordons victims still draining (their pods stay put), terminates
  * instances that never joined, restores min/max and the processes this run suspended. Desired
  * capacity is left where it is: replacements already Ready are up to date and the next run reuses them,
  * while lowering desired would let Auto Scaling pick victims itself, without a drain.
@@ -39,11 +40,21 @@ export async function restoreGroup(deps: Deps, state: RollState): Promise<Restor
   const interrupted = state.halt !== undefined || state.error !== undefined || state.batch?.aborted === true;
   const kube = await deps.kube(input.cluster);
 
-  if (interrupted && state.batch && !state.batch.finished) {
-    const stored = await deps.state.getItem<StoredBatch>(run.runId, batchKey(state.batch.index));
-    const toUncordon = (stored?.victims ?? []).filter(
-      (v) => v.nodeName && !stored?.terminated.includes(v.instanceId) && stored?.cordoned.includes(v.nodeName),
-    );
+  // Waves of a pipelined roll still draining (or the batch of a run that crashed mid-batch): their
+  // pods stay put and their nodes serve again.
+  const pipeline = interrupted ? await loadPipeline(deps, run.runId) : undefined;
+  const unfinished = [...(pipeline?.waves.map((w) => w.index) ?? [])];
+  if (interrupted && state.batch && !state.batch.finished && !unfinished.includes(state.batch.index))
+    unfinished.push(state.batch.index);
+  const toUncordon: StoredBatch["victims"] = [];
+  for (const index of unfinished) {
+    const stored = await deps.state.getItem<StoredBatch>(run.runId, batchKey(index));
+    for (const v of stored?.victims ?? []) {
+      if (v.nodeName && !stored?.terminated.includes(v.instanceId) && stored?.cordoned.includes(v.nodeName))
+        toUncordon.push(v);
+    }
+  }
+  if (toUncordon.length > 0) {
     const changes = await mapPool(toUncordon, API_CONCURRENCY, async (victim) => {
       const node = victim.nodeName as string;
       const change = await kube.setUnschedulable(node, false);
@@ -71,13 +82,10 @@ export async function restoreGroup(deps: Deps, state: RollState): Promise<Restor
     if (untainted.length > 0)
       actions.push(`removed the outdated-node taint from ${untainted.length} nodes left as they were`);
   }
-  // ReplacementNotReadyError recorded the batch's replacements that never joined: they serve nothing.
-  if (interrupted && state.batch) {
-    const stored = await deps.state.getItem<StoredBatch>(run.runId, batchKey(state.batch.index));
-    for (const instanceId of stored?.strayInstances ?? []) {
-      const result = await deps.autoScaling.terminateInstance(instanceId, true);
-      if (result === "terminating") actions.push(`terminated ${instanceId}, which never joined the cluster`);
-    }
+  // ReplacementNotReadyError recorded the replacements that never joined: they serve nothing.
+  for (const instanceId of interrupted ? (pipeline?.strayInstances ?? []) : []) {
+    const result = await deps.autoScaling.terminateInstance(instanceId, true);
+    if (result === "terminating") actions.push(`terminated ${instanceId}, which never joined the cluster`);
   }
 
   const group = await deps.autoScaling.describeGroup(data.asgName);
@@ -157,6 +165,8 @@ export async function summarizeRoll(deps: Deps, state: RollState): Promise<RollS
       deps.log.warn("could not re-read the group for the summary", { error: String(err) });
     }
   }
+  const pipeline = await loadPipeline(deps, run.runId);
+  const launched = pipeline ? Object.values(pipeline.launchedByZone).reduce((a, b) => a + b, 0) : undefined;
   const summary: RollSummary = {
     outcome,
     cluster: input?.cluster ?? "",
@@ -167,6 +177,7 @@ export async function summarizeRoll(deps: Deps, state: RollState): Promise<RollS
     nodesOutdatedAfter: outdatedAfter,
     nodesReplaced: data?.counters.nodesReplaced ?? 0,
     batches: data?.batchesStarted ?? 0,
+    ...(launched !== undefined ? { instancesLaunched: launched } : {}),
     podsEvicted: data?.counters.podsEvicted ?? 0,
     evictionsRefusedByPdb: data?.counters.evictionsRefusedByPdb ?? 0,
     forcedDeletions: data?.counters.forcedDeletions ?? 0,
