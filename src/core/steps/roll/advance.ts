@@ -242,7 +242,10 @@ async function keepSurgeInFlight(
   pipeline: StoredPipeline,
   nowMs: number,
 ): Promise<void> {
-  const target = surgeTarget(data.original.desiredCapacity, data.surge, outdatedRemaining);
+  // A rerun after a crash starts with the dead run's Ready replacements: they count in its floors, so the
+  // surge is measured from the floors when they add up to more than the group's original size.
+  const floors = Object.values(data.baselineByZone).reduce((a, b) => a + b, 0);
+  const target = surgeTarget(Math.max(data.original.desiredCapacity, floors), data.surge, outdatedRemaining);
   if (desired >= target) return;
   // Launch only what the outdated nodes still lack: at the tail, fewer replacements than the surge.
   const byZone = launchZones(views, target - desired);

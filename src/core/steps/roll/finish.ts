@@ -37,7 +37,11 @@ export async function restoreGroup(deps: Deps, state: RollState): Promise<Restor
   const record = await deps.state.getRun(run.runId);
   if (!record) return { actions };
   const data = record.data as unknown as RollRunData;
-  const interrupted = state.halt !== undefined || state.error !== undefined || state.batch?.aborted === true;
+  const interrupted =
+    state.halt !== undefined ||
+    state.error !== undefined ||
+    state.batch?.aborted === true ||
+    state.pipeline?.aborted === true;
   const kube = await deps.kube(input.cluster);
 
   // Waves of a pipelined roll still draining (or the batch of a run that crashed mid-batch): their
@@ -130,8 +134,11 @@ function outcomeOf(state: RollState): { outcome: RollOutcome; reason?: string } 
     return { outcome: "refused", reason: `preflight refused the roll: ${state.preflight.problems.join("; ")}` };
   }
   if (state.halt) return { outcome: "failed", reason: state.halt.reason };
-  if (state.batch?.aborted) {
-    return { outcome: "aborted", reason: "aborted on request between batches; capacity restored" };
+  if (state.batch?.aborted || state.pipeline?.aborted) {
+    return {
+      outcome: "aborted",
+      reason: "aborted on request; nodes still draining were uncordoned, replaced nodes are kept; capacity restored",
+    };
   }
   return { outcome: "succeeded" };
 }
