@@ -32,6 +32,8 @@ export interface StoredPipeline {
   /** Surge → Ready seconds of replacements Ready since the last observation was recorded. */
   readySeconds: number[];
   lastProgressAt: string;
+  /** The first tick: the pipeline's duration runs from here. */
+  startedAt: string;
   ticks: number;
   /** Launched replacements that never joined: terminated by the restore step. */
   strayInstances?: string[];
@@ -49,6 +51,7 @@ export function emptyPipeline(nowIso: string): StoredPipeline {
     requestedAt: [],
     readySeconds: [],
     lastProgressAt: nowIso,
+    startedAt: nowIso,
     ticks: 0,
     launchedByZone: {},
   };

@@ -80,6 +80,7 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
     const outdatedIds = new Set(outdated.map((m) => m.instanceId));
     const inWaves = new Set(pipeline.waves.flatMap((w) => w.victims));
     if (outdated.length === 0 && pipeline.waves.length === 0) {
+      await observeRoll(deps, state, data, pipeline, nowMs);
       await deps.state.putItem(run.runId, PIPELINE_KEY, pipeline);
       return tick(pipeline, { finished: true, aborted: false, retryInSeconds: 0, remaining: 0 });
     }
@@ -152,6 +153,25 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
     await deps.state.putItem(run.runId, PIPELINE_KEY, pipeline);
     throw err;
   }
+}
+
+/**
+ * The whole pipeline, as the time a batch of `surge` nodes took on average: what the next roll's plan
+ * multiplies by its number of batches (core/roll/plan-roll.ts) to predict its duration.
+ */
+async function observeRoll(
+  deps: Deps,
+  state: RollState,
+  data: RollRunData,
+  pipeline: StoredPipeline,
+  nowMs: number,
+): Promise<void> {
+  const replaced = data.counters.nodesReplaced;
+  if (replaced === 0 || !pipeline.startedAt) return;
+  const perBatch = (((nowMs - Date.parse(pipeline.startedAt)) / 1000) * Math.min(data.surge, replaced)) / replaced;
+  await recordObservations(deps, { cluster: state.input.cluster, nodeGroup: state.input.nodeGroup }, [
+    observation(deps, state.run.runId, "pipeline", "batch", perBatch),
+  ]);
 }
 
 function tick(pipeline: StoredPipeline, fields: Omit<PipelineTick, "ticks" | "draining" | "joining">): PipelineTick {
