@@ -28,6 +28,7 @@ import {
   zoneViews,
 } from "../../roll/pipeline";
 import { countByZone } from "../../roll/plan-roll";
+import { isDrainable } from "../../roll/pods";
 import { readGroup, targetOptions } from "../../roll/read-group";
 import { isLeaving } from "../../roll/snapshot-types";
 import {
@@ -168,9 +169,16 @@ async function observeRoll(
 ): Promise<void> {
   const replaced = data.counters.nodesReplaced;
   if (replaced === 0 || !pipeline.startedAt) return;
-  const perBatch = (((nowMs - Date.parse(pipeline.startedAt)) / 1000) * Math.min(data.surge, replaced)) / replaced;
+  const startedAt = Date.parse(pipeline.startedAt);
+  const perBatch = (((nowMs - startedAt) / 1000) * Math.min(data.surge, replaced)) / replaced;
+  // How long the pods the roll moved took to start again (created → Ready): the drain's poll rhythm.
+  const kube = await deps.kube(state.input.cluster);
+  const starts = (await kube.listPods())
+    .filter((p) => p.ready && p.readySince && p.createdAt.getTime() >= startedAt && isDrainable(p))
+    .map((p) => ((p.readySince as Date).getTime() - p.createdAt.getTime()) / 1000);
   await recordObservations(deps, { cluster: state.input.cluster, nodeGroup: state.input.nodeGroup }, [
     observation(deps, state.run.runId, "pipeline", "batch", perBatch),
+    ...(starts.length > 0 ? [observation(deps, state.run.runId, "pipeline", "pod-start", median(starts))] : []),
   ]);
 }
 
