@@ -40,8 +40,8 @@ describe("compareRollFigures", () => {
   it("holds a roll that counts its launches to the instances the world saw launched, whatever its waves", () => {
     const pipelined = { ...summary, batches: 5, instancesLaunched: 9 };
     expect(compareRollFigures({ ...world, launchWaves: 2 }, pipelined, "succeeded")).toEqual([]);
-    expect(compareRollFigures({ ...world, instancesLaunched: 10 }, pipelined, "succeeded")).toEqual([
-      "instancesLaunched: the summary says 9, the world recorded 10",
+    expect(compareRollFigures({ ...world, instancesLaunched: 8 }, pipelined, "succeeded")).toEqual([
+      "instancesLaunched: the summary says 9, the world recorded 8",
     ]);
   });
 
