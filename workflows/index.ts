@@ -115,7 +115,7 @@ export const rollNodeGroup: WorkflowSpec = {
       module: "functions/steps/advance-roll",
       access: ["kube", groups, resize, "autoscaling:LaunchInstances", terminate, instances, versions, get, put],
     },
-    ValidateBatchFunctionArn: { module: "functions/steps/validate-batch", access: ["kube", groups, get, put] },
+    ValidateBatchFunctionArn: { module: "functions/steps/validate-batch", access: ["kube", groups, get] },
     RestoreGroupFunctionArn: {
       module: "functions/steps/restore-group",
       access: ["kube", groups, resize, resume, terminate, get, put],
