@@ -36,7 +36,7 @@ const COLUMNS: Column[] = [
   { title: "makespan s", value: (r) => fixed(r.makespanSeconds) },
   { title: "bound s", value: (r) => fixed(r.lowerBoundSeconds) },
   // The bound is for surge-first rolls that keep every budget; a strategy that never surged gets no ratio.
-  { title: "×bound", value: (r) => (r.lowerBoundSeconds > 0 && r.maxExtraNodes > 0 ? ratio(r) : "-") },
+  { title: "×bound", value: (r) => (r.completed && r.lowerBoundSeconds > 0 && r.maxExtraNodes > 0 ? ratio(r) : "-") },
   { title: "extra", value: (r) => String(r.maxExtraNodes) },
   { title: "extra inst·s", value: (r) => fixed(r.extraInstanceSeconds) },
   { title: "PDB viol.", value: (r) => String(r.pdbViolations) },

@@ -41,7 +41,8 @@ export function scenarioVerdict(rows: readonly StrategyResult[]): ScenarioVerdic
   const peerAz = atEqualBudget?.minCapacityRatio.az ?? null;
   return {
     tugboatSafe: isSafe(tugboat),
-    tugboatOverBound: quotient(tugboat.makespanSeconds, tugboat.lowerBoundSeconds),
+    // An unfinished roll did less than the bound's work: no ratio.
+    tugboatOverBound: tugboat.completed ? quotient(tugboat.makespanSeconds, tugboat.lowerBoundSeconds) : null,
     fastestSafePeerAtDefaults: atDefaults ? mark(atDefaults) : null,
     tugboatOverFastestSafeDefaults: atDefaults ? quotient(tugboat.makespanSeconds, atDefaults.makespanSeconds) : null,
     fastestSafePeerAtEqualBudget: atEqualBudget ? { ...mark(atEqualBudget), minCapacityRatioAz: peerAz } : null,

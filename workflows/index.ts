@@ -33,6 +33,7 @@ export type AccessKind =
   | "autoscaling:SuspendProcesses"
   | "autoscaling:ResumeProcesses"
   | "autoscaling:TerminateInstanceInAutoScalingGroup"
+  | "autoscaling:LaunchInstances"
   | "autoscaling:CompleteLifecycleAction"
   | "autoscaling:RecordLifecycleActionHeartbeat"
   | "ec2:DescribeInstances"
@@ -151,23 +152,12 @@ export const rollNodeGroup: WorkflowSpec = {
       module: "functions/steps/prepare-group",
       access: ["kube", groups, resize, "autoscaling:SuspendProcesses", get, put],
     },
-    SelectBatchFunctionArn: {
-      module: "functions/steps/select-batch",
-      access: ["kube", groups, instances, versions, get, put],
+    // One tick of the pipelined roll: drains (kube), terminates, raises desired capacity, reads the group.
+    AdvanceRollFunctionArn: {
+      module: "functions/steps/advance-roll",
+      access: ["kube", groups, resize, "autoscaling:LaunchInstances", terminate, instances, versions, get, put],
     },
-    SurgeBatchFunctionArn: { module: "functions/steps/surge-batch", access: [groups, resize, get] },
-    // Raises the desired capacity when Auto Scaling placed replacements in the wrong zones.
-    CheckReplacementsFunctionArn: {
-      module: "functions/steps/check-replacements",
-      access: ["kube", groups, resize, instances, versions, get, put],
-    },
-    CordonBatchFunctionArn: { module: "functions/steps/cordon-batch", access: ["kube", get, put] },
-    DrainBatchFunctionArn: { module: "functions/steps/drain-batch", access: ["kube", get, put] },
-    TerminateBatchFunctionArn: {
-      module: "functions/steps/terminate-batch",
-      access: ["kube", groups, terminate, get, put],
-    },
-    ValidateBatchFunctionArn: { module: "functions/steps/validate-batch", access: ["kube", groups, get, put] },
+    ValidateBatchFunctionArn: { module: "functions/steps/validate-batch", access: ["kube", groups, get] },
     RestoreGroupFunctionArn: {
       module: "functions/steps/restore-group",
       access: ["kube", groups, resize, resume, terminate, get, put],

@@ -84,6 +84,18 @@ export class RollProgressView {
         for (const problem of state.preflight?.problems ?? []) this.line(event.atMs, `preflight refused: ${problem}`);
         if (state.preflight?.ok) this.line(event.atMs, "preflight passed");
         break;
+      case "Advance roll": {
+        const tick = state.pipeline;
+        if (tick?.aborted) this.line(event.atMs, "abort requested: stopping the roll");
+        else if (tick?.finished) this.line(event.atMs, "every outdated node replaced");
+        else if (tick) {
+          this.live(
+            event.atMs,
+            `  ${plural(tick.remaining, "outdated node")} left: ${tick.draining} draining, ${plural(tick.joining, "replacement")} joining`,
+          );
+        }
+        break;
+      }
       case "Select next batch":
         if (state.batch?.aborted) this.line(event.atMs, "abort requested: stopping before the next batch");
         else if (state.batch && !state.batch.finished) {

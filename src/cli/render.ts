@@ -47,7 +47,10 @@ export function renderResult(result: RollJson): string[] {
   if (!result.dryRun && result.outcome !== "refused") {
     lines.push(
       `  nodes replaced ${result.nodesReplaced} of ${result.nodesOutdatedBefore} outdated (${result.nodesOutdatedAfter} left) in ${plural(result.batches, "batch", "batches")}`,
-      `  makespan ${duration(result.makespanSeconds)}, lower bound ${duration(result.lowerBoundSeconds)} (×${(result.makespanSeconds / Math.max(1, result.lowerBoundSeconds)).toFixed(2)})${result.predictedSeconds ? `, ${prediction(result.predictedSeconds, result.estimateSource)}` : ""}`,
+      result.outcome === "succeeded"
+        ? `  makespan ${duration(result.makespanSeconds)}, lower bound ${duration(result.lowerBoundSeconds)} (×${(result.makespanSeconds / Math.max(1, result.lowerBoundSeconds)).toFixed(2)})${result.predictedSeconds ? `, ${prediction(result.predictedSeconds, result.estimateSource)}` : ""}`
+        : // A roll that stopped did not do the work the bound is for: no ratio to judge.
+          `  ${result.outcome} after ${duration(result.makespanSeconds)} with ${result.nodesOutdatedAfter} outdated nodes left (a complete roll's lower bound: ${duration(result.lowerBoundSeconds)}; no ratio for an unfinished roll)`,
       `  pods evicted ${result.podsEvicted} (${result.evictionsRefusedByPdb} refusals by PDBs honoured), PDB violations ${result.pdbViolations}, pods lost ${result.podsLost}`,
       `  capacity ratio at least ${result.minCapacityRatio.az ?? "-"} in every AZ, ${result.minCapacityRatio.cluster ?? "-"} overall (allocatable ÷ wanted pods' requests); ${result.pdbDeficitPodSeconds} pod-seconds below PDBs; at most ${result.maxExtraNodes} extra nodes`,
       `  ${result.apiCalls.aws} AWS calls, ${result.apiCalls.kubernetes} Kubernetes calls, ${result.stateTransitions} state transitions`,

@@ -43,6 +43,14 @@ export interface AutoScalingPort {
   setLaunchTemplate(name: string, template: { id: string; version: string }): Promise<void>;
   suspendProcesses(name: string, processes: string[]): Promise<void>;
   resumeProcesses(name: string, processes: string[]): Promise<void>;
+  /**
+   * Launches `count` instances (at most 100) into one AZ of the group and raises its desired capacity
+   * by as many (LaunchInstances). The client token makes a retried call launch nothing twice.
+   */
+  launchInstances(
+    name: string,
+    request: { availabilityZone: string; count: number; clientToken: string },
+  ): Promise<{ instanceIds: string[]; errors: string[] }>;
   /** "already-gone" when the instance is not (or no longer) in a group: an expected outcome. */
   terminateInstance(instanceId: string, decrementDesiredCapacity: boolean): Promise<"terminating" | "already-gone">;
   completeLifecycleAction(action: {

@@ -26,6 +26,8 @@ export interface RollFiguresSummary {
   nodesOutdatedAfter: number;
   nodesReplaced: number;
   batches: number;
+  /** Instances the roll says it launched (a pipelined self-managed roll launches each one itself). */
+  instancesLaunched?: number;
 }
 
 interface GroupInstance {
@@ -97,7 +99,9 @@ export class RollObserver {
 }
 
 /**
- * Where Tugboat's summary and the world disagree, in words; empty when they agree. Batches are
+ * Where Tugboat's summary and the world disagree, in words; empty when they agree. A summary that
+ * counts its launches (a pipelined roll, whose waves of cordons need not match launch instants) is held
+ * to the instances the world saw launched. Otherwise batches are
  * compared with the launch waves only when the world saw launches (a failed launch retried later is
  * a wave of its own, so waves may exceed batches, never fall short of them).
  */
@@ -129,7 +133,15 @@ export function compareRollFigures(
   same("nodesOutdatedBefore");
   same("nodesOutdatedAfter");
   same("nodesReplaced");
-  if (world.launchWaves > 0 && world.launchWaves < summary.batches) {
+  if (summary.instancesLaunched !== undefined) {
+    // A pipelined roll launches every replacement itself: it may not claim more than the world saw
+    // launched. (Auto Scaling may launch on its own too, replacing an instance it found unhealthy.)
+    if (summary.instancesLaunched > world.instancesLaunched) {
+      problems.push(
+        `instancesLaunched: the summary says ${summary.instancesLaunched}, the world recorded ${world.instancesLaunched}`,
+      );
+    }
+  } else if (world.launchWaves > 0 && world.launchWaves < summary.batches) {
     problems.push(
       `batches: the summary says ${summary.batches}, the world saw launches at ${world.launchWaves} instant(s)`,
     );

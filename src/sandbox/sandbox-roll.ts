@@ -126,6 +126,7 @@ export async function rollInSandbox(options: SandboxRollOptions): Promise<Sandbo
           nodesOutdatedAfter: summary.nodesOutdatedAfter,
           nodesReplaced: summary.nodesReplaced,
           batches: summary.batches,
+          ...(summary.instancesLaunched !== undefined ? { instancesLaunched: summary.instancesLaunched } : {}),
         }
       : undefined;
     const outcome = crashed ? "failed" : (summary?.outcome ?? "failed");

@@ -54,6 +54,7 @@ export const AUTOSCALING_WRITE_ACTIONS = [
   "autoscaling:SuspendProcesses",
   "autoscaling:ResumeProcesses",
   "autoscaling:TerminateInstanceInAutoScalingGroup",
+  "autoscaling:LaunchInstances",
   "autoscaling:CompleteLifecycleAction",
   "autoscaling:RecordLifecycleActionHeartbeat",
 ];
@@ -373,6 +374,10 @@ export const UNEXERCISED_GRANTS: Record<string, string> = {
     "finds the run that holds an instance through the cluster's runs (src/core/events/react/holder.ts)",
   "functions/steps/start-managed-update EksNodegroups:eks:UpdateNodegroupConfig":
     "a roll of a managed node group given maxSurge sets EKS's maxUnavailable first (src/core/steps/roll/managed.ts)",
+  "functions/steps/advance-roll AutoScalingWriteTugboatGroups:autoscaling:UpdateAutoScalingGroup":
+    "raises the group's max size when a rerun's floors include a dead run's replacements and the surge needs more room than Prepare group gave (src/core/steps/roll/advance.ts)",
+  "functions/steps/reconcile-leftovers AutoScalingWriteTugboatGroups:autoscaling:UpdateAutoScalingGroup":
+    "restores the min/max a dead run raised; the crash test's roll dies with desired at the raised max, which the restore keeps (src/core/steps/roll/start.ts)",
   "functions/upgrade/prepare-rolls AutoScalingWriteTugboatGroups:autoscaling:UpdateAutoScalingGroup":
     "points a group pinned to a launch template version number at the new version; the built-in groups follow $Latest",
   "functions/upgrade/release-upgrade-lock":

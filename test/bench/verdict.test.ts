@@ -101,6 +101,11 @@ describe("scenarioVerdict", () => {
     });
     expect(scenarioVerdict([row("one-by-one", "defaults", 100)])).toBeNull();
   });
+
+  it("gives a roll that did not complete no ratio to its bound: it stopped before doing the bound's work", () => {
+    const failed = row("tugboat", "defaults", 400, { completed: false, lowerBoundSeconds: 400 });
+    expect(scenarioVerdict([failed])).toMatchObject({ tugboatSafe: false, tugboatOverBound: null });
+  });
 });
 
 describe("timingMode", () => {

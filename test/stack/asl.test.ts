@@ -87,9 +87,9 @@ describe("the error contract (src/core/errors.ts) is routed by name", () => {
   });
 
   it("a PDB blocked too long, replacements not Ready and an invalidated plan restore the group first", () => {
-    expect(catchTarget(roll, "Drain batch", "PdbBlockedTooLongError")).toBe("Restore group");
-    expect(catchTarget(roll, "Check replacements Ready", "ReplacementNotReadyError")).toBe("Restore group");
-    expect(catchTarget(roll, "Terminate batch", "PlanInvalidatedError")).toBe("Restore group");
+    expect(catchTarget(roll, "Advance roll", "PdbBlockedTooLongError")).toBe("Restore group");
+    expect(catchTarget(roll, "Advance roll", "ReplacementNotReadyError")).toBe("Restore group");
+    expect(catchTarget(roll, "Advance roll", "PlanInvalidatedError")).toBe("Restore group");
     expect(roll.States["Restore group"]?.["Next"]).toBe("Release cluster lock");
     expect(roll.States["Release cluster lock"]?.["Next"]).toBe("Summarize");
     // The control plane's cleanup (sizes, processes) runs in the upgrade's lock release.

@@ -66,7 +66,7 @@ describe("readWorkflowDefinition", () => {
       { StartAt: "A", States: { A: invoke("UsedFunctionArn") } },
       {
         UsedFunctionArn: { module: "functions/steps/plan-roll", access: [] },
-        SpareFunctionArn: { module: "functions/steps/select-batch", access: [] },
+        SpareFunctionArn: { module: "functions/steps/validate-batch", access: [] },
       },
     );
     expect(() => readWorkflowDefinition(spec, root)).toThrow(/declares SpareFunctionArn, which its definition never/);

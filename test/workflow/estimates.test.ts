@@ -15,14 +15,17 @@ import { scenarioWith } from "./helpers";
 
 const request = { cluster: "demo", nodeGroup: "workers" };
 
-/** The wait each "Check replacements Ready" of the first batch asked for, in order. */
+/** The wait each tick asked for while the first replacements were on their way (before any cordon), in order. */
 function readyWaitRecorder() {
   const waits: number[] = [];
+  let cordoned = false;
   const onEvent = (event: RunnerEvent) => {
-    if (event.kind !== "state-exited" || event.state !== "Check replacements Ready") return;
+    if (event.kind !== "state-exited" || event.state !== "Advance roll") return;
     const output = event.output as { Payload?: RollState } & RollState;
-    const state = output.Payload ?? output;
-    if (state.batch?.index === 0 && state.ready && !state.ready.done) waits.push(state.ready.retryInSeconds);
+    const tick = (output.Payload ?? output).pipeline;
+    if (!tick || tick.finished || tick.aborted) return;
+    cordoned ||= tick.draining > 0 || tick.remaining < 9;
+    if (!cordoned) waits.push(tick.retryInSeconds);
   };
   return { waits, onEvent };
 }
@@ -92,10 +95,12 @@ describe("estimates learned from Tugboat's own history", () => {
       expect(new Set(observations.map((o) => o.kind))).toEqual(
         new Set(["replacement-ready", "batch-drain", "batch", "pod-start"]),
       );
-      // One observation per batch and kind: retries and repeated looks recorded nothing twice.
+      // One observation per wave and kind: retries and repeated looks recorded nothing twice.
       const ids = observations.map((o) => o.id);
       expect(new Set(ids).size).toBe(ids.length);
-      expect(observations.filter((o) => o.kind === "batch")).toHaveLength(first.result.batches);
+      expect(observations.filter((o) => o.kind === "batch-drain")).toHaveLength(first.result.batches);
+      // The whole pipeline, as the time per batch of `surge` nodes: one per run.
+      expect(observations.filter((o) => o.kind === "batch")).toHaveLength(1);
 
       await publishNewVersion(sandbox);
       const second = await rollInSandbox({ scenario, request, sandbox });

@@ -184,7 +184,8 @@ describe("terminate lifecycle hook", () => {
       run: {
         // Events reach the receive function while the roll runs: deliver them between its steps.
         beforeState: async (state) => {
-          if (state === "Validate batch") reactions.push(...(await events.deliverRegionEvents()));
+          if (state === "Advance roll" || state === "Validate roll")
+            reactions.push(...(await events.deliverRegionEvents()));
         },
       },
     });

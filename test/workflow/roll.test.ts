@@ -138,7 +138,7 @@ describe("roll-node-group in the sandbox", () => {
       run: { onEvent: history.onEvent },
     });
     try {
-      expect(history.caught).toEqual(["Drain batch: PdbBlockedTooLongError"]);
+      expect(history.caught).toEqual(["Advance roll: PdbBlockedTooLongError"]);
       expect(result.outcome).toBe("failed");
       expect(result.reason).toMatch(/^PdbBlockedTooLongError: drain of batch 1 blocked for 180 s: pod default\/web/);
       expect(result.pdbViolations).toBe(0);
@@ -165,9 +165,9 @@ describe("roll-node-group in the sandbox", () => {
       run: { onEvent: history.onEvent },
     });
     try {
-      expect(history.caught).toEqual(["Check replacements Ready: ReplacementNotReadyError"]);
+      expect(history.caught).toEqual(["Advance roll: ReplacementNotReadyError"]);
       expect(result.outcome).toBe("failed");
-      expect(result.reason).toMatch(/^ReplacementNotReadyError: replacements for batch 1 not Ready after 300 s/);
+      expect(result.reason).toMatch(/^ReplacementNotReadyError: replacements not Ready after 300 s/);
       expect(result.reason).toMatch(/never joined/);
       const stray = /instance (i-[0-9a-f]+)/.exec(result.reason ?? "")?.[1];
       expect(stray).toBeDefined();
@@ -192,16 +192,22 @@ describe("roll-node-group in the sandbox", () => {
         request: { cluster: "demo", nodeGroup: "workers" },
         run: {
           onEvent: history.onEvent,
-          beforeState: async (state, occurrence) => {
-            if (state !== "Terminate batch" || occurrence !== 1) return;
-            // Someone terminates a Ready replacement behind the roll's back (EC2 TerminateInstances).
-            lost = sandbox.cluster.nodes().find((n) => !original.has(n.instanceId) && n.ready)?.instanceId;
+          beforeState: async (state) => {
+            if (state !== "Advance roll" || lost !== undefined) return;
+            // The tick about to run terminates a drained node: someone terminates the Ready
+            // replacement of its AZ behind the roll's back first (EC2 TerminateInstances).
+            const nodes = sandbox.cluster.nodes();
+            const drained = nodes.find((n) => original.has(n.instanceId) && n.unschedulable && n.workloadPods === 0);
+            if (!drained) return;
+            lost = nodes.find(
+              (n) => !original.has(n.instanceId) && n.ready && n.availabilityZone === drained.availabilityZone,
+            )?.instanceId;
             await sandbox.region.handle("ec2", "TerminateInstances", { InstanceIds: [lost] });
           },
         },
       });
       expect(lost).toBeDefined();
-      expect(history.caught).toEqual(["Terminate batch: PlanInvalidatedError"]);
+      expect(history.caught).toEqual(["Advance roll: PlanInvalidatedError"]);
       expect(result.outcome).toBe("failed");
       expect(result.reason).toMatch(/^PlanInvalidatedError: before terminating batch 1, a replacement it counted on/);
       expect(result.nodesReplaced).toBe(0);
@@ -224,16 +230,28 @@ describe("roll-node-group in the sandbox", () => {
     expect(result.pdbViolations).toBe(0);
   });
 
-  it("after a crash between terminate and validate, the rerun reconciles and terminates nothing twice", async () => {
+  it("after a crash right after a tick that terminated nodes, the rerun reconciles and terminates nothing twice", async () => {
     const scenario = loadScenario("small");
+    const sandbox = await Sandbox.start(scenario);
+    // Crash after the first tick whose step terminated an instance: the occurrence is found as it runs.
+    const crashAfter = { state: "Advance roll", occurrence: Number.MAX_SAFE_INTEGER };
+    let ticks = 0;
     const first = await rollInSandbox({
       scenario,
+      sandbox,
       request: { cluster: "demo", nodeGroup: "workers" },
-      keepOpen: true,
-      run: { crashAfter: { state: "Terminate batch" }, executionName: "first" },
+      run: {
+        crashAfter,
+        executionName: "first",
+        onEvent: (event) => {
+          if (event.kind !== "state-exited" || event.state !== "Advance roll") return;
+          ticks++;
+          if (sandbox.region.terminateCalls().size > 0 && crashAfter.occurrence > ticks) crashAfter.occurrence = ticks;
+        },
+      },
     });
-    const sandbox = first.sandbox;
     try {
+      expect(crashAfter.occurrence).toBeLessThan(Number.MAX_SAFE_INTEGER);
       expect(first.result.outcome).toBe("failed");
       expect(first.result.reason).toMatch(/hard stop/);
       expect((await sandbox.deps.state.getLock("demo"))?.owner).toContain("first");
@@ -269,7 +287,7 @@ describe("roll-node-group in the sandbox", () => {
         run: {
           executionName: "running-roll",
           beforeState: async (state, occurrence) => {
-            if (state === "Surge batch" && occurrence === 1) {
+            if (state === "Advance roll" && occurrence === 1) {
               rival = await rollInSandbox({
                 scenario,
                 sandbox,
@@ -301,24 +319,28 @@ describe("roll-node-group in the sandbox", () => {
     }
   });
 
-  it("stops between batches on a graceful abort and restores the group", async () => {
+  it("stops on a graceful abort once nodes were replaced, and restores the group", async () => {
     const scenario = loadScenario("small");
     const sandbox = await Sandbox.start(scenario);
+    let requested = false;
     try {
       const { result } = await rollInSandbox({
         scenario,
         sandbox,
         request: { cluster: "demo", nodeGroup: "workers" },
         run: {
-          beforeState: async (state, occurrence) => {
-            if (state === "Select next batch" && occurrence === 2)
-              await sandbox.deps.state.requestAbort("demo", "test");
+          beforeState: async (state) => {
+            if (state !== "Advance roll" || requested || sandbox.region.terminateCalls().size === 0) return;
+            requested = true;
+            await sandbox.deps.state.requestAbort("demo", "test");
           },
         },
       });
       expect(result.outcome).toBe("aborted");
-      expect(result.nodesReplaced).toBe(3);
-      expect(result.nodesOutdatedAfter).toBe(6);
+      expect(result.nodesReplaced).toBeGreaterThan(0);
+      expect(result.nodesReplaced).toBeLessThan(9);
+      expect(result.nodesOutdatedAfter).toBe(9 - result.nodesReplaced);
+      expect(result.pdbViolations).toBe(0);
       expect(cordonedLiveNodes(sandbox)).toEqual([]);
       expect(await sandbox.deps.state.getLock("demo")).toBeUndefined();
     } finally {

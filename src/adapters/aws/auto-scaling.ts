@@ -5,6 +5,7 @@ import {
   DescribeAutoScalingGroupsCommand,
   type DescribeAutoScalingGroupsCommandInput,
   DescribeInstanceRefreshesCommand,
+  LaunchInstancesCommand,
   RecordLifecycleActionHeartbeatCommand,
   ResumeProcessesCommand,
   SuspendProcessesCommand,
@@ -119,6 +120,31 @@ export class AutoScalingAdapter implements AutoScalingPort {
       await this.client.send(new ResumeProcessesCommand({ AutoScalingGroupName: name, ScalingProcesses: processes }));
     } catch (err) {
       throw toStepError(err, `ResumeProcesses ${processes.join(",")} on ${name}`);
+    }
+  }
+
+  async launchInstances(
+    name: string,
+    request: { availabilityZone: string; count: number; clientToken: string },
+  ): Promise<{ instanceIds: string[]; errors: string[] }> {
+    try {
+      const out = await this.client.send(
+        new LaunchInstancesCommand({
+          AutoScalingGroupName: name,
+          RequestedCapacity: request.count,
+          ClientToken: request.clientToken,
+          AvailabilityZones: [request.availabilityZone],
+          RetryStrategy: "none",
+        }),
+      );
+      return {
+        instanceIds: (out.Instances ?? []).flatMap((i) => i.InstanceIds ?? []),
+        errors: (out.Errors ?? []).map(
+          (e) => `${e.AvailabilityZone ?? request.availabilityZone}: ${e.ErrorCode}: ${e.ErrorMessage}`,
+        ),
+      };
+    } catch (err) {
+      throw toStepError(err, `LaunchInstances ${request.count} into ${name} in ${request.availabilityZone}`);
     }
   }
 

@@ -87,6 +87,23 @@ export interface DrainResult extends CheckResult {
   blocked: { pod: string; message: string }[];
 }
 
+/** One tick of the pipelined roll (core/steps/roll/advance.ts); the rest lives in the store. */
+export interface PipelineTick {
+  finished: boolean;
+  aborted: boolean;
+  /** When to tick again (the workflow's Wait). */
+  retryInSeconds: number;
+  /** Outdated nodes still in the group, cordoned ones included (-1 when not looked at). */
+  remaining: number;
+  ticks: number;
+  /** Nodes cordoned and draining. */
+  draining: number;
+  /** Replacements launched and not Ready yet. */
+  joining: number;
+  /** Refreshed from this node group's observations whenever a wave starts. */
+  expectations?: RollExpectations;
+}
+
 export interface ManagedUpdateResult extends CheckResult {
   updateId: string;
   status: string;
@@ -112,6 +129,7 @@ export interface RollState {
   plan?: PlanResult;
   preflight?: PreflightResult;
   batch?: BatchCursor;
+  pipeline?: PipelineTick;
   surge?: SurgeResult;
   ready?: CheckResult & { retryInSeconds: number };
   drain?: DrainResult;
@@ -133,6 +151,8 @@ export interface RollSummary {
   nodesOutdatedAfter: number;
   nodesReplaced: number;
   batches: number;
+  /** Replacements the roll launched itself (LaunchInstances); absent for an EKS managed group. */
+  instancesLaunched?: number;
   podsEvicted: number;
   evictionsRefusedByPdb: number;
   forcedDeletions: number;

@@ -174,6 +174,25 @@ export class AutoScalingEngine {
     }
   }
 
+  /**
+   * LaunchInstances: launches into one zone now, raising desired capacity by what launched. Stops at the
+   * first launch the zone cannot serve (its failed activity says why).
+   */
+  launchInto(group: SimGroup, zone: string, count: number): { instanceIds: string[]; error?: string } {
+    const instanceIds: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const from = this.capacityMembers(group).length;
+      const cause = `At ${this.activities.now()} a user request launched instances, changing the desired capacity from ${from} to ${from + 1}.`;
+      const member = this.launchOne(group, [zone], cause, false);
+      if (!member) {
+        return { instanceIds, error: `could not launch into ${zone}: see the group's scaling activities` };
+      }
+      group.desiredCapacity += 1;
+      instanceIds.push(member.instanceId);
+    }
+    return { instanceIds };
+  }
+
   /** Launches one instance into the first zone of `zoneOrder` that has capacity. */
   private launchOne(
     group: SimGroup,

@@ -41,6 +41,11 @@ const TERMINATION_POLICIES = new Set([
 export type CommandHandler = (input: CommandInput) => unknown;
 
 export class AutoScalingApi {
+  private readonly launchTokens = new Map<
+    string,
+    { group: string; zone: string; requested: number; result: Record<string, unknown> }
+  >();
+
   constructor(
     private readonly ctx: RegionContext,
     private readonly engine: AutoScalingEngine,
@@ -56,6 +61,7 @@ export class AutoScalingApi {
       SuspendProcesses: (input) => this.changeProcesses(input, true),
       ResumeProcesses: (input) => this.changeProcesses(input, false),
       TerminateInstanceInAutoScalingGroup: (input) => this.terminateInstance(input),
+      LaunchInstances: (input) => this.launchInstances(input),
       SetInstanceProtection: (input) => this.setInstanceProtection(input),
       DescribeScalingActivities: (input) => this.describeActivities(input),
       DescribeInstanceRefreshes: (input) => this.describeInstanceRefreshes(input),
@@ -209,6 +215,58 @@ export class AutoScalingApi {
     }
     if (!suspend) this.engine.scheduleReconcile(group);
     return {};
+  }
+
+  /**
+   * LaunchInstances (API reference): a synchronous launch of RequestedCapacity instances (at most 100)
+   * into the one AZ named, raising the desired capacity by the number launched; a ClientToken seen before
+   * returns the first call's result and launches nothing. A zone short of capacity is reported in Errors.
+   */
+  private launchInstances(input: CommandInput) {
+    const group = this.engine.requireGroup(requireString("autoscaling", input, "AutoScalingGroupName"));
+    const token = requireString("autoscaling", input, "ClientToken");
+    const requested = optionalCount("autoscaling", input, "RequestedCapacity");
+    if (requested === undefined || requested < 1) throw asgValidation("RequestedCapacity must be at least 1");
+    const zones = stringList(input, "AvailabilityZones") ?? [];
+    const groupZones = [...new Set(group.subnets.map((s) => s.availabilityZone))];
+    if (zones.length > 1) throw asgValidation("AvailabilityZones accepts at most 1 item");
+    if (zones.length === 0 && groupZones.length > 1) {
+      throw asgValidation(
+        "Either AvailabilityZones or SubnetIds must be specified for a group with multiple Availability Zones",
+      );
+    }
+    const zone = zones[0] ?? (groupZones[0] as string);
+    if (!groupZones.includes(zone)) {
+      throw asgValidation(
+        `Availability Zone ${zone} is not in the Auto Scaling group's configuration (${groupZones.join(", ")})`,
+      );
+    }
+    const seen = this.launchTokens.get(token);
+    if (seen) {
+      if (seen.group !== group.name || seen.zone !== zone || seen.requested !== requested) {
+        throw awsError(
+          "autoscaling",
+          "IdempotentParameterMismatch",
+          `Client token ${token} was used with other parameters`,
+        );
+      }
+      return seen.result;
+    }
+    const count = Math.min(100, requested);
+    if (group.desiredCapacity + count > group.maxSize) {
+      throw asgValidation(
+        `New desired capacity ${group.desiredCapacity + count} is above max value ${group.maxSize} for the AutoScalingGroup.`,
+      );
+    }
+    const { instanceIds, error } = this.engine.launchInto(group, zone, count);
+    const result = {
+      AutoScalingGroupName: group.name,
+      ClientToken: token,
+      Instances: instanceIds.length > 0 ? [{ AvailabilityZone: zone, InstanceIds: instanceIds }] : [],
+      Errors: error ? [{ AvailabilityZone: zone, ErrorCode: "InsufficientInstanceCapacity", ErrorMessage: error }] : [],
+    };
+    this.launchTokens.set(token, { group: group.name, zone, requested, result });
+    return result;
   }
 
   private terminateInstance(input: CommandInput) {

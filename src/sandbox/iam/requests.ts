@@ -123,6 +123,7 @@ const autoscaling: Record<string, Mapper> = {
   DescribeScalingActivities: anyResource("autoscaling:DescribeScalingActivities"),
   UpdateAutoScalingGroup: updateGroup,
   SetDesiredCapacity: groupAction("autoscaling:SetDesiredCapacity"),
+  LaunchInstances: groupAction("autoscaling:LaunchInstances"),
   SuspendProcesses: groupAction("autoscaling:SuspendProcesses"),
   ResumeProcesses: groupAction("autoscaling:ResumeProcesses"),
   CompleteLifecycleAction: groupAction("autoscaling:CompleteLifecycleAction"),

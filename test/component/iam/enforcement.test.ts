@@ -77,7 +77,7 @@ describe("a call the role's policy does not allow", () => {
 
   it("fails in DynamoDB and SSM with AccessDeniedException, 400", async () => {
     const sandbox = await start();
-    const deps = sandbox.depsForRole("steps-surge-batch");
+    const deps = sandbox.depsForRole("steps-preflight-roll");
     const put = await rejection(
       deps.clients.dynamo.send(new PutCommand({ TableName: "tugboat-sandbox", Item: { pk: "x", sk: "y" } })),
     );
@@ -97,13 +97,13 @@ describe("a call the role's policy does not allow", () => {
     const sandbox = await start();
     const group = sandbox.region.snapshot().groups.find((g) => g.name === "demo-workers" || g.nodeGroup === "workers");
     expect(group).toBeDefined();
-    const { clients } = sandbox.depsForRole("steps-surge-batch");
+    const { clients } = sandbox.depsForRole("steps-advance-roll");
     // The group carries the managed cluster's tag: allowed.
     await clients.autoScaling.send(
       new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group!.name, MaxSize: group!.maxSize }),
     );
     // The same call on a group tagged for another cluster is refused.
-    const role = sandbox.iam.role("steps-surge-batch");
+    const role = sandbox.iam.role("steps-advance-roll");
     const err = await rejection(
       sandbox.iam.check(role, {
         action: "autoscaling:UpdateAutoScalingGroup",

@@ -41,7 +41,7 @@ describe("the operator policy", () => {
       keepOpen: true,
       run: {
         beforeState: async (state, occurrence) => {
-          if (state !== "Drain batch" || occurrence !== 1) return;
+          if (state !== "Advance roll" || occurrence !== 2) return;
           aborted = await abortCommand(["demo"], captureIO(), sandbox.operatorDeps().state);
         },
       },

@@ -37,6 +37,14 @@ describe("compareRollFigures", () => {
     expect(compareRollFigures({ ...world, launchWaves: 4 }, summary, "succeeded")).toEqual([]);
   });
 
+  it("holds a roll that counts its launches to the instances the world saw launched, whatever its waves", () => {
+    const pipelined = { ...summary, batches: 5, instancesLaunched: 9 };
+    expect(compareRollFigures({ ...world, launchWaves: 2 }, pipelined, "succeeded")).toEqual([]);
+    expect(compareRollFigures({ ...world, instancesLaunched: 8 }, pipelined, "succeeded")).toEqual([
+      "instancesLaunched: the summary says 9, the world recorded 8",
+    ]);
+  });
+
   it("holds a dry run to changing nothing: outdated instances stay, nothing may launch", () => {
     const untouched = { ...world, nodesOutdatedAfter: 9, nodesReplaced: 0, instancesLaunched: 0, launchWaves: 0 };
     const planned = { ...summary, nodesOutdatedAfter: 9, nodesReplaced: 0, batches: 0 };

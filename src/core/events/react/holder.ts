@@ -69,7 +69,10 @@ export async function findInstanceHolder(
   return rollHolding(deps, runId, lock.owner, lock.operation, instanceId);
 }
 
-/** The roll `runId` holds the instance when it is a victim of the roll's current batch. */
+/** Waves of a pipelined roll a reaction looks through for its instance. */
+const RECENT_WAVES = 20;
+
+/** The roll `runId` holds the instance when it is a victim of one of the roll's latest waves. */
 async function rollHolding(
   deps: Pick<Deps, "state">,
   runId: string,
@@ -81,8 +84,13 @@ async function rollHolding(
   if (run?.status !== "running") return null;
   const started = Number((run.data as { batchesStarted?: number }).batchesStarted ?? 0);
   if (started < 1) return null;
-  const batch = await deps.state.getItem<StoredBatch>(runId, batchKey(started - 1));
-  const victim = batch?.victims.find((v) => v.instanceId === instanceId);
+  // A pipelined roll has several waves in flight: look through the latest ones, newest first.
+  let batch: StoredBatch | undefined;
+  let victim: StoredBatch["victims"][number] | undefined;
+  for (let index = started - 1; index >= Math.max(0, started - RECENT_WAVES) && !victim; index--) {
+    batch = await deps.state.getItem<StoredBatch>(runId, batchKey(index));
+    victim = batch?.victims.find((v) => v.instanceId === instanceId);
+  }
   if (!batch || !victim) return null;
   const draining = victim.nodeName !== undefined && batch.cordoned.includes(victim.nodeName);
   const terminated = batch.terminated.includes(instanceId);

@@ -11,6 +11,7 @@ import { reconcile } from "../../replacement/reconcile";
 import { findOutdated } from "../../roll/outdated";
 import { readGroup, targetOptions } from "../../roll/read-group";
 import { type RollOutcome, type RollRunData, type RollState, type RollSummary, updateRunData } from "../../roll/state";
+import { loadPipeline } from "./advance";
 
 export interface RestoreResult {
   actions: string[];
@@ -56,8 +57,11 @@ function outcomeOf(state: RollState): { outcome: RollOutcome; reason?: string } 
     return { outcome: "refused", reason: `preflight refused the roll: ${state.preflight.problems.join("; ")}` };
   }
   if (state.halt) return { outcome: "failed", reason: state.halt.reason };
-  if (state.batch?.aborted) {
-    return { outcome: "aborted", reason: "aborted on request between batches; capacity restored" };
+  if (state.batch?.aborted || state.pipeline?.aborted) {
+    return {
+      outcome: "aborted",
+      reason: "aborted on request; nodes still draining were uncordoned, replaced nodes are kept; capacity restored",
+    };
   }
   return { outcome: "succeeded" };
 }
@@ -91,6 +95,8 @@ export async function summarizeRoll(deps: Deps, state: RollState): Promise<RollS
       deps.log.warn("could not re-read the group for the summary", { error: String(err) });
     }
   }
+  const pipeline = await loadPipeline(deps, run.runId);
+  const launched = pipeline ? Object.values(pipeline.launchedByZone).reduce((a, b) => a + b, 0) : undefined;
   const summary: RollSummary = {
     outcome,
     cluster: input?.cluster ?? "",
@@ -101,6 +107,7 @@ export async function summarizeRoll(deps: Deps, state: RollState): Promise<RollS
     nodesOutdatedAfter: outdatedAfter,
     nodesReplaced: data?.counters.nodesReplaced ?? 0,
     batches: data?.batchesStarted ?? 0,
+    ...(launched !== undefined ? { instancesLaunched: launched } : {}),
     podsEvicted: data?.counters.podsEvicted ?? 0,
     evictionsRefusedByPdb: data?.counters.evictionsRefusedByPdb ?? 0,
     forcedDeletions: data?.counters.forcedDeletions ?? 0,

@@ -231,6 +231,9 @@ export function fakeDeps(world: FakeWorld, state = new MemoryState()): Deps & { 
       },
     },
     autoScaling: {
+      async launchInstances() {
+        throw new Error("not used");
+      },
       async describeGroup(name) {
         record(`autoscaling:describeGroup ${name}`);
         return world.groups.find((g) => g.name === name);
