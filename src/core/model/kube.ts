@@ -22,6 +22,8 @@ export interface KubeNode {
   createdAt: Date;
   /** When the Ready condition last turned True (unset while not Ready). */
   readySince?: Date;
+  /** status.allocatable.pods: the kubelet's max pods, DaemonSet pods included. */
+  allocatablePods?: number;
 }
 
 export type PodOwnerKind = "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "Node" | "Other" | "None";
@@ -45,6 +47,11 @@ export interface KubePod {
   createdAt: Date;
   /** When the Ready condition last turned True (unset while not Ready). */
   readySince?: Date;
+  /** Requests of the pod's first container, as the API writes quantities ("250m", "128Mi"). */
+  requests?: { cpu?: string; memory?: string };
+  /** PersistentVolumeClaims the pod mounts. */
+  claimNames?: string[];
+  nodeSelector?: Record<string, string>;
 }
 
 export interface KubePdb {
