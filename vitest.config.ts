@@ -16,8 +16,10 @@ export default defineConfig({
   test: {
     environment: "node",
     env: { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" },
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    // A guard against hangs, not a speed check: with two workers on two cores (and a shared machine) the
+    // large-scenario rolls take several times their CPU time in wall time.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     pool: "forks",
     // Both cores: a worker spends part of its time waiting on loopback HTTP and esbuild.
     maxWorkers: 2,
