@@ -1,8 +1,8 @@
 /**
  * A prediction: the real roll or upgrade workflow run on a twin N times, each with its own seed (so every
  * boot, Ready, pod start and API round trip is drawn anew), and the spread of what the simulator observed:
- * makespan, the worst capacity dip, the time drains spent refused by PodDisruptionBudgets, and the step
- * most often the longest of its run (where a roll stalls), with why.
+ * makespan, the worst capacity dip, the time drains spent refused by PodDisruptionBudgets, and the round
+ * of a step (a batch) most often the longest of its run (where a roll stalls), with why.
  */
 
 import { Sandbox } from "./sandbox";
@@ -11,10 +11,10 @@ import { type UpgradeRequest, upgradeInSandbox } from "./sandbox-upgrade";
 import type { Scenario } from "./scenario/schema";
 
 export interface Stall {
-  /** The Task state and its occurrence in the run ("Drain batch" #3: the third batch). */
+  /** The Task state and the round of it (a state entered once per batch: its third round is the third batch). */
   state: string;
   occurrence: number;
-  /** Runs in which it was the longest step of the run. */
+  /** Runs in which it was the longest round of any state in the run. */
   runs: number;
   p50Seconds: number;
   why: string;
@@ -49,8 +49,9 @@ const round = (value: number) => Math.round(value * 10) / 10;
 
 /**
  * Watches one run from the simulator's side: virtual seconds during which a PDB refused an eviction (an
- * interval between two clock ticks counts when a refusal happened in it), and each Task's duration with
- * the refusals that fell inside it.
+ * interval between two clock ticks counts when a refusal happened in it), and each round of every Task
+ * state: from one entry to the next entry of the same state (or the end), so a round of the batch loop
+ * spans the whole batch, its waits included, with the refusals that fell inside it.
  */
 function watch(sandbox: Sandbox) {
   const counters = sandbox.cluster.state.counters;
@@ -62,32 +63,34 @@ function watch(sandbox: Sandbox) {
     lastRefusals = counters.evictionsRefusedByPdb;
     lastTickMs = nowMs;
   });
-  const open = new Map<string, { atMs: number; refusals: number }>();
-  const occurrences = new Map<string, number>();
+  const open = new Map<string, { state: string; occurrence: number; atMs: number; refusals: number }>();
   let longest: RunFigures["longest"];
-  const onEvent = (event: { kind: string; state: string; stateType: string; atMs: number; execution?: string }) => {
-    if (event.stateType !== "Task") return;
-    const key = `${event.execution ?? ""}/${event.state}`;
-    if (event.kind === "state-entered") {
-      open.set(key, { atMs: event.atMs, refusals: counters.evictionsRefusedByPdb });
-    } else if (event.kind === "state-exited") {
-      const entered = open.get(key);
-      if (!entered) return;
-      open.delete(key);
-      const occurrence = (occurrences.get(event.state) ?? 0) + 1;
-      occurrences.set(event.state, occurrence);
-      const seconds = (event.atMs - entered.atMs) / 1000;
-      if (!longest || seconds > longest.seconds) {
-        longest = {
-          state: event.state,
-          occurrence,
-          seconds,
-          refusals: counters.evictionsRefusedByPdb - entered.refusals,
-        };
-      }
+  const close = (round: { state: string; occurrence: number; atMs: number; refusals: number }, atMs: number) => {
+    const seconds = (atMs - round.atMs) / 1000;
+    if (!longest || seconds > longest.seconds) {
+      const refusals = counters.evictionsRefusedByPdb - round.refusals;
+      longest = { state: round.state, occurrence: round.occurrence, seconds, refusals };
     }
   };
-  return { onEvent, blockedSeconds: () => blockedMs / 1000, longest: () => longest };
+  const onEvent = (event: { kind: string; state: string; stateType: string; atMs: number; execution?: string }) => {
+    if (event.stateType !== "Task" || event.kind !== "state-entered") return;
+    const key = `${event.execution ?? ""}/${event.state}`;
+    const previous = open.get(key);
+    if (previous) close(previous, event.atMs);
+    open.set(key, {
+      state: event.state,
+      occurrence: (previous?.occurrence ?? 0) + 1,
+      atMs: event.atMs,
+      refusals: counters.evictionsRefusedByPdb,
+    });
+  };
+  const finish = () => {
+    // The last round of a loop ends with the run; a state entered once is no loop (it would span the run).
+    for (const round of open.values()) if (round.occurrence > 1) close(round, sandbox.clock.nowMs());
+    open.clear();
+    return longest;
+  };
+  return { onEvent, blockedSeconds: () => blockedMs / 1000, longest: finish };
 }
 
 export type PredictRequest =
@@ -113,7 +116,7 @@ export async function predict(scenario: Scenario, what: PredictRequest, runs: nu
           makespanSeconds: result.makespanSeconds,
           minCapacityRatio: result.minCapacityRatio.az,
           pdbBlockedSeconds: watcher.blockedSeconds(),
-          ...(watcher.longest() ? { longest: watcher.longest() } : {}),
+          ...longestOf(watcher.longest()),
         });
       } else {
         const capacity = sandbox.cluster.openCapacityWindow();
@@ -128,7 +131,7 @@ export async function predict(scenario: Scenario, what: PredictRequest, runs: nu
           makespanSeconds: result.durationSeconds,
           minCapacityRatio: capacity.minimum().az,
           pdbBlockedSeconds: watcher.blockedSeconds(),
-          ...(watcher.longest() ? { longest: watcher.longest() } : {}),
+          ...longestOf(watcher.longest()),
         });
         capacity.close();
       }
@@ -137,6 +140,10 @@ export async function predict(scenario: Scenario, what: PredictRequest, runs: nu
     }
   }
   return summarize(figures);
+}
+
+function longestOf(longest: RunFigures["longest"]): Pick<RunFigures, "longest"> {
+  return longest ? { longest } : {};
 }
 
 function summarize(figures: RunFigures[]): Prediction {
@@ -168,7 +175,7 @@ function summarize(figures: RunFigures[]): Prediction {
         why:
           entry.refusals > 0
             ? `${entry.refusals} evictions refused by PodDisruptionBudgets while it ran`
-            : "no eviction was refused: it waited on instances, nodes or pods coming up",
+            : "no eviction was refused meanwhile: it waited on instances, nodes or pods coming up",
       }),
     );
   const outcomes: Record<string, number> = {};

@@ -49,7 +49,7 @@ function render(prediction: Prediction): string[] {
   const stall = prediction.stalls[0];
   if (stall) {
     lines.push(
-      `most likely stall: "${stall.state}" #${stall.occurrence} (longest step in ${stall.runs} of ${prediction.runs} runs, p50 ${stall.p50Seconds} s): ${stall.why}`,
+      `most likely stall: "${stall.state}" #${stall.occurrence} (longest round in ${stall.runs} of ${prediction.runs} runs, p50 ${stall.p50Seconds} s): ${stall.why}`,
     );
   }
   return lines;
