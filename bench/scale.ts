@@ -76,7 +76,7 @@ export async function runScale(options: ScaleOptions = {}): Promise<ScaleFigures
  * starve while the simulation computes), at most once per RSS_SAMPLE_MS.
  */
 class RssSampler {
-  private peak = process.memoryUsage().rss;
+  private peak = process.memoryUsage.rss();
   private lastMs = 0;
   private readonly timer = setInterval(() => this.sample(), RSS_SAMPLE_MS);
 
@@ -84,7 +84,8 @@ class RssSampler {
     const now = performance.now();
     if (now - this.lastMs < RSS_SAMPLE_MS) return;
     this.lastMs = now;
-    this.peak = Math.max(this.peak, process.memoryUsage().rss);
+    // rss() alone: memoryUsage() also walks the heap's spaces, a cost the sampled run would pay.
+    this.peak = Math.max(this.peak, process.memoryUsage.rss());
   }
 
   peakMb(): number {

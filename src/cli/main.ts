@@ -6,11 +6,13 @@ import { demoCommand } from "./commands/demo";
 import { doctorCommand } from "./commands/doctor";
 import { eventsExplainCommand } from "./commands/events-explain";
 import { eventsReplayCommand } from "./commands/events-replay";
+import { predictCommand } from "./commands/predict";
 import { rebalanceCommand } from "./commands/rebalance";
 import { reportCommand } from "./commands/report";
 import { rollCommand } from "./commands/roll";
 import { slackCommand } from "./commands/slack";
 import { abortCommand, statusCommand } from "./commands/status";
+import { twinCommand } from "./commands/twin";
 import { upgradeCommand } from "./commands/upgrade";
 import { type CliIO, type Command, processIO, UsageError } from "./io";
 
@@ -18,6 +20,10 @@ const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
 
   tug demo                                   roll the built-in small scenario in the sandbox, with a report
   tug roll <cluster> <nodegroup> [options]   roll a node group onto its target launch template, AMI or version
+  tug twin capture <cluster> [--sandbox <scenario>] [--out <file>] [--anonymize]
+                                             write the scenario of a cluster's twin (read-only)
+  tug predict roll|upgrade <args> --sandbox <scenario> [--runs N] [--json]
+                                             run the workflow N times on a twin: makespan, capacity, PDB time
       --sandbox <scenario>   run in the sandbox (small, stateful, large, managed, huge, or a JSON file)
       --dry-run              show the plan (batches per AZ, victims, predicted duration, PDB risks); change nothing
       --max-surge N|N%       replacements per batch (default 10% of the group, at least one per AZ)
@@ -73,6 +79,8 @@ const COMMANDS: Record<string, Command> = {
   rebalance: rebalanceCommand,
   create: createCommand,
   delete: deleteCommand,
+  twin: twinCommand,
+  predict: predictCommand,
   status: (argv, io) => statusCommand(argv, io),
   abort: (argv, io) => abortCommand(argv, io),
   slack: slackCommand,

@@ -31,15 +31,14 @@ export class GroupTimeline {
   sample(atMs: number, force: boolean): void {
     if (!force && atMs - this.lastAtMs < this.minIntervalMs) return;
     const byZone: TimelineSample["byZone"] = {};
-    for (const node of this.cluster.nodes()) {
-      if (node.nodeGroup !== this.nodeGroup || node.shuttingDown) continue;
+    this.cluster.forEachGroupNode(this.nodeGroup, (node) => {
       const zone = byZone[node.availabilityZone] ?? { old: 0, new: 0, cordoned: 0 };
       byZone[node.availabilityZone] = zone;
-      if (!node.ready) continue;
+      if (!node.ready) return;
       if (node.unschedulable) zone.cordoned++;
       else if (this.oldInstances.has(node.instanceId)) zone.old++;
       else zone.new++;
-    }
+    });
     this.lastAtMs = atMs;
     const key = JSON.stringify(byZone);
     if (key === this.lastKey && !force) return;

@@ -60,6 +60,8 @@ export function toKubeNode(node: V1Node): KubeNode {
   }
   const readySince = trueSince(node.status?.conditions, "Ready");
   if (readySince) out.readySince = readySince;
+  const pods = Number(node.status?.allocatable?.pods);
+  if (Number.isInteger(pods)) out.allocatablePods = pods;
   const internalDns = node.status?.addresses?.find((a) => a.type === "InternalDNS")?.address;
   if (internalDns) out.internalDnsName = internalDns;
   return out;
@@ -97,6 +99,16 @@ export function toKubePod(pod: V1Pod): KubePod {
     v.persistentVolumeClaim?.claimName ? [v.persistentVolumeClaim.claimName] : [],
   );
   if (claims.length > 0) out.claims = claims;
+  const requests = pod.spec?.containers?.[0]?.resources?.requests;
+  // One container per pod is what the twin reproduces: the first one's requests stand for the pod.
+  if (requests && (requests.cpu !== undefined || requests.memory !== undefined)) {
+    out.requests = {
+      ...(requests.cpu !== undefined ? { cpu: String(requests.cpu) } : {}),
+      ...(requests.memory !== undefined ? { memory: String(requests.memory) } : {}),
+    };
+  }
+  if (pod.spec?.nodeSelector && Object.keys(pod.spec.nodeSelector).length > 0)
+    out.nodeSelector = { ...pod.spec.nodeSelector };
   return out;
 }
 

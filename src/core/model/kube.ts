@@ -22,6 +22,8 @@ export interface KubeNode {
   createdAt: Date;
   /** When the Ready condition last turned True (unset while not Ready). */
   readySince?: Date;
+  /** status.allocatable.pods: the kubelet's max pods, DaemonSet pods included. */
+  allocatablePods?: number;
 }
 
 export type PodOwnerKind = "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "Node" | "Other" | "None";
@@ -47,6 +49,9 @@ export interface KubePod {
   readySince?: Date;
   /** PersistentVolumeClaims the pod mounts (names in its namespace). */
   claims?: string[];
+  /** Requests of the pod's first container, as the API writes quantities ("250m", "128Mi"). */
+  requests?: { cpu?: string; memory?: string };
+  nodeSelector?: Record<string, string>;
 }
 
 /** A zonal PersistentVolume (EBS): the zone its node affinity pins it to, and the claim bound to it. */

@@ -18,6 +18,7 @@ import { CONTROL_PLANE_ROLE_LABEL } from "../kube/control-plane";
 import type { ScenarioNodeGroup } from "../scenario/schema";
 import type { AutoScalingEngine } from "./asg-engine";
 import { nodeLabels } from "./asg-launch";
+import { extendInstanceCatalog } from "./catalog";
 import type { Ec2Fleet } from "./fleet";
 import type { GroupSubnet, SimGroup, SimLaunchTemplate, SimNodegroup, SimSubnet } from "./model";
 import { type RegionContext, SANDBOX_ACCOUNT_ID } from "./world";
@@ -29,6 +30,7 @@ const USABLE_PER_SUBNET = 2 ** (32 - SUBNET_PREFIX_BITS) - 5;
 export function buildFromScenario(ctx: RegionContext, engine: AutoScalingEngine, fleet: Ec2Fleet): void {
   const { scenario, world, ids, clock } = ctx;
   const cluster = scenario.cluster;
+  if (cluster.instanceTypes) extendInstanceCatalog(cluster.instanceTypes);
   world.vpcId = ids.resourceId("vpc");
   createSubnets(ctx);
 

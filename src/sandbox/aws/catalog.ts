@@ -161,6 +161,37 @@ const INSTANCE_TYPES: Record<string, { vcpus: number; memoryMiB: number; maxPods
   "t3.medium": { vcpus: 2, memoryMiB: 4096, maxPods: 17 },
 };
 
+export interface InstanceTypeFacts {
+  vcpus: number;
+  memoryMiB: number;
+  maxPods: number;
+}
+
+/**
+ * Adds instance types a scenario declares (a captured cluster runs types the table above lacks). The
+ * facts of a type are the same in every cluster, so a type already known must be declared the same.
+ */
+export function extendInstanceCatalog(types: Record<string, InstanceTypeFacts>): void {
+  for (const [name, facts] of Object.entries(types)) {
+    const known = INSTANCE_TYPES[name];
+    if (
+      known &&
+      (known.vcpus !== facts.vcpus || known.memoryMiB !== facts.memoryMiB || known.maxPods !== facts.maxPods)
+    ) {
+      throw new Error(
+        `instance type "${name}": the scenario declares ${JSON.stringify(facts)}, EC2 publishes ${JSON.stringify(known)}`,
+      );
+    }
+    INSTANCE_TYPES[name] = { ...facts };
+  }
+}
+
+/** What the catalog knows of an instance type, if it does. */
+export function instanceTypeFacts(name: string): InstanceTypeFacts | undefined {
+  const type = INSTANCE_TYPES[name];
+  return type ? { ...type } : undefined;
+}
+
 export interface Allocatable {
   cpuMillis: number;
   memoryMiB: number;

@@ -96,6 +96,25 @@ export class SimulatedCluster implements InstanceLifecycleListener, ClusterContr
     return nodeViews(this.state);
   }
 
+  /**
+   * Visits the nodes of one group that are not shutting down, reading only what a sampler needs: far
+   * cheaper than nodes() when it runs on every tick of a 5,000-node run.
+   */
+  forEachGroupNode(
+    nodeGroup: string,
+    visit: (node: { availabilityZone: string; instanceId: string; ready: boolean; unschedulable: boolean }) => void,
+  ): void {
+    for (const node of this.state.nodes.values()) {
+      if (node.instance.nodeGroup !== nodeGroup || node.shuttingDown) continue;
+      visit({
+        availabilityZone: node.instance.availabilityZone,
+        instanceId: node.instance.instanceId,
+        ready: isNodeReady(node),
+        unschedulable: node.unschedulable,
+      });
+    }
+  }
+
   pods(): readonly PodView[] {
     return podViews(this.state);
   }

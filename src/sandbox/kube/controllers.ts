@@ -58,16 +58,26 @@ function syncStatefulSet(state: ClusterState, workload: WorkloadRecord): void {
   }
 }
 
-/** Creates the missing DaemonSet pods; at t0 (`seed`) they stand Running and Ready. */
+/**
+ * Creates the missing DaemonSet pods; at t0 (`seed`) on every node, where they stand Running and Ready,
+ * afterwards on the nodes that may lack one (ClusterState.daemonSetNodes).
+ */
 export function syncDaemonSet(state: ClusterState, workload: WorkloadRecord, mode: "seed" | "live"): void {
-  const covered = new Set<string | undefined>();
-  for (const pod of state.pods.ofWorkload(workload)) covered.add(pod.nodeName);
-  for (const node of state.nodes.values()) {
-    if (node.shuttingDown || covered.has(node.name)) continue;
+  const candidates = mode === "seed" ? state.nodes.keys() : state.daemonSetNodes;
+  for (const name of candidates) {
+    const node = state.nodes.get(name);
+    if (!node || node.shuttingDown) continue;
     if (workload.spec.nodeGroup !== undefined && nodeGroupOf(node) !== workload.spec.nodeGroup) continue;
+    if (runsDaemon(state, workload, name)) continue;
     const pod = createPod(state, workload, { name: uniquePodName(state, workload.namespace, workload.name) });
     bindPod(state, pod, node, mode);
   }
+}
+
+/** A pod of the DaemonSet is bound to the node, terminating or not (upstream waits for it to go). */
+function runsDaemon(state: ClusterState, workload: WorkloadRecord, nodeName: string): boolean {
+  for (const pod of state.pods.onNode(nodeName)) if (pod.workload === workload) return true;
+  return false;
 }
 
 /** One reconcile pass: the controllers of changed workloads, then pods waiting on a volume, then the scheduler. */
@@ -82,6 +92,8 @@ export function reconcile(state: ClusterState): void {
       else syncDaemonSet(state, workload, "live");
     }
   }
+  // Every DaemonSet was dirtied when these nodes came or lost a daemon, and has looked at them now.
+  state.daemonSetNodes.clear();
   for (const pod of [...state.pods.waitingForVolume]) startContainers(state, pod);
   schedulePending(state, "live");
 }

@@ -15,6 +15,7 @@ export class NodeBook {
   private readonly capacity = new Map<string, Map<string, number>>();
   private readonly supply = new Map<string, Resources>();
   private order: NodeRecord[] | undefined;
+  private byName: NodeRecord[] | undefined;
 
   /** `resourcesOf`: what a node offers ordinary pods (allocatable minus its DaemonSet pods' requests). */
   constructor(private readonly resourcesOf: (node: NodeRecord) => Resources) {}
@@ -50,6 +51,13 @@ export class NodeBook {
   /** A node was registered or deleted: the scheduling order is rebuilt when next needed. */
   membershipChanged(): void {
     this.order = undefined;
+    this.byName = undefined;
+  }
+
+  /** Every node in name order, as list calls return them; rebuilt only after a node came or went. */
+  nameOrder(nodes: Iterable<NodeRecord>): readonly NodeRecord[] {
+    if (!this.byName) this.byName = [...nodes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return this.byName;
   }
 
   /** Every node, zones interleaved, each zone in name order. */

@@ -36,7 +36,10 @@ export class PodIndex {
   private readonly ready = new Map<string, number>();
   private readonly spreadByZone = new Map<string, Map<string, number>>();
   private readonly spreadByNode = new Map<string, Map<string, number>>();
-  private sortedCache: PodRecord[] | undefined;
+  /** Every pod in key order as of the last sorted() call, and what changed since (merged on the next call). */
+  private sortedCache: PodRecord[] = [];
+  private readonly addedSinceSort = new Set<PodRecord>();
+  private readonly removedSinceSort = new Set<PodRecord>();
 
   get size(): number {
     return this.byKey.size;
@@ -54,15 +57,30 @@ export class PodIndex {
     return this.byKey.values();
   }
 
-  /** Every pod in (namespace, name) order, as list calls return them. */
+  /**
+   * Every pod in (namespace, name) order, as list calls return them. Pods added or removed since the
+   * last call are merged into the previous order, so a list after a few changes costs one pass over
+   * the pods instead of a sort of 40,000 keys.
+   */
   sorted(): readonly PodRecord[] {
-    if (!this.sortedCache) {
-      // The default sort compares UTF-16 code units, the same order as `<` on the keys, and is
-      // several times faster than a comparator on a 40,000-pod cluster.
-      const keys = [...this.byKey.keys()].sort();
-      this.sortedCache = keys.map((key) => this.byKey.get(key) as PodRecord);
+    if (this.addedSinceSort.size === 0 && this.removedSinceSort.size === 0) return this.sortedCache;
+    // The default sort compares UTF-16 code units, the same order as `<` on the keys.
+    const added = [...this.addedSinceSort].map((pod) => ({ key: podKey(pod.namespace, pod.name), pod }));
+    added.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const merged: PodRecord[] = [];
+    let next = 0;
+    for (const pod of this.sortedCache) {
+      if (this.removedSinceSort.has(pod)) continue;
+      const key = podKey(pod.namespace, pod.name);
+      while (next < added.length && (added[next] as { key: string }).key < key)
+        merged.push((added[next++] as { pod: PodRecord }).pod);
+      merged.push(pod);
     }
-    return this.sortedCache;
+    while (next < added.length) merged.push((added[next++] as { pod: PodRecord }).pod);
+    this.addedSinceSort.clear();
+    this.removedSinceSort.clear();
+    this.sortedCache = merged;
+    return merged;
   }
 
   ofWorkload(workload: WorkloadRecord): ReadonlySet<PodRecord> {
@@ -95,7 +113,7 @@ export class PodIndex {
     }
     siblings.add(pod);
     this.pending.add(pod);
-    this.sortedCache = undefined;
+    this.addedSinceSort.add(pod);
   }
 
   bind(pod: PodRecord, node: NodeRecord): void {
@@ -142,7 +160,8 @@ export class PodIndex {
         bump(this.spreadByNode, pod.workload.uid, pod.nodeName, -1);
       }
     }
-    this.sortedCache = undefined;
+    // A pod added and removed between two lists never enters the order.
+    if (!this.addedSinceSort.delete(pod)) this.removedSinceSort.add(pod);
   }
 
   forgetNode(nodeName: string): void {

@@ -262,8 +262,9 @@ export function removePod(state: ClusterState, pod: PodRecord, cause: RemovalCau
   state.pods.remove(pod, node, terminating);
   detachBudgets(pod);
   state.nextResourceVersion();
-  // The freed slot may fit a pod that found no room before.
+  // The freed slot may fit a pod that found no room before; a daemon is missing from its node.
   if (node && !isDaemonPod(pod)) state.touchedNodes.add(node.name);
+  if (node && isDaemonPod(pod)) state.daemonSetNodes.add(node.name);
   state.dirtyWorkloads.add(pod.workload);
   state.requestReconcile();
 }

@@ -45,6 +45,7 @@ function layOut(state: ClusterState): void {
   schedulePending(state, "seed");
   // Everything is in place: the controllers have nothing to correct at t0.
   state.dirtyWorkloads.clear();
+  state.daemonSetNodes.clear();
 }
 
 /**

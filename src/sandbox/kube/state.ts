@@ -75,6 +75,11 @@ export class ClusterState {
   readonly dirtyWorkloads = new Set<WorkloadRecord>();
   /** Nodes that changed since the last scheduling pass: the only ones a previously unschedulable pod may now fit. */
   readonly touchedNodes = new Set<string>();
+  /**
+   * Nodes the DaemonSet controller must look at on its next pass: those registered since, and those that
+   * lost a DaemonSet pod. Every other node already runs its daemons, so a pass costs no scan of the cluster.
+   */
+  readonly daemonSetNodes = new Set<string>();
   /** Counts changes; views are cached against it. */
   changeCount = 0;
   /** True while seedWorkloads lays out t0. */
@@ -166,6 +171,7 @@ export class ClusterState {
     for (const pod of this.pods.onNode(node.name)) this.refreshReady(pod);
     if (membership) {
       this.nodeBook.membershipChanged();
+      if (present) this.daemonSetNodes.add(node.name);
       for (const workload of this.workloads) if (workload.kind === "DaemonSet") this.dirtyWorkloads.add(workload);
     }
     this.requestReconcile();
@@ -176,7 +182,11 @@ export class ClusterState {
     return this.nodeBook.schedulingOrder(this.nodes.values());
   }
 
-  /** Ready, schedulable nodes per AZ of one node group; every AZ the group is declared in appears. */
+  /** Every node in name order (the order of list calls). */
+  nodesByName(): readonly NodeRecord[] {
+    return this.nodeBook.nameOrder(this.nodes.values());
+  }
+
   /** Allocatable resources of Ready schedulable nodes per AZ, net of DaemonSet requests. */
   supplyByZone(): ReadonlyMap<string, Resources> {
     return this.nodeBook.supplyByZone();

@@ -18,30 +18,28 @@ const podCache = new WeakMap<ClusterState, Cached<PodView>>();
 export function nodeViews(state: ClusterState): readonly NodeView[] {
   const cached = nodeCache.get(state);
   if (cached && cached.changeCount === state.changeCount) return cached.views;
-  const views = [...state.nodes.values()]
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map(
-      (node): NodeView =>
-        Object.freeze({
-          name: node.name,
-          instanceId: node.instance.instanceId,
-          availabilityZone: node.instance.availabilityZone,
-          nodeGroup: node.instance.nodeGroup,
-          instanceType: node.instance.instanceType,
-          kubeletVersion: node.kubeletVersion,
-          ready: isNodeReady(node),
-          unschedulable: node.unschedulable,
-          shuttingDown: node.shuttingDown,
-          taints: effectiveTaints(node, "").map(({ key, value, effect }) =>
-            value === undefined ? { key, effect } : { key, value, effect },
-          ),
-          labels: { ...node.labels },
-          registeredAtMs: node.createdAtMs,
-          ...(node.readyAtMs !== undefined ? { readyAtMs: node.readyAtMs } : {}),
-          workloadPods: node.load,
-          podCapacity: node.podCapacity,
-        }),
-    );
+  const views = state.nodesByName().map(
+    (node): NodeView =>
+      Object.freeze({
+        name: node.name,
+        instanceId: node.instance.instanceId,
+        availabilityZone: node.instance.availabilityZone,
+        nodeGroup: node.instance.nodeGroup,
+        instanceType: node.instance.instanceType,
+        kubeletVersion: node.kubeletVersion,
+        ready: isNodeReady(node),
+        unschedulable: node.unschedulable,
+        shuttingDown: node.shuttingDown,
+        taints: effectiveTaints(node, "").map(({ key, value, effect }) =>
+          value === undefined ? { key, effect } : { key, value, effect },
+        ),
+        labels: { ...node.labels },
+        registeredAtMs: node.createdAtMs,
+        ...(node.readyAtMs !== undefined ? { readyAtMs: node.readyAtMs } : {}),
+        workloadPods: node.load,
+        podCapacity: node.podCapacity,
+      }),
+  );
   Object.freeze(views);
   nodeCache.set(state, { changeCount: state.changeCount, views });
   return views;

@@ -181,6 +181,19 @@ const clusterSchema = z
       )
       .default({}),
     insights: z.array(insightSchema).default([]),
+    /** Instance types the sandbox's catalog lacks, with EC2's figures (a captured cluster carries its own). */
+    instanceTypes: z
+      .record(
+        z.string(),
+        z
+          .object({
+            vcpus: z.number().int().positive(),
+            memoryMiB: z.number().int().positive(),
+            maxPods: z.number().int().positive(),
+          })
+          .strict(),
+      )
+      .optional(),
     controlPlane: z
       .object({ zones: z.record(z.string(), z.number().int().positive()) })
       .strict()

@@ -62,13 +62,20 @@ export function listResponse<R>(state: ClusterState, request: ApiRequest, spec: 
     const labelSelector = parseLabelSelector(request.query.get("labelSelector") ?? undefined);
     const fieldSelector = parseFieldSelector(request.query.get("fieldSelector") ?? undefined);
     assertSupportedFields(fieldSelector, Object.keys(spec.fields), spec.kind.replace(/List$/, ""));
-    let records = spec.narrow?.(fieldSelector) ?? spec.records;
+    const records = spec.narrow?.(fieldSelector) ?? spec.records;
     const token = request.query.get("continue");
-    if (token) records = records.slice(firstAfter(records, spec.key, decodeContinue(token)));
+    const start = token ? firstAfter(records, spec.key, decodeContinue(token)) : 0;
     const limit = Number(request.query.get("limit") ?? "0");
     const page: R[] = [];
     let remaining = 0;
-    for (const record of records) {
+    const filtered = labelSelector.length > 0 || fieldSelector.length > 0;
+    for (let index = start; index < records.length; index++) {
+      if (limit > 0 && page.length >= limit && !filtered) {
+        // Without selectors every record left is an item left: no need to look at them.
+        remaining = records.length - index;
+        break;
+      }
+      const record = records[index] as R;
       if (labelSelector.length > 0 && !matchesSelector(spec.labels(record), labelSelector)) continue;
       if (fieldSelector.length > 0) {
         const values: Record<string, string | undefined> = {};

@@ -79,7 +79,7 @@ export const nodeHandlers: ResourceHandlers = {
     return listResponse(state, request, {
       kind: "NodeList",
       apiVersion: "v1",
-      records: [...state.nodes.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      records: state.nodesByName(),
       key: (node) => node.name,
       labels: (node) => node.labels,
       fields: { "metadata.name": (node) => node.name, "spec.unschedulable": (node) => String(node.unschedulable) },

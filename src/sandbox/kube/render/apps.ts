@@ -3,6 +3,7 @@ import { isTerminating, nodeGroupOf } from "../predicates";
 import type { ClusterState } from "../state";
 import { rfc3339 } from "../time";
 import type { WorkloadRecord } from "../types";
+import { requestsOf } from "./pods";
 
 function meta(state: ClusterState, workload: WorkloadRecord, name = workload.name, uid = workload.uid) {
   return {
@@ -18,7 +19,13 @@ function meta(state: ClusterState, workload: WorkloadRecord, name = workload.nam
 
 function template(workload: WorkloadRecord) {
   const spec: Record<string, unknown> = {
-    containers: [{ name: workload.name, image: `public.ecr.aws/tugboat/${workload.name}:1.0` }],
+    containers: [
+      {
+        name: workload.name,
+        image: `public.ecr.aws/tugboat/${workload.name}:1.0`,
+        resources: { requests: requestsOf(workload) },
+      },
+    ],
     terminationGracePeriodSeconds: workload.spec.terminationGracePeriodSeconds,
   };
   if (workload.spec.nodeGroup) spec.nodeSelector = { "tugboat.io/node-group": workload.spec.nodeGroup };

@@ -32,6 +32,12 @@ function condition(type: string, status: boolean, atMs: number | undefined, extr
   };
 }
 
+/** The workload's requests as the API writes quantities (a plain number of cores or bytes as a string). */
+export function requestsOf(workload: PodRecord["workload"]): { cpu: string; memory: string } {
+  const { cpu, memory } = workload.spec.requests;
+  return { cpu: String(cpu), memory: String(memory) };
+}
+
 function renderSpec(pod: PodRecord): Record<string, unknown> {
   const workload = pod.workload;
   const claim = pod.claimKey?.split("/")[1];
@@ -41,7 +47,7 @@ function renderSpec(pod: PodRecord): Record<string, unknown> {
         name: workload.name,
         image: `public.ecr.aws/tugboat/${workload.name}:1.0`,
         imagePullPolicy: "IfNotPresent",
-        resources: {},
+        resources: { requests: requestsOf(workload) },
         terminationMessagePath: "/dev/termination-log",
         terminationMessagePolicy: "File",
         ...(claim ? { volumeMounts: [{ name: "data", mountPath: "/data" }] } : {}),
@@ -102,7 +108,8 @@ function renderStatus(state: ClusterState, pod: PodRecord): Record<string, unkno
     conditions.push(condition("ContainersReady", containersReady, pod.containersReadyAtMs ?? pod.boundAtMs));
     conditions.push(condition("Ready", ready, pod.containersReadyAtMs ?? pod.boundAtMs));
   }
-  const status: Record<string, unknown> = { phase: pod.phase, conditions, qosClass: "BestEffort" };
+  // Requests without limits: the Burstable class.
+  const status: Record<string, unknown> = { phase: pod.phase, conditions, qosClass: "Burstable" };
   if (!scheduled) return status;
   status.hostIP = node?.instance.privateIp;
   status.podIP = pod.podIp;

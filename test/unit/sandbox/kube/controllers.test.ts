@@ -81,6 +81,24 @@ describe("workload controllers", () => {
     );
   });
 
+  it("recreates a deleted DaemonSet pod on its node once the old one is gone, and on no other node", () => {
+    const { cluster, clock } = bootCluster({
+      nodeGroups: twoZones,
+      workloads: [{ kind: "DaemonSet", name: "aws-node", namespace: "kube-system", terminationGracePeriodSeconds: 5 }],
+    });
+    const before = podsOf(cluster, "aws-node");
+    const victim = before[0]!;
+    cluster.deletePod("kube-system", victim.name);
+    clock.advanceBy(1);
+    // Still terminating: it covers its node, so no second daemon starts beside it.
+    expect(podsOf(cluster, "aws-node").filter((pod) => pod.nodeName === victim.nodeName)).toHaveLength(1);
+    clock.advanceBy(10);
+    const after = podsOf(cluster, "aws-node");
+    expect(after).toHaveLength(before.length);
+    expect(after.map((pod) => pod.nodeName).sort()).toEqual(before.map((pod) => pod.nodeName).sort());
+    expect(after.some((pod) => pod.name === victim.name)).toBe(false);
+  });
+
   it("stops an OrderedReady StatefulSet at the first ordinal that is not Running and Ready", () => {
     const { cluster, clock } = bootCluster({
       nodeGroups: twoZones,
