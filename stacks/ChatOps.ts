@@ -13,7 +13,7 @@ import { Function as ChatFunction, type StackContext, use } from "sst/constructs
 import { CHATOPS_ENVIRONMENT } from "../functions/slack/lib/environment";
 import { chatPolicySchema } from "../src/core/chatops/policy";
 import { describeIssues } from "../src/core/roll/input";
-import { operatorWorkflows, slackFunction, slackProgressFunction, workflows } from "../workflows/index";
+import { chatWorkflows, slackFunction, slackProgressFunction, workflows } from "../workflows/index";
 import { slackStepFunctionsStatements, statementsForAccess, toCdkStatement } from "./lib/access-policies";
 import { BUNDLED_FUNCTION_ENVIRONMENT, nodejsBundling } from "./lib/bundling";
 import { readStackSettings } from "./lib/settings";
@@ -48,7 +48,7 @@ export function ChatOps({ stack, app }: StackContext) {
   const { stateMachines } = use(Workflows);
   const settings = readStackSettings();
   const startable = Object.fromEntries(
-    operatorWorkflows.map((w) => {
+    chatWorkflows.map((w) => {
       const machine = stateMachines[w.name];
       if (!machine) throw new Error(`the Workflows stack has no ${w.name} state machine`);
       return [w.name, machine.stateMachineArn];

@@ -506,3 +506,9 @@ export const operatorWorkflows: WorkflowSpec[] = [
 export function loadDefinition(spec: WorkflowSpec): Record<string, unknown> {
   return JSON.parse(readFileSync(spec.file, "utf8")) as Record<string, unknown>;
 }
+
+/**
+ * The workflows a Slack command may start (src/core/chatops/commands.ts): creating and deleting clusters
+ * stay with `tug`, where the spec is reviewed as a file.
+ */
+export const chatWorkflows: WorkflowSpec[] = [rollNodeGroup, upgradeCluster];

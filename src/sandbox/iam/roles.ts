@@ -19,6 +19,7 @@ import {
 } from "../../../stacks/lib/access-documents";
 import {
   type AccessKind,
+  chatWorkflows,
   operatorWorkflows,
   reactToInstanceEvent,
   receiveFunction,
@@ -109,7 +110,7 @@ export function sandboxRoles(acct: SandboxAccount, workflows: WorkflowSpec[] = O
     roleNameForModule(slackFunction.module),
     [
       ...accessStatements(slackFunction.access, target),
-      ...slackStepFunctionsStatements(operatorWorkflows.map((w) => sandboxStateMachineArn(acct, w.name))),
+      ...slackStepFunctionsStatements(chatWorkflows.map((w) => sandboxStateMachineArn(acct, w.name))),
     ],
     slackFunction.access,
   );

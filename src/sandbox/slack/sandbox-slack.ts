@@ -8,7 +8,7 @@ import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { runWithDeps } from "../../../functions/lib/runtime";
 import { type ChatOpsEnvironment, runWithChatOpsEnvironment } from "../../../functions/slack/lib/environment";
 import { SLACK_SECRET_NAME } from "../../../stacks/lib/access-documents";
-import { operatorWorkflows, slackFunction, slackProgressFunction, workflows } from "../../../workflows/index";
+import { chatWorkflows, slackFunction, slackProgressFunction, workflows } from "../../../workflows/index";
 import type { ProgressPass } from "../../core/chatops/progress";
 import type { HttpRequest } from "../../core/chatops/signature";
 import { awsError } from "../aws/errors";
@@ -61,7 +61,7 @@ export class SandboxSlack {
       slackSecret: secretArn,
       slackApiUrl: standIn.url,
       policy: JSON.stringify(policyOf(scenario)),
-      stateMachines: Object.fromEntries(operatorWorkflows.map((w) => [w.name, sandboxStateMachineArn(acct, w.name)])),
+      stateMachines: Object.fromEntries(chatWorkflows.map((w) => [w.name, sandboxStateMachineArn(acct, w.name)])),
     };
     const slack = new SandboxSlack(sandbox, scenario, standIn, environment);
     sandbox.region.setStepFunctionsBackend({
