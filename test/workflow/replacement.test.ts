@@ -15,6 +15,8 @@ import { scenarioWith } from "./helpers";
 
 const GROUP = "demo-workers";
 const ROLL = { cluster: "demo", nodeGroup: "workers" };
+/** Nodes of the small scenario's workers group at the start. */
+const GROUP_SIZE = 9;
 
 interface GroupBefore {
   minSize: number;
@@ -64,24 +66,44 @@ async function expectNothingLeftOver(sandbox: Sandbox, before: GroupBefore, term
 }
 
 describe("a crash at any mutating step is repaired by the next run", () => {
-  const rollSteps = [
-    "Prepare group",
-    "Surge batch",
-    "Check replacements Ready",
-    "Cordon batch",
-    "Drain batch",
-    "Terminate batch",
+  /**
+   * Where the roll dies: after Prepare group, or after the first "Advance roll" tick that left the world
+   * in a given state (replacements launched, nodes cordoned, pods evicted, an instance terminated). The
+   * tick is found as the dead run goes, from what the simulator holds.
+   */
+  const crashPoints: { name: string; reached?: (sandbox: Sandbox) => boolean }[] = [
+    { name: "Prepare group" },
+    { name: "replacements launched", reached: (s) => s.region.groupCounts("workers").maxAlive > GROUP_SIZE },
+    { name: "nodes cordoned", reached: (s) => s.cluster.nodes().some((n) => n.unschedulable && !n.shuttingDown) },
+    {
+      name: "pods evicted",
+      reached: (s) =>
+        s.cluster.nodes().some((n) => n.unschedulable && s.cluster.evictablePodsOnNode(n.name).length === 0),
+    },
+    { name: "an instance terminated", reached: (s) => s.region.terminateCalls().size > 0 },
   ];
-  it.each(rollSteps)("roll: crash after %s", async (step) => {
+  it.each(crashPoints)("roll: crash after $name", async ({ name, reached }) => {
     const scenario = loadScenario("small");
     const sandbox = await Sandbox.start(scenario);
     try {
       const before = await groupNow(sandbox);
+      const crashAfter = reached
+        ? { state: "Advance roll", occurrence: Number.MAX_SAFE_INTEGER }
+        : { state: name, occurrence: 1 };
+      let ticks = 0;
       const first = await rollInSandbox({
         scenario,
         sandbox,
         request: ROLL,
-        run: { executionName: "dead-roll", crashAfter: { state: step } },
+        run: {
+          executionName: "dead-roll",
+          crashAfter,
+          onEvent: (event) => {
+            if (!reached || event.kind !== "state-exited" || event.state !== "Advance roll") return;
+            ticks++;
+            if (crashAfter.occurrence > ticks && reached(sandbox)) crashAfter.occurrence = ticks;
+          },
+        },
       });
       expect(first.result.reason).toMatch(/hard stop/);
       expect((await sandbox.deps.state.getLock("demo"))?.owner).toContain("dead-roll");
@@ -114,7 +136,8 @@ describe("a crash at any mutating step is repaired by the next run", () => {
         scenario,
         sandbox,
         request: ROLL,
-        run: { executionName: "dead-roll", crashAfter: { state: "Drain batch" } },
+        // Mid-roll: the third tick has replacements up and nodes draining.
+        run: { executionName: "dead-roll", crashAfter: { state: "Advance roll", occurrence: 3 } },
       });
       const next = await rollInSandbox({ scenario, sandbox, request: ROLL, run: { executionName: "next-roll" } });
       expect(next.result.outcome, next.result.reason).toBe("succeeded");
