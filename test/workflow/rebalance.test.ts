@@ -207,6 +207,41 @@ describe("rebalance-azs in the sandbox", () => {
     }
   });
 
+  it("a launch that never joins fails the run, which undoes through its journal: the stray terminated, sizes back, the rest kept", async () => {
+    const scenario = scenarioWith("rebalance", (raw) => {
+      raw.faults = [{ kind: "never-join", count: 1 }];
+    });
+    const sandbox = await Sandbox.start(scenario);
+    try {
+      const before = await groupOf(sandbox);
+      const { result } = await rebalanceInSandbox({
+        scenario,
+        sandbox,
+        request: { cluster: "orders", readyTimeoutSeconds: 180 },
+      });
+      expect(result.outcome).toBe("failed");
+      expect(result.reason).toMatch(
+        /ReplacementNotReadyError: move 0 of group workers: 2 of 3 launched node\(s\) Ready/,
+      );
+      const now = await groupOf(sandbox);
+      const nodes = await (await sandbox.deps.kube("orders")).listNodes();
+      const ready = new Set(nodes.filter((n) => n.ready && n.instanceId).map((n) => n.instanceId));
+      const launched = now.members.filter((id) => !before.members.includes(id));
+      // The one that never joined is gone with the capacity it added; the two that joined keep serving.
+      expect(launched.filter((id) => !ready.has(id))).toEqual([]);
+      expect(launched).toHaveLength(2);
+      expect(now.desiredCapacity).toBe(before.desiredCapacity + 2);
+      expect(now.maxSize).toBe(Math.max(before.maxSize, now.desiredCapacity));
+      expect(now.minSize).toBe(before.minSize);
+      expect(cordonedLiveNodes(sandbox)).toEqual([]);
+      expect(result.notes.join("\n")).toMatch(/terminated i-\S+, launched by run .* and never a Ready node/);
+      expect(result.podsLost).toBe(0);
+      expect(await sandbox.deps.state.getLock("orders")).toBeUndefined();
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it("repairs what a dead roll left (suspended processes, raised sizes) before it moves anything", async () => {
     const first = await rollInSandbox({
       scenario: loadScenario("small"),
