@@ -196,6 +196,7 @@ describe("rebalance-azs in the sandbox", () => {
       );
       expect(cordonedLiveNodes(sandbox)).toEqual([]);
       expect(result.removed).toBe(0);
+      expect(result.figureDisagreements).toEqual([]);
       // The launches stay: the zone that had none holds its pinned pods again.
       expect(result.after["us-east-1c"]).toBeGreaterThan(0);
       expect(result.pendingZonalPodsAfter).toBe(0);
@@ -236,6 +237,9 @@ describe("rebalance-azs in the sandbox", () => {
       expect(cordonedLiveNodes(sandbox)).toEqual([]);
       expect(result.notes.join("\n")).toMatch(/terminated i-\S+, launched by run .* and never a Ready node/);
       expect(result.podsLost).toBe(0);
+      // Its figures hold what it did although it failed: 3 launched, 1 of them removed.
+      expect([result.launched, result.removed]).toEqual([3, 1]);
+      expect(result.figureDisagreements).toEqual([]);
       expect(await sandbox.deps.state.getLock("orders")).toBeUndefined();
     } finally {
       await sandbox.close();

@@ -2,6 +2,7 @@
 import type { RunStatus } from "../model/state";
 import type { Deps } from "../ports";
 import { reconcile } from "../replacement/reconcile";
+import { LEAVING_STATES } from "../roll/snapshot-types";
 import { causeMessage } from "../steps/roll/finish";
 import { rebalanceJournal, releaseLock } from "./blocks";
 import { recentCapacityFailures } from "./checks";
@@ -58,11 +59,29 @@ export async function validateRebalance(deps: Deps, state: RebalanceState): Prom
 export async function restoreRebalance(deps: Deps, state: RebalanceState): Promise<{ actions: string[] }> {
   const { input, run } = state;
   if (!input?.cluster) return { actions: [] };
-  const report = await reconcile(rebalanceJournal(deps, input.cluster, run), deps);
-  if (report.actions.length > 0 && (await deps.state.getRun(run.runId))) {
-    await updateRebalanceRun(deps, run.runId, (data) => data.notes.push(...report.actions));
+  const journal = rebalanceJournal(deps, input.cluster, run);
+  // Instances the reconciler terminates (launches that never joined) count as removed by this run.
+  const launchGroups = (await journal.openEntries()).flatMap((e) => (e.kind === "launch" ? [e.asgName] : []));
+  const aliveBefore = await aliveMembers(deps, launchGroups);
+  const report = await reconcile(journal, deps);
+  const aliveAfter = await aliveMembers(deps, launchGroups);
+  const removed = [...aliveBefore].filter((id) => !aliveAfter.has(id)).length;
+  if ((report.actions.length > 0 || removed > 0) && (await deps.state.getRun(run.runId))) {
+    await updateRebalanceRun(deps, run.runId, (data) => {
+      data.notes.push(...report.actions);
+      data.removed += removed;
+    });
   }
   return { actions: report.actions };
+}
+
+async function aliveMembers(deps: Deps, asgNames: string[]): Promise<Set<string>> {
+  const alive = new Set<string>();
+  for (const name of new Set(asgNames)) {
+    const group = await deps.autoScaling.describeGroup(name);
+    for (const i of group?.instances ?? []) if (!LEAVING_STATES.has(i.lifecycleState)) alive.add(i.instanceId);
+  }
+  return alive;
 }
 
 export function releaseRebalanceLock(deps: Deps, state: RebalanceState): Promise<{ released: boolean }> {

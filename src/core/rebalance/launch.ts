@@ -78,6 +78,13 @@ export async function checkLaunches(deps: Deps, state: RebalanceState): Promise<
     });
   }
   if (stored.launched.length !== before.size || strays.length > 0) await saveMove(deps, run.runId, stored);
+  // Counted as they are placed, so that the figures of a run that fails later still hold them.
+  const placedNow = stored.launched.length - before.size;
+  if (placedNow > 0) {
+    await updateRebalanceRun(deps, run.runId, (data) => {
+      data.launched += placedNow;
+    });
+  }
 
   const expected = move.launches.length - stored.strayInstances.length;
   const readyIds = new Set(nodes.filter((n) => n.ready && n.instanceId).map((n) => n.instanceId as string));

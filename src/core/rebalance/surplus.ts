@@ -173,7 +173,6 @@ export async function removeSurplus(deps: Deps, state: RebalanceState): Promise<
   }
   const removed = stored.terminated.length;
   await updateRebalanceRun(deps, run.runId, (d) => {
-    d.launched += stored.launched.length;
     d.removed += removed;
   });
   // Put the max size back once the move is over (never below the desired capacity now).
