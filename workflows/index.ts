@@ -426,10 +426,22 @@ export const rebalanceAzs: WorkflowSpec = {
       module: "functions/rebalance/acquire-rebalance-lock",
       access: [get, put, describeExecution],
     },
-    // The one reconciler of dead runs' leftovers (the roll's): cordons, raised sizes, suspended processes.
+    // The one reconciler of dead runs' journals, whatever workflow wrote them: cordons, taints, raised
+    // sizes, suspended processes, launches that never joined; only once their execution has ended.
     ReconcileRebalanceLeftoversFunctionArn: {
       module: "functions/rebalance/reconcile-rebalance-leftovers",
-      access: ["kube", groups, resize, resume, get, put, "dynamodb:Query", "dynamodb:BatchGetItem"],
+      access: [
+        "kube",
+        groups,
+        resize,
+        resume,
+        terminate,
+        get,
+        put,
+        "dynamodb:Query",
+        "dynamodb:BatchGetItem",
+        describeExecution,
+      ],
     },
     ObserveAndCheckFunctionArn: {
       module: "functions/rebalance/observe-and-check",
@@ -450,9 +462,10 @@ export const rebalanceAzs: WorkflowSpec = {
       access: ["kube", groups, terminate, resize, get, put],
     },
     ValidateRebalanceFunctionArn: { module: "functions/rebalance/validate-rebalance", access: ["kube", groups, get] },
+    // Undoes the run's own journal (core/replacement/reconcile.ts): cordons, launches that never joined, sizes.
     RestoreRebalanceFunctionArn: {
       module: "functions/rebalance/restore-rebalance",
-      access: ["kube", groups, resize, get, put],
+      access: ["kube", groups, resize, terminate, get, put],
     },
     ReleaseRebalanceLockFunctionArn: { module: "functions/rebalance/release-rebalance-lock", access: [del] },
     SummarizeRebalanceFunctionArn: { module: "functions/rebalance/summarize-rebalance", access: [get, put] },

@@ -44,7 +44,7 @@ export interface AwsDepsOptions {
   log?: Log;
   /** DynamoDB endpoint override (dynalite on loopback in the sandbox and in tests). */
   dynamoEndpoint?: string;
-  /** How ListZonalShifts is sent (the sandbox's region); by default the ARC client. */
+  /** How ListZonalShifts is sent (the sandbox's region); by default a signed GET of ARC's REST API. */
   zonalShiftSend?: ListZonalShiftsSend;
 }
 
@@ -159,7 +159,8 @@ export function createAwsDeps(opts: AwsDepsOptions): Deps & { clients: AwsClient
     etcd,
     parameters: new SsmParametersAdapter(clients.ssm),
     zonalShifts: new ArcZonalShiftAdapter(
-      opts.zonalShiftSend ?? arcZonalShiftSend({ region: opts.region, ...(opts.clientConfig ?? {}) }),
+      // Signed with the credentials the EKS client resolved (the default provider chain, or clientConfig's).
+      opts.zonalShiftSend ?? arcZonalShiftSend({ region: opts.region, credentials: clients.eks.config.credentials }),
     ),
     state: new DynamoStateStore(clients.dynamo, opts.tableName),
     executions: new SfnExecutionStatus(clients.sfn),

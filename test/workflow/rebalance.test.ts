@@ -196,11 +196,50 @@ describe("rebalance-azs in the sandbox", () => {
       );
       expect(cordonedLiveNodes(sandbox)).toEqual([]);
       expect(result.removed).toBe(0);
+      expect(result.figureDisagreements).toEqual([]);
       // The launches stay: the zone that had none holds its pinned pods again.
       expect(result.after["us-east-1c"]).toBeGreaterThan(0);
       expect(result.pendingZonalPodsAfter).toBe(0);
       expect(result.pdbViolations).toBe(0);
       expect(result.podsLost).toBe(0);
+      expect(await sandbox.deps.state.getLock("orders")).toBeUndefined();
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("a launch that never joins fails the run, which undoes through its journal: the stray terminated, sizes back, the rest kept", async () => {
+    const scenario = scenarioWith("rebalance", (raw) => {
+      raw.faults = [{ kind: "never-join", count: 1 }];
+    });
+    const sandbox = await Sandbox.start(scenario);
+    try {
+      const before = await groupOf(sandbox);
+      const { result } = await rebalanceInSandbox({
+        scenario,
+        sandbox,
+        request: { cluster: "orders", readyTimeoutSeconds: 180 },
+      });
+      expect(result.outcome).toBe("failed");
+      expect(result.reason).toMatch(
+        /ReplacementNotReadyError: move 0 of group workers: 2 of 3 launched node\(s\) Ready/,
+      );
+      const now = await groupOf(sandbox);
+      const nodes = await (await sandbox.deps.kube("orders")).listNodes();
+      const ready = new Set(nodes.filter((n) => n.ready && n.instanceId).map((n) => n.instanceId));
+      const launched = now.members.filter((id) => !before.members.includes(id));
+      // The one that never joined is gone with the capacity it added; the two that joined keep serving.
+      expect(launched.filter((id) => !ready.has(id))).toEqual([]);
+      expect(launched).toHaveLength(2);
+      expect(now.desiredCapacity).toBe(before.desiredCapacity + 2);
+      expect(now.maxSize).toBe(Math.max(before.maxSize, now.desiredCapacity));
+      expect(now.minSize).toBe(before.minSize);
+      expect(cordonedLiveNodes(sandbox)).toEqual([]);
+      expect(result.notes.join("\n")).toMatch(/terminated i-\S+, launched by run .* and never a Ready node/);
+      expect(result.podsLost).toBe(0);
+      // Its figures hold what it did although it failed: 3 launched, 1 of them removed.
+      expect([result.launched, result.removed]).toEqual([3, 1]);
+      expect(result.figureDisagreements).toEqual([]);
       expect(await sandbox.deps.state.getLock("orders")).toBeUndefined();
     } finally {
       await sandbox.close();
@@ -226,6 +265,93 @@ describe("rebalance-azs in the sandbox", () => {
       expect(state.reconcile?.reconciledRuns).toEqual(["dead-roll"]);
       expect(state.reconcile?.actions.join("\n")).toMatch(/resumed .* on demo-workers/);
       expect(state.reconcile?.actions.join("\n")).toMatch(/restored demo-workers min/);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
+
+const REBALANCED_GROUP = "orders-workers";
+
+async function groupOf(sandbox: Sandbox) {
+  const group = await sandbox.deps.autoScaling.describeGroup(REBALANCED_GROUP);
+  if (!group) throw new Error(`${REBALANCED_GROUP} is gone`);
+  return {
+    ...group,
+    members: group.instances.filter((i) => !i.lifecycleState.startsWith("Terminating")).map((i) => i.instanceId),
+  };
+}
+
+describe("a crash at any mutating step of a rebalance is repaired by the next run", () => {
+  const cases: { step: string; shortage?: boolean }[] = [
+    { step: "Plan next move" },
+    { step: "Check launches" },
+    // The launch lands outside the short zone and is terminated at once: the termination is journalled.
+    { step: "Check launches", shortage: true },
+    { step: "Drain surplus" },
+    { step: "Remove surplus" },
+  ];
+  it.each(cases)("crash after $step (capacity shortage: $shortage)", async ({ step, shortage }) => {
+    const scenario = scenarioWith("rebalance", (raw) => {
+      if (shortage) raw.faults = [{ kind: "insufficient-capacity", zone: "us-east-1c" }];
+    });
+    const sandbox = await Sandbox.start(scenario);
+    try {
+      const before = await groupOf(sandbox);
+      const first = await rebalanceInSandbox({
+        scenario,
+        sandbox,
+        request: { cluster: "orders" },
+        run: { executionName: "dead-rebalance", crashAfter: { state: step } },
+      });
+      expect(first.result.outcome).toBe("aborted");
+      const terminatedByDeadRun = new Set(sandbox.region.terminateCalls().keys());
+      // The next run stops right after its reconciliation: what the world holds then is the reconciler's work.
+      const next = await rebalanceInSandbox({
+        scenario,
+        sandbox,
+        request: { cluster: "orders" },
+        run: { executionName: "next-rebalance", crashAfter: { state: "Reconcile leftovers" } },
+      });
+      expect(next.run.status).toBe("ABORTED");
+      expect((await sandbox.deps.state.getLock("orders"))?.owner, "the dead run's lock taken over").toContain(
+        "next-rebalance",
+      );
+      const now = await groupOf(sandbox);
+      const nodes = await (await sandbox.deps.kube("orders")).listNodes();
+      const staying = nodes.filter((n) => !terminatedByDeadRun.has(n.instanceId ?? ""));
+      expect(
+        staying.filter((n) => n.unschedulable).map((n) => n.name),
+        "cordoned nodes left",
+      ).toEqual([]);
+      expect(now.minSize, "min size").toBe(before.minSize);
+      expect(now.maxSize, "max size").toBe(Math.max(before.maxSize, now.desiredCapacity));
+      // AZRebalance stays suspended on purpose; nothing else the dead run suspended is left.
+      expect([...now.suspendedProcesses].sort()).toEqual(
+        [...new Set([...before.suspendedProcesses, "AZRebalance"])].sort(),
+      );
+      const ready = new Set(nodes.filter((n) => n.ready && n.instanceId).map((n) => n.instanceId));
+      const strays = now.members.filter((id) => !before.members.includes(id) && !ready.has(id));
+      expect(strays, "instances launched that are not Ready nodes").toEqual([]);
+      expect(now.desiredCapacity - before.desiredCapacity, "desired above the start").toBeLessThanOrEqual(
+        now.members.filter((id) => !before.members.includes(id)).length,
+      );
+      const dead = (await sandbox.deps.state.listRuns("orders")).find((r) => r.runId === "dead-rebalance");
+      expect(dead?.status).toBe("failed");
+      expect(dead?.data.reconciledBy).toBe("next-rebalance");
+
+      // A run after that finishes the job: balanced (or the shortage named), nothing cordoned, no pod lost.
+      const last = await rebalanceInSandbox({ scenario, sandbox, request: { cluster: "orders" } });
+      expect(cordonedLiveNodes(sandbox)).toEqual([]);
+      expect(last.result.pdbViolations).toBe(0);
+      expect(last.result.podsLost).toBe(0);
+      if (shortage) {
+        expect(last.result.reason).toMatch(/capacity shortage in us-east-1c/);
+      } else {
+        expect(last.result.outcome, last.result.reason).toBe("succeeded");
+        expect(withinOneOfEven(last.result.after), JSON.stringify(last.result.after)).toBe(true);
+        expect(last.result.pendingZonalPodsAfter).toBe(0);
+      }
     } finally {
       await sandbox.close();
     }

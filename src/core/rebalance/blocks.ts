@@ -37,6 +37,15 @@ export function rebalanceJournal(
   return journalFor(deps, { cluster, runId: run.runId, executionId: run.executionId, workflow: REBALANCE_OPERATION });
 }
 
+/** The journal entry of a termination the rebalance makes (a surplus node, a launch in the wrong zone). */
+export const terminateEntryId = (instanceId: string) => `terminate/${instanceId}`;
+
+/** The journal entries `recordSurge` opens for a group. */
+export const surgeEntryIds = (asgName: string) => ({ sizes: `sizes/${asgName}`, launch: `launch/${asgName}` });
+
+/** The journal entry of a node's cordon (drainNodePass). */
+export const cordonEntryId = (nodeName: string) => `cordon/${nodeName}`;
+
 /** Repairs what dead runs left behind, whatever workflow wrote them, from their journals. */
 export async function reconcileDeadRuns(
   deps: Deps,
@@ -59,7 +68,7 @@ export async function drainNodePass(
   journal: Journal,
   node: { runId: string; nodeName: string; instanceId: string; why: string },
 ): Promise<NodeDrainPass> {
-  const [change] = await cordonNodes(deps, kube, journal, `cordon/${node.nodeName}`, [
+  const [change] = await cordonNodes(deps, kube, journal, cordonEntryId(node.nodeName), [
     { node: node.nodeName, instanceId: node.instanceId, reason: node.why },
   ]);
   if (change === "not-found") {

@@ -1,18 +1,17 @@
 /** The end of a rebalance: validate, put back what a failed move changed, release the lock, summarize. */
 import type { RunStatus } from "../model/state";
 import type { Deps } from "../ports";
+import { reconcile } from "../replacement/reconcile";
+import { LEAVING_STATES } from "../roll/snapshot-types";
 import { causeMessage } from "../steps/roll/finish";
-import { traceNodeAction } from "../trace";
-import { releaseLock } from "./blocks";
+import { rebalanceJournal, releaseLock } from "./blocks";
 import { recentCapacityFailures } from "./checks";
 import { factsOf, observeCluster } from "./observe";
 import {
-  loadMove,
   loadRebalanceRun,
   type RebalanceOutcome,
   type RebalanceState,
   type RebalanceSummary,
-  saveMove,
   updateRebalanceRun,
 } from "./state";
 import { isBalanced } from "./target";
@@ -52,43 +51,37 @@ export async function validateRebalance(deps: Deps, state: RebalanceState): Prom
   return { done, pendingZonalPods: observed.pendingZonalPods, balanced, retryInSeconds: 10, deadline, notes };
 }
 
-/** After a failure: uncordon the current move's nodes that were not removed, terminate its stray launches, put the max size back. */
+/**
+ * After a failure: the shared reconciler undoes what the run's journal still has open (the current
+ * move's cordons of nodes not removed, its launches that never became Ready nodes, its raised sizes);
+ * launches that serve stay, as after a roll. AZRebalance stays suspended (not journalled, see move.ts).
+ */
 export async function restoreRebalance(deps: Deps, state: RebalanceState): Promise<{ actions: string[] }> {
-  const { input, run, move } = state;
-  const actions: string[] = [];
-  if (!move || move.done || !move.asgName) return { actions };
-  const stored = await loadMove(deps, run.runId, move.index);
-  if (!stored) return { actions };
-  const kube = await deps.kube(input.cluster);
-  for (const name of stored.cordoned) {
-    const victim = stored.victims.find((v) => v.nodeName === name);
-    if (victim && stored.terminated.includes(victim.instanceId)) continue;
-    if ((await kube.setUnschedulable(name, false)) === "changed") {
-      actions.push(`uncordoned ${name}`);
-      await traceNodeAction(deps.log, kube, {
-        runId: run.runId,
-        node: name,
-        action: "uncordon",
-        reason: "rebalance stopped: node kept",
-      });
-    }
+  const { input, run } = state;
+  if (!input?.cluster) return { actions: [] };
+  const journal = rebalanceJournal(deps, input.cluster, run);
+  // Instances the reconciler terminates (launches that never joined) count as removed by this run.
+  const launchGroups = (await journal.openEntries()).flatMap((e) => (e.kind === "launch" ? [e.asgName] : []));
+  const aliveBefore = await aliveMembers(deps, launchGroups);
+  const report = await reconcile(journal, deps);
+  const aliveAfter = await aliveMembers(deps, launchGroups);
+  const removed = [...aliveBefore].filter((id) => !aliveAfter.has(id)).length;
+  if ((report.actions.length > 0 || removed > 0) && (await deps.state.getRun(run.runId))) {
+    await updateRebalanceRun(deps, run.runId, (data) => {
+      data.notes.push(...report.actions);
+      data.removed += removed;
+    });
   }
-  stored.cordoned = stored.cordoned.filter((name) =>
-    stored.victims.some((v) => v.nodeName === name && stored.terminated.includes(v.instanceId)),
-  );
-  await saveMove(deps, run.runId, stored);
-  const record = await loadRebalanceRun(deps, run.runId);
-  const asg = await deps.autoScaling.describeGroup(move.asgName);
-  const original = record.data.original;
-  if (asg && original && asg.maxSize > original.maxSize) {
-    const maxSize = Math.max(original.maxSize, asg.desiredCapacity);
-    if (maxSize !== asg.maxSize) {
-      await deps.autoScaling.updateSizes(move.asgName, { maxSize });
-      actions.push(`restored ${move.asgName} max ${maxSize}`);
-    }
+  return { actions: report.actions };
+}
+
+async function aliveMembers(deps: Deps, asgNames: string[]): Promise<Set<string>> {
+  const alive = new Set<string>();
+  for (const name of new Set(asgNames)) {
+    const group = await deps.autoScaling.describeGroup(name);
+    for (const i of group?.instances ?? []) if (!LEAVING_STATES.has(i.lifecycleState)) alive.add(i.instanceId);
   }
-  await updateRebalanceRun(deps, run.runId, (data) => data.notes.push(...actions));
-  return { actions };
+  return alive;
 }
 
 export function releaseRebalanceLock(deps: Deps, state: RebalanceState): Promise<{ released: boolean }> {
@@ -144,7 +137,7 @@ export async function summarizeRebalance(deps: Deps, state: RebalanceState): Pro
     trigger: input?.trigger ?? "operator",
     launched: data?.launched ?? 0,
     removed: data?.removed ?? 0,
-    moves: data?.batchesStarted ?? 0,
+    moves: data?.moves ?? 0,
     capacityFailures,
     pendingZonalPodsBefore: state.checks?.pendingZonalPods ?? data?.pendingZonalPodsBefore ?? 0,
     pendingZonalPodsAfter: state.validation?.pendingZonalPods ?? state.checks?.pendingZonalPods ?? 0,

@@ -9,6 +9,7 @@
 import { ReplacementNotReadyError } from "../errors";
 import type { Deps } from "../ports";
 import { LEAVING_STATES } from "../roll/snapshot-types";
+import { rebalanceJournal, terminateEntryId } from "./blocks";
 import { recordCapacityFailure } from "./checks";
 import { type LaunchCheck, loadMove, type RebalanceState, saveMove, updateRebalanceRun } from "./state";
 
@@ -23,7 +24,8 @@ export async function checkLaunches(deps: Deps, state: RebalanceState): Promise<
   const group = await deps.autoScaling.describeGroup(move.asgName);
   if (!group) throw new ReplacementNotReadyError(`Auto Scaling group ${move.asgName} is gone`);
   const before = new Set(stored.launched);
-  const known = new Set([...stored.launched, ...(stored.strayInstances ?? [])]);
+  const known = new Set([...stored.launched, ...stored.strayInstances]);
+  const journal = rebalanceJournal(deps, input.cluster, run);
   const kube = await deps.kube(input.cluster);
   const nodes = await kube.listNodes();
   // Members before the move were journaled with it: anything else alive in the group is this move's launch.
@@ -53,8 +55,14 @@ export async function checkLaunches(deps: Deps, state: RebalanceState): Promise<
     const meant = [...room.entries()].find(([, n]) => n > 0)?.[0] ?? "an unknown zone";
     room.set(meant, (room.get(meant) ?? 0) - 1);
     failedZones.push(meant);
-    stored.strayInstances = [...(stored.strayInstances ?? []), stray.instanceId];
+    stored.strayInstances = [...stored.strayInstances, stray.instanceId];
     await saveMove(deps, run.runId, stored);
+    // Journalled first; settled with the move (a termination is final: nothing to undo).
+    await journal.record({
+      id: terminateEntryId(stray.instanceId),
+      kind: "terminate",
+      instanceIds: [stray.instanceId],
+    });
     await deps.autoScaling.terminateInstance(stray.instanceId, true);
     deps.log.warn(
       `launch meant for ${meant} landed in ${stray.zone} (no capacity in ${meant}): terminated ${stray.instanceId} before it held any pod`,
@@ -70,11 +78,18 @@ export async function checkLaunches(deps: Deps, state: RebalanceState): Promise<
     });
   }
   if (stored.launched.length !== before.size || strays.length > 0) await saveMove(deps, run.runId, stored);
+  // Counted as they are placed, so that the figures of a run that fails later still hold them.
+  const placedNow = stored.launched.length - before.size;
+  if (placedNow > 0) {
+    await updateRebalanceRun(deps, run.runId, (data) => {
+      data.launched += placedNow;
+    });
+  }
 
-  const expected = move.launches.length - (stored.strayInstances?.length ?? 0);
+  const expected = move.launches.length - stored.strayInstances.length;
   const readyIds = new Set(nodes.filter((n) => n.ready && n.instanceId).map((n) => n.instanceId as string));
   const ready = stored.launched.filter((id) => readyIds.has(id)).length;
-  const base = { placed: stored.launched.length, misplaced: stored.strayInstances?.length ?? 0 };
+  const base = { placed: stored.launched.length, misplaced: stored.strayInstances.length };
   if (stored.launched.length >= expected && ready >= expected) {
     return { done: true, failed: false, retryInSeconds: 0, ...base };
   }

@@ -5,6 +5,8 @@
  * would "fix" the imbalance the move passes through by terminating nodes without draining them.
  */
 import type { Deps } from "../ports";
+import { recordSurge } from "../replacement/journal";
+import { rebalanceJournal } from "./blocks";
 import { recentCapacityFailures } from "./checks";
 import { factsOf, observeCluster } from "./observe";
 import { type MoveCursor, type RebalanceState, saveMove, updateRebalanceRun } from "./state";
@@ -43,36 +45,38 @@ export async function planMove(deps: Deps, state: RebalanceState): Promise<MoveC
     const desired = group.desiredCapacity + launches.length;
     const maxSize = Math.max(group.maxSize, desired);
     const nowMs = deps.clock.now().getTime();
-    // Journal first: the group, its sizes and the move, so a crash after any change is repaired.
+    const asg = await deps.autoScaling.describeGroup(group.asgName);
+    if (!asg) {
+      stuck.push(`group ${group.group}: Auto Scaling group ${group.asgName} is gone`);
+      continue;
+    }
     await updateRebalanceRun(deps, run.runId, (data) => {
-      data.asgName = group.asgName;
-      data.original = {
-        minSize: group.minSize,
-        maxSize: group.maxSize,
-        desiredCapacity: group.desiredCapacity,
-        suspendedProcesses: group.suspendedProcesses,
-      };
-      data.batchesStarted = index + 1;
+      data.moves = index + 1;
       if (mustSuspend) data.suspensions[group.asgName] = reason;
     });
     await saveMove(deps, run.runId, {
       index,
       asgName: group.asgName,
+      startedAt: new Date(nowMs).toISOString(),
       launches,
       removals,
-      membersBefore: group.instanceIds,
+      membersBefore: asg.instances.map((i) => i.instanceId),
+      maxSizeBefore: asg.maxSize,
       launched: [],
-      victims: [],
-      byZone: countBy(launches),
-      cordoned: [],
-      terminated: [],
-      startedAt: new Date(nowMs).toISOString(),
       strayInstances: [],
+      victims: [],
+      terminated: [],
     });
+    // Not journalled, on purpose: AZRebalance stays suspended after the run, crashed or not (the reason
+    // is in the run record). Resuming it after a crash would let Auto Scaling "fix" the imbalance the
+    // crash left by terminating nodes without draining them, and strand zonal volumes again.
     if (mustSuspend) {
       await deps.autoScaling.suspendProcesses(group.asgName, [AZ_REBALANCE]);
       deps.log.info(`suspended ${AZ_REBALANCE} on ${group.asgName}`, { runId: run.runId, reason });
     }
+    // Journalled first: the sizes as they were and the members before the launch, so a crash after the
+    // resize is repaired (stray launches terminated, min/max put back) by the next run's reconciler.
+    await recordSurge(rebalanceJournal(deps, input.cluster, run), asg);
     await deps.autoScaling.updateSizes(group.asgName, { desiredCapacity: desired, maxSize });
     deps.log.info(
       `move ${index}: launching ${launches.length} in ${[...new Set(launches)].join(", ")} for ${group.group}`,
@@ -89,10 +93,4 @@ export async function planMove(deps: Deps, state: RebalanceState): Promise<MoveC
     };
   }
   return finished(stuck.length > 0 ? { stuck: stuck.join("; ") } : {});
-}
-
-export function countBy(zones: string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const zone of zones) counts[zone] = (counts[zone] ?? 0) + 1;
-  return counts;
 }

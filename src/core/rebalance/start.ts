@@ -35,8 +35,7 @@ export async function acquireRebalanceLock(
   const data: RebalanceRunData = {
     workflow: "rebalance-azs",
     trigger: input.trigger,
-    suspendedByRun: [],
-    batchesStarted: 0,
+    moves: 0,
     launched: 0,
     removed: 0,
     capacityFailures: {},

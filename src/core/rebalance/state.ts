@@ -1,12 +1,12 @@
 /**
  * The rebalance workflow's state (small: ids, counters, deadlines) and its run record in the store.
- * The run record keeps the fields the dead-run reconciler reads (asgName, original sizes, moves as
- * batches with their cordons and terminations), written before each change.
+ * What must be undone after a crash (raised sizes, launches, cordons, terminations) is in the run's
+ * change journal (core/replacement/journal.ts), not here: the run record and the moves keep only what
+ * the rebalance itself reads (its counters, the instances each move launched, chose and removed).
  */
 import type { RunRecord } from "../model/state";
 import type { Deps } from "../ports";
-import type { LockResult, ReconcileResult, RunRef, StepFailure, StoredBatch } from "../roll/state";
-import { batchKey } from "../roll/state";
+import type { LockResult, ReconcileResult, RunRef, StepFailure } from "../roll/state";
 import type { RebalanceInput, RebalanceRequest } from "./input";
 
 export type RebalanceOutcome = "succeeded" | "partial" | "refused" | "failed";
@@ -91,16 +91,12 @@ export interface RebalanceState {
 
 export type StartState = { request: RebalanceRequest | unknown; run: RunRef };
 
-/** The run record's data: the reconciler's fields (see RollRunData) and the rebalance's own. */
+/** The run record's data: the rebalance's counters and notes. */
 export interface RebalanceRunData {
   workflow: "rebalance-azs";
   trigger: string;
-  /** The group of the move under way, and its sizes before the move: what a reconciler restores. */
-  asgName?: string;
-  original?: { minSize: number; maxSize: number; desiredCapacity: number; suspendedProcesses: string[] };
-  /** Always empty: AZRebalance is suspended on purpose and stays so (see suspensions). */
-  suspendedByRun: string[];
-  batchesStarted: number;
+  /** Moves started. */
+  moves: number;
   launched: number;
   removed: number;
   capacityFailures: Record<string, number>;
@@ -111,18 +107,29 @@ export interface RebalanceRunData {
   summary?: RebalanceSummary;
 }
 
-/** One move, journaled before its changes, in the reconciler's batch shape. */
-export type StoredMove = StoredBatch & {
+/** One move: what it planned, launched, chose and removed (its changes are in the journal). */
+export interface StoredMove {
+  index: number;
   asgName: string;
+  startedAt: string;
+  /** Zones to launch in, one per instance, and zones to remove one surplus node from, one per node. */
   launches: string[];
   removals: string[];
-  /** The group's instances before the move raised its size. */
+  /** The group's instances before the move raised its size: anything else alive is the move's launch. */
   membersBefore: string[];
+  /** The group's max size before the move raised it: put back once the move is over. */
+  maxSizeBefore: number;
   /** Instances this move launched that landed where they were meant to. */
   launched: string[];
+  /** Launches that landed outside their short zone (a capacity failure), terminated at once. */
+  strayInstances: string[];
+  /** The surplus nodes chosen in the long zones. */
+  victims: { instanceId: string; availabilityZone: string; nodeName?: string }[];
+  /** Victims terminated so far. */
+  terminated: string[];
   /** Set when the surplus nodes are chosen: past it, budgets that still refuse halt the run. */
   drainDeadline?: string;
-};
+}
 
 export async function loadRebalanceRun(
   deps: Pick<Deps, "state">,
@@ -145,7 +152,7 @@ export async function updateRebalanceRun(
   return run.data;
 }
 
-export const moveKey = batchKey;
+export const moveKey = (index: number) => `move-${String(index).padStart(5, "0")}`;
 
 export function loadMove(deps: Pick<Deps, "state">, runId: string, index: number): Promise<StoredMove | undefined> {
   return deps.state.getItem<StoredMove>(runId, moveKey(index));

@@ -10,7 +10,7 @@ import type { Deps } from "../ports";
 import { isDrainable } from "../roll/pods";
 import { LEAVING_STATES } from "../roll/snapshot-types";
 import { traceNodeAction } from "../trace";
-import { drainNodePass, rebalanceJournal } from "./blocks";
+import { cordonEntryId, drainNodePass, rebalanceJournal, surgeEntryIds, terminateEntryId } from "./blocks";
 import { factsOf, observeCluster } from "./observe";
 import {
   loadMove,
@@ -74,7 +74,6 @@ async function pickVictims(deps: Deps, state: RebalanceState, stored: StoredMove
     instanceId: v.instanceId,
     availabilityZone: v.zone,
     nodeName: v.nodeName,
-    reasons: [`surplus in ${v.zone}`],
   }));
   stored.drainDeadline = new Date(deps.clock.now().getTime() + input.drainTimeoutSeconds * 1000).toISOString();
   await saveMove(deps, state.run.runId, stored);
@@ -85,18 +84,15 @@ export async function drainSurplus(deps: Deps, state: RebalanceState): Promise<S
   const stored = await requireMove(deps, state);
   if (!stored.drainDeadline) await pickVictims(deps, state, stored);
   const kube = await deps.kube(input.cluster);
+  const journal = rebalanceJournal(deps, input.cluster, run);
   let remaining = 0;
   let evicted = 0;
   let refused = 0;
   const blocked: { pod: string; message: string }[] = [];
   for (const victim of stored.victims) {
     if (!victim.nodeName) continue;
-    if (!stored.cordoned.includes(victim.nodeName)) {
-      // Journaled before the cordon: a crash right after it leaves a cordon the reconciler knows about.
-      stored.cordoned.push(victim.nodeName);
-      await saveMove(deps, run.runId, stored);
-    }
-    const pass = await drainNodePass(deps, kube, rebalanceJournal(deps, state.input.cluster, run), {
+    // The cordon is journalled before it is made (drainNodePass): a crash right after it is repaired.
+    const pass = await drainNodePass(deps, kube, journal, {
       runId: run.runId,
       nodeName: victim.nodeName,
       instanceId: victim.instanceId,
@@ -139,6 +135,7 @@ export async function removeSurplus(deps: Deps, state: RebalanceState): Promise<
   const group = observed.groups.find((g) => g.asgName === stored.asgName);
   const facts = group ? factsOf(group, new Set()) : undefined;
   const left = new Map((group?.zones ?? []).map((z) => [z.zone, z.instances]));
+  const journal = rebalanceJournal(deps, input.cluster, run);
   const kept: string[] = [];
   for (const victim of stored.victims) {
     if (stored.terminated.includes(victim.instanceId) || !victim.nodeName) continue;
@@ -146,8 +143,9 @@ export async function removeSurplus(deps: Deps, state: RebalanceState): Promise<
     const pods: KubePod[] = (await kube.listPods({ nodeName: victim.nodeName })).filter(isDrainable);
     const zoneLeft = left.get(victim.availabilityZone) ?? 0;
     if (pods.length > 0 || zoneLeft - 1 < floor) {
-      // The plan no longer holds for this node: keep it, uncordoned.
+      // The plan no longer holds for this node: keep it, uncordoned (its cordon is then settled).
       await kube.setUnschedulable(victim.nodeName, false);
+      await journal.settle(cordonEntryId(victim.nodeName));
       kept.push(victim.nodeName);
       deps.log.warn(
         `kept ${victim.nodeName}: ${pods.length > 0 ? `${pods.length} pod(s) came back on it` : `${victim.availabilityZone} would fall below its floor of ${floor}`}`,
@@ -162,21 +160,38 @@ export async function removeSurplus(deps: Deps, state: RebalanceState): Promise<
       action: "terminate",
       reason: `rebalance: removing drained surplus node from ${victim.availabilityZone}`,
     });
+    // Journalled first: the reconciler then leaves the node's cordon alone, the node is going away.
+    await journal.record({
+      id: terminateEntryId(victim.instanceId),
+      kind: "terminate",
+      instanceIds: [victim.instanceId],
+    });
     await deps.autoScaling.terminateInstance(victim.instanceId, true);
     left.set(victim.availabilityZone, zoneLeft - 1);
     stored.terminated.push(victim.instanceId);
     await saveMove(deps, run.runId, stored);
   }
   const removed = stored.terminated.length;
-  const data = await updateRebalanceRun(deps, run.runId, (d) => {
-    d.launched += stored.launched.length;
+  await updateRebalanceRun(deps, run.runId, (d) => {
     d.removed += removed;
   });
   // Put the max size back once the move is over (never below the desired capacity now).
   const asg = await deps.autoScaling.describeGroup(stored.asgName);
-  if (asg && data.original && asg.maxSize > data.original.maxSize) {
-    const maxSize = Math.max(data.original.maxSize, asg.desiredCapacity);
+  if (asg && asg.maxSize > stored.maxSizeBefore) {
+    const maxSize = Math.max(stored.maxSizeBefore, asg.desiredCapacity);
     if (maxSize !== asg.maxSize) await deps.autoScaling.updateSizes(stored.asgName, { maxSize });
   }
+  // The move is over: its launches serve, its surplus is gone or kept uncordoned, its sizes are back.
+  await journal.settle(...moveEntryIds(stored));
   return { removed, kept };
+}
+
+/** The journal entries a move opens: its surge (sizes, launch), its cordons and its terminations. */
+export function moveEntryIds(move: StoredMove): string[] {
+  return [
+    surgeEntryIds(move.asgName).sizes,
+    surgeEntryIds(move.asgName).launch,
+    ...move.victims.flatMap((v) => (v.nodeName ? [cordonEntryId(v.nodeName)] : [])),
+    ...[...move.victims.map((v) => v.instanceId), ...move.strayInstances].map(terminateEntryId),
+  ];
 }
