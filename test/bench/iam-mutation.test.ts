@@ -19,7 +19,7 @@ describe("bench/iam-mutation", () => {
   it("names the first recorded call a removed action breaks, and reports what nothing needs", async () => {
     const { rows, gaps } = await mutate([
       recorded("steps-release-lock", "dynamodb:DeleteItem", table),
-      recorded("steps-surge-batch", "autoscaling:UpdateAutoScalingGroup", group, {
+      recorded("steps-advance-roll", "autoscaling:UpdateAutoScalingGroup", group, {
         "autoscaling:ResourceTag/tugboat:cluster": "demo",
       }),
     ]);
@@ -30,18 +30,18 @@ describe("bench/iam-mutation", () => {
       `test of dynamodb:DeleteItem — dynamodb:DeleteItem on ${table}`,
     );
     expect(
-      row("steps-surge-batch", "AutoScalingWriteTugboatGroups", "autoscaling:UpdateAutoScalingGroup"),
+      row("steps-advance-roll", "AutoScalingWriteTugboatGroups", "autoscaling:UpdateAutoScalingGroup"),
     ).toMatchObject({
       firstFailingCheck: expect.stringContaining(group),
     });
     // The EKS-tag statement does not cover a group tagged tugboat:cluster: not proven, but justified.
     expect(
-      row("steps-surge-batch", "AutoScalingWriteEksManagedGroups", "autoscaling:UpdateAutoScalingGroup"),
+      row("steps-advance-roll", "AutoScalingWriteEksManagedGroups", "autoscaling:UpdateAutoScalingGroup"),
     ).toMatchObject({
       justified: expect.stringContaining("EKS managed node group"),
     });
-    // Nothing recorded reads the table for surge-batch: an over-grant.
-    const overGrant = row("steps-surge-batch", "StateTable", "dynamodb:GetItem");
+    // Nothing recorded reads the table for advance-roll: an over-grant.
+    const overGrant = row("steps-advance-roll", "StateTable", "dynamodb:GetItem");
     expect(overGrant?.firstFailingCheck).toBeUndefined();
     expect(overGrant?.justified).toBeUndefined();
   });

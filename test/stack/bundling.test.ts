@@ -27,7 +27,7 @@ describe("function bundles", () => {
   it("bundles every step that has kube access with the full default options", () => {
     const kube = bundledFunctions().filter((fn) => fn.module !== "functions/events/receive");
     const withClient = kube.filter((fn) => fn.nodejs === DEFAULT_NODEJS_BUNDLING).map((fn) => fn.module);
-    expect(withClient).toContain("functions/steps/drain-batch");
+    expect(withClient).toContain("functions/steps/advance-roll");
     expect(withClient).not.toContain("functions/steps/acquire-lock");
     expect(bundledFunctions().find((fn) => fn.module === "functions/events/receive")?.nodejs).toBe(
       DEFAULT_NODEJS_BUNDLING,

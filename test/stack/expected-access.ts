@@ -22,6 +22,7 @@ export function expectedActionsOf(kind: AccessKind): string[] {
 export const TRACING_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"];
 
 export const AUTOSCALING_MUTATIONS = [
+  "autoscaling:LaunchInstances",
   "autoscaling:UpdateAutoScalingGroup",
   "autoscaling:SuspendProcesses",
   "autoscaling:ResumeProcesses",
