@@ -91,10 +91,14 @@ export function renderNodeTimeline(input: NodeTimelineInput): string {
     ? stopMarker(at(input.stop.atMs), 8 + bandLabels.rows * BAND_LABEL_ROW, plotBottom, input.stop.state)
     : "";
   const axisY = plotBottom + 4;
-  const items = (Object.keys(STATE_COLOURS) as LaneState[]).map((s) => ({
-    label: LANE_STATE_WORDS[s],
-    colour: STATE_COLOURS[s],
-  }));
+  // Only the states drawn: a pipelined tick drains and terminates at once, so "terminating" seldom shows.
+  const drawn = new Set(lanes.flatMap((l) => l.segments.map((s) => s.state)));
+  const items = (Object.keys(STATE_COLOURS) as LaneState[])
+    .filter((s) => drawn.has(s))
+    .map((s) => ({
+      label: LANE_STATE_WORDS[s],
+      colour: STATE_COLOURS[s],
+    }));
   const key = legend(items, LEFT, axisY + 44, WIDTH - LEFT - RIGHT);
   const height = axisY + 44 + key.height + 4;
   const body = [
