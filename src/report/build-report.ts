@@ -14,7 +14,7 @@ export function buildReportFromEvents(events: RecordedEvent[], where: string, re
   const own = new Set(events.filter((e) => e.execution === undefined).map((e) => e.state));
   const extra = reason ? { reason } : {};
   if (own.has("Assess") || own.has("Next phase")) return buildUpgradeReport({ events, where, ...extra });
-  if (own.has("Plan roll") || own.has("Select next batch")) {
+  if (own.has("Plan roll") || own.has("Advance roll")) {
     return buildRollReport({ events: events.filter((e) => e.execution === undefined), where, ...extra });
   }
   if (own.has("Look at target") || own.has("Finish reaction")) return buildReactionReport({ events, where, ...extra });

@@ -1,10 +1,10 @@
 /**
- * One lane per node the roll touched, derived from its batches: each replacement starts (boots and
- * joins) from the batch's surge until the replacements were seen Ready, then serves; each replaced node
- * serves until its batch is cordoned, drains until the drain is done, and is terminated. A state changes
- * when the step that observed or caused it finished, so the lanes say what Tugboat knew at each instant.
+ * One lane per node the roll touched, derived from its waves and its replacements: each replacement
+ * starts (launches and joins) from the tick that launched it until a tick saw it Ready, then serves;
+ * each replaced node serves until its wave is cordoned and drains until the tick that terminated it.
+ * A state changes when the step that observed or caused it finished, so the lanes say what Tugboat knew.
  */
-import type { RollBatch, RollRun } from "./roll-run";
+import type { RollReplacement, RollRun, RollWave } from "./roll-run";
 
 export type LaneState = "starting" | "serving" | "serving-old" | "draining" | "terminating";
 
@@ -16,9 +16,10 @@ export interface LaneSegment {
 
 export interface NodeLane {
   zone: string;
+  /** The wave (0-based) the node belongs to. */
   batch: number;
   role: "replacement" | "replaced";
-  /** "batch 2, replacement 1 in us-east-1a" (a deployed history does not name the instances). */
+  /** "wave 2, replacement 1 in us-east-1a" (a deployed history does not name the instances). */
   label: string;
   segments: LaneSegment[];
 }
@@ -33,68 +34,64 @@ export const LANE_STATE_WORDS: Record<LaneState, string> = {
 
 export function nodeLanes(run: RollRun): NodeLane[] {
   const lanes: NodeLane[] = [];
-  for (const batch of run.batches) {
-    for (const [zone, count] of Object.entries(batch.byZone).sort()) {
-      // A batch's replaced nodes, then its replacements: in a dense picture each batch reads as one step
+  const paired = new Map<string, RollReplacement[]>();
+  for (const r of run.replacements) {
+    if (r.wave === undefined) continue;
+    const key = `${r.wave} ${r.zone}`;
+    paired.set(key, [...(paired.get(key) ?? []), r]);
+  }
+  for (const wave of run.waves) {
+    for (const [zone, count] of Object.entries(wave.byZone).sort()) {
+      // A wave's replaced nodes, then their replacements: in a dense picture each wave reads as one step
       // of a staircase instead of alternating thin lines.
-      for (let n = 1; n <= count; n++) lanes.push(replacedLane(run, batch, zone, n));
-      for (let n = 1; n <= count; n++) {
-        const replacement = replacementLane(run, batch, zone, n);
-        if (replacement) lanes.push(replacement);
-      }
+      for (let n = 1; n <= count; n++) lanes.push(replacedLane(run, wave, zone, n));
+      for (const [i, r] of (paired.get(`${wave.index} ${zone}`) ?? []).entries())
+        lanes.push(replacementLane(run, r, `wave ${wave.index + 1}, replacement ${i + 1} in ${zone}`));
     }
   }
+  // Replacements no wave used yet (the run stopped, or the tail needed fewer): drawn under the last wave.
+  const lastWave = run.waves[run.waves.length - 1]?.index ?? 0;
+  for (const [i, r] of run.replacements.filter((r) => r.wave === undefined).entries())
+    lanes.push(replacementLane(run, r, `replacement ${i + 1} in ${r.zone}, not paired with a wave`, lastWave));
   return lanes;
 }
 
-function replacedLane(run: RollRun, batch: RollBatch, zone: string, n: number): NodeLane {
+function replacedLane(run: RollRun, wave: RollWave, zone: string, n: number): NodeLane {
   const segments: LaneSegment[] = [];
   const endMs = run.endMs;
   const push = (state: LaneState, fromMs: number, toMs: number) => {
     if (toMs > fromMs) segments.push({ state, fromMs, toMs });
   };
-  if (batch.cordonedMs === undefined) {
-    push("serving-old", run.startMs, endMs);
+  push("serving-old", run.startMs, wave.cordonedMs);
+  if (wave.terminatedMs !== undefined) {
+    // One tick drains the last pods and terminates: the node is gone at its end.
+    push("draining", wave.cordonedMs, wave.terminatedMs);
   } else {
-    push("serving-old", run.startMs, batch.cordonedMs);
-    if (batch.terminatedMs !== undefined) {
-      const drained = batch.drainedMs ?? batch.terminatedMs;
-      push("draining", batch.cordonedMs, drained);
-      push("terminating", drained, batch.terminatedMs);
-    } else {
-      // The batch stopped before terminating: the clean-up uncordons its nodes, which serve again.
-      const back = run.restoredMs ?? endMs;
-      push("draining", batch.cordonedMs, back);
-      push("serving-old", back, endMs);
-    }
+    // The wave stopped before terminating: the clean-up uncordons its nodes, which serve again.
+    const back = run.restoredMs ?? endMs;
+    push("draining", wave.cordonedMs, back);
+    push("serving-old", back, endMs);
   }
   return {
     zone,
-    batch: batch.index,
+    batch: wave.index,
     role: "replaced",
-    label: `batch ${batch.index + 1}, replaced node ${n} in ${zone}`,
+    label: `wave ${wave.index + 1}, replaced node ${n} in ${zone}`,
     segments,
   };
 }
 
-function replacementLane(run: RollRun, batch: RollBatch, zone: string, n: number): NodeLane | undefined {
-  if (batch.surgedMs === undefined) return undefined;
+function replacementLane(run: RollRun, r: RollReplacement, label: string, wave = r.wave ?? 0): NodeLane {
   const segments: LaneSegment[] = [];
-  if (batch.readyMs === undefined) {
+  if (r.readyMs === undefined) {
     // Never seen Ready: the clean-up terminates it.
     const gone = run.restoredMs ?? run.endMs;
-    if (gone > batch.surgedMs) segments.push({ state: "starting", fromMs: batch.surgedMs, toMs: gone });
+    if (gone > r.launchedMs) segments.push({ state: "starting", fromMs: r.launchedMs, toMs: gone });
   } else {
-    segments.push({ state: "starting", fromMs: batch.surgedMs, toMs: batch.readyMs });
-    if (run.endMs > batch.readyMs) segments.push({ state: "serving", fromMs: batch.readyMs, toMs: run.endMs });
+    if (r.readyMs > r.launchedMs) segments.push({ state: "starting", fromMs: r.launchedMs, toMs: r.readyMs });
+    if (run.endMs > r.readyMs) segments.push({ state: "serving", fromMs: r.readyMs, toMs: run.endMs });
   }
-  return {
-    zone,
-    batch: batch.index,
-    role: "replacement",
-    label: `batch ${batch.index + 1}, replacement ${n} in ${zone}`,
-    segments,
-  };
+  return { zone: r.zone, batch: wave, role: "replacement", label, segments };
 }
 
 /** Lanes per state in one AZ at an instant: what the timeline shows there. */

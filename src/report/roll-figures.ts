@@ -53,9 +53,12 @@ export function rollFigures(run: RollRun, observed?: RollObservations): FigureGr
         value: count(observed?.nodesOutdatedAfter ?? summary?.nodesOutdatedAfter, "node"),
         alarm: (observed?.nodesOutdatedAfter ?? summary?.nodesOutdatedAfter ?? 0) > 0,
       },
-      { label: "Batches", value: `${run.batches.length} run of ${run.plan?.batchesPlanned ?? "?"} planned` },
+      {
+        label: "Waves",
+        value: `${run.waves.length} cordoned (${run.plan?.batchesPlanned ?? "?"} batches of the surge planned)`,
+      },
       ...(run.plan
-        ? [{ label: "Group", value: `${run.plan.groupSize} nodes, surge ${run.plan.surge} per batch` }]
+        ? [{ label: "Group", value: `${run.plan.groupSize} nodes, surge ${run.plan.surge} in flight` }]
         : []),
     ],
   };
@@ -141,7 +144,7 @@ export function rollFigures(run: RollRun, observed?: RollObservations): FigureGr
             note: "instances above the group's size at the start, integrated over the roll",
           },
         ]
-      : [{ label: "Extra nodes per batch", value: count(run.plan?.surge, "node") }],
+      : [{ label: "Extra nodes at most", value: count(run.plan?.surge, "node"), note: "the surge the plan allowed" }],
   };
   const api: FigureGroup = {
     name: "API use",
@@ -156,7 +159,7 @@ export function rollFigures(run: RollRun, observed?: RollObservations): FigureGr
             value: `${(observed.maxStatePayloadBytes / 1024).toFixed(1)} KB of 256 KB`,
           },
         ]
-      : [{ label: "Drain attempts", value: String(run.batches.reduce((n, b) => n + b.drainAttempts, 0)) }],
+      : [{ label: "Drain attempts", value: String(run.waves.reduce((n, b) => n + b.drainAttempts, 0)) }],
   };
   return [outcome, time, safety, cost, api];
 }

@@ -1,6 +1,6 @@
 /**
  * The report of a roll: why it failed (if it did), figures in words, the per-node timeline by AZ with
- * batch bands, capacity against demand per AZ, where each batch's time went, predicted against actual,
+ * a band per wave, capacity against demand per AZ, where each wave's time went, predicted against actual,
  * and the step log. Built from the run's recorded events (plus, in the sandbox, the cluster's record
  * of capacity and the simulator's observed figures).
  */
@@ -17,7 +17,7 @@ import { renderNodeTimeline } from "./svg/node-timeline";
 import { type PhaseComparison, renderPredictedActual } from "./svg/predicted-actual";
 import { formatDuration } from "./svg/scale";
 import { renderTimeBreakdown } from "./svg/time-breakdown";
-import { batchTime } from "./time-spent";
+import { waveStartMs, waveTime } from "./time-spent";
 
 export interface RollReportInput {
   /** The roll's own recorded events (not a parent's or a child's). */
@@ -48,25 +48,30 @@ export function rollFailure(run: RollRun, reason: string | undefined, outcome?: 
   const stop = run.stop ?? { state: "(no step ran)", atMs: run.startMs };
   return {
     reason: reason ?? "the run ended without a summary",
-    stoppedAt: { state: stop.state, atSeconds: (stop.atMs - run.startMs) / 1000 },
+    stoppedAt: { state: stopWords(stop), atSeconds: (stop.atMs - run.startMs) / 1000 },
     nextStep: nextStepFor(stop.error, reason, outcome),
   };
 }
 
+/** "Advance roll (wave 2)": the state, and the wave it stopped in when it stopped inside one. */
+export function stopWords(stop: { state: string; wave?: number }): string {
+  return stop.wave !== undefined ? `${stop.state} (wave ${stop.wave + 1})` : stop.state;
+}
+
 export function rollSections(run: RollRun, input: RollReportInput, idPrefix = ""): ReportSection[] {
   const sections: ReportSection[] = [{ kind: "figures", groups: rollFigures(run, input.observed) }];
-  const stop = run.stop ? { state: run.stop.state, atMs: run.stop.atMs } : undefined;
-  if (run.batches.length > 0) {
+  const stop = run.stop ? { state: stopWords(run.stop), atMs: run.stop.atMs } : undefined;
+  if (run.waves.length > 0) {
     const lanes = nodeLanes(run);
     sections.push({
       kind: "picture",
       id: `${idPrefix}node-timeline`,
-      title: "Nodes over time, by AZ and batch",
+      title: "Nodes over time, by AZ and wave",
       caption:
-        "One lane per node the roll touched: replacements launch and join, then serve; the nodes they replace serve, are cordoned and drained, then terminated. Shaded bands are batches. A state changes when the step that caused or saw it finished.",
+        "One lane per node the roll touched: replacements launch and join, then serve; the nodes they replace serve, are cordoned and drained, then terminated. Shaded bands are waves (the nodes one tick cordoned together, from their cordon to their termination); waves overlap. A state changes when the step that caused or saw it finished.",
       svg: renderNodeTimeline({
         lanes,
-        batches: run.batches,
+        waves: run.waves,
         startMs: run.startMs,
         endMs: run.endMs,
         ...(stop ? { stop } : {}),
@@ -75,12 +80,12 @@ export function rollSections(run: RollRun, input: RollReportInput, idPrefix = ""
     sections.push({
       kind: "picture",
       id: `${idPrefix}time-breakdown`,
-      title: "Where the time went, per batch",
+      title: "Where the time went, per wave",
       caption:
-        "Each batch from its selection to the next one's; PDB-blocked is the time after a drain attempt that a PodDisruptionBudget refused, and the budget is named.",
+        "Each wave from the launch of the replacements its nodes waited for to its termination: waiting for replacements (launch until the tick that saw them Ready cordoned the wave), draining, and PDB-blocked (the time after a drain pass that a PodDisruptionBudget refused; the budget is named).",
       svg: renderTimeBreakdown({
-        batches: run.batches.map((b) => ({
-          ...batchTime(b),
+        waves: run.waves.map((b) => ({
+          ...waveTime(b),
           size: b.size,
           ...(b.stoppedIn ? { stoppedIn: b.stoppedIn } : {}),
         })),
@@ -89,13 +94,13 @@ export function rollSections(run: RollRun, input: RollReportInput, idPrefix = ""
   } else {
     sections.push({
       kind: "note",
-      title: "No batches",
+      title: "No waves",
       lines: [
         run.managedUpdate
           ? "EKS replaced this managed node group's nodes itself (a version update): its history holds the update's progress, not each node."
           : run.dryRun
             ? "A dry run plans and changes nothing."
-            : "The run stopped before its first batch.",
+            : "The run stopped before its first wave.",
       ],
     });
   }
@@ -134,9 +139,9 @@ export function rollSections(run: RollRun, input: RollReportInput, idPrefix = ""
 export function predictedAgainstActual(run: RollRun): PhaseComparison[] {
   if (!run.plan) return [];
   const rows: PhaseComparison[] = [];
-  const readies = run.batches
-    .filter((b) => b.surgedMs !== undefined && b.readyMs !== undefined)
-    .map((b) => ((b.readyMs as number) - (b.surgedMs as number)) / 1000)
+  const readies = run.replacements
+    .filter((r) => r.readyMs !== undefined)
+    .map((r) => ((r.readyMs as number) - r.launchedMs) / 1000)
     .sort((a, b) => a - b);
   if (run.plan.replacementReadySeconds !== undefined || readies.length > 0) {
     rows.push({
@@ -145,12 +150,17 @@ export function predictedAgainstActual(run: RollRun): PhaseComparison[] {
       ...(readies.length > 0 ? { actualSeconds: readies[Math.floor(readies.length / 2)] as number } : {}),
     });
   }
-  const done = run.batches.filter((b) => b.validatedMs !== undefined);
-  if (run.plan.batchesPlanned > 0 && done.length > 0) {
+  // The plan predicts batches of `surge` nodes; the pipeline's equivalent is its span per `surge` nodes
+  // replaced, as the roll records it for the next plan (core/steps/roll/advance.ts).
+  const done = run.waves.filter((w) => w.terminatedMs !== undefined);
+  const replaced = done.reduce((n, w) => n + w.size, 0);
+  if (run.plan.batchesPlanned > 0 && replaced > 0 && run.plan.surge > 0) {
+    const fromMs = Math.min(...run.waves.map(waveStartMs));
+    const toMs = Math.max(...done.map((w) => w.terminatedMs as number));
     rows.push({
-      label: "a batch (mean)",
+      label: `${Math.min(run.plan.surge, replaced)} node${Math.min(run.plan.surge, replaced) === 1 ? "" : "s"} (mean)`,
       predictedSeconds: Math.round(run.plan.predictedSeconds / run.plan.batchesPlanned),
-      actualSeconds: Math.round(done.reduce((sum, b) => sum + (b.endMs - b.selectedMs) / 1000, 0) / done.length),
+      actualSeconds: Math.round((((toMs - fromMs) / 1000) * Math.min(run.plan.surge, replaced)) / replaced),
     });
   }
   rows.push({

@@ -33,11 +33,38 @@ export function stepRows(events: RecordedEvent[], startMs: number): StepRow[] {
   return rows;
 }
 
+interface TickWave {
+  index: number;
+  byZone?: Record<string, number>;
+  terminated?: boolean;
+  attempts?: number;
+  blockedBy?: string[];
+  blockedUnnamed?: boolean;
+}
+
+const wavesOf = (pipeline: unknown): TickWave[] => {
+  const waves = (pipeline as { waves?: unknown } | undefined)?.waves;
+  return Array.isArray(waves) ? (waves as TickWave[]) : [];
+};
+
 function levelOf(output: unknown): StepRow["level"] {
-  const o = output as { drain?: { blocked?: unknown[] }; halt?: unknown } | undefined;
+  const o = output as { halt?: unknown; pipeline?: unknown } | undefined;
   if (o?.halt) return "error";
-  if ((o?.drain?.blocked?.length ?? 0) > 0) return "warn";
+  if (wavesOf(o?.pipeline).some((w) => (w.blockedBy?.length ?? 0) > 0 || w.blockedUnnamed)) return "warn";
   return "info";
+}
+
+/** One tick in words: waves terminated and draining (with the budgets that refused), joining, left. */
+function tickWords(pipeline: Record<string, unknown>): string {
+  const waves = wavesOf(pipeline);
+  const parts = waves.filter((w) => w.terminated).map((w) => `wave ${w.index + 1} drained and terminated`);
+  const draining = waves
+    .filter((w) => !w.terminated)
+    .map((w) => `${w.index + 1}${(w.blockedBy?.length ?? 0) > 0 ? ` (held by ${w.blockedBy?.join(", ")})` : ""}`);
+  if (draining.length > 0) parts.push(`draining: wave ${draining.join(", ")}`);
+  if (pipeline.finished === true) parts.push("no outdated node left");
+  else parts.push(`${pipeline.joining ?? "?"} joining, ${pipeline.remaining ?? "?"} outdated left`);
+  return parts.join("; ");
 }
 
 function describe(state: string, output: unknown, seconds: number): string {
@@ -48,23 +75,8 @@ function describe(state: string, output: unknown, seconds: number): string {
       return o.plan
         ? `${o.plan.outdated} outdated of ${o.plan.groupSize}, surge ${o.plan.surge}, ${o.plan.batchesPlanned} batches, predicted ${o.plan.predictedSeconds} s; ${took}`
         : took;
-    case "Select next batch":
-      return o.batch?.finished
-        ? `no batch left; ${took}`
-        : `batch ${Number(o.batch?.index ?? 0) + 1}: ${JSON.stringify(o.batch?.byZone ?? {})}; ${took}`;
-    case "Surge batch":
-      return `desired capacity ${o.surge?.desiredCapacity}, ${o.surge?.launched} launched; ${took}`;
-    case "Check replacements Ready":
-      return o.ready?.done
-        ? `replacements Ready after ${o.ready?.attempts} look(s)`
-        : `not yet (look ${o.ready?.attempts})`;
-    case "Drain batch": {
-      const blocked = (o.drain?.blocked as { pod: string; message: string }[] | undefined) ?? [];
-      if (o.drain?.done) return `drained after ${o.drain?.attempts} attempt(s)`;
-      return `${o.drain?.remainingPods} pod(s) left${blocked.length > 0 ? `; refused: ${blocked.map((b) => `${b.pod} (${b.message})`).join("; ")}` : ""}`;
-    }
-    case "Terminate batch":
-      return `${o.terminated?.terminated ?? "?"} terminated; ${took}`;
+    case "Advance roll":
+      return o.pipeline ? `${tickWords(o.pipeline)}; ${took}` : took;
     case "Summarize": {
       const s = o.summary;
       return s ? `${s.outcome}${s.reason ? `: ${s.reason}` : ""}` : took;

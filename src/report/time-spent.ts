@@ -1,21 +1,17 @@
 /**
- * Where a batch's time went, from its milestones: surging, replacements booting and joining, cordoning,
- * draining, waiting on PodDisruptionBudgets (named), terminating, validating, and the rest (the steps and
- * waits between batches). The parts add up to the batch's span.
+ * Where a wave's time went, from its milestones: waiting for its replacements (from the launch of the
+ * first one paired with its nodes until the tick that saw them Ready cordoned the wave), draining,
+ * waiting on PodDisruptionBudgets (named), and the rest. The parts add up to the wave's span.
  */
-import { blockedSecondsByPdb, type RollBatch } from "./roll-run";
+import { blockedSecondsByPdb, type RollWave } from "./roll-run";
 
-export type TimeKind = "surge" | "boot-join" | "cordon" | "drain" | "pdb-blocked" | "terminate" | "validate" | "other";
+export type TimeKind = "replacements" | "drain" | "pdb-blocked" | "other";
 
 export const TIME_KIND_WORDS: Record<TimeKind, string> = {
-  surge: "surge",
-  "boot-join": "boot + join",
-  cordon: "cordon",
+  replacements: "waiting for replacements",
   drain: "drain",
   "pdb-blocked": "PDB-blocked",
-  terminate: "terminate",
-  validate: "validate",
-  other: "other steps and waits",
+  other: "other",
 };
 
 export interface TimePart {
@@ -23,39 +19,38 @@ export interface TimePart {
   seconds: number;
 }
 
-export interface BatchTime {
-  batch: number;
+export interface WaveTime {
+  wave: number;
   parts: TimePart[];
   totalSeconds: number;
   /** Budgets that held the drain up, longest first, with seconds. */
   blockedBy: { pdb: string; seconds: number }[];
 }
 
-export function batchTime(batch: RollBatch): BatchTime {
+/** Where a wave starts: its first replacement's launch, or its cordon when no launch was paired with it. */
+export const waveStartMs = (wave: RollWave) => Math.min(wave.launchedMs ?? wave.cordonedMs, wave.cordonedMs);
+
+export function waveTime(wave: RollWave): WaveTime {
   const parts: TimePart[] = [];
-  const span = (from: number | undefined, to: number | undefined) =>
-    from !== undefined && to !== undefined && to > from ? (to - from) / 1000 : 0;
+  const span = (from: number, to: number) => (to > from ? (to - from) / 1000 : 0);
   const add = (kind: TimeKind, seconds: number) => {
     if (seconds > 0) parts.push({ kind, seconds });
   };
-  add("surge", span(batch.selectedMs, batch.surgedMs));
-  add("boot-join", span(batch.surgedMs, batch.readyMs ?? (batch.stoppedIn ? batch.endMs : undefined)));
-  add("cordon", span(batch.readyMs, batch.cordonedMs));
-  const drainEnd = batch.drainedMs ?? (batch.cordonedMs !== undefined && batch.stoppedIn ? batch.endMs : undefined);
-  const drainSpan = span(batch.cordonedMs, drainEnd);
+  const startMs = waveStartMs(wave);
+  add("replacements", span(startMs, wave.cordonedMs));
+  const drainSpan = span(wave.cordonedMs, wave.endMs);
   const blocked = Math.min(
     drainSpan,
-    batch.blocked.reduce((sum, b) => sum + span(b.fromMs, Math.min(b.toMs, drainEnd ?? b.toMs)), 0),
+    wave.blocked.reduce((sum, b) => sum + span(b.fromMs, Math.min(b.toMs, wave.endMs)), 0),
   );
   add("drain", drainSpan - blocked);
   add("pdb-blocked", blocked);
-  add("terminate", span(batch.drainedMs, batch.terminatedMs));
-  add("validate", span(batch.terminatedMs, batch.validatedMs));
-  const totalSeconds = (batch.endMs - batch.selectedMs) / 1000;
-  const accounted = parts.reduce((sum, p) => sum + p.seconds, 0);
-  add("other", totalSeconds - accounted);
-  const blockedBy = Object.entries(blockedSecondsByPdb(batch))
+  const totalSeconds = (wave.endMs - startMs) / 1000;
+  // Rounding leaves crumbs of a millisecond: the rest counts from a tenth of a second.
+  const rest = totalSeconds - parts.reduce((sum, p) => sum + p.seconds, 0);
+  if (rest >= 0.1) add("other", rest);
+  const blockedBy = Object.entries(blockedSecondsByPdb(wave))
     .map(([pdb, seconds]) => ({ pdb, seconds }))
     .sort((a, b) => b.seconds - a.seconds || a.pdb.localeCompare(b.pdb));
-  return { batch: batch.index, parts, totalSeconds, blockedBy };
+  return { wave: wave.index, parts, totalSeconds, blockedBy };
 }

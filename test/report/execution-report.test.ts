@@ -142,8 +142,9 @@ describe("tug report <execution-arn>", () => {
     await createReportCommand(() => new SFNClient({}))([ARN, "--out", join(dir, "r.html")], io);
     expect(io.out[0]).toMatch(/^Roll of demo\/workers: failed: PdbBlockedTooLongError: drain of batch 1 blocked/);
     const html = readFileSync(join(dir, "r.html"), "utf8");
-    expect(html).toMatch(/<section class="failure" id="failure">.*Stopped at<\/b> Drain batch/s);
-    expect(html).toContain("stopped: Drain batch");
+    // The pipelined roll drains in its "Advance roll" ticks: the stop names the tick and the wave it held.
+    expect(html).toMatch(/<section class="failure" id="failure">.*Stopped at<\/b> Advance roll \(wave 1\)/s);
+    expect(html).toContain("stopped: Advance roll (wave 1)");
   });
 
   it("refuses what is not an execution ARN, saying what it expects", async () => {

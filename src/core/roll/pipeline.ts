@@ -10,12 +10,14 @@
  */
 
 import type { GroupMember } from "./snapshot-types";
-import type { DrainResult } from "./state";
+import type { DrainResult, WaveProgress } from "./state";
 
 /** A set of nodes cordoned together, drained and terminated together (a "wave"). */
 export interface PipelineWave {
   index: number;
   victims: string[];
+  /** Nodes per AZ (absent in a pipeline stored before it was kept). */
+  byZone?: Record<string, number>;
   drain: DrainResult;
   /** When the drain should be looked at again. */
   nextAt: string;
@@ -42,6 +44,33 @@ export interface StoredPipeline {
 }
 
 export const PIPELINE_KEY = "pipeline";
+
+/** At most this many budgets named per wave in a tick's output: the workflow state stays small. */
+const BUDGETS_NAMED = 5;
+
+/** The budget a refused eviction names ("… The disruption budget web-pdb needs 11 healthy pods …"), as "namespace/name". */
+export function budgetOf(pod: string, message: string): string | undefined {
+  const name = /disruption budget (\S+?)[.,]?\s/.exec(`${message} `)?.[1];
+  if (!name) return undefined;
+  const namespace = pod.includes("/") ? pod.split("/")[0] : undefined;
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+/** A wave as a tick reports it (the tick's output, hence the recorded history): counts and names, no pod lists. */
+export function waveProgress(wave: PipelineWave, terminated: boolean): WaveProgress {
+  const budgets = [
+    ...new Set(wave.drain.blocked.map((b) => budgetOf(b.pod, b.message)).filter((p): p is string => !!p)),
+  ].sort();
+  return {
+    index: wave.index,
+    byZone: wave.byZone ?? {},
+    remainingPods: wave.drain.remainingPods,
+    attempts: wave.drain.attempts,
+    terminated,
+    blockedBy: budgets.slice(0, BUDGETS_NAMED),
+    ...(wave.drain.blocked.length > 0 && budgets.length === 0 ? { blockedUnnamed: true } : {}),
+  };
+}
 
 export function emptyPipeline(nowIso: string): StoredPipeline {
   return {

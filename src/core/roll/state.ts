@@ -102,6 +102,28 @@ export interface PipelineTick {
   joining: number;
   /** Refreshed from this node group's observations whenever a wave starts. */
   expectations?: RollExpectations;
+  /** Waves draining after this tick, and those terminated in it: what the report draws per wave. */
+  waves?: WaveProgress[];
+  /** Replacements launched so far, per AZ (cumulative). */
+  launchedByZone?: Record<string, number>;
+  /** Ready nodes of the target configuration per AZ when the tick looked (before its launches). */
+  readyNewByZone?: Record<string, number>;
+}
+
+/** One wave in a tick's output: a few counts per wave in flight, never a per-node or per-pod list. */
+export interface WaveProgress {
+  index: number;
+  /** Nodes cordoned together, per AZ. */
+  byZone: Record<string, number>;
+  remainingPods: number;
+  /** Drain passes so far. */
+  attempts: number;
+  /** Drained and terminated in this tick. */
+  terminated: boolean;
+  /** Budgets ("namespace/name") that refused an eviction in the last pass (a few at most). */
+  blockedBy: string[];
+  /** Evictions were refused by a budget the message did not name. */
+  blockedUnnamed?: boolean;
 }
 
 export interface ManagedUpdateResult extends CheckResult {

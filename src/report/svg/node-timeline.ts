@@ -1,11 +1,11 @@
 /**
  * The per-node timeline: one lane per node the run touched, grouped by AZ, coloured by state (launching
- * and joining → serving; serving → cordoned and draining → terminating → gone), over alternating batch
- * bands, with where the run stopped marked. Every segment carries its AZ, state and times as data
+ * and joining → serving; serving → cordoned and draining → terminating → gone), over a band per wave
+ * (the nodes cordoned together; bands overlap when waves drain at once), with where the run stopped marked. Every segment carries its AZ, state and times as data
  * attributes and a hover title naming the node.
  */
 import { LANE_STATE_WORDS, type LaneState, type NodeLane } from "../node-lanes";
-import type { RollBatch } from "../roll-run";
+import type { RollWave } from "../roll-run";
 import { AXIS_FONT, timeAxis, timeGrid } from "./axis";
 import { escapeXml, px, title } from "./escape";
 import { legend, svgFrame } from "./frame";
@@ -28,14 +28,14 @@ const STATE_COLOURS: Record<LaneState, string> = {
 
 export interface NodeTimelineInput {
   lanes: NodeLane[];
-  batches: RollBatch[];
+  waves: RollWave[];
   startMs: number;
   endMs: number;
   stop?: { state: string; atMs: number };
 }
 
 export function renderNodeTimeline(input: NodeTimelineInput): string {
-  const { lanes, batches, startMs, endMs } = input;
+  const { lanes, waves, startMs, endMs } = input;
   const spanSeconds = Math.max(1, (endMs - startMs) / 1000);
   const x = linearScale([0, spanSeconds], [LEFT, WIDTH - RIGHT]);
   const at = (ms: number) => x((ms - startMs) / 1000);
@@ -45,8 +45,8 @@ export function renderNodeTimeline(input: NodeTimelineInput): string {
   const laneHeight = Math.max(1, Math.min(12, MAX_BLOCK / most));
   const gap = laneHeight >= 6 ? 2 : 0;
 
-  // Batch labels: one row if they fit, else staggered over up to three rows, else left to the hover title.
-  const bandLabels = placeBandLabels(batches, at);
+  // Wave labels: one row if they fit, else staggered over up to four rows (bands overlap), else left to the hover title.
+  const bandLabels = placeBandLabels(waves, at);
   const top = 8 + bandLabels.rows * BAND_LABEL_ROW + (input.stop ? BAND_LABEL_ROW : 0) + 6;
   let y = top;
   const blocks: string[] = [];
@@ -74,16 +74,16 @@ export function renderNodeTimeline(input: NodeTimelineInput): string {
     y += blockHeight + 8;
   });
   const plotBottom = y;
-  const bands = batches
+  const bands = waves
     .map((b, i) => {
-      const x0 = at(b.selectedMs);
+      const x0 = at(b.cordonedMs);
       const x1 = at(b.endMs);
       return `<rect class="batch-band ${i % 2 === 0 ? "even" : "odd"}${b.stoppedIn ? " stopped" : ""}" data-batch="${b.index + 1}" x="${px(x0)}" y="${px(top - 4)}" width="${px(Math.max(1, x1 - x0))}" height="${px(plotBottom - top + 4)}">${title(
-        `batch ${b.index + 1}: ${b.size} node(s) (${Object.entries(b.byZone)
+        `wave ${b.index + 1}: ${b.size} node(s) cordoned together (${Object.entries(b.byZone)
           .map(([z, n]) => `${z} ${n}`)
           .join(
             ", ",
-          )}), ${formatDuration((b.endMs - b.selectedMs) / 1000)}${b.stoppedIn ? `; stopped in ${b.stoppedIn}` : ""}`,
+          )}), ${formatDuration((b.endMs - b.cordonedMs) / 1000)}${b.stoppedIn ? `; stopped in ${b.stoppedIn}` : ""}`,
       )}</rect>`;
     })
     .join("");
@@ -91,10 +91,14 @@ export function renderNodeTimeline(input: NodeTimelineInput): string {
     ? stopMarker(at(input.stop.atMs), 8 + bandLabels.rows * BAND_LABEL_ROW, plotBottom, input.stop.state)
     : "";
   const axisY = plotBottom + 4;
-  const items = (Object.keys(STATE_COLOURS) as LaneState[]).map((s) => ({
-    label: LANE_STATE_WORDS[s],
-    colour: STATE_COLOURS[s],
-  }));
+  // Only the states drawn: a pipelined tick drains and terminates at once, so "terminating" seldom shows.
+  const drawn = new Set(lanes.flatMap((l) => l.segments.map((s) => s.state)));
+  const items = (Object.keys(STATE_COLOURS) as LaneState[])
+    .filter((s) => drawn.has(s))
+    .map((s) => ({
+      label: LANE_STATE_WORDS[s],
+      colour: STATE_COLOURS[s],
+    }));
   const key = legend(items, LEFT, axisY + 44, WIDTH - LEFT - RIGHT);
   const height = axisY + 44 + key.height + 4;
   const body = [
@@ -106,19 +110,19 @@ export function renderNodeTimeline(input: NodeTimelineInput): string {
     timeAxis(x, axisY, spanSeconds),
     key.svg,
   ].join("");
-  return svgFrame(WIDTH, height, "Nodes per AZ over time, by batch", body);
+  return svgFrame(WIDTH, height, "Nodes per AZ over time, by wave", body);
 }
 
-function placeBandLabels(batches: RollBatch[], at: (ms: number) => number): { svg: string; rows: number } {
-  if (batches.length === 0) return { svg: "", rows: 0 };
-  for (const rows of [1, 2, 3]) {
+function placeBandLabels(waves: RollWave[], at: (ms: number) => number): { svg: string; rows: number } {
+  if (waves.length === 0) return { svg: "", rows: 0 };
+  for (const rows of [1, 2, 3, 4]) {
     const ends = Array.from({ length: rows }, () => Number.NEGATIVE_INFINITY);
     const placed: string[] = [];
     let fits = true;
-    for (const [i, b] of batches.entries()) {
-      const label = batches.length > 12 ? `${b.index + 1}` : `batch ${b.index + 1}`;
+    for (const [i, b] of waves.entries()) {
+      const label = waves.length > 12 ? `${b.index + 1}` : `wave ${b.index + 1}`;
       const w = textWidth(label, AXIS_FONT);
-      const centre = (at(b.selectedMs) + at(b.endMs)) / 2;
+      const centre = (at(b.cordonedMs) + at(b.endMs)) / 2;
       const left = Math.max(LEFT, Math.min(WIDTH - RIGHT - w, centre - w / 2));
       const row = i % rows;
       if (left < (ends[row] as number) + 4) {

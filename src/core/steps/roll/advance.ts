@@ -25,6 +25,7 @@ import {
   roomByZone,
   type StoredPipeline,
   surgeTarget,
+  waveProgress,
   zoneViews,
 } from "../../roll/pipeline";
 import { countByZone } from "../../roll/plan-roll";
@@ -39,6 +40,7 @@ import {
   type RollState,
   type StoredBatch,
   updateRunData,
+  type WaveProgress,
 } from "../../roll/state";
 import { cordonBatch } from "./batch";
 import { drainBatch, terminateBatch } from "./drain";
@@ -57,6 +59,8 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
   const data = record.data as unknown as RollRunData;
   const pipeline = (await loadPipeline(deps, run.runId)) ?? emptyPipeline(iso(nowMs));
   pipeline.ticks++;
+  // Waves drained and terminated in this tick: they leave the pipeline, but the report reads them here.
+  const terminated: WaveProgress[] = [];
 
   // A child roll honours an abort of the upgrade whose lock it works under; drains in flight stop and
   // the restore step uncordons their nodes.
@@ -65,13 +69,13 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
   if (lock?.abortRequested && lock.owner === owner) {
     deps.log.warn("abort requested: stopping the roll", { runId: run.runId, by: lock.abortRequestedBy });
     await deps.state.putItem(run.runId, PIPELINE_KEY, pipeline);
-    return tick(pipeline, { finished: false, aborted: true, retryInSeconds: 0, remaining: -1 });
+    return tick(pipeline, terminated, { finished: false, aborted: true, retryInSeconds: 0, remaining: -1 });
   }
 
   const kube = await deps.kube(input.cluster);
   const expectations = state.pipeline?.expectations ?? state.plan?.expectations;
   try {
-    await moveWaves(deps, state, pipeline, expectations, nowMs);
+    await moveWaves(deps, state, pipeline, expectations, nowMs, terminated);
     const snapshot = await readGroup(deps, input.cluster, input.nodeGroup, {
       ...targetOptions(input),
       resolved: { asgName: data.asgName, mode: data.mode },
@@ -80,10 +84,21 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
     const outdated = findOutdated(live, snapshot.target);
     const outdatedIds = new Set(outdated.map((m) => m.instanceId));
     const inWaves = new Set(pipeline.waves.flatMap((w) => w.victims));
+    const readyNewByZone: Record<string, number> = {};
+    for (const m of live) {
+      if (m.nodeReady && !outdatedIds.has(m.instanceId))
+        readyNewByZone[m.availabilityZone] = (readyNewByZone[m.availabilityZone] ?? 0) + 1;
+    }
     if (outdated.length === 0 && pipeline.waves.length === 0) {
       await observeRoll(deps, state, data, pipeline, nowMs);
       await deps.state.putItem(run.runId, PIPELINE_KEY, pipeline);
-      return tick(pipeline, { finished: true, aborted: false, retryInSeconds: 0, remaining: 0 });
+      return tick(pipeline, terminated, {
+        finished: true,
+        aborted: false,
+        retryInSeconds: 0,
+        remaining: 0,
+        readyNewByZone,
+      });
     }
 
     trackJoining(pipeline, live, outdatedIds, nowMs);
@@ -135,18 +150,19 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
         const observations = await loadObservations(deps, { cluster: input.cluster, nodeGroup: input.nodeGroup });
         waveExpectations = rollExpectations(rollEstimates(observations));
         await recordReadiness(deps, state, pipeline);
-        await startWave(deps, state, pipeline, chosen, waveExpectations, nowMs);
+        await startWave(deps, state, pipeline, chosen, waveExpectations, nowMs, terminated);
         cordoned = chosen.length;
       }
     }
     if (cordoned === 0) diagnoseStall(deps, state, pipeline, views, nowMs);
 
     await deps.state.putItem(run.runId, PIPELINE_KEY, pipeline);
-    return tick(pipeline, {
+    return tick(pipeline, terminated, {
       finished: false,
       aborted: false,
       retryInSeconds: nextTickSeconds(pipeline, waveExpectations, nowMs),
       remaining: outdated.length,
+      readyNewByZone,
       ...(waveExpectations ? { expectations: waveExpectations } : {}),
     });
   } catch (err) {
@@ -182,12 +198,18 @@ async function observeRoll(
   ]);
 }
 
-function tick(pipeline: StoredPipeline, fields: Omit<PipelineTick, "ticks" | "draining" | "joining">): PipelineTick {
+function tick(
+  pipeline: StoredPipeline,
+  terminated: WaveProgress[],
+  fields: Omit<PipelineTick, "ticks" | "draining" | "joining" | "waves" | "launchedByZone">,
+): PipelineTick {
   return {
     ...fields,
     ticks: pipeline.ticks,
     draining: pipeline.waves.reduce((n, w) => n + w.victims.length, 0),
     joining: Object.keys(pipeline.joining).length,
+    waves: [...terminated, ...pipeline.waves.map((w) => waveProgress(w, false))].sort((a, b) => a.index - b.index),
+    launchedByZone: { ...pipeline.launchedByZone },
   };
 }
 
@@ -207,6 +229,7 @@ async function moveWaves(
   pipeline: StoredPipeline,
   expectations: RollExpectations | undefined,
   nowMs: number,
+  terminated: WaveProgress[],
 ): Promise<void> {
   const remaining: PipelineWave[] = [];
   for (const wave of pipeline.waves) {
@@ -221,6 +244,7 @@ async function moveWaves(
     if (wave.drain.done) {
       await terminateBatch(deps, sub);
       pipeline.lastProgressAt = iso(nowMs);
+      terminated.push(waveProgress(wave, true));
       continue;
     }
     wave.nextAt = iso(nowMs + wave.drain.retryInSeconds * 1000);
@@ -344,6 +368,7 @@ async function startWave(
   chosen: OutdatedMember[],
   expectations: RollExpectations | undefined,
   nowMs: number,
+  terminated: WaveProgress[],
 ): Promise<void> {
   const { run } = state;
   const index = pipeline.nextIndex++;
@@ -372,11 +397,13 @@ async function startWave(
   const wave: PipelineWave = {
     index,
     victims: victims.map((v) => v.instanceId),
+    byZone: batch.byZone,
     drain,
     nextAt: iso(nowMs + drain.retryInSeconds * 1000),
   };
   if (drain.done) {
     await terminateBatch(deps, { ...sub, drain });
+    terminated.push(waveProgress(wave, true));
     return;
   }
   pipeline.waves.push(wave);
