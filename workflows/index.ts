@@ -524,4 +524,4 @@ export function loadDefinition(spec: WorkflowSpec): Record<string, unknown> {
  * The workflows a Slack command may start (src/core/chatops/commands.ts): creating and deleting clusters
  * stay with `tug`, where the spec is reviewed as a file.
  */
-export const chatWorkflows: WorkflowSpec[] = [rollNodeGroup, upgradeCluster];
+export const chatWorkflows: WorkflowSpec[] = [rollNodeGroup, upgradeCluster, rebalanceAzs];

@@ -63,7 +63,7 @@ describe("the ChatOps stack", () => {
     }
   });
 
-  it("lets the Slack function start only the roll and upgrade state machines and answer task tokens, nothing else in Step Functions", () => {
+  it("lets the Slack function start only the roll, upgrade and rebalance state machines and answer task tokens, nothing else in Step Functions", () => {
     const [, fn] = resourcesOfType(chatops, "AWS::Lambda::Function").find(([id]) => id.startsWith("SlackHttp"))!;
     const statements = statementsOfRole(chatops, roleOfFunction(fn));
     const states = statements.filter((s) => s.actions.some((a) => a.startsWith("states:")));
@@ -72,10 +72,11 @@ describe("the ChatOps stack", () => {
       ["states:SendTaskFailure", "states:SendTaskSuccess"],
     ]);
     const started = states[0]!.resources.map(render);
-    expect(started).toHaveLength(2);
+    expect(started).toHaveLength(3);
     expect(started.join(" ")).toMatch(/RollNodeGroup/);
     expect(started.join(" ")).toMatch(/UpgradeCluster/);
-    expect(started.join(" ")).not.toMatch(/ReactToInstanceEvent|\*/);
+    expect(started.join(" ")).toMatch(/RebalanceAzs/);
+    expect(started.join(" ")).not.toMatch(/ReactToInstanceEvent|CreateCluster|DeleteCluster|\*/);
     const actions = statements.flatMap((s) => s.actions).sort();
     expect(actions).not.toContain("states:StopExecution");
     expect(

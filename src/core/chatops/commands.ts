@@ -1,6 +1,6 @@
 /**
  * The `/tug` commands: text in, one parsed command out, with the policy action each needs. The router
- * is a table: a new command (rebalance, create) adds one entry to COMMANDS and its action to policy.ts,
+ * is a table: a new command adds one entry to COMMANDS and its action to policy.ts,
  * and the handler routes it to what starts its workflow (handle-command.ts).
  */
 import type { ChatAction } from "./policy";
@@ -8,6 +8,7 @@ import type { ChatAction } from "./policy";
 export type ChatCommand =
   | { name: "upgrade"; cluster: string; toVersion: string }
   | { name: "roll"; cluster: string; nodeGroup: string }
+  | { name: "rebalance"; cluster: string }
   | { name: "status"; target?: string }
   | { name: "abort"; target: string }
   | { name: "help" };
@@ -47,7 +48,16 @@ export const COMMANDS: Record<string, CommandSpec> = {
       return { name: "roll", cluster, nodeGroup };
     },
   },
-  // rebalance: the rebalance-azs workflow joins the router here ({ name: "rebalance", cluster }).
+  rebalance: {
+    usage: "/tug rebalance <cluster>",
+    summary: "bring multi-AZ node groups within ±1 of even, keeping the nodes pods with zonal volumes need",
+    action: "rebalance",
+    parse: ([cluster, ...rest]) => {
+      if (!cluster || !NAME.test(cluster)) return { error: "expected a cluster name" };
+      if (rest.length > 0) return { error: `unexpected ${rest.join(" ")}` };
+      return { name: "rebalance", cluster };
+    },
+  },
   status: {
     usage: "/tug status [cluster|run]",
     summary: "what runs on a cluster, or how a run is going",

@@ -10,11 +10,14 @@ import type { SlackRequest } from "./slack-request";
 
 type CommandRequest = Extract<SlackRequest, { kind: "command" }>;
 
-/** The workflow each starting command runs. Rebalance (and create) join here when they exist. */
+/** The workflow each starting command runs (creating and deleting clusters stay with `tug`). */
 const WORKFLOW_OF: Partial<Record<ChatCommand["name"], string>> = {
   upgrade: "upgrade-cluster",
   roll: "roll-node-group",
+  rebalance: "rebalance-azs",
 };
+
+type StartingCommand = Extract<ChatCommand, { name: "upgrade" | "roll" | "rebalance" }>;
 
 export async function handleCommand(
   deps: ChatOpsDeps,
@@ -36,9 +39,14 @@ export async function handleCommand(
     case "help":
       return helpText();
     case "upgrade":
-    case "roll": {
+    case "roll":
+    case "rebalance": {
       const refusal = deny(command.cluster, command.name);
       if (refusal) return refusal;
+      // The rebalance has no approval step: where the cluster requires approvals, chat cannot start one.
+      if (command.name === "rebalance" && policy.clusters[command.cluster]?.approval === "required") {
+        return `Not started: ${command.cluster} requires an approval before any change, and a rebalance has no approval step; run \`tug rebalance ${command.cluster} --dry-run\` to see its moves, then start it with \`tug rebalance\`.`;
+      }
       return startRun(deps, policy, request, command, retry);
     }
     case "status":
@@ -52,7 +60,7 @@ async function startRun(
   deps: ChatOpsDeps,
   policy: ChatPolicy,
   request: CommandRequest,
-  command: Extract<ChatCommand, { name: "upgrade" | "roll" }>,
+  command: StartingCommand,
   retry: string | undefined,
 ): Promise<string> {
   const workflow = WORKFLOW_OF[command.name] as string;
@@ -60,10 +68,7 @@ async function startRun(
   const user = who.userId as string;
   const rules = policy.clusters[command.cluster];
   // The input is the request's alone (no clock, no retry number): a retry starts under the same name.
-  const base =
-    command.name === "upgrade"
-      ? { cluster: command.cluster, toVersion: command.toVersion, requestedBy: `slack:${user}` }
-      : { cluster: command.cluster, nodeGroup: command.nodeGroup };
+  const base = inputOf(command, user);
   const input = {
     ...base,
     ...(rules?.approval === "required" ? { approval: { requestedBy: user, channel: who.channelId } } : {}),
@@ -76,10 +81,7 @@ async function startRun(
     text: request.text,
   });
   const started = await deps.starter.start(workflow, name, input);
-  const what =
-    command.name === "upgrade"
-      ? `upgrade ${command.cluster} to ${command.toVersion}`
-      : `roll ${command.cluster}/${command.nodeGroup}`;
+  const what = describeCommand(command);
   if (started.outcome === "already-started") {
     deps.log.info(`slack retry of an accepted command: ${name} already started`, { retry });
     return `Already accepted: run ${name} (${what}).`;
@@ -96,6 +98,28 @@ async function startRun(
   });
   const approval = rules?.approval === "required" ? " It waits for an approver before changing anything." : "";
   return `Accepted: run ${name} (${what}).${approval}`;
+}
+
+function inputOf(command: StartingCommand, user: string): Record<string, unknown> {
+  switch (command.name) {
+    case "upgrade":
+      return { cluster: command.cluster, toVersion: command.toVersion, requestedBy: `slack:${user}` };
+    case "roll":
+      return { cluster: command.cluster, nodeGroup: command.nodeGroup };
+    case "rebalance":
+      return { cluster: command.cluster, trigger: "operator", requestedBy: `slack:${user}` };
+  }
+}
+
+function describeCommand(command: StartingCommand): string {
+  switch (command.name) {
+    case "upgrade":
+      return `upgrade ${command.cluster} to ${command.toVersion}`;
+    case "roll":
+      return `roll ${command.cluster}/${command.nodeGroup}`;
+    case "rebalance":
+      return `rebalance ${command.cluster}`;
+  }
 }
 
 async function status(

@@ -6,8 +6,8 @@
 import { z } from "zod";
 
 /** What a chat request can ask of a cluster. New commands add their action here and to the router. */
-export const CHAT_ACTIONS = ["upgrade", "roll", "abort", "status", "approve"] as const;
-export type ChatAction = (typeof CHAT_ACTIONS)[number] | "rebalance";
+export const CHAT_ACTIONS = ["upgrade", "roll", "rebalance", "abort", "status", "approve"] as const;
+export type ChatAction = (typeof CHAT_ACTIONS)[number];
 
 /** Actions an operator (someone who may start runs) holds unless the cluster narrows them with `allow`. */
 const OPERATOR_ACTIONS: readonly ChatAction[] = ["upgrade", "roll", "rebalance", "abort", "status"];
@@ -23,7 +23,7 @@ export const clusterChatPolicySchema = z
     /** Users who may approve or reject a run waiting for approval (never their own run). */
     approvers: z.array(slackId).default([]),
     /** Per action, the users allowed in addition to the operators (e.g. status for a wider group). */
-    allow: z.partialRecord(z.enum([...CHAT_ACTIONS, "rebalance"]), z.array(slackId)).default({}),
+    allow: z.partialRecord(z.enum(CHAT_ACTIONS), z.array(slackId)).default({}),
     /** "required": every run started from chat waits for an approval before its first change. */
     approval: z.enum(["required", "none"]).default("none"),
   })

@@ -86,6 +86,30 @@ describe("the Slack handler", () => {
     expect(fake.posts).toHaveLength(1);
   });
 
+  it("starts a rebalance for an operator, and refuses one where the cluster requires approvals", async () => {
+    const fake = fakeChatOps({ secrets: [vector.secret], nowMs, policy });
+    expect(text((await handleSlackRequest(fake.deps, command("rebalance prod-eu"))).body)).toMatch(
+      /^Accepted: run slack-rebalance-prod-eu-.*\(rebalance prod-eu\)/,
+    );
+    expect(fake.starts).toHaveLength(1);
+    expect(fake.starts[0]).toMatchObject({
+      workflow: "rebalance-azs",
+      input: { cluster: "prod-eu", trigger: "operator", requestedBy: "slack:U2CERLKJA" },
+    });
+    expect(text((await handleSlackRequest(fake.deps, command("rebalance prod-eu extra"))).body)).toMatch(
+      /^unexpected extra: \/tug rebalance <cluster>/,
+    );
+
+    const guarded = fakeChatOps({
+      secrets: [vector.secret],
+      nowMs,
+      policy: { ...policy, clusters: { "prod-eu": { ...policy.clusters["prod-eu"]!, approval: "required" } } },
+    });
+    const refused = text((await handleSlackRequest(guarded.deps, command("rebalance prod-eu"))).body);
+    expect(refused).toMatch(/^Not started: prod-eu requires an approval/);
+    expect(guarded.starts).toEqual([]);
+  });
+
   it("answers ssl_check and url_verification once the signature verifies", async () => {
     const fake = fakeChatOps({ secrets: [vector.secret], nowMs, policy });
     const sign = (body: string) => ({
