@@ -1,16 +1,20 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 /**
  * Test files that stub an AWS SDK client's prototype (aws-sdk-client-mock's `mockClient`). A stub
  * lives as long as the process, so these run in a fresh process each, where it cannot reach the
- * sandbox's real clients in the files that follow.
+ * sandbox's real clients in the files that follow. Found by what they import, so a new one cannot be
+ * forgotten here.
  */
-const PROTOTYPE_STUBBING = [
-  "test/unit/adapters/aws/**/*.test.ts",
-  "test/unit/adapters/kube/access.test.ts",
-  "test/unit/cli/remote.test.ts",
-  "test/component/events/reaction-starter.test.ts",
-];
+const ROOT = dirname(fileURLToPath(import.meta.url));
+const PROTOTYPE_STUBBING = readdirSync(join(ROOT, "test"), { recursive: true, encoding: "utf8" })
+  .filter((file) => file.endsWith(".test.ts"))
+  .filter((file) => readFileSync(join(ROOT, "test", file), "utf8").includes("aws-sdk-client-mock"))
+  .map((file) => `test/${file.split(sep).join("/")}`)
+  .sort();
 
 export default defineConfig({
   test: {
