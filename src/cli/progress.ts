@@ -10,7 +10,6 @@ import type { CliIO } from "./io";
 
 export class RollProgressView {
   private startMs: number | undefined;
-  private batches = 0;
   private liveLine = false;
 
   /** `startMs`: the start of an enclosing run, so a child's lines share its clock. */
@@ -72,10 +71,9 @@ export class RollProgressView {
       }
       case "Plan roll":
         if (state.plan) {
-          this.batches = state.plan.batchesPlanned;
           this.line(
             event.atMs,
-            `plan: ${state.plan.outdated} of ${state.plan.groupSize} nodes outdated in ${state.plan.asgName} (${state.plan.mode}); ${plural(state.plan.batchesPlanned, "batch", "batches")} of ${state.plan.surge}; ${prediction(state.plan.predictedSeconds, state.plan.estimateSource)}`,
+            `plan: ${state.plan.outdated} of ${state.plan.groupSize} nodes outdated in ${state.plan.asgName} (${state.plan.mode}); up to ${state.plan.surge} replacements in flight; ${prediction(state.plan.predictedSeconds, state.plan.estimateSource)}`,
           );
         }
         break;
@@ -86,54 +84,22 @@ export class RollProgressView {
         break;
       case "Advance roll": {
         const tick = state.pipeline;
+        for (const wave of tick?.waves ?? []) {
+          if (wave.terminated)
+            this.line(event.atMs, `  wave ${wave.index + 1} (${zones(wave.byZone)}): drained and terminated`);
+        }
         if (tick?.aborted) this.line(event.atMs, "abort requested: stopping the roll");
         else if (tick?.finished) this.line(event.atMs, "every outdated node replaced");
         else if (tick) {
+          const held = [...new Set((tick.waves ?? []).flatMap((w) => w.blockedBy))];
           this.live(
             event.atMs,
-            `  ${plural(tick.remaining, "outdated node")} left: ${tick.draining} draining, ${plural(tick.joining, "replacement")} joining`,
+            `  ${plural(tick.remaining, "outdated node")} left: ${tick.draining} draining, ${plural(tick.joining, "replacement")} joining${held.length > 0 ? `; evictions held by ${held.join(", ")}` : ""}`,
           );
         }
         break;
       }
-      case "Select next batch":
-        if (state.batch?.aborted) this.line(event.atMs, "abort requested: stopping before the next batch");
-        else if (state.batch && !state.batch.finished) {
-          this.line(
-            event.atMs,
-            `batch ${state.batch.index + 1}/${Math.max(this.batches, state.batch.index + 1)}: replacing ${plural(state.batch.size, "node")} (${zones(state.batch.byZone)})`,
-          );
-        }
-        break;
-      case "Surge batch": {
-        const surge = state.surge as { desiredCapacity: number; launched: number } | undefined;
-        if (surge)
-          this.line(event.atMs, `  surge: desired capacity ${surge.desiredCapacity} (${surge.launched} launching)`);
-        break;
-      }
-      case "Check replacements Ready":
-        if (state.ready?.done) this.line(event.atMs, "  replacements Ready in every AZ");
-        else this.live(event.atMs, `  waiting for replacements to join (check ${state.ready?.attempts ?? 0})`);
-        break;
-      case "Cordon batch":
-        this.line(event.atMs, `  cordoned ${plural(state.batch?.size ?? 0, "node")}`);
-        break;
-      case "Drain batch":
-        if (state.drain?.done) this.line(event.atMs, "  drained: every pod evicted and gone");
-        else {
-          const waiting = state.drain?.blocked.length ?? 0;
-          this.live(
-            event.atMs,
-            `  draining: ${plural(state.drain?.remainingPods ?? 0, "pod")} left${waiting > 0 ? `, ${waiting} waiting on PDBs` : ""}`,
-          );
-        }
-        break;
-      case "Terminate batch": {
-        const terminated = state.terminated as { terminated: number; skipped: string[] } | undefined;
-        if (terminated) this.line(event.atMs, `  terminated ${plural(terminated.terminated, "old node")}`);
-        break;
-      }
-      case "Validate batch":
+      case "Validate roll":
         if (state.validation?.done)
           this.line(event.atMs, "  validated: group Ready, critical pods healthy, nothing unschedulable");
         break;

@@ -46,7 +46,7 @@ export function renderResult(result: RollJson): string[] {
   const lines = [head];
   if (!result.dryRun && result.outcome !== "refused") {
     lines.push(
-      `  nodes replaced ${result.nodesReplaced} of ${result.nodesOutdatedBefore} outdated (${result.nodesOutdatedAfter} left) in ${plural(result.batches, "batch", "batches")}`,
+      `  nodes replaced ${result.nodesReplaced} of ${result.nodesOutdatedBefore} outdated (${result.nodesOutdatedAfter} left) in ${plural(result.batches, "wave")}`,
       result.outcome === "succeeded"
         ? `  makespan ${duration(result.makespanSeconds)}, lower bound ${duration(result.lowerBoundSeconds)} (×${(result.makespanSeconds / Math.max(1, result.lowerBoundSeconds)).toFixed(2)})${result.predictedSeconds ? `, ${prediction(result.predictedSeconds, result.estimateSource)}` : ""}`
         : // A roll that stopped did not do the work the bound is for: no ratio to judge.

@@ -39,7 +39,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   roll: {
     usage: "/tug roll <cluster> <node group>",
-    summary: "replace a node group's outdated nodes, batch by batch",
+    summary: "replace a node group's outdated nodes, surge first, draining through PodDisruptionBudgets",
     action: "roll",
     parse: ([cluster, nodeGroup, ...rest]) => {
       if (!cluster || !NAME.test(cluster)) return { error: "expected a cluster name" };

@@ -107,10 +107,38 @@ describe("runRemote", () => {
       },
       (add) => {
         task(add, "Plan roll", { input, plan });
-        task(add, "Cordon batch", { input, batch: { size: 3 } });
+        task(add, "Advance roll", {
+          input,
+          pipeline: {
+            finished: false,
+            aborted: false,
+            retryInSeconds: 10,
+            remaining: 3,
+            ticks: 1,
+            draining: 0,
+            joining: 0,
+            waves: [
+              { index: 0, byZone: { "us-east-1a": 3 }, remainingPods: 0, attempts: 2, terminated: true, blockedBy: [] },
+            ],
+          },
+        });
       },
       (add) => {
-        task(add, "Cordon batch", { input, batch: { size: 3 } });
+        task(add, "Advance roll", {
+          input,
+          pipeline: {
+            finished: false,
+            aborted: false,
+            retryInSeconds: 10,
+            remaining: 0,
+            ticks: 2,
+            draining: 0,
+            joining: 0,
+            waves: [
+              { index: 1, byZone: { "us-east-1a": 3 }, remainingPods: 0, attempts: 2, terminated: true, blockedBy: [] },
+            ],
+          },
+        });
         task(add, "Summarize", { input, summary });
         add({ type: "ExecutionSucceeded" });
       },
@@ -131,9 +159,9 @@ describe("runRemote", () => {
     expect(io.err.map((line) => line.replace(/^[\d:+]+\s\s/, ""))).toEqual([
       `started ${EXECUTION_ARN}`,
       "locked cluster prod",
-      "plan: 6 of 6 nodes outdated in prod-workers (surge); 2 batches of 3; predicted 15 min, from defaults",
-      "  cordoned 3 nodes",
-      "  cordoned 3 nodes",
+      "plan: 6 of 6 nodes outdated in prod-workers (surge); up to 3 replacements in flight; predicted 15 min, from defaults",
+      "  wave 1 (us-east-1a 3): drained and terminated",
+      "  wave 2 (us-east-1a 3): drained and terminated",
     ]);
     expect(outcome).toBe("succeeded");
     expect(JSON.parse(io.out.at(-1)!)).toMatchObject({ ...summary, status: "SUCCEEDED" });
