@@ -12,6 +12,7 @@ import { addonRecord, compatibleVersions } from "./addon-catalog";
 import { createGroup, createTemplate } from "./asg-create";
 import type { AutoScalingEngine } from "./asg-engine";
 import type { CommandHandler } from "./autoscaling";
+import { requireNodegroup } from "./eks";
 import type { EksAccessEntries } from "./eks-access";
 import { addonShape } from "./eks-addons";
 import { nodegroupShape } from "./eks-shapes";
@@ -185,14 +186,8 @@ export class EksGroupCreation {
 
   private deleteNodegroup(input: CommandInput): SimNodegroup {
     const cluster = this.cluster(requireString("eks", input, "clusterName"));
-    const name = requireString("eks", input, "nodegroupName");
-    const nodegroup = this.ctx.world.nodegroup(cluster.name, name);
-    if (!nodegroup) {
-      throw eksError("ResourceNotFoundException", `No node group found for name: ${name}.`, {
-        clusterName: cluster.name,
-        nodegroupName: name,
-      });
-    }
+    const nodegroup = requireNodegroup(this.ctx, cluster, input);
+    const name = nodegroup.name;
     if (nodegroup.status === "DELETING") return nodegroup;
     nodegroup.status = "DELETING";
     const group = this.ctx.world.groups.get(nodegroup.asgName);

@@ -24,6 +24,19 @@ import { type RegionContext, SANDBOX_ACCOUNT_ID } from "./world";
 /** A config update (scaling, labels, updateConfig) settles in well under a minute. */
 export const CONFIG_UPDATE_SECONDS = 20;
 
+/** The node group an EKS call names in a cluster, or EKS's ResourceNotFoundException. */
+export function requireNodegroup(ctx: RegionContext, cluster: SimCluster, input: CommandInput): SimNodegroup {
+  const name = requireString("eks", input, "nodegroupName");
+  const nodegroup = ctx.world.nodegroup(cluster.name, name);
+  if (!nodegroup) {
+    throw eksError("ResourceNotFoundException", `No node group found for name: ${name}.`, {
+      clusterName: cluster.name,
+      nodegroupName: name,
+    });
+  }
+  return nodegroup;
+}
+
 export class EksApi {
   /** Access entries and the authentication mode (eks-access.ts); the API server's authenticator reads them. */
   readonly access: EksAccessEntries;
@@ -106,16 +119,7 @@ export class EksApi {
   }
 
   private nodegroup(input: CommandInput): SimNodegroup {
-    const cluster = this.cluster(requireString("eks", input, "clusterName"));
-    const name = requireString("eks", input, "nodegroupName");
-    const nodegroup = this.ctx.world.nodegroup(cluster.name, name);
-    if (!nodegroup) {
-      throw eksError("ResourceNotFoundException", `No node group found for name: ${name}.`, {
-        clusterName: cluster.name,
-        nodegroupName: name,
-      });
-    }
-    return nodegroup;
+    return requireNodegroup(this.ctx, this.cluster(requireString("eks", input, "clusterName")), input);
   }
 
   /**
