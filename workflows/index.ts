@@ -112,7 +112,7 @@ const complete = "autoscaling:CompleteLifecycleAction";
 const describeExecution = "states:DescribeExecution";
 
 /**
- * The approval step of the roll and upgrade workflows (`.waitForTaskToken`): stores the approval
+ * The approval step of the roll, upgrade and rebalance workflows (`.waitForTaskToken`): stores the approval
  * (PutItem), marks the run as waiting (PutItem), reads the run's progress message (GetItem), records where
  * it asked (UpdateItem) and posts with the bot token ("slack").
  */
@@ -469,6 +469,7 @@ export const rebalanceAzs: WorkflowSpec = {
     },
     ReleaseRebalanceLockFunctionArn: { module: "functions/rebalance/release-rebalance-lock", access: [del] },
     SummarizeRebalanceFunctionArn: { module: "functions/rebalance/summarize-rebalance", access: [get, put] },
+    RequestApprovalFunctionArn: requestApproval,
   },
 };
 

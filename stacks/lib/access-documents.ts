@@ -230,8 +230,10 @@ export function startReactionsStatement(stateMachineArn: string): PolicyStatemen
 /**
  * What a person (or CI) running `tug` against the deployed stack needs: start and follow the roll and
  * upgrade workflows (src/cli/remote.ts), read locks and runs (`tug status`: GetItem, Query, BatchGetItem)
- * and ask a run to stop (`tug abort`: a conditional UpdateItem on the lock). Nothing that changes a
- * cluster: the workflows do that under their own roles.
+ * ask a run to stop (`tug abort`: a conditional UpdateItem on the lock) and answer a run waiting for an
+ * approval (`tug approve`: a conditional UpdateItem on the approval, then SendTaskSuccess/SendTaskFailure,
+ * on "*" as for the Slack function: task tokens name no resource). Nothing that changes a cluster: the
+ * workflows do that under their own roles.
  */
 export function operatorStatements(
   t: AccessTarget,
@@ -249,6 +251,7 @@ export function operatorStatements(
       ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:UpdateItem"],
       [t.tableArn],
     ),
+    allow("AnswerApprovalsFromTug", ["states:SendTaskSuccess", "states:SendTaskFailure"], ["*"]),
   ];
 }
 

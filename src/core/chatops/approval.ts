@@ -13,6 +13,12 @@ export const approvalRequestSchema = z
     requestedBy: z.string().min(1, "who asked for the run"),
     /** Where to ask for the approval (a Slack channel id). */
     channel: z.string().min(1).optional(),
+    /**
+     * Upgrades only: also wait for an approval before every later control-plane step (the approval before
+     * the first change covers the first one). Set by the policy's "each-control-plane-step" or by
+     * `tug upgrade --approve-each-control-plane-step`.
+     */
+    eachControlPlaneStep: z.literal(true).optional(),
   })
   .strict();
 

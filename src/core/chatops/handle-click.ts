@@ -5,7 +5,8 @@
  * a click racing an abort, does nothing). Then the task token kept with the approval goes back to
  * Step Functions, and the message loses its buttons.
  */
-import { APPROVAL_REJECTED, type ApprovalOutcome, type ApprovalRecord, judgeClick } from "./approval";
+import { type ApprovalRecord, judgeClick } from "./approval";
+import { alreadyDecidedText, decideApproval, decidedText } from "./decide-approval";
 import { decidedApprovalMessage } from "./messages";
 import { authorize, type ChatPolicy } from "./policy";
 import type { ChatOpsDeps } from "./ports";
@@ -31,33 +32,9 @@ export async function handleClick(deps: ChatOpsDeps, policy: ChatPolicy, click: 
     deps.log.info(`approval click refused: ${judged.reason}`, { user, approvalId: record.approvalId });
     return judged.reason;
   }
-  const at = deps.clock.now().toISOString();
-  const decided = await deps.approvals.decide(record.approvalId, { status: judged.status, by: user, at });
-  if (!decided) {
-    const now = await deps.approvals.get(record.approvalId);
-    return `This approval is already ${now?.status ?? "decided"}${now?.decidedBy ? ` (by ${now.decidedBy})` : ""}.`;
-  }
-  const sent =
-    judged.status === "approved"
-      ? await deps.tasks.succeed(decided.taskToken, {
-          approved: true,
-          approvalId: decided.approvalId,
-          by: user,
-          at,
-        } satisfies ApprovalOutcome)
-      : await deps.tasks.fail(decided.taskToken, APPROVAL_REJECTED, `rejected by ${user}`);
-  let final: ApprovalRecord = decided;
-  if (sent === "closed") {
-    // The task had already timed out: the run ended without a change; say so instead.
-    final = (await deps.approvals.decide(
-      record.approvalId,
-      { status: "expired", by: "timeout", at },
-      judged.status,
-    )) ?? {
-      ...decided,
-      status: "expired",
-    };
-  }
+  const result = await decideApproval(deps, record.approvalId, { status: judged.status, by: user });
+  if (result.kind === "already") return alreadyDecidedText(result.record);
+  const final: ApprovalRecord = result.record;
   await deps.state.putItem(record.runId, PENDING_APPROVAL_ITEM, null);
   deps.log.info(`approval ${final.status} for run ${record.runId}`, { user, approvalId: record.approvalId });
   if (final.message) {
@@ -67,8 +44,5 @@ export async function handleClick(deps: ChatOpsDeps, policy: ChatPolicy, click: 
       deps.log.warn(`approval message not updated: ${(err as Error).message}`);
     }
   }
-  if (sent === "closed") return `Too late: the approval of ${record.what} expired; the run ended without a change.`;
-  return judged.status === "approved"
-    ? `Approved: ${record.what} (run ${record.runId}) goes on.`
-    : `Rejected: ${record.what} (run ${record.runId}) ends without a change.`;
+  return decidedText(result);
 }

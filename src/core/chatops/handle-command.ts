@@ -1,9 +1,10 @@
 /** `/tug <command>`: parse, authorize on the cluster the command names, and act. */
 import type { RunRecord } from "../model/state";
-import { APPROVAL_REJECTED, type ApprovalRecord } from "./approval";
+import type { ApprovalRecord } from "./approval";
 import { type ChatCommand, helpText, parseCommand } from "./commands";
+import { decideApproval } from "./decide-approval";
 import { executionNameFor } from "./execution-name";
-import { authorize, type ChatAction, type ChatPolicy } from "./policy";
+import { approvalRequired, authorize, type ChatAction, type ChatPolicy } from "./policy";
 import type { ChatOpsDeps } from "./ports";
 import { followRun, PENDING_APPROVAL_ITEM, progressMessageOf } from "./progress-record";
 import type { SlackRequest } from "./slack-request";
@@ -43,10 +44,6 @@ export async function handleCommand(
     case "rebalance": {
       const refusal = deny(command.cluster, command.name);
       if (refusal) return refusal;
-      // The rebalance has no approval step: where the cluster requires approvals, chat cannot start one.
-      if (command.name === "rebalance" && policy.clusters[command.cluster]?.approval === "required") {
-        return `Not started: ${command.cluster} requires an approval before any change, and a rebalance has no approval step; run \`tug rebalance ${command.cluster} --dry-run\` to see its moves, then start it with \`tug rebalance\`.`;
-      }
       return startRun(deps, policy, request, command, retry);
     }
     case "status":
@@ -69,9 +66,12 @@ async function startRun(
   const rules = policy.clusters[command.cluster];
   // The input is the request's alone (no clock, no retry number): a retry starts under the same name.
   const base = inputOf(command, user);
+  const eachStep = command.name === "upgrade" && rules?.approval === "each-control-plane-step";
   const input = {
     ...base,
-    ...(rules?.approval === "required" ? { approval: { requestedBy: user, channel: who.channelId } } : {}),
+    ...(approvalRequired(rules)
+      ? { approval: { requestedBy: user, channel: who.channelId, ...(eachStep ? { eachControlPlaneStep: true } : {}) } }
+      : {}),
   };
   const name = executionNameFor({
     action: command.name,
@@ -96,7 +96,7 @@ async function startRun(
     channel: who.channelId as string,
     requestedBy: user,
   });
-  const approval = rules?.approval === "required" ? " It waits for an approver before changing anything." : "";
+  const approval = approvalRequired(rules) ? " It waits for an approver before changing anything." : "";
   return `Accepted: run ${name} (${what}).${approval}`;
 }
 
@@ -189,13 +189,12 @@ async function abort(
   // A run still waiting for its approval is simply rejected: it changes nothing and releases the lock.
   const pending = await deps.state.getItem<{ approvalId: string }>(runId, PENDING_APPROVAL_ITEM);
   if (pending) {
-    const decided = await deps.approvals.decide(pending.approvalId, {
+    const result = await decideApproval(deps, pending.approvalId, {
       status: "rejected",
       by: user,
-      at: deps.clock.now().toISOString(),
+      cause: `aborted by ${user} before approval`,
     });
-    if (decided) {
-      await deps.tasks.fail(decided.taskToken, APPROVAL_REJECTED, `aborted by ${user} before approval`);
+    if (result.kind === "decided") {
       deps.log.info(`run ${runId} aborted before approval`, { user });
       return `Aborted ${runId} before its approval: nothing was changed.`;
     }

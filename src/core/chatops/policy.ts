@@ -24,8 +24,12 @@ export const clusterChatPolicySchema = z
     approvers: z.array(slackId).default([]),
     /** Per action, the users allowed in addition to the operators (e.g. status for a wider group). */
     allow: z.partialRecord(z.enum(CHAT_ACTIONS), z.array(slackId)).default({}),
-    /** "required": every run started from chat waits for an approval before its first change. */
-    approval: z.enum(["required", "none"]).default("none"),
+    /**
+     * "required": every run started from chat waits for an approval before its first change;
+     * "each-control-plane-step": the same, and an upgrade also waits for one before every later
+     * control-plane step (one minor each).
+     */
+    approval: z.enum(["required", "each-control-plane-step", "none"]).default("none"),
   })
   .strict();
 
@@ -78,6 +82,11 @@ export function authorize(policy: ChatPolicy, who: ChatIdentity, cluster: string
     return { allowed: false, reason: `user ${who.userId ?? "(none)"} may not ${action} ${cluster}` };
   }
   return { allowed: true };
+}
+
+/** Does the cluster's policy put an approval before the first change of runs started from chat? */
+export function approvalRequired(rules: ClusterChatPolicy | undefined): boolean {
+  return rules?.approval === "required" || rules?.approval === "each-control-plane-step";
 }
 
 function usersFor(rules: ClusterChatPolicy, action: ChatAction): string[] {

@@ -1,4 +1,5 @@
 /** The end of a rebalance: validate, put back what a failed move changed, release the lock, summarize. */
+import { isApprovalRefusal } from "../chatops/approval";
 import type { RunStatus } from "../model/state";
 import type { Deps } from "../ports";
 import { reconcile } from "../replacement/reconcile";
@@ -91,7 +92,9 @@ export function releaseRebalanceLock(deps: Deps, state: RebalanceState): Promise
 
 function outcomeOf(state: RebalanceState, capacityFailures: Record<string, number>, shortZones: string[]) {
   if (state.error) {
-    const refused = state.error.Error === "InvalidInputError" || !state.lock?.acquired;
+    // Rejected or expired before the first move: nothing was changed.
+    const refused =
+      state.error.Error === "InvalidInputError" || !state.lock?.acquired || isApprovalRefusal(state.error);
     return { outcome: (refused ? "refused" : "failed") as RebalanceOutcome, reason: causeMessage(state.error) };
   }
   if (state.checks?.refused) return { outcome: "refused" as RebalanceOutcome, reason: state.checks.reason };

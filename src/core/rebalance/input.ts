@@ -1,5 +1,6 @@
 /** The input of the rebalance-azs workflow, validated once at the edge. */
 import { z } from "zod";
+import { approvalRequestSchema } from "../chatops/approval";
 import { InvalidInputError } from "../errors";
 import { describeIssues } from "../roll/input";
 
@@ -26,6 +27,8 @@ export const rebalanceInputSchema = z
     /** Moves per run, so one execution stays far below the 25,000-event history limit. */
     maxMoves: z.number().int().positive().max(100).default(30),
     requestedBy: z.string().default("unknown"),
+    /** Wait for someone else's approval before the first move (src/core/chatops/approval.ts). */
+    approval: approvalRequestSchema.optional(),
   })
   .strict()
   .refine((input) => input.cluster !== undefined || input.autoScalingGroupName !== undefined, {

@@ -3,7 +3,7 @@
 import { isApprovalRefusal } from "../../chatops/approval";
 import type { Deps } from "../../ports";
 import { releaseClusterLock } from "../../replacement/lock";
-import type { UpgradeOutcome, UpgradeState, UpgradeSummary } from "../../upgrade/state";
+import type { DoneCounts, UpgradeOutcome, UpgradeState, UpgradeSummary } from "../../upgrade/state";
 import { causeMessage } from "../roll/finish";
 import { restoreControlPlaneGroup } from "./control-plane-nodes";
 import { readSkew } from "./observe";
@@ -24,6 +24,13 @@ export async function releaseUpgradeLock(
 function outcomeOf(state: UpgradeState): { outcome: UpgradeOutcome; reason?: string } {
   const preflight = state.assessment?.preflight;
   if (state.error) {
+    // An approval refused before a later control-plane step: the earlier phases stay, consistent.
+    if (isApprovalRefusal(state.error) && changedSomething(state.observed?.done)) {
+      return {
+        outcome: "aborted",
+        reason: `${causeMessage(state.error)}; stopped before the control plane went to ${state.cursor?.toVersion ?? "the next minor"}, the cluster is consistent at ${state.observed?.controlPlaneVersion ?? "its current version"} and a rerun resumes`,
+      };
+    }
     // Until preflight passes nothing has changed: the upgrade was refused, not failed.
     const refused =
       state.error.Error === "InvalidInputError" ||
@@ -46,6 +53,13 @@ function outcomeOf(state: UpgradeState): { outcome: UpgradeOutcome; reason?: str
     };
   if (state.observed?.halt) return { outcome: "failed", reason: state.observed.halt };
   return { outcome: "succeeded" };
+}
+
+function changedSomething(done: DoneCounts | undefined): boolean {
+  if (!done) return false;
+  return (
+    done.controlPlaneUpdates + done.addonUpdates + Object.values(done.nodeGroupRolls).reduce((a, b) => a + b, 0) > 0
+  );
 }
 
 export async function summarizeUpgrade(deps: Deps, state: UpgradeState): Promise<UpgradeSummary> {
