@@ -1,4 +1,5 @@
 /** The `tug` command: dispatch, usage errors (exit 2) and failures (exit 1) with a message saying what is wrong. */
+import { approveCommand } from "./commands/approve";
 import { connectCommand } from "./commands/connect";
 import { createCommand } from "./commands/create";
 import { deleteCommand } from "./commands/delete";
@@ -30,6 +31,11 @@ const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
       --force                after the drain deadline, delete pods PDBs still protect instead of halting
       --json                 progress on stderr; the last stdout line is the result as JSON
       --report <file.html>   write the run's report: nodes per AZ by batch, where the time went, capacity, figures
+      --approve              wait for someone else's approval before the first change (tug approve, or Slack)
+      --approval-channel C…  also ask in this Slack channel (ChatOps deployed)
+      --then-answer approve|reject:NAME[@S]
+                             (sandbox) answer the next approval as \`tug approve\` run by NAME, S s after it is asked;
+                             repeatable; an approval left unanswered expires after 3600 s
   tug upgrade <cluster> --to <version> [options]
                                              upgrade control plane, add-ons and node groups one minor at a time
       --sandbox <scenario>   run in the sandbox (upgrade, self-managed, or a JSON file)
@@ -38,6 +44,9 @@ const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
       --max-parallel-rolls N node groups rolled at the same time (default 2)
       --json                 progress on stderr; the last stdout line is the result as JSON
       --report <file.html>   write the run's report: the phase ladder with skew, each child roll's report
+      --approve, --approval-channel C…, --then-answer …   as for tug roll
+      --approve-each-control-plane-step
+                             --approve, and wait again before every later control-plane step (one minor each)
   tug report <execution-arn> [--out f.html]  the same report for a deployed execution, from its Step Functions history
   tug rebalance <cluster> [options]          bring multi-AZ node groups within ±1 of even across zones, keeping
                                              every zone's nodes for the pods whose volumes live there
@@ -45,6 +54,7 @@ const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
       --dry-run              observe, check and show the planned moves; change nothing
       --group <nodegroup>    only these node groups (repeatable; default: every multi-AZ group)
       --json                 progress on stderr; the last stdout line is the result as JSON
+      --approve, --approval-channel C…, --then-answer …   as for tug roll (the approval comes before the first move)
   tug create --spec <file> [options]         create a cluster from a spec (docs/create.md), health-gated, idempotent
       --sandbox <scenario>   run in the sandbox, against the scenario's account
       --dry-run              validate the spec against the account and print the plan; create nothing
@@ -63,6 +73,9 @@ const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
   tug doctor <cluster> [--group g] [--json]  check all of the above read-only; exit 1 naming each missing piece and its fix
   tug status <cluster>                       the cluster's lock and recent runs
   tug abort <cluster>                        stop the running operation before its next batch, restoring capacity
+  tug approve <run|cluster> [--reject [--reason <text>]]
+                                             answer a run waiting for an approval (the same single-use approval as
+                                             Slack's buttons; nobody approves their own run)
   tug events explain <event-file> [--json]   what Tugboat would do with a raw EventBridge event
   tug events replay --sandbox <scenario> <event-file> [--node <name>] [--times N] [--json]
                                              run the real event handler against a sandbox node
@@ -83,6 +96,7 @@ const COMMANDS: Record<string, Command> = {
   predict: predictCommand,
   status: (argv, io) => statusCommand(argv, io),
   abort: (argv, io) => abortCommand(argv, io),
+  approve: (argv, io) => approveCommand(argv, io),
   slack: slackCommand,
 };
 

@@ -1,14 +1,23 @@
 /** `tug rebalance <cluster>`: in the sandbox with --sandbox, else on the deployed state machine. */
 import type { RebalanceRequest } from "../../core/rebalance/input";
 import type { RunnerEvent } from "../../sandbox/runner/local-workflow";
+import { Sandbox } from "../../sandbox/sandbox";
 import { type RebalanceJson, rebalanceInSandbox } from "../../sandbox/sandbox-rebalance";
+import {
+  APPROVAL_FLAGS,
+  APPROVAL_USAGE,
+  approvalFrom,
+  printAnswers,
+  sandboxApprovalsFor,
+  withApprovalHint,
+  withSandboxAnswers,
+} from "../approval-flags";
 import { loadScenarioOf, parseCommand, positiveInt } from "../args";
 import type { CliIO } from "../io";
 import { UsageError } from "../io";
 import { executionName, printRemoteOutcome, runRemote, stateMachineArn } from "../remote";
 
-const USAGE =
-  "tug rebalance <cluster> [--sandbox <scenario>] [--dry-run] [--group <nodegroup>]... [--drain-timeout S] [--json] [--state-machine <arn>]";
+const USAGE = `tug rebalance <cluster> [--sandbox <scenario>] [--dry-run] [--group <nodegroup>]... [--drain-timeout S] [--json] [--state-machine <arn>] ${APPROVAL_USAGE}`;
 
 const FLAGS = {
   sandbox: { type: "string" },
@@ -17,6 +26,7 @@ const FLAGS = {
   "drain-timeout": { type: "string" },
   json: { type: "boolean" },
   "state-machine": { type: "string" },
+  ...APPROVAL_FLAGS,
 } as const;
 
 export function rebalanceRequestFrom(argv: string[]) {
@@ -25,6 +35,7 @@ export function rebalanceRequestFrom(argv: string[]) {
   if (!cluster) throw new UsageError(`expected <cluster>\nusage: ${USAGE}`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"\nusage: ${USAGE}`);
   const drainTimeoutSeconds = positiveInt(values["drain-timeout"], "--drain-timeout");
+  const approval = approvalFrom(values);
   const request: Partial<RebalanceRequest> & { cluster: string } = {
     cluster,
     dryRun: values["dry-run"] ?? false,
@@ -32,6 +43,7 @@ export function rebalanceRequestFrom(argv: string[]) {
     requestedBy: `tug cli (${process.env.USER ?? "unknown"})`,
     ...(values.group && values.group.length > 0 ? { nodeGroups: values.group } : {}),
     ...(drainTimeoutSeconds !== undefined ? { drainTimeoutSeconds } : {}),
+    ...(approval ? { approval } : {}),
   };
   return { request, values };
 }
@@ -70,13 +82,29 @@ export async function rebalanceCommand(argv: string[], io: CliIO): Promise<numbe
   const { request, values } = rebalanceRequestFrom(argv);
   if (!values.sandbox) {
     const arn = stateMachineArn(values["state-machine"], "TUGBOAT_REBALANCE_STATE_MACHINE_ARN");
-    const remote = await runRemote(io, arn, executionName(["rebalance", request.cluster]), request, {
-      onEvent: progress(io),
+    const name = executionName(["rebalance", request.cluster]);
+    const remote = await runRemote(io, arn, name, request, {
+      onEvent: withApprovalHint(io, progress(io), name, request.cluster),
     });
     return rebalanceExitCode(printRemoteOutcome(io, remote, values.json ?? false));
   }
   const scenario = loadScenarioOf(values.sandbox, request.cluster);
-  const { result } = await rebalanceInSandbox({ scenario, request, run: { onEvent: progress(io) } });
+  const sandbox = await Sandbox.start(scenario);
+  let result: RebalanceJson;
+  try {
+    const approvals = sandboxApprovalsFor(values, sandbox, request.cluster);
+    ({ result } = await approvals.run(() =>
+      rebalanceInSandbox({
+        scenario,
+        request,
+        sandbox,
+        run: { onEvent: withSandboxAnswers(approvals, progress(io)) },
+      }),
+    ));
+    printAnswers(io, approvals);
+  } finally {
+    await sandbox.close();
+  }
   for (const line of renderRebalance(result)) (values.json ? io.stderr : io.stdout)(line);
   if (values.json) io.stdout(JSON.stringify(result));
   return rebalanceExitCode(result.outcome);

@@ -2,6 +2,15 @@
 import { loadPlan } from "../../core/steps/roll/plan";
 import { Sandbox } from "../../sandbox/sandbox";
 import { type RollJson, type RollRequest, rollInSandbox } from "../../sandbox/sandbox-roll";
+import {
+  APPROVAL_FLAGS,
+  APPROVAL_USAGE,
+  approvalFrom,
+  printAnswers,
+  sandboxApprovalsFor,
+  withApprovalHint,
+  withSandboxAnswers,
+} from "../approval-flags";
 import { countOrPercent, loadScenarioOf, parseCommand, positiveInt } from "../args";
 import type { CliIO } from "../io";
 import { UsageError } from "../io";
@@ -11,8 +20,7 @@ import { renderPlan, renderResult } from "../render";
 import { sandboxRollReport } from "../report/sandbox-reports";
 import { RunRecorder, writeReport } from "../report/write";
 
-const USAGE =
-  "tug roll <cluster> <nodegroup> [--sandbox <scenario>] [--dry-run] [--max-surge N|N%] [--force] [--drain-timeout S] [--ready-timeout S] [--launch-template-version V] [--kubernetes-version 1.N] [--json] [--report <file.html>] [--state-machine <arn>]";
+const USAGE = `tug roll <cluster> <nodegroup> [--sandbox <scenario>] [--dry-run] [--max-surge N|N%] [--force] [--drain-timeout S] [--ready-timeout S] [--launch-template-version V] [--kubernetes-version 1.N] [--json] [--report <file.html>] [--state-machine <arn>] ${APPROVAL_USAGE}`;
 
 const FLAGS = {
   sandbox: { type: "string" },
@@ -26,6 +34,7 @@ const FLAGS = {
   json: { type: "boolean" },
   report: { type: "string" },
   "state-machine": { type: "string" },
+  ...APPROVAL_FLAGS,
 } as const;
 
 export function rollRequestFrom(argv: string[]) {
@@ -36,6 +45,7 @@ export function rollRequestFrom(argv: string[]) {
   const maxSurge = countOrPercent(values["max-surge"], "--max-surge");
   const drainTimeoutSeconds = positiveInt(values["drain-timeout"], "--drain-timeout");
   const readyTimeoutSeconds = positiveInt(values["ready-timeout"], "--ready-timeout");
+  const approval = approvalFrom(values);
   const request: RollRequest = {
     cluster,
     nodeGroup,
@@ -47,6 +57,7 @@ export function rollRequestFrom(argv: string[]) {
     ...(readyTimeoutSeconds !== undefined ? { readyTimeoutSeconds } : {}),
     ...(values["launch-template-version"] ? { launchTemplateVersion: values["launch-template-version"] } : {}),
     ...(values["kubernetes-version"] ? { kubernetesVersion: values["kubernetes-version"] } : {}),
+    ...(approval ? { approval } : {}),
   };
   return { request, values };
 }
@@ -60,8 +71,9 @@ export async function rollCommand(argv: string[], io: CliIO): Promise<number> {
   if (!values.sandbox) {
     const arn = stateMachineArn(values["state-machine"]);
     const view = new RollProgressView(io);
-    const remote = await runRemote(io, arn, executionName(["roll", request.cluster, request.nodeGroup]), request, {
-      onEvent: view.onEvent,
+    const name = executionName(["roll", request.cluster, request.nodeGroup]);
+    const remote = await runRemote(io, arn, name, request, {
+      onEvent: withApprovalHint(io, view.onEvent, name, request.cluster),
     });
     view.finish();
     return exitCodeFor(printRemoteOutcome(io, remote, values.json ?? false) as RollJson["outcome"]);
@@ -72,18 +84,24 @@ export async function rollCommand(argv: string[], io: CliIO): Promise<number> {
   const recorder = new RunRecorder(view.onEvent);
   const own = await Sandbox.start(scenario, { onLog: view.onLog });
   if (values.report) recorder.observeCapacity(own);
+  const approvals = sandboxApprovalsFor(values, own, request.cluster);
   // The sandbox is ours to close, also when the run throws before handing it back.
-  const { result, sandbox, run } = await rollInSandbox({
-    scenario,
-    request,
-    sandbox: own,
-    run: { onEvent: recorder.onEvent },
-  }).catch(async (err: unknown) => {
-    await own.close();
-    throw err;
-  });
+  const { result, sandbox, run } = await approvals
+    .run(() =>
+      rollInSandbox({
+        scenario,
+        request,
+        sandbox: own,
+        run: { onEvent: withSandboxAnswers(approvals, recorder.onEvent) },
+      }),
+    )
+    .catch(async (err: unknown) => {
+      await own.close();
+      throw err;
+    });
   try {
     view.finish();
+    printAnswers(io, approvals);
     if (request.dryRun) {
       const plan = await loadPlan(sandbox.deps, run.executionArn.split(":").pop() as string);
       for (const line of plan ? renderPlan(plan) : ["no plan was made (see the reason below)"]) {

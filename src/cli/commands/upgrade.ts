@@ -2,6 +2,15 @@
 import type { UpgradePlan, UpgradePreflight } from "../../core/upgrade/state";
 import { Sandbox } from "../../sandbox/sandbox";
 import { type UpgradeJson, type UpgradeRequest, upgradeInSandbox } from "../../sandbox/sandbox-upgrade";
+import {
+  APPROVAL_FLAGS,
+  APPROVAL_USAGE,
+  approvalFrom,
+  printAnswers,
+  sandboxApprovalsFor,
+  withApprovalHint,
+  withSandboxAnswers,
+} from "../approval-flags";
 import { loadScenarioOf, parseCommand, positiveInt } from "../args";
 import { duration, estimateOrigin } from "../format";
 import type { CliIO } from "../io";
@@ -11,8 +20,7 @@ import { sandboxUpgradeReport } from "../report/sandbox-reports";
 import { RunRecorder, writeReport } from "../report/write";
 import { UpgradeProgressView } from "../upgrade-progress";
 
-const USAGE =
-  "tug upgrade <cluster> --to <version> [--sandbox <scenario>] [--dry-run] [--accept-insight <name>]... [--max-parallel-rolls N] [--json] [--report <file.html>] [--state-machine <arn>]";
+const USAGE = `tug upgrade <cluster> --to <version> [--sandbox <scenario>] [--dry-run] [--accept-insight <name>]... [--max-parallel-rolls N] [--json] [--report <file.html>] [--state-machine <arn>] ${APPROVAL_USAGE} [--approve-each-control-plane-step]`;
 
 const FLAGS = {
   to: { type: "string" },
@@ -24,6 +32,8 @@ const FLAGS = {
   json: { type: "boolean" },
   report: { type: "string" },
   "state-machine": { type: "string" },
+  ...APPROVAL_FLAGS,
+  "approve-each-control-plane-step": { type: "boolean" },
 } as const;
 
 export function upgradeRequestFrom(argv: string[]) {
@@ -36,6 +46,7 @@ export function upgradeRequestFrom(argv: string[]) {
   if (!/^1\.\d+$/.test(to)) throw new UsageError(`--to: expected a Kubernetes minor version such as 1.33, got "${to}"`);
   const maxParallelRolls = positiveInt(values["max-parallel-rolls"], "--max-parallel-rolls");
   const drainTimeoutSeconds = positiveInt(values["drain-timeout"], "--drain-timeout");
+  const approval = approvalFrom(values, { eachControlPlaneStep: values["approve-each-control-plane-step"] ?? false });
   const request: UpgradeRequest = {
     cluster,
     toVersion: to,
@@ -44,6 +55,7 @@ export function upgradeRequestFrom(argv: string[]) {
     requestedBy: `tug cli (${process.env.USER ?? "unknown"})`,
     ...(maxParallelRolls !== undefined ? { maxParallelRolls } : {}),
     ...(drainTimeoutSeconds !== undefined ? { drainTimeoutSeconds } : {}),
+    ...(approval ? { approval } : {}),
   };
   return { request, values };
 }
@@ -111,8 +123,9 @@ export async function upgradeCommand(argv: string[], io: CliIO): Promise<number>
   if (!values.sandbox) {
     const arn = stateMachineArn(values["state-machine"], "TUGBOAT_UPGRADE_STATE_MACHINE_ARN");
     const view = new UpgradeProgressView(io);
-    const remote = await runRemote(io, arn, executionName(["upgrade", request.cluster, request.toVersion]), request, {
-      onEvent: view.onEvent,
+    const name = executionName(["upgrade", request.cluster, request.toVersion]);
+    const remote = await runRemote(io, arn, name, request, {
+      onEvent: withApprovalHint(io, view.onEvent, name, request.cluster),
     });
     return upgradeExitCode(printRemoteOutcome(io, remote, values.json ?? false) as UpgradeJson["outcome"]);
   }
@@ -123,16 +136,22 @@ export async function upgradeCommand(argv: string[], io: CliIO): Promise<number>
   const own = await Sandbox.start(scenario, { onLog: view.onLog });
   if (values.report) recorder.observeCapacity(own);
   // The sandbox is ours to close, also when the run throws before handing it back.
-  const { result, plan, preflight, sandbox } = await upgradeInSandbox({
-    scenario,
-    request,
-    sandbox: own,
-    run: { onEvent: recorder.onEvent },
-  }).catch(async (err: unknown) => {
-    await own.close();
-    throw err;
-  });
+  const approvals = sandboxApprovalsFor(values, own, request.cluster);
+  const { result, plan, preflight, sandbox } = await approvals
+    .run(() =>
+      upgradeInSandbox({
+        scenario,
+        request,
+        sandbox: own,
+        run: { onEvent: withSandboxAnswers(approvals, recorder.onEvent) },
+      }),
+    )
+    .catch(async (err: unknown) => {
+      await own.close();
+      throw err;
+    });
   try {
+    printAnswers(io, approvals);
     const out = values.json ? io.stderr : io.stdout;
     if (request.dryRun && plan) for (const line of renderUpgradePlan(plan, preflight)) out(line);
     for (const line of renderUpgradeResult(result)) out(line);

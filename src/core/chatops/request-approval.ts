@@ -54,7 +54,10 @@ export async function requestApproval(
   const channel = progress?.channel ?? input.approval.channel;
   deps.log.info(`run ${record.runId} waits for approval ${approvalId}`, { cluster: record.cluster });
   if (!channel) {
-    deps.log.warn(`approval ${approvalId}: no channel to ask in; it expires at ${record.expiresAt}`);
+    // A run started with `tug ... --approve` and no channel: answered with `tug approve`.
+    deps.log.info(
+      `approval ${approvalId}: no Slack channel to ask in; answer with \`tug approve ${record.runId}\` before ${record.expiresAt}`,
+    );
     return { approvalId };
   }
   const posted = await deps.chat.postMessage({

@@ -86,7 +86,7 @@ describe("the Slack handler", () => {
     expect(fake.posts).toHaveLength(1);
   });
 
-  it("starts a rebalance for an operator, and refuses one where the cluster requires approvals", async () => {
+  it("starts a rebalance for an operator, with an approval step where the cluster requires approvals", async () => {
     const fake = fakeChatOps({ secrets: [vector.secret], nowMs, policy });
     expect(text((await handleSlackRequest(fake.deps, command("rebalance prod-eu"))).body)).toMatch(
       /^Accepted: run slack-rebalance-prod-eu-.*\(rebalance prod-eu\)/,
@@ -105,9 +105,34 @@ describe("the Slack handler", () => {
       nowMs,
       policy: { ...policy, clusters: { "prod-eu": { ...policy.clusters["prod-eu"]!, approval: "required" } } },
     });
-    const refused = text((await handleSlackRequest(guarded.deps, command("rebalance prod-eu"))).body);
-    expect(refused).toMatch(/^Not started: prod-eu requires an approval/);
-    expect(guarded.starts).toEqual([]);
+    const accepted = text((await handleSlackRequest(guarded.deps, command("rebalance prod-eu"))).body);
+    expect(accepted).toMatch(
+      /^Accepted: run slack-rebalance-prod-eu-.*It waits for an approver before changing anything\.$/,
+    );
+    expect(guarded.starts[0]?.input).toMatchObject({
+      approval: { requestedBy: "U2CERLKJA", channel: "G8PSS9T3V" },
+    });
+  });
+
+  it('"each-control-plane-step" asks upgrades for an approval before every control-plane step, other runs before their first change', async () => {
+    const stepwise = fakeChatOps({
+      secrets: [vector.secret],
+      nowMs,
+      policy: {
+        ...policy,
+        clusters: { "prod-eu": { ...policy.clusters["prod-eu"]!, approval: "each-control-plane-step" } },
+      },
+    });
+    for (const request of ["upgrade prod-eu 1.33", "roll prod-eu workers", "rebalance prod-eu"]) {
+      expect(text((await handleSlackRequest(stepwise.deps, command(request))).body)).toMatch(
+        /It waits for an approver/,
+      );
+    }
+    expect(stepwise.starts.map((s) => [s.workflow, (s.input as { approval?: unknown }).approval])).toEqual([
+      ["upgrade-cluster", { requestedBy: "U2CERLKJA", channel: "G8PSS9T3V", eachControlPlaneStep: true }],
+      ["roll-node-group", { requestedBy: "U2CERLKJA", channel: "G8PSS9T3V" }],
+      ["rebalance-azs", { requestedBy: "U2CERLKJA", channel: "G8PSS9T3V" }],
+    ]);
   });
 
   it("answers ssl_check and url_verification once the signature verifies", async () => {
