@@ -6,6 +6,7 @@
  * expiry each end in their named path; rejected and expired runs release the lock and change nothing.
  */
 import { describe, expect, it } from "vitest";
+import { runWithChatOpsEnvironment } from "../../functions/slack/lib/environment";
 import { parseRequests } from "../../src/cli/commands/slack";
 import { Sandbox } from "../../src/sandbox/sandbox";
 import { rebalanceInSandbox } from "../../src/sandbox/sandbox-rebalance";
@@ -14,7 +15,7 @@ import { upgradeInSandbox } from "../../src/sandbox/sandbox-upgrade";
 import { loadScenario } from "../../src/sandbox/scenario/load";
 import type { Scenario } from "../../src/sandbox/scenario/schema";
 import { parseScriptedAnswer, SandboxApprovals } from "../../src/sandbox/slack/cli-approvals";
-import { replaySlack } from "../../src/sandbox/slack/replay";
+import { type ReplayJson, replaySlack } from "../../src/sandbox/slack/replay";
 import { SandboxSlack } from "../../src/sandbox/slack/sandbox-slack";
 import { scenarioWith } from "./helpers";
 
@@ -162,8 +163,8 @@ describe("approvals from the CLI, in the sandbox", () => {
   });
 });
 
-describe("/tug rebalance where the policy requires approval", () => {
-  it("starts the rebalance, which waits for another approver before its first move, then balances the zones", async () => {
+describe("approvals asked in Slack", () => {
+  it("/tug rebalance where the policy requires approval starts the rebalance, which waits for another approver before its first move, then balances the zones", async () => {
     const scenario = scenarioWith("rebalance", (raw) => {
       raw.slack = {
         signingSecret: "8f742231b10e8888abcd99yyyzzz85a5",
@@ -189,6 +190,45 @@ describe("/tug rebalance where the policy requires approval", () => {
       expect(await sandbox.deps.state.getLock("orders")).toBeUndefined();
       const approval = slack.standIn.messages.find((m) => m.threadTs);
       expect(approval?.text).toContain("approved by <@U2>");
+    } finally {
+      await slack.close();
+      await sandbox.close();
+    }
+  });
+
+  it("a CLI run given --approval-channel is asked in Slack, and an approver's click resumes it", async () => {
+    const scenario = loadScenario("slack");
+    const sandbox = await Sandbox.start(scenario);
+    const slack = await SandboxSlack.attach(sandbox, scenario.slack!);
+    try {
+      // The click comes a minute after the approval is asked (the replay's times count from its start).
+      const click = parseRequests(JSON.stringify([{ at: 60, click: "approve", user: "U2" }]), "t");
+      let replay: Promise<ReplayJson> | undefined;
+      const { result } = await runWithChatOpsEnvironment(slack.environment, () =>
+        rollInSandbox({
+          scenario,
+          sandbox,
+          request: { cluster: "prod-eu", nodeGroup: "workers", approval: { requestedBy: "cli:alice", channel: "C1" } },
+          run: {
+            onEvent: (event) => {
+              if (event.kind === "state-entered" && event.state === "Wait for approval") {
+                replay = replaySlack(slack, click);
+              }
+            },
+          },
+        }),
+      );
+      const json = await replay!;
+      expect((JSON.parse(json.responses[0]!.body) as { text: string }).text).toMatch(
+        /^Approved: roll prod-eu\/workers/,
+      );
+      expect(result.outcome).toBe("succeeded");
+      // The one message: the approval, asked in the channel given (a CLI run has no progress message).
+      expect(slack.standIn.messages).toHaveLength(1);
+      const asked = slack.standIn.messages[0];
+      expect(asked?.channel).toBe("C1");
+      expect(asked?.text).toContain("approved by <@U2>");
+      expect(JSON.stringify(asked)).not.toContain("AQCE");
     } finally {
       await slack.close();
       await sandbox.close();

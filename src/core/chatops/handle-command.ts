@@ -196,7 +196,8 @@ async function abort(
     });
     if (result.kind === "decided") {
       deps.log.info(`run ${runId} aborted before approval`, { user });
-      return `Aborted ${runId} before its approval: nothing was changed.`;
+      // The approval may guard a later control-plane step of an upgrade: what is done stays done.
+      return `Aborted ${runId} at its approval: ${result.record.what} does not go ahead, and the run releases the lock.`;
     }
   }
   if (!lock?.owner.endsWith(`:${runId}`)) return `Run ${runId} is not running on ${cluster}.`;

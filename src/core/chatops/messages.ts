@@ -12,13 +12,18 @@ export interface RenderedMessage {
 const section = (text: string) => ({ type: "section", text: { type: "mrkdwn", text } });
 const context = (text: string) => ({ type: "context", elements: [{ type: "mrkdwn", text }] });
 
+/** A Slack user as a mention; anyone else (a CLI user, "cli:alice") as their name. */
+function who(id: string | undefined): string {
+  return id && /^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : `\`${id ?? "unknown"}\``;
+}
+
 export function approvalRequestMessage(record: ApprovalRecord): RenderedMessage {
-  const text = `Approval needed: ${record.what} (run ${record.runId}), asked by <@${record.requestedBy}>; expires ${record.expiresAt}`;
+  const text = `Approval needed: ${record.what} (run ${record.runId}), asked by ${who(record.requestedBy)}; expires ${record.expiresAt}`;
   return {
     text,
     blocks: [
       section(
-        `:raised_hand: *Approval needed*: ${record.what}\nRun \`${record.runId}\`, asked by <@${record.requestedBy}>.`,
+        `:raised_hand: *Approval needed*: ${record.what}\nRun \`${record.runId}\`, asked by ${who(record.requestedBy)}.`,
       ),
       {
         type: "actions",
@@ -40,7 +45,9 @@ export function approvalRequestMessage(record: ApprovalRecord): RenderedMessage 
           },
         ],
       },
-      context(`Nothing changes before an approval. Expires ${record.expiresAt}; the requester cannot approve.`),
+      context(
+        `Nothing of this changes before an approval. Expires ${record.expiresAt}; the requester cannot approve. From a terminal: \`tug approve ${record.runId}\` [--reject].`,
+      ),
     ],
   };
 }
@@ -48,10 +55,10 @@ export function approvalRequestMessage(record: ApprovalRecord): RenderedMessage 
 export function decidedApprovalMessage(record: ApprovalRecord): RenderedMessage {
   const how =
     record.status === "approved"
-      ? `:white_check_mark: approved by <@${record.decidedBy}>`
+      ? `:white_check_mark: approved by ${who(record.decidedBy)}`
       : record.status === "rejected"
-        ? `:no_entry: rejected by <@${record.decidedBy}>: nothing was changed`
-        : ":alarm_clock: expired: nobody approved in time, nothing was changed";
+        ? `:no_entry: rejected by ${who(record.decidedBy)}: it does not go ahead`
+        : ":alarm_clock: expired: nobody approved in time, it does not go ahead";
   const text = `${record.what} (run ${record.runId}): ${how}`;
   return { text, blocks: [section(text)] };
 }

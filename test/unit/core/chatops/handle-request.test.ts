@@ -199,7 +199,9 @@ describe("approvals and progress on the ports", () => {
       timeoutSeconds: 3600,
     });
     const first = await handleSlackRequest(fake.deps, command("abort r1"));
-    expect(text(first.body)).toBe("Aborted r1 before its approval: nothing was changed.");
+    expect(text(first.body)).toBe(
+      "Aborted r1 at its approval: roll prod-eu/workers does not go ahead, and the run releases the lock.",
+    );
     expect(fake.tasks).toEqual([{ token: "token-r1", kind: "failure" }]);
     const second = await handleSlackRequest(fake.deps, command("abort r1", { trigger_id: "2" }));
     expect(text(second.body)).toBe("Run r1 is not running on prod-eu.");
