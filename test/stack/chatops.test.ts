@@ -101,6 +101,25 @@ describe("the ChatOps stack", () => {
     ]);
   });
 
+  it("lets tug approve answer approval tasks under the operator policy, and stop nothing", () => {
+    const policies = resourcesOfType(synth.workflows, "AWS::IAM::ManagedPolicy");
+    expect(policies).toHaveLength(1);
+    const statements = policies[0]![1].Properties?.["PolicyDocument"] as {
+      Statement: { Sid: string; Action: string | string[]; Resource: unknown }[];
+    };
+    const answer = statements.Statement.find((s) => s.Sid === "AnswerApprovalsFromTug");
+    expect(answer).toMatchObject({ Action: ["states:SendTaskSuccess", "states:SendTaskFailure"], Resource: "*" });
+    const actions = statements.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    expect(actions).not.toContain("states:StopExecution");
+    expect(actions.filter((a) => a.startsWith("states:")).sort()).toEqual([
+      "states:DescribeExecution",
+      "states:GetExecutionHistory",
+      "states:SendTaskFailure",
+      "states:SendTaskSuccess",
+      "states:StartExecution",
+    ]);
+  });
+
   it("is what the sandbox enforces: the Slack role's actions in the twin are the template's", () => {
     const [, fn] = resourcesOfType(chatops, "AWS::Lambda::Function").find(([id]) => id.startsWith("SlackHttp"))!;
     const deployed = statementsOfRole(chatops, roleOfFunction(fn))
