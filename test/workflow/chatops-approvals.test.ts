@@ -163,6 +163,35 @@ describe("approvals from the CLI, in the sandbox", () => {
   });
 });
 
+describe("approvals before each control-plane step", () => {
+  it("a later control-plane step nobody approves expires: the upgrade stops before it, consistent, lock released", async () => {
+    const scenario = loadScenario("upgrade");
+    await withSandbox(scenario, async (sandbox) => {
+      const approvals = new SandboxApprovals(sandbox, "prod-eu", answers("approve:bob@20"));
+      const { result } = await approvals.run(() =>
+        upgradeInSandbox({
+          scenario,
+          sandbox,
+          request: {
+            cluster: "prod-eu",
+            toVersion: "1.32",
+            approval: { requestedBy: "cli:alice", eachControlPlaneStep: true },
+          },
+          run: { onEvent: approvals.onEvent },
+        }),
+      );
+      expect(approvals.given.map((g) => g.status)).toEqual(["approved"]);
+      expect(result.outcome).toBe("aborted");
+      expect(result.reason).toMatch(
+        /^ApprovalExpired: nobody approved the control-plane step within 3600 s; stopped before the control plane went to 1\.32/,
+      );
+      expect(result.controlPlaneUpdates).toBe(1);
+      expect((await sandbox.deps.eks.describeCluster("prod-eu"))?.version).toBe("1.31");
+      expect(await sandbox.deps.state.getLock("prod-eu")).toBeUndefined();
+    });
+  });
+});
+
 describe("approvals asked in Slack", () => {
   it("/tug rebalance where the policy requires approval starts the rebalance, which waits for another approver before its first move, then balances the zones", async () => {
     const scenario = scenarioWith("rebalance", (raw) => {
