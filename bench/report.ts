@@ -78,7 +78,8 @@ export function scaleTable(scale: ScaleFigures): string {
     `  longest step                    ${scale.longestStepSeconds} s (virtual) of 900`,
     `  state transitions per node      ${scale.stateTransitionsPerNode}`,
     `  AWS API calls per node          ${scale.awsApiCallsPerNode}`,
-    `  virtual makespan                ${scale.makespanSeconds} s`,
+    `  virtual makespan                ${scale.makespanSeconds} s (lower bound ${scale.lowerBoundSeconds} s, ×${scale.overBound ?? "n/a"})`,
+    `  PDB violations, pods lost       ${scale.pdbViolations}, ${scale.podsLost}`,
     `  wall clock                      ${scale.wallSeconds} s, peak RSS ${scale.peakRssMb} MB`,
   ].join("\n");
 }

@@ -22,6 +22,11 @@ export interface ScaleFigures {
   /** Longest single step, virtual seconds (a Lambda may run 900). */
   longestStepSeconds: number;
   makespanSeconds: number;
+  /** The roll's lower bound from the run's sampled timings (bench/README.md), and makespan ÷ bound. */
+  lowerBoundSeconds: number;
+  overBound: number | null;
+  pdbViolations: number;
+  podsLost: number;
   /** Real seconds the simulated roll took on this machine. */
   wallSeconds: number;
   /** Peak resident memory of this process while it ran, sampled. */
@@ -61,6 +66,13 @@ export async function runScale(options: ScaleOptions = {}): Promise<ScaleFigures
       maxStatePayloadBytes: result.maxStatePayloadBytes,
       longestStepSeconds: result.longestStepSeconds,
       makespanSeconds: result.makespanSeconds,
+      lowerBoundSeconds: result.lowerBoundSeconds,
+      overBound:
+        result.outcome === "succeeded" && result.lowerBoundSeconds > 0
+          ? round(result.makespanSeconds / result.lowerBoundSeconds, 2)
+          : null,
+      pdbViolations: result.pdbViolations,
+      podsLost: result.podsLost,
       wallSeconds: round((performance.now() - started) / 1000),
       peakRssMb: rss.peakMb(),
       stateTransitionsPerNode: round(result.stateTransitions / replaced, 2),

@@ -5,6 +5,9 @@
  * of a step (a batch) most often the longest of its run (where a roll stalls), with why.
  */
 
+import { fork } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
 import { Sandbox } from "./sandbox";
 import { type RollRequest, rollInSandbox } from "./sandbox-roll";
 import { type UpgradeRequest, upgradeInSandbox } from "./sandbox-upgrade";
@@ -30,7 +33,9 @@ export interface Prediction {
   outcomes: Record<string, number>;
 }
 
-interface RunFigures {
+export interface RunFigures {
+  /** Which run: its seed is the scenario's seed plus this. */
+  index: number;
   outcome: string;
   makespanSeconds: number;
   minCapacityRatio: number | null;
@@ -97,50 +102,116 @@ export type PredictRequest =
   | { workflow: "roll"; request: RollRequest }
   | { workflow: "upgrade"; request: UpgradeRequest };
 
-export async function predict(scenario: Scenario, what: PredictRequest, runs: number): Promise<Prediction> {
-  const figures: RunFigures[] = [];
-  for (let index = 0; index < runs; index++) {
-    const seeded: Scenario = { ...scenario, seed: scenario.seed + index };
-    const sandbox = await Sandbox.start(seeded);
-    try {
-      const watcher = watch(sandbox);
-      if (what.workflow === "roll") {
-        const { result } = await rollInSandbox({
-          scenario: seeded,
-          request: what.request,
-          sandbox,
-          run: { onEvent: watcher.onEvent },
-        });
-        figures.push({
-          outcome: result.outcome,
-          makespanSeconds: result.makespanSeconds,
-          minCapacityRatio: result.minCapacityRatio.az,
-          pdbBlockedSeconds: watcher.blockedSeconds(),
-          ...longestOf(watcher.longest()),
-        });
-      } else {
-        const capacity = sandbox.cluster.openCapacityWindow();
-        const { result } = await upgradeInSandbox({
-          scenario: seeded,
-          request: what.request,
-          sandbox,
-          run: { onEvent: watcher.onEvent },
-        });
-        figures.push({
-          outcome: result.outcome,
-          makespanSeconds: result.durationSeconds,
-          minCapacityRatio: capacity.minimum().az,
-          pdbBlockedSeconds: watcher.blockedSeconds(),
-          ...longestOf(watcher.longest()),
-        });
-        capacity.close();
-      }
-    } finally {
-      await sandbox.close();
-    }
-  }
-  return summarize(figures);
+export interface PredictOptions {
+  /**
+   * Processes the runs are spread over (each run is independent: its own sandbox and seed). Defaults to
+   * the machine's available parallelism; 1 runs them all in this process.
+   */
+  workers?: number;
 }
+
+export async function predict(
+  scenario: Scenario,
+  what: PredictRequest,
+  runs: number,
+  options: PredictOptions = {},
+): Promise<Prediction> {
+  const indices = Array.from({ length: runs }, (_, i) => i);
+  const workers = Math.max(1, Math.min(runs, options.workers ?? availableParallelism()));
+  const figures =
+    workers === 1
+      ? await runSeeds(scenario, what, indices)
+      : (await Promise.all(spread(indices, workers).map((share) => runSeedsElsewhere(scenario, what, share)))).flat();
+  return summarize(figures.sort((a, b) => a.index - b.index));
+}
+
+/** Round-robin shares, so slow and fast seeds mix in every process. */
+function spread(indices: number[], workers: number): number[][] {
+  const shares: number[][] = Array.from({ length: workers }, () => []);
+  indices.forEach((index, i) => {
+    shares[i % workers]?.push(index);
+  });
+  return shares;
+}
+
+/** Runs `indices` one after another in this process: run i uses the scenario's seed + i. */
+export async function runSeeds(scenario: Scenario, what: PredictRequest, indices: number[]): Promise<RunFigures[]> {
+  const figures: RunFigures[] = [];
+  for (const index of indices) figures.push(await runOnce(scenario, what, index));
+  return figures;
+}
+
+async function runOnce(scenario: Scenario, what: PredictRequest, index: number): Promise<RunFigures> {
+  const seeded: Scenario = { ...scenario, seed: scenario.seed + index };
+  const sandbox = await Sandbox.start(seeded);
+  try {
+    const watcher = watch(sandbox);
+    if (what.workflow === "roll") {
+      const { result } = await rollInSandbox({
+        scenario: seeded,
+        request: what.request,
+        sandbox,
+        run: { onEvent: watcher.onEvent },
+      });
+      return {
+        index,
+        outcome: result.outcome,
+        makespanSeconds: result.makespanSeconds,
+        minCapacityRatio: result.minCapacityRatio.az,
+        pdbBlockedSeconds: watcher.blockedSeconds(),
+        ...longestOf(watcher.longest()),
+      };
+    }
+    const capacity = sandbox.cluster.openCapacityWindow();
+    const { result } = await upgradeInSandbox({
+      scenario: seeded,
+      request: what.request,
+      sandbox,
+      run: { onEvent: watcher.onEvent },
+    });
+    const figures: RunFigures = {
+      index,
+      outcome: result.outcome,
+      makespanSeconds: result.durationSeconds,
+      minCapacityRatio: capacity.minimum().az,
+      pdbBlockedSeconds: watcher.blockedSeconds(),
+      ...longestOf(watcher.longest()),
+    };
+    capacity.close();
+    return figures;
+  } finally {
+    await sandbox.close();
+  }
+}
+
+/** The same runs in a child process (bin/predict-worker.mjs), which answers with their figures. */
+function runSeedsElsewhere(scenario: Scenario, what: PredictRequest, indices: number[]): Promise<RunFigures[]> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(new URL("../../bin/predict-worker.mjs", import.meta.url)), [], {
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+    });
+    let answered = false;
+    child.on("message", (message: PredictWorkerAnswer) => {
+      answered = true;
+      if ("error" in message) reject(new Error(`prediction runs ${indices.join(", ")}: ${message.error}`));
+      else resolve(message.figures);
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (!answered) reject(new Error(`prediction runs ${indices.join(", ")}: worker exited with code ${code}`));
+    });
+    const ask: PredictWorkerAsk = { scenario, what, indices };
+    child.send(ask);
+  });
+}
+
+export interface PredictWorkerAsk {
+  scenario: Scenario;
+  what: PredictRequest;
+  indices: number[];
+}
+
+export type PredictWorkerAnswer = { figures: RunFigures[] } | { error: string };
 
 function longestOf(longest: RunFigures["longest"]): Pick<RunFigures, "longest"> {
   return longest ? { longest } : {};

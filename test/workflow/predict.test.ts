@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main";
-import { parseScenario } from "../../src/sandbox/scenario/load";
+import { predict } from "../../src/sandbox/predict";
+import { loadScenario, parseScenario } from "../../src/sandbox/scenario/load";
 
 function capture() {
   const out: string[] = [];
@@ -43,6 +44,16 @@ describe("tug predict", () => {
       runs: expect.any(Number),
       why: expect.any(String),
     });
+  });
+
+  it("draws the same figures whether its runs share one process or are spread over two", async () => {
+    const what = { workflow: "roll" as const, request: { cluster: "demo", nodeGroup: "workers" } };
+    const scenario = loadScenario("small");
+    const alone = await predict(scenario, what, 2, { workers: 1 });
+    const spread = await predict(scenario, what, 2, { workers: 2 });
+    expect(spread).toEqual(alone);
+    // Two seeds, two different draws: the runs are not one run counted twice.
+    expect(alone.makespanSeconds.p90).toBeGreaterThan(alone.makespanSeconds.p50);
   });
 
   it("refuses a prediction without a twin, and an unknown workflow", async () => {

@@ -89,6 +89,8 @@ function toRun(item: Item): RunRecord {
 
 export class DynamoStateStore implements StatePort {
   private readonly observations: ObservationStore;
+  /** Run index entries this store has written (cluster and sort key). */
+  private readonly indexed = new Set<string>();
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -216,12 +218,16 @@ export class DynamoStateStore implements StatePort {
           },
         }),
       );
+      const indexSk = runIndexSk(run.startedAt, run.runId);
+      // The entry never changes once written: a run saved once per tick writes it once per container.
+      if (this.indexed.has(`${run.cluster}\u0000${indexSk}`)) return;
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: clusterPk(run.cluster), sk: runIndexSk(run.startedAt, run.runId), runId: run.runId },
+          Item: { pk: clusterPk(run.cluster), sk: indexSk, runId: run.runId },
         }),
       );
+      this.indexed.add(`${run.cluster}\u0000${indexSk}`);
     } catch (err) {
       throw toStepError(err, what);
     }

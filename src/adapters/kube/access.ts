@@ -12,11 +12,12 @@ import {
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { RetryableError, TerminalError } from "../../core/errors";
 import type { EksClusterState } from "../../core/model/aws";
 import type { EksPort } from "../../core/ports";
 import { isNotFound, toStepError } from "../aws/classify";
+import { PooledKubeConfig } from "./pooled-kube-config";
 
 export interface KubeAccessDeps {
   eks: EksPort;
@@ -56,7 +57,7 @@ function eksKubeConfig(eksCluster: EksClusterState, token: string): KubeConfig {
     if (SETTLING_STATUSES.has(eksCluster.status)) throw new RetryableError(`${message}; it should have one soon`);
     throw new TerminalError(message);
   }
-  const kc = new KubeConfig();
+  const kc = new PooledKubeConfig();
   kc.loadFromOptions({
     clusters: [
       {
@@ -101,7 +102,7 @@ async function readSecretKubeconfig(cluster: string, secrets: SecretsManagerClie
 }
 
 function parseKubeconfig(text: string, source: string): KubeConfig {
-  const kc = new KubeConfig();
+  const kc = new PooledKubeConfig();
   try {
     // YAML is a superset of JSON, so this reads either form.
     kc.loadFromString(text);

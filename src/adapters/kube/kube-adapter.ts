@@ -26,6 +26,7 @@ import type {
   NodeChange,
 } from "../../core/model/kube";
 import type { Clock, KubePort } from "../../core/ports";
+import { getJson } from "./json-get";
 import { evictionOutcome, httpStatusOf, kubeStepError } from "./kube-errors";
 import { toKubeNode, toKubePdb, toKubePod, toKubeZonalVolume } from "./kube-mapping";
 
@@ -56,7 +57,10 @@ export class KubeAdapter implements KubePort {
   /** Distinguishes Events recorded within the same millisecond. */
   private eventSequence = 0;
 
-  constructor(kc: KubeConfig, options: KubeAdapterOptions = {}) {
+  constructor(
+    private readonly kc: KubeConfig,
+    options: KubeAdapterOptions = {},
+  ) {
     this.core = kc.makeApiClient(CoreV1Api);
     this.policy = kc.makeApiClient(PolicyV1Api);
     this.version = kc.makeApiClient(VersionApi);
@@ -65,7 +69,7 @@ export class KubeAdapter implements KubePort {
   }
 
   async listNodes(): Promise<KubeNode[]> {
-    const nodes = await this.listAll<V1Node>("listing nodes", (page) => this.core.listNode(page));
+    const nodes = await this.listJson<V1Node>("listing nodes", "/api/v1/nodes");
     return nodes.map(toKubeNode).sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -84,9 +88,7 @@ export class KubeAdapter implements KubePort {
   async listPods(filter: { nodeName?: string } = {}): Promise<KubePod[]> {
     const fieldSelector = filter.nodeName ? `spec.nodeName=${filter.nodeName}` : undefined;
     const context = filter.nodeName ? `listing pods on node ${filter.nodeName}` : "listing pods";
-    const pods = await this.listAll<V1Pod>(context, (page) =>
-      this.core.listPodForAllNamespaces({ ...page, fieldSelector }),
-    );
+    const pods = await this.listJson<V1Pod>(context, "/api/v1/pods", fieldSelector ? { fieldSelector } : {});
     return pods.map(toKubePod).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
   }
 
@@ -225,6 +227,27 @@ export class KubeAdapter implements KubePort {
       firstTimestamp: now,
       lastTimestamp: now,
     };
+  }
+
+  /**
+   * A list read page by page as plain JSON (json-get.ts): the shapes are the API's own, with timestamps
+   * as RFC 3339 strings, which kube-mapping.ts reads as well as Dates.
+   */
+  private async listJson<T>(context: string, path: string, params: Record<string, string> = {}): Promise<T[]> {
+    const items: T[] = [];
+    let token: string | undefined;
+    do {
+      const query = new URLSearchParams({ ...params, limit: String(this.pageSize) });
+      if (token) query.set("continue", token);
+      try {
+        const page = await getJson<{ items?: T[]; metadata?: { continue?: string } }>(this.kc, `${path}?${query}`);
+        items.push(...(page.items ?? []));
+        token = page.metadata?.continue || undefined;
+      } catch (err) {
+        throw kubeStepError(err, context);
+      }
+    } while (token);
+    return items;
   }
 
   private async listAll<T>(

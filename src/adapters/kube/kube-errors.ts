@@ -56,8 +56,9 @@ export function describeKubeError(err: unknown): string {
     return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
   }
   const body = statusOf(err);
-  // The client drops a 401's body (its API spec declares none), so the words are ours.
-  if (status === 401 && !body.reason) {
+  // The generated client drops a 401's body (its API spec declares none), and an API server's own words
+  // are a bare "Unauthorized": either way the words are ours.
+  if (status === 401 && (!body.message || body.message === "Unauthorized")) {
     return "HTTP 401 Unauthorized: the API server does not accept this identity (on EKS: the role has no access entry)";
   }
   const reason = body.reason ? ` ${body.reason}` : "";

@@ -21,6 +21,9 @@ export interface PreparedDefinition {
 
 export const START_EXECUTION_SYNC = "arn:aws:states:::states:startExecution.sync:2";
 export const LAMBDA_WAIT_FOR_TASK_TOKEN = "arn:aws:states:::lambda:invoke.waitForTaskToken";
+/** Far beyond any run, and under setTimeout's 2^31 ms. */
+const WALL_CLOCK_TIMEOUT_SECONDS = 2_000_000;
+
 /** Step Functions' own limit when a task sets no TimeoutSeconds: the execution's (a year). */
 const DEFAULT_TASK_TOKEN_TIMEOUT_SECONDS = 365 * 86_400;
 /**
@@ -67,10 +70,18 @@ export function prepareDefinition(source: Record<string, unknown>, region: strin
 function prepareStates(states: Record<string, StateDef>, region: string, prepared: PreparedDefinition): void {
   const { lambdaStates, waitStates, childStates, stateTypes } = prepared;
   for (const [name, state] of Object.entries(states)) {
+    const definedTimeout = state.TimeoutSeconds;
     const processor = (state.ItemProcessor ?? state.Iterator) as { States?: Record<string, StateDef> } | undefined;
     if (processor?.States) prepareStates(processor.States, region, prepared);
     for (const branch of (state.Branches as { States: Record<string, StateDef> }[] | undefined) ?? []) {
       prepareStates(branch.States, region, prepared);
+    }
+    if (state.Type === "Task") {
+      // The interpreter races every task against a timer in real milliseconds (60 s when TimeoutSeconds
+      // is absent): a child roll or a long step on a busy machine would fail with States.Timeout for no
+      // reason the workflow knows. Time is virtual here; the step meter reports the longest step against
+      // Lambda's 900 s, and task tokens are timed out on the virtual clock (below).
+      state.TimeoutSeconds = WALL_CLOCK_TIMEOUT_SECONDS;
     }
     if (state.Type === "Task" && state.Resource === START_EXECUTION_SYNC) {
       const params = state.Parameters as Record<string, unknown>;
@@ -87,12 +98,9 @@ function prepareStates(states: Record<string, StateDef>, region: string, prepare
       if (state.TimeoutSecondsPath !== undefined) {
         throw new Error(`state "${name}": the sandbox emulates TimeoutSeconds of a task token, not TimeoutSecondsPath`);
       }
-      const timeoutSeconds =
-        typeof state.TimeoutSeconds === "number" ? state.TimeoutSeconds : DEFAULT_TASK_TOKEN_TIMEOUT_SECONDS;
+      const timeoutSeconds = typeof definedTimeout === "number" ? definedTimeout : DEFAULT_TASK_TOKEN_TIMEOUT_SECONDS;
       prepared.tokenStates.set(name, { placeholder, timeoutSeconds });
       params.FunctionName = `arn:aws:lambda:${region}:${SANDBOX_ACCOUNT}:function:tugboat-${placeholder}`;
-      // The interpreter would time the task out in real milliseconds; the runner does it on the virtual clock.
-      state.TimeoutSeconds = 2_000_000;
       continue;
     }
     if (state.Type === "Wait") {

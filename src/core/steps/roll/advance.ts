@@ -13,6 +13,7 @@ import { nextLookSeconds } from "../../estimates/poll";
 import { loadObservations, observation, recordObservations } from "../../estimates/record";
 import { type RollExpectations, rollEstimates, rollExpectations } from "../../estimates/roll-estimates";
 import type { KubePod } from "../../model/kube";
+import type { RunRecord } from "../../model/state";
 import type { Deps, KubePort } from "../../ports";
 import { chooseVictims } from "../../roll/choose-victims";
 import { findOutdated, interleaveByZone, type OutdatedMember } from "../../roll/outdated";
@@ -31,7 +32,7 @@ import {
 import { countByZone } from "../../roll/plan-roll";
 import { isDrainable } from "../../roll/pods";
 import { readGroup, targetOptions } from "../../roll/read-group";
-import { isLeaving } from "../../roll/snapshot-types";
+import { type GroupSnapshot, isLeaving } from "../../roll/snapshot-types";
 import {
   type BatchCursor,
   batchKey,
@@ -39,11 +40,10 @@ import {
   type RollRunData,
   type RollState,
   type StoredBatch,
-  updateRunData,
   type WaveProgress,
 } from "../../roll/state";
 import { cordonBatch } from "./batch";
-import { drainBatch, terminateBatch } from "./drain";
+import { drainBatch, emptyTally, type TickShared, terminateBatch } from "./drain";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -74,12 +74,25 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
 
   const kube = await deps.kube(input.cluster);
   const expectations = state.pipeline?.expectations ?? state.plan?.expectations;
+  const groupRead = { asgName: data.asgName, mode: data.mode };
+  const batchesBefore = data.batchesStarted;
+  // One read of the group per tick (a 5,000-node group lists 5,000 nodes): it judges the tick's
+  // terminations, and what they change (members leaving, desired capacity decremented) is applied to it
+  // before the tick plans.
+  let read: Promise<GroupSnapshot> | undefined;
+  const shared: TickShared = {
+    data,
+    snapshot: () => {
+      read ??= readGroup(deps, input.cluster, input.nodeGroup, { ...targetOptions(input), resolved: groupRead });
+      return read;
+    },
+    tally: emptyTally(),
+    terminatedIds: [],
+  };
   try {
-    await moveWaves(deps, state, pipeline, expectations, nowMs, terminated);
-    const snapshot = await readGroup(deps, input.cluster, input.nodeGroup, {
-      ...targetOptions(input),
-      resolved: { asgName: data.asgName, mode: data.mode },
-    });
+    const snapshot = await shared.snapshot();
+    await moveWaves(deps, state, pipeline, expectations, nowMs, terminated, shared);
+    applyTerminations(snapshot, shared.terminatedIds);
     const live = snapshot.members.filter((m) => !isLeaving(m));
     const outdated = findOutdated(live, snapshot.target);
     const outdatedIds = new Set(outdated.map((m) => m.instanceId));
@@ -150,7 +163,7 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
         const observations = await loadObservations(deps, { cluster: input.cluster, nodeGroup: input.nodeGroup });
         waveExpectations = rollExpectations(rollEstimates(observations));
         await recordReadiness(deps, state, pipeline);
-        await startWave(deps, state, pipeline, chosen, waveExpectations, nowMs, terminated);
+        await startWave(deps, state, pipeline, chosen, waveExpectations, nowMs, terminated, shared);
         cordoned = chosen.length;
       }
     }
@@ -169,7 +182,31 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
     // What moved before the error (terminations, strays) must reach the restore step.
     await deps.state.putItem(run.runId, PIPELINE_KEY, pipeline);
     throw err;
+  } finally {
+    await saveTally(deps, record, shared.tally, batchesBefore);
   }
+}
+
+/** TerminateInstanceInAutoScalingGroup with decrement: the member is Terminating, desired one lower. */
+function applyTerminations(snapshot: GroupSnapshot, instanceIds: string[]): void {
+  const gone = new Set(instanceIds);
+  for (const member of snapshot.members) if (gone.has(member.instanceId)) member.lifecycleState = "Terminating";
+  snapshot.asg.desiredCapacity -= gone.size;
+}
+
+/** The tick's counters, in one write of the run record it read at its start (no other step runs meanwhile). */
+async function saveTally(
+  deps: Deps,
+  record: RunRecord,
+  tally: RollRunData["counters"],
+  batchesBefore: number,
+): Promise<void> {
+  const data = record.data as unknown as RollRunData;
+  const added = Object.entries(tally).filter(([, n]) => n !== 0);
+  if (added.length === 0 && data.batchesStarted === batchesBefore) return;
+  for (const [name, n] of added) data.counters[name as keyof RollRunData["counters"]] += n;
+  record.updatedAt = deps.clock.now().toISOString();
+  await deps.state.putRun(record);
 }
 
 /**
@@ -230,6 +267,7 @@ async function moveWaves(
   expectations: RollExpectations | undefined,
   nowMs: number,
   terminated: WaveProgress[],
+  shared: TickShared,
 ): Promise<void> {
   const remaining: PipelineWave[] = [];
   for (const wave of pipeline.waves) {
@@ -239,10 +277,10 @@ async function moveWaves(
     }
     const sub: RollState = { ...state, batch: cursor(wave.index, expectations), drain: wave.drain };
     const before = wave.drain.remainingPods;
-    if (!wave.drain.done) wave.drain = await drainBatch(deps, sub);
+    if (!wave.drain.done) wave.drain = await drainBatch(deps, sub, shared);
     if (wave.drain.remainingPods !== before) pipeline.lastProgressAt = iso(nowMs);
     if (wave.drain.done) {
-      await terminateBatch(deps, sub);
+      await terminateBatch(deps, sub, shared);
       pipeline.lastProgressAt = iso(nowMs);
       terminated.push(waveProgress(wave, true));
       continue;
@@ -369,6 +407,7 @@ async function startWave(
   expectations: RollExpectations | undefined,
   nowMs: number,
   terminated: WaveProgress[],
+  shared: TickShared,
 ): Promise<void> {
   const { run } = state;
   const index = pipeline.nextIndex++;
@@ -387,12 +426,10 @@ async function startWave(
     startedAt: iso(nowMs),
   };
   await deps.state.putItem(run.runId, batchKey(index), batch);
-  await updateRunData(deps, run.runId, (d) => {
-    d.batchesStarted = Math.max(d.batchesStarted, index + 1);
-  });
+  shared.data.batchesStarted = Math.max(shared.data.batchesStarted, index + 1);
   const sub: RollState = { ...state, batch: cursor(index, expectations) };
   const cordoned = await cordonBatch(deps, sub);
-  const drain = await drainBatch(deps, { ...sub, drain: cordoned });
+  const drain = await drainBatch(deps, { ...sub, drain: cordoned }, shared);
   pipeline.lastProgressAt = iso(nowMs);
   const wave: PipelineWave = {
     index,
@@ -402,7 +439,7 @@ async function startWave(
     nextAt: iso(nowMs + drain.retryInSeconds * 1000),
   };
   if (drain.done) {
-    await terminateBatch(deps, { ...sub, drain });
+    await terminateBatch(deps, { ...sub, drain }, shared);
     terminated.push(waveProgress(wave, true));
     return;
   }

@@ -14,7 +14,7 @@ import { drainablePodsOn, evictionPass, nextDrainLook } from "../../replacement/
 import { rollJournal } from "../../replacement/journal";
 import { isDrainable, isSystemCritical, isUnscheduled } from "../../roll/pods";
 import { readGroup } from "../../roll/read-group";
-import { isLeaving, LEAVING_STATES } from "../../roll/snapshot-types";
+import { type GroupSnapshot, isLeaving } from "../../roll/snapshot-types";
 import {
   batchKey,
   type CheckResult,
@@ -23,11 +23,29 @@ import {
   type RollRunData,
   type RollState,
   type StoredBatch,
-  updateRunData,
 } from "../../roll/state";
 import { traceNodeAction } from "../../trace";
 
-const isLeavingState = (state: string) => LEAVING_STATES.has(state);
+/**
+ * What one tick of the pipelined roll shares between the waves it moves: the run's data as the tick
+ * read it (the group's name, mode and per-AZ floors are fixed once Prepare group stored them), one read
+ * of the group for every termination of the tick (a read per wave made a 5,000-node roll list every
+ * node once per node), and the counters the waves add up, which the tick writes once.
+ */
+export interface TickShared {
+  data: RollRunData;
+  snapshot: () => Promise<GroupSnapshot>;
+  tally: RollRunData["counters"];
+  /** Instances the tick's waves terminated. */
+  terminatedIds: string[];
+}
+
+export const emptyTally = (): RollRunData["counters"] => ({
+  podsEvicted: 0,
+  evictionsRefusedByPdb: 0,
+  forcedDeletions: 0,
+  nodesReplaced: 0,
+});
 
 async function loadBatch(deps: Deps, state: RollState): Promise<StoredBatch> {
   const { run, batch } = state;
@@ -42,7 +60,7 @@ async function loadBatch(deps: Deps, state: RollState): Promise<StoredBatch> {
  * left. Idempotent; the workflow loops with a Wait. Budgets still refusing past the drain deadline
  * throw PdbBlockedTooLongError (unless force).
  */
-export async function drainBatch(deps: Deps, state: RollState): Promise<DrainResult> {
+export async function drainBatch(deps: Deps, state: RollState, shared: TickShared): Promise<DrainResult> {
   const { input, run } = state;
   const previous = state.drain;
   if (!previous) throw new Error("drain before cordon");
@@ -51,10 +69,8 @@ export async function drainBatch(deps: Deps, state: RollState): Promise<DrainRes
   const kube = await deps.kube(input.cluster);
   const pass = await evictionPass(deps, kube, stored.cordoned, { runId: run.runId });
   const { evicted, refused, remaining, blocked } = pass;
-  await updateRunData(deps, run.runId, (data) => {
-    data.counters.podsEvicted += evicted;
-    data.counters.evictionsRefusedByPdb += refused;
-  });
+  shared.tally.podsEvicted += evicted;
+  shared.tally.evictionsRefusedByPdb += refused;
   const nowMs = deps.clock.now().getTime();
   if (remaining === 0) {
     if (previous.startedAt) {
@@ -100,9 +116,7 @@ export async function drainBatch(deps: Deps, state: RollState): Promise<DrainRes
       const [namespace, name] = pod.split("/") as [string, string];
       if ((await kube.deletePod(namespace, name)) === "deleted") forced++;
     }
-    await updateRunData(deps, run.runId, (data) => {
-      data.counters.forcedDeletions += forced;
-    });
+    shared.tally.forcedDeletions += forced;
     deps.log.warn(`force-deleted ${forced} pods still protected after the drain deadline`, { runId: run.runId });
     return {
       ...previous,
@@ -128,22 +142,7 @@ export async function drainBatch(deps: Deps, state: RollState): Promise<DrainRes
  * deleted under the roll means terminating now would break that: PlanInvalidatedError, nothing
  * terminated, and the cleanup uncordons the victims so their capacity serves again.
  */
-async function revalidateBeforeTerminating(
-  deps: Deps,
-  state: RollState,
-  stored: StoredBatch,
-  data: RollRunData,
-  groupExists: boolean,
-): Promise<void> {
-  if (!groupExists) {
-    throw new PlanInvalidatedError(
-      `Auto Scaling group ${data.asgName} is gone: batch ${stored.index + 1} was not terminated; its nodes are uncordoned`,
-    );
-  }
-  const snapshot = await readGroup(deps, state.input.cluster, state.input.nodeGroup, {
-    resolved: { asgName: data.asgName, mode: data.mode },
-    withTarget: false,
-  });
+function revalidateBeforeTerminating(stored: StoredBatch, data: RollRunData, snapshot: GroupSnapshot): void {
   const victims = new Set(stored.victims.map((v) => v.instanceId));
   const shortfalls: string[] = [];
   for (const zone of Object.keys(stored.byZone)) {
@@ -165,17 +164,23 @@ async function revalidateBeforeTerminating(
  * Terminates the drained victims, decrementing desired capacity, after re-checking each one is empty
  * and that the plan still holds (revalidateBeforeTerminating).
  */
-export async function terminateBatch(deps: Deps, state: RollState): Promise<{ terminated: number; skipped: string[] }> {
+export async function terminateBatch(
+  deps: Deps,
+  state: RollState,
+  shared: TickShared,
+): Promise<{ terminated: number; skipped: string[] }> {
   const { input, run } = state;
   const stored = await loadBatch(deps, state);
   const kube = await deps.kube(input.cluster);
   const byNode = await drainablePodsOn(kube, stored.cordoned);
   const skipped: string[] = [];
-  const data = (await loadRunData(deps, run.runId)).data;
-  const group = await deps.autoScaling.describeGroup(data.asgName);
-  await revalidateBeforeTerminating(deps, state, stored, data, group !== undefined);
+  const { data } = shared;
+  const snapshot = await shared.snapshot();
+  // Victims are cordoned, so no victim of this tick's other waves counts as serving: one read of the
+  // group before the tick's terminations judges each of them.
+  revalidateBeforeTerminating(stored, data, snapshot);
   // A retried step must not terminate twice: members already on their way out are done.
-  const leaving = new Set(group?.instances.filter((i) => isLeavingState(i.lifecycleState)).map((i) => i.instanceId));
+  const leaving = new Set(snapshot.members.filter(isLeaving).map((m) => m.instanceId));
   const ready: { instanceId: string; nodeName: string }[] = [];
   for (const victim of stored.victims) {
     if (stored.terminated.includes(victim.instanceId)) continue;
@@ -209,6 +214,7 @@ export async function terminateBatch(deps: Deps, state: RollState): Promise<{ te
   await mapPool(ready, API_CONCURRENCY, async ({ instanceId, nodeName }) => {
     await deps.autoScaling.terminateInstance(instanceId, true);
     stored.terminated.push(instanceId);
+    shared.terminatedIds.push(instanceId);
     await traceNodeAction(deps.log, kube, {
       runId: run.runId,
       node: nodeName,
@@ -219,9 +225,7 @@ export async function terminateBatch(deps: Deps, state: RollState): Promise<{ te
   });
   const terminated = ready.length;
   await deps.state.putItem(run.runId, batchKey(stored.index), stored);
-  await updateRunData(deps, run.runId, (data) => {
-    data.counters.nodesReplaced += terminated;
-  });
+  shared.tally.nodesReplaced += terminated;
   // Every cordoned victim is terminated: the batch's cordon is final. Otherwise it stays open and the
   // way out uncordons the victims left in place.
   const cordonedLeft = stored.victims.filter(

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { KubeConfig } from "@kubernetes/client-node";
+import { PooledKubeConfig } from "../../../../src/adapters/kube/pooled-kube-config";
 
 export interface RecordedRequest {
   method: string;
@@ -27,7 +27,13 @@ export class ApiServerStub {
   readonly requests: RecordedRequest[] = [];
   private routes: StubRoute[] = [];
   private server: Server | undefined;
+  private opened = 0;
   port = 0;
+
+  /** TCP connections clients opened since the last reset. */
+  connections(): number {
+    return this.opened;
+  }
 
   on(route: StubRoute): this {
     this.routes.push(route);
@@ -37,6 +43,7 @@ export class ApiServerStub {
   reset(): void {
     this.routes = [];
     this.requests.length = 0;
+    this.opened = 0;
   }
 
   async start(): Promise<void> {
@@ -59,17 +66,22 @@ export class ApiServerStub {
         res.end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body ?? {}));
       });
     });
+    this.server.on("connection", () => {
+      this.opened++;
+    });
     const server = this.server;
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     this.port = (server.address() as AddressInfo).port;
   }
 
   async stop(): Promise<void> {
+    // Clients keep their connections alive (PooledKubeConfig): close them, or close() waits for them.
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.server?.close((err) => (err ? reject(err) : resolve())));
   }
 
-  kubeConfig(token = "stub-token"): KubeConfig {
-    const kc = new KubeConfig();
+  kubeConfig(token = "stub-token"): PooledKubeConfig {
+    const kc = new PooledKubeConfig();
     kc.loadFromOptions({
       clusters: [{ name: "stub", server: `http://127.0.0.1:${this.port}`, skipTLSVerify: true }],
       users: [{ name: "u", token }],

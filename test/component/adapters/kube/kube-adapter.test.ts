@@ -258,3 +258,36 @@ describe("KubeAdapter without an API server", () => {
     await expect(new KubeAdapter(kc).listNodes()).rejects.toThrow(RetryableError);
   });
 });
+
+describe("KubeAdapter list failures", () => {
+  it("names the list and the status when a list page is refused, and retries what may pass", async () => {
+    stub.on((req) => {
+      if (req.path === "/api/v1/nodes")
+        return status(403, "Forbidden", 'nodes is forbidden: User "tugboat" cannot list resource "nodes"');
+      if (req.path === "/api/v1/pods") return status(503, "ServiceUnavailable", "etcd leader changed");
+      return undefined;
+    });
+    const refused = await kube.listNodes().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TerminalError);
+    expect((refused as Error).message).toContain("listing nodes: HTTP 403 Forbidden");
+    const unavailable = await kube.listPods({ nodeName: NODE }).catch((e: unknown) => e);
+    expect(unavailable).toBeInstanceOf(RetryableError);
+    expect((unavailable as Error).message).toContain(`listing pods on node ${NODE}: HTTP 503 ServiceUnavailable`);
+  });
+
+  it("reuses one connection for the pages of a list", async () => {
+    const second = { ...eksNode, metadata: { ...eksNode.metadata, name: "a-second-node" } };
+    stub.on((req) => {
+      if (req.path !== "/api/v1/nodes") return undefined;
+      return req.query.get("continue") === "page-2"
+        ? { status: 200, body: { kind: "NodeList", apiVersion: "v1", metadata: {}, items: [second] } }
+        : {
+            status: 200,
+            body: { kind: "NodeList", apiVersion: "v1", metadata: { continue: "page-2" }, items: [eksNode] },
+          };
+    });
+    const nodes = await kube.listNodes();
+    expect(nodes.map((n) => n.name)).toEqual(["a-second-node", NODE]);
+    expect(stub.connections()).toBe(1);
+  });
+});
