@@ -348,6 +348,10 @@ export const createCluster: WorkflowSpec = {
       module: "functions/create/validate-create",
       access: [subnets, "eks:DescribeClusterVersions"],
     },
+    AcquireCreateLockFunctionArn: {
+      module: "functions/create/acquire-create-lock",
+      access: [get, put, describeExecution],
+    },
     CreateControlPlaneFunctionArn: {
       module: "functions/create/create-control-plane",
       access: [describeCluster, "eks:CreateCluster", "iam:PassRole", subnets],
@@ -387,6 +391,7 @@ export const createCluster: WorkflowSpec = {
     },
     TearDownFunctionArn: { module: "functions/create/tear-down", access: teardownAccess() },
     SummarizeCreateFunctionArn: { module: "functions/create/summarize-create", access: countResources },
+    ReleaseCreateLockFunctionArn: { module: "functions/create/release-create-lock", access: [del] },
   },
 };
 
