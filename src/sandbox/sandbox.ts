@@ -211,7 +211,9 @@ export class Sandbox {
       account: SANDBOX_ACCOUNT_ID,
       region: scenario.region,
       tableName: TABLE_NAME,
-      clusters: scenario.cluster.name ? [scenario.cluster.name] : [],
+      // The stage manages the scenario's cluster; with an account it may create others, whose names
+      // nobody knows yet, so its grants name no cluster.
+      clusters: scenario.cluster.name && !scenario.account ? [scenario.cluster.name] : [],
     };
     // TUGBOAT_IAM=record lets a whole test run list every gap at once (bench/iam-mutation.ts --gaps).
     const mode = options.iam ?? (process.env.TUGBOAT_IAM === "record" ? "record" : "enforce");

@@ -1,0 +1,255 @@
+/**
+ * A region with several clusters in the sandbox: each cluster has its own simulated Kubernetes API
+ * server (endpoint, CA, token audience), nodes register with the one their bootstrap names, and a
+ * created cluster is rolled, upgraded and deleted beside others. Creation holds the cluster lock.
+ */
+import { UpdateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
+import {
+  CreateLaunchTemplateVersionCommand,
+  DescribeImagesCommand,
+  DescribeLaunchTemplatesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  ModifyLaunchTemplateCommand,
+} from "@aws-sdk/client-ec2";
+import { CreateAccessEntryCommand, DescribeClusterCommand } from "@aws-sdk/client-eks";
+import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { afterEach, describe, expect, it } from "vitest";
+import { eksBearerToken } from "../../src/adapters/aws/eks-token";
+import { Sandbox } from "../../src/sandbox/sandbox";
+import { createInSandbox, deleteInSandbox } from "../../src/sandbox/sandbox-create";
+import { rollInSandbox } from "../../src/sandbox/sandbox-roll";
+import { upgradeInSandbox } from "../../src/sandbox/sandbox-upgrade";
+import { loadScenario, parseScenario } from "../../src/sandbox/scenario/load";
+
+const open: Sandbox[] = [];
+afterEach(async () => {
+  for (const sandbox of open.splice(0)) await sandbox.close();
+});
+
+async function start(raw: unknown) {
+  const sandbox = await Sandbox.start(parseScenario(raw, "multi (test)"));
+  open.push(sandbox);
+  return sandbox;
+}
+
+function account(region: string) {
+  return {
+    vpcs: [
+      {
+        id: "vpc-2",
+        cidr: "10.1.0.0/16",
+        subnets: [
+          { id: "subnet-a", zone: `${region}a`, cidr: "10.1.0.0/19", freeIps: 8000 },
+          { id: "subnet-b", zone: `${region}b`, cidr: "10.1.32.0/19", freeIps: 8000 },
+        ],
+      },
+    ],
+  };
+}
+
+/** A small EKS cluster: one self-managed group of a node per zone, the add-ons nodes need. */
+function smallSpec(name: string, region: string, version: string, group: string) {
+  return {
+    name,
+    kind: "eks",
+    version,
+    region,
+    subnetIds: ["subnet-a", "subnet-b"],
+    endpoint: { public: true, private: true, publicCidrs: ["203.0.113.0/24"] },
+    addons: { "vpc-cni": "default", "kube-proxy": "default", coredns: "default" },
+    nodeGroups: [
+      {
+        name: group,
+        kind: "self-managed-asg",
+        instanceType: "m6i.large",
+        zones: { [`${region}a`]: 1, [`${region}b`]: 1 },
+      },
+    ],
+  };
+}
+
+async function describe_(sandbox: Sandbox, name: string) {
+  const out = await sandbox.deps.clients.eks.send(new DescribeClusterCommand({ name }));
+  return { endpoint: out.cluster?.endpoint ?? "", ca: out.cluster?.certificateAuthority?.data ?? "" };
+}
+
+/** Lists nodes at an endpoint with an EKS token minted for `audience`: the HTTP status the API server answers. */
+async function listNodesStatus(sandbox: Sandbox, endpoint: string, audience: string): Promise<number> {
+  const token = await eksBearerToken({
+    clusterName: audience,
+    region: sandbox.scenario.region,
+    credentials: sandbox.deps.clients.eks.config.credentials,
+    now: sandbox.clock.now(),
+  });
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: "c", server: endpoint, skipTLSVerify: true }],
+    users: [{ name: "u", token }],
+    contexts: [{ name: "x", cluster: "c", user: "u" }],
+    currentContext: "x",
+  });
+  try {
+    await kc.makeApiClient(CoreV1Api).listNode();
+    return 200;
+  } catch (error) {
+    return (error as { code?: number }).code ?? 0;
+  }
+}
+
+/** An operator publishes a new image for a group: a launch template version with another AMI of the same minor, made default. */
+async function publishOtherImage(
+  sandbox: Sandbox,
+  templateName: string,
+  nodeGroup: string,
+  minor: string,
+): Promise<string> {
+  const ec2 = sandbox.deps.clients.ec2;
+  const described = await ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [templateName] }));
+  const templateId = described.LaunchTemplates?.[0]?.LaunchTemplateId ?? "";
+  const images = await ec2.send(
+    new DescribeImagesCommand({
+      Owners: ["amazon"],
+      Filters: [{ Name: "name", Values: [`amazon-eks-node-al2023-x86_64-standard-${minor}-v*`] }],
+    }),
+  );
+  const current = sandbox.region.launchImageOf(nodeGroup) ?? "";
+  const other = (images.Images ?? []).map((i) => i.ImageId ?? "").find((id) => id && id !== current) ?? "";
+  const version = await ec2.send(
+    new CreateLaunchTemplateVersionCommand({
+      LaunchTemplateId: templateId,
+      SourceVersion: "$Latest",
+      LaunchTemplateData: { ImageId: other },
+    }),
+  );
+  await makeDefault(sandbox, templateId, version.LaunchTemplateVersion?.VersionNumber);
+  return other;
+}
+
+async function makeDefault(sandbox: Sandbox, templateId: string, version: number | undefined): Promise<void> {
+  await sandbox.deps.clients.ec2.send(
+    new ModifyLaunchTemplateCommand({ LaunchTemplateId: templateId, DefaultVersion: String(version) }),
+  );
+}
+
+/** A new default version of a template with the user data rewritten. */
+async function rewriteUserData(sandbox: Sandbox, templateId: string, rewrite: (text: string) => string) {
+  const ec2 = sandbox.deps.clients.ec2;
+  const latest = await ec2.send(
+    new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, Versions: ["$Latest"] }),
+  );
+  const text = Buffer.from(latest.LaunchTemplateVersions?.[0]?.LaunchTemplateData?.UserData ?? "", "base64");
+  const version = await ec2.send(
+    new CreateLaunchTemplateVersionCommand({
+      LaunchTemplateId: templateId,
+      SourceVersion: "$Latest",
+      LaunchTemplateData: { UserData: Buffer.from(rewrite(text.toString("utf8"))).toString("base64") },
+    }),
+  );
+  await makeDefault(sandbox, templateId, version.LaunchTemplateVersion?.VersionNumber);
+}
+
+const groupsOf = (sandbox: Sandbox, cluster: string) =>
+  sandbox
+    .clusterNamed(cluster)
+    .nodes()
+    .map((n) => n.nodeGroup)
+    .sort();
+
+describe("a region with several clusters", () => {
+  it("serves a scenario cluster and a created one from their own API servers", async () => {
+    const scenario = loadScenario("small");
+    const sandbox = await start({ ...scenario, account: account(scenario.region) });
+    const scenarioNodes = sandbox.cluster.nodes().map((n) => n.name);
+
+    const created = await createInSandbox(sandbox, smallSpec("side", scenario.region, "1.30", "batch"));
+    expect(created.outcome, created.reason).toBe("created");
+
+    // The created cluster's nodes registered with its own API server; the scenario's saw none of them.
+    const side = sandbox.clusterNamed("side");
+    expect(side).not.toBe(sandbox.cluster);
+    expect(side.nodes().map((n) => [n.nodeGroup, n.ready])).toEqual([
+      ["batch", true],
+      ["batch", true],
+    ]);
+    expect(sandbox.cluster.nodes().map((n) => n.name)).toEqual(scenarioNodes);
+
+    // Endpoint, CA and token audience are the cluster's own.
+    const demo = await describe_(sandbox, "demo");
+    const mine = await describe_(sandbox, "side");
+    expect(mine.endpoint).not.toBe(demo.endpoint);
+    expect(mine.ca).not.toBe(demo.ca);
+    expect(await listNodesStatus(sandbox, mine.endpoint, "side")).toBe(200);
+    expect(await listNodesStatus(sandbox, mine.endpoint, "demo")).toBe(401);
+    expect(await listNodesStatus(sandbox, demo.endpoint, "side")).toBe(401);
+
+    // Both are Tugboat's to roll: the created group onto a new image, then the scenario's own group.
+    await publishOtherImage(sandbox, "side-batch", "batch", "1.30");
+    const rolled = await rollInSandbox({
+      scenario: sandbox.scenario,
+      request: { cluster: "side", nodeGroup: "batch" },
+      sandbox,
+      keepOpen: true,
+    });
+    expect(rolled.result.outcome, rolled.result.reason).toBe("succeeded");
+    expect(rolled.result).toMatchObject({ nodesOutdatedBefore: 2, nodesReplaced: 2, nodesOutdatedAfter: 0 });
+    expect(side.nodes().filter((n) => n.ready && !n.shuttingDown)).toHaveLength(2);
+    expect(sandbox.cluster.nodes().map((n) => n.name)).toEqual(scenarioNodes);
+
+    const scenarioRoll = await rollInSandbox({
+      scenario: sandbox.scenario,
+      request: { cluster: "demo", nodeGroup: "workers" },
+      sandbox,
+      keepOpen: true,
+    });
+    expect(scenarioRoll.result.outcome, scenarioRoll.result.reason).toBe("succeeded");
+    expect(scenarioRoll.result).toMatchObject({ nodesReplaced: 9, pdbViolations: 0, podsLost: 0 });
+    expect(side.nodes().every((n) => n.nodeGroup === "batch")).toBe(true);
+  });
+
+  it("a node whose user data names another cluster's API server registers there, not with its group's cluster", async () => {
+    const sandbox = await start({ seed: 5, region: "eu-west-1", account: account("eu-west-1") });
+    const first = await createInSandbox(sandbox, smallSpec("first", "eu-west-1", "1.33", "alpha"));
+    const second = await createInSandbox(sandbox, smallSpec("second", "eu-west-1", "1.33", "beta"));
+    expect([first.outcome, second.outcome], `${first.reason} / ${second.reason}`).toEqual(["created", "created"]);
+    expect(groupsOf(sandbox, "first")).toEqual(["alpha", "alpha"]);
+    expect(groupsOf(sandbox, "second")).toEqual(["beta", "beta"]);
+
+    // Give second's nodes first's endpoint but keep second's CA: the kubelet reaches first's API server and
+    // fails its TLS handshake, so the node never registers anywhere.
+    const a = await describe_(sandbox, "first");
+    const b = await describe_(sandbox, "second");
+    const templates = await sandbox.deps.clients.ec2.send(
+      new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: ["second-beta"] }),
+    );
+    const templateId = templates.LaunchTemplates?.[0]?.LaunchTemplateId ?? "";
+    await rewriteUserData(sandbox, templateId, (text) => {
+      expect(text).toContain(`apiServerEndpoint: ${b.endpoint}`);
+      return text.replace(b.endpoint, a.endpoint);
+    });
+    const scaleTo = (n: number) =>
+      sandbox.deps.clients.autoScaling.send(
+        new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "second-beta", MaxSize: n, DesiredCapacity: n }),
+      );
+    await scaleTo(3);
+    sandbox.clock.advanceBy(600);
+    expect(groupsOf(sandbox, "first")).toEqual(["alpha", "alpha"]);
+    expect(groupsOf(sandbox, "second")).toEqual(["beta", "beta"]);
+
+    // With first's CA and name as well, and an EC2_LINUX entry for second's node role in first, the node
+    // is first's: it registers there.
+    await sandbox.deps.clients.eks.send(
+      new CreateAccessEntryCommand({
+        clusterName: "first",
+        principalArn: "arn:aws:iam::123456789012:role/second-node-role",
+        type: "EC2_LINUX",
+      }),
+    );
+    await rewriteUserData(sandbox, templateId, (text) =>
+      text.replace(b.ca, a.ca).replace("name: second", "name: first"),
+    );
+    await scaleTo(4);
+    sandbox.clock.advanceBy(600);
+    expect(groupsOf(sandbox, "first")).toEqual(["alpha", "alpha", "beta"]);
+    expect(groupsOf(sandbox, "second")).toEqual(["beta", "beta"]);
+  });
+});
