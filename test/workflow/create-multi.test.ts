@@ -253,3 +253,132 @@ describe("a region with several clusters", () => {
     expect(groupsOf(sandbox, "second")).toEqual(["beta", "beta"]);
   });
 });
+
+describe("a created cluster is the sandbox's", () => {
+  it("a second created cluster is created, rolled, upgraded and deleted beside the first", async () => {
+    const sandbox = await start({ seed: 3, region: "eu-west-1", account: account("eu-west-1") });
+    const kept = await createInSandbox(sandbox, smallSpec("kept", "eu-west-1", "1.33", "base"));
+    // The second cluster also has a managed group: EKS drains its nodes through that cluster's API server.
+    const cycleSpec = smallSpec("cycle", "eu-west-1", "1.32", "web");
+    cycleSpec.nodeGroups.push({
+      name: "system",
+      kind: "eks-managed",
+      instanceType: "m6i.large",
+      zones: { "eu-west-1a": 1 },
+    });
+    const cycle = await createInSandbox(sandbox, cycleSpec);
+    expect([kept.outcome, cycle.outcome], `${kept.reason} / ${cycle.reason}`).toEqual(["created", "created"]);
+    const keptNodes = sandbox
+      .clusterNamed("kept")
+      .nodes()
+      .map((n) => n.name);
+    const web = sandbox.clusterNamed("cycle");
+    expect(web).not.toBe(sandbox.clusterNamed("kept"));
+    expect(groupsOf(sandbox, "cycle")).toEqual(["system", "web", "web"]);
+
+    await publishOtherImage(sandbox, "cycle-web", "web", "1.32");
+    const roll = await rollInSandbox({
+      scenario: sandbox.scenario,
+      request: { cluster: "cycle", nodeGroup: "web" },
+      sandbox,
+      keepOpen: true,
+    });
+    expect(roll.result.outcome, roll.result.reason).toBe("succeeded");
+    expect(roll.result).toMatchObject({ nodesReplaced: 2, nodesOutdatedAfter: 0, figureDisagreements: [] });
+
+    const upgrade = await upgradeInSandbox({
+      scenario: sandbox.scenario,
+      request: { cluster: "cycle", toVersion: "1.33" },
+      sandbox,
+      keepOpen: true,
+    });
+    expect(upgrade.result.outcome, upgrade.result.reason).toBe("succeeded");
+    expect(upgrade.result.nodes).toEqual({ total: 3, onTarget: 3 });
+    expect(upgrade.result.figureDisagreements).toEqual([]);
+    expect(web.state.serverMinor).toBe("1.33");
+
+    const deleted = await deleteInSandbox(sandbox, "cycle");
+    expect(deleted.outcome, deleted.reason).toBe("deleted");
+    expect(deleted.observed).toMatchObject({
+      cluster: 0,
+      managedNodeGroups: 0,
+      autoScalingGroups: 0,
+      launchTemplates: 0,
+      instances: 0,
+    });
+    expect(await deleteInSandbox(sandbox, "cycle")).toMatchObject({ outcome: "unchanged", changes: 0 });
+
+    // The other cluster went on as it was, on its own API server.
+    expect(
+      sandbox
+        .clusterNamed("kept")
+        .nodes()
+        .map((n) => n.name),
+    ).toEqual(keptNodes);
+    expect(
+      sandbox
+        .clusterNamed("kept")
+        .nodes()
+        .every((n) => n.ready),
+    ).toBe(true);
+    expect(await listNodesStatus(sandbox, (await describe_(sandbox, "kept")).endpoint, "kept")).toBe(200);
+  });
+});
+
+describe("creation holds the cluster lock", () => {
+  it("refuses a roll and a second creation of the cluster while it is created, and releases the lock at the end", async () => {
+    const sandbox = await start({ seed: 7, region: "eu-west-1", account: account("eu-west-1") });
+    const spec = smallSpec("busy", "eu-west-1", "1.33", "web");
+    let during:
+      | Promise<[Awaited<ReturnType<typeof rollInSandbox>>, Awaited<ReturnType<typeof createInSandbox>>]>
+      | undefined;
+    let holder: unknown;
+    const created = await createInSandbox(sandbox, spec, {
+      run: {
+        onEvent: (event) => {
+          if (during || event.kind !== "state-entered" || event.state !== "Check control plane") return;
+          holder = sandbox.deps.state.getLock("busy");
+          during = Promise.all([
+            rollInSandbox({
+              scenario: sandbox.scenario,
+              request: { cluster: "busy", nodeGroup: "web" },
+              sandbox,
+              keepOpen: true,
+            }),
+            createInSandbox(sandbox, spec),
+          ]);
+        },
+      },
+    });
+    expect(created.outcome, created.reason).toBe("created");
+    expect(await holder).toMatchObject({ operation: "create-cluster busy" });
+    const [roll, second] = await (during ?? Promise.reject(new Error("the creation never checked its control plane")));
+    expect(roll.result.outcome).toBe("refused");
+    expect(roll.result.reason).toMatch(/cluster busy is locked by execution .*create-busy-\d+ \(create-cluster busy/);
+    expect(second.outcome).toBe("refused");
+    expect(second.reason).toMatch(/cluster busy is locked by execution .*\(create-cluster busy/);
+    expect(second.changes).toBe(0);
+
+    // Released on the way out: the cluster can be rolled now, and created again (nothing to change).
+    expect(await sandbox.deps.state.getLock("busy")).toBeUndefined();
+    const again = await createInSandbox(sandbox, spec);
+    expect(again.outcome, again.reason).toBe("unchanged");
+    expect(await sandbox.deps.state.getLock("busy")).toBeUndefined();
+  });
+
+  it("releases the lock when creation fails, whether what was made is kept or deleted", async () => {
+    const sandbox = await start({
+      seed: 9,
+      region: "eu-west-1",
+      account: { ...account("eu-west-1"), faults: [{ kind: "nodes-never-join", nodeGroup: "web" }] },
+    });
+    for (const onFailure of ["keep", "delete"]) {
+      const name = `broken-${onFailure}`;
+      const failed = await createInSandbox(sandbox, { ...smallSpec(name, "eu-west-1", "1.33", "web"), onFailure });
+      expect(failed.outcome, failed.reason).toBe("failed");
+      expect(failed.reason).toContain("never joined");
+      expect(await sandbox.deps.state.getLock(name)).toBeUndefined();
+      expect(failed.observed.cluster).toBe(onFailure === "keep" ? 1 : 0);
+    }
+  });
+});
