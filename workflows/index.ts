@@ -391,7 +391,7 @@ export const createCluster: WorkflowSpec = {
     },
     TearDownFunctionArn: { module: "functions/create/tear-down", access: teardownAccess() },
     SummarizeCreateFunctionArn: { module: "functions/create/summarize-create", access: countResources },
-    ReleaseCreateLockFunctionArn: { module: "functions/create/release-create-lock", access: [del] },
+    ReleaseClusterLockFunctionArn: { module: "functions/create/release-cluster-lock", access: [del] },
   },
 };
 
@@ -412,8 +412,13 @@ export const deleteCluster: WorkflowSpec = {
   file: join(here, "delete-cluster.asl.json"),
   functions: {
     CheckOwnershipFunctionArn: { module: "functions/create/check-ownership", access: [describeCluster, groups] },
+    AcquireDeleteLockFunctionArn: {
+      module: "functions/create/acquire-delete-lock",
+      access: [get, put, describeExecution],
+    },
     TearDownFunctionArn: { module: "functions/create/tear-down", access: teardownAccess() },
     SummarizeDeleteFunctionArn: { module: "functions/create/summarize-delete", access: countResources },
+    ReleaseClusterLockFunctionArn: { module: "functions/create/release-cluster-lock", access: [del] },
   },
 };
 

@@ -326,11 +326,17 @@ describe("a created cluster is the sandbox's", () => {
 });
 
 describe("creation holds the cluster lock", () => {
-  it("refuses a roll and a second creation of the cluster while it is created, and releases the lock at the end", async () => {
+  it("refuses a roll, a second creation and a deletion of the cluster while it is created, and releases the lock at the end", async () => {
     const sandbox = await start({ seed: 7, region: "eu-west-1", account: account("eu-west-1") });
     const spec = smallSpec("busy", "eu-west-1", "1.33", "web");
     let during:
-      | Promise<[Awaited<ReturnType<typeof rollInSandbox>>, Awaited<ReturnType<typeof createInSandbox>>]>
+      | Promise<
+          [
+            Awaited<ReturnType<typeof rollInSandbox>>,
+            Awaited<ReturnType<typeof createInSandbox>>,
+            Awaited<ReturnType<typeof deleteInSandbox>>,
+          ]
+        >
       | undefined;
     let holder: unknown;
     const created = await createInSandbox(sandbox, spec, {
@@ -346,24 +352,54 @@ describe("creation holds the cluster lock", () => {
               keepOpen: true,
             }),
             createInSandbox(sandbox, spec),
+            deleteInSandbox(sandbox, "busy"),
           ]);
         },
       },
     });
     expect(created.outcome, created.reason).toBe("created");
     expect(await holder).toMatchObject({ operation: "create-cluster busy" });
-    const [roll, second] = await (during ?? Promise.reject(new Error("the creation never checked its control plane")));
+    const [roll, second, deletion] = await (during ??
+      Promise.reject(new Error("the creation never checked its control plane")));
     expect(roll.result.outcome).toBe("refused");
     expect(roll.result.reason).toMatch(/cluster busy is locked by execution .*create-busy-\d+ \(create-cluster busy/);
     expect(second.outcome).toBe("refused");
     expect(second.reason).toMatch(/cluster busy is locked by execution .*\(create-cluster busy/);
     expect(second.changes).toBe(0);
+    expect(deletion.outcome).toBe("refused");
+    expect(deletion.reason).toMatch(/cluster busy is locked by execution .*\(create-cluster busy/);
+    expect(deletion.observed.cluster).toBe(1);
 
     // Released on the way out: the cluster can be rolled now, and created again (nothing to change).
     expect(await sandbox.deps.state.getLock("busy")).toBeUndefined();
     const again = await createInSandbox(sandbox, spec);
     expect(again.outcome, again.reason).toBe("unchanged");
     expect(await sandbox.deps.state.getLock("busy")).toBeUndefined();
+  });
+
+  it("deletion holds it too: a roll started while the cluster is torn down is refused", async () => {
+    const sandbox = await start({ seed: 11, region: "eu-west-1", account: account("eu-west-1") });
+    const created = await createInSandbox(sandbox, smallSpec("gone", "eu-west-1", "1.33", "web"));
+    expect(created.outcome, created.reason).toBe("created");
+    let roll: ReturnType<typeof rollInSandbox> | undefined;
+    const deleted = await deleteInSandbox(sandbox, "gone", {
+      run: {
+        onEvent: (event) => {
+          if (roll || event.kind !== "state-entered" || event.state !== "Tear down") return;
+          roll = rollInSandbox({
+            scenario: sandbox.scenario,
+            request: { cluster: "gone", nodeGroup: "web" },
+            sandbox,
+            keepOpen: true,
+          });
+        },
+      },
+    });
+    expect(deleted.outcome, deleted.reason).toBe("deleted");
+    const refused = await (roll ?? Promise.reject(new Error("the deletion never tore down")));
+    expect(refused.result.outcome).toBe("refused");
+    expect(refused.result.reason).toMatch(/cluster gone is locked by execution .*\(delete-cluster gone/);
+    expect(await sandbox.deps.state.getLock("gone")).toBeUndefined();
   });
 
   it("releases the lock when creation fails, whether what was made is kept or deleted", async () => {
