@@ -37,6 +37,7 @@ export class SandboxClusters implements InstanceLifecycleListener {
   private readonly endpoints = new Map<SimulatedCluster, { endpoint: string; caData: string }>();
   /** The cluster the first server serves: the scenario's, or the first created; undefined until then. */
   private homeName: string | undefined;
+  private homeKind: "eks" | "self-managed";
   private region: SimulatedRegion | undefined;
 
   constructor(
@@ -50,6 +51,7 @@ export class SandboxClusters implements InstanceLifecycleListener {
     },
   ) {
     this.all = [home];
+    this.homeKind = opts.scenario.cluster.kind;
     const name = opts.scenario.cluster.name;
     if (name) {
       this.homeName = name;
@@ -63,9 +65,12 @@ export class SandboxClusters implements InstanceLifecycleListener {
    */
   async start(region: SimulatedRegion): Promise<void> {
     this.region = region;
-    const { scenario } = this.opts;
     // The first server's cluster can be one created later (an account scenario): its name is read per request.
-    const server = await this.serve(this.home, () => this.homeName, scenario.cluster.kind);
+    const server = await this.serve(
+      this.home,
+      () => this.homeName,
+      () => this.homeKind,
+    );
     this.endpoints.set(this.home, { endpoint: server.url, caData: "" });
     if (this.homeName) region.setKubeEndpoint(server.url);
     region.setKubeProvisioner({
@@ -115,10 +120,20 @@ export class SandboxClusters implements InstanceLifecycleListener {
 
   // --- Provisioning -----------------------------------------------------------------------------
 
-  private async provision(created: { name: string; version: string }): Promise<{ endpoint: string; caData: string }> {
+  /**
+   * Starts the API server of a cluster created during the run: EKS's (region.ts calls it on CreateCluster),
+   * or a self-managed control plane's, which then answers the kubeconfig token of the region.
+   */
+  private async provision(created: {
+    name: string;
+    version: string;
+    kind?: "eks" | "self-managed";
+  }): Promise<{ endpoint: string; caData: string }> {
+    const kind = created.kind ?? "eks";
     const caData = clusterCa(created.name, this.opts.scenario.seed);
     if (this.homeName === undefined) {
       this.homeName = created.name;
+      this.homeKind = kind;
       this.byName.set(created.name, this.home);
       const served = this.endpoints.get(this.home);
       if (!served) throw new Error("the sandbox's first API server has not started");
@@ -127,7 +142,7 @@ export class SandboxClusters implements InstanceLifecycleListener {
     }
     const { scenario, clock, timing } = this.opts;
     const cluster = new SimulatedCluster({
-      scenario: { ...scenario, cluster: { ...EMPTY_CLUSTER, name: created.name, version: created.version } },
+      scenario: { ...scenario, cluster: { ...EMPTY_CLUSTER, name: created.name, kind, version: created.version } },
       clock,
       // Its own random stream: creating a cluster leaves every other name of the run as it was.
       rng: new SeededRandom(hashString(`${scenario.seed}:cluster:${created.name}`)),
@@ -137,7 +152,11 @@ export class SandboxClusters implements InstanceLifecycleListener {
     // Known by name before its server listens, so the region can reach its store at once.
     this.byName.set(created.name, cluster);
     this.all.push(cluster);
-    const server = await this.serve(cluster, () => created.name, "eks");
+    const server = await this.serve(
+      cluster,
+      () => created.name,
+      () => kind,
+    );
     this.endpoints.set(cluster, { endpoint: server.url, caData });
     return { endpoint: server.url, caData };
   }
@@ -151,7 +170,7 @@ export class SandboxClusters implements InstanceLifecycleListener {
   private async serve(
     cluster: SimulatedCluster,
     name: () => string | undefined,
-    kind: "eks" | "self-managed",
+    kind: () => "eks" | "self-managed",
   ): Promise<KubeApiServer> {
     const region = this.region;
     if (!region) throw new Error("start() wires the region before any API server is served");
@@ -160,10 +179,11 @@ export class SandboxClusters implements InstanceLifecycleListener {
       authenticate: (token) => {
         const served = name();
         if (served === undefined) return undefined;
-        let authenticate = authenticators.get(served);
+        const key = `${kind()}:${served}`;
+        let authenticate = authenticators.get(key);
         if (!authenticate) {
-          authenticate = sandboxAuthenticator({ name: served, kind }, region, this.opts.clock);
-          authenticators.set(served, authenticate);
+          authenticate = sandboxAuthenticator({ name: served, kind: kind() }, region, this.opts.clock);
+          authenticators.set(key, authenticate);
         }
         return authenticate(token);
       },

@@ -233,11 +233,15 @@ export class SimulatedRegion {
     return this.kubeServers.get(clusterName);
   }
 
-  private provisionKube(name: string, version: string): void {
+  /**
+   * Starts the API server of a cluster made during the run (EKS's on CreateCluster; a self-managed control
+   * plane's when its first node is up); calls made meanwhile wait until it listens.
+   */
+  provisionKube(name: string, version: string, kind: "eks" | "self-managed" = "eks"): void {
     const provisioner = this.kubeProvisioner;
     if (!provisioner) return;
     const starting: Promise<unknown> = provisioner
-      .provision({ name, version })
+      .provision({ name, version, kind })
       .then((server) => this.kubeServers.set(name, server))
       .finally(() => this.kubeStarting.delete(starting));
     this.kubeStarting.add(starting);
@@ -505,7 +509,7 @@ export class SimulatedRegion {
 
 /** Starts the simulated API server of a cluster EKS creates, and stops serving one it deletes. */
 export interface KubeProvisioner {
-  provision(cluster: { name: string; version: string }): Promise<KubeServer>;
+  provision(cluster: { name: string; version: string; kind: "eks" | "self-managed" }): Promise<KubeServer>;
   retire(clusterName: string): void;
 }
 
