@@ -172,6 +172,8 @@ describe("a region with several clusters", () => {
       ["batch", true],
     ]);
     expect(sandbox.cluster.nodes().map((n) => n.name)).toEqual(scenarioNodes);
+    // Addresses from the account's VPC (10.1.0.0/16), apart from the scenario's (10.0.0.0/16).
+    expect(side.nodes().every((n) => n.name.startsWith("ip-10-1-"))).toBe(true);
 
     // Endpoint, CA and token audience are the cluster's own.
     const demo = await describe_(sandbox, "demo");

@@ -178,7 +178,9 @@ function allocateAddress(subnet: SimSubnet, regionName: string): { ip: string; d
   const host = subnet.nextHost++;
   const third = subnet.baseOctet + Math.floor(host / 256);
   const fourth = host % 256;
-  const ip = `10.0.${third}.${fourth}`;
+  // The subnet's first two octets: clusters in another VPC's CIDR get addresses (and node names) of their own.
+  const [first = "10", second = "0"] = subnet.cidrBlock.split(".");
+  const ip = `${first}.${second}.${third}.${fourth}`;
   const domain = regionName === "us-east-1" ? "ec2.internal" : `${regionName}.compute.internal`;
-  return { ip, dnsName: `ip-10-0-${third}-${fourth}.${domain}` };
+  return { ip, dnsName: `ip-${ip.replaceAll(".", "-")}.${domain}` };
 }
