@@ -348,6 +348,10 @@ export const createCluster: WorkflowSpec = {
       module: "functions/create/validate-create",
       access: [subnets, "eks:DescribeClusterVersions"],
     },
+    AcquireCreateLockFunctionArn: {
+      module: "functions/create/acquire-create-lock",
+      access: [get, put, describeExecution],
+    },
     CreateControlPlaneFunctionArn: {
       module: "functions/create/create-control-plane",
       access: [describeCluster, "eks:CreateCluster", "iam:PassRole", subnets],
@@ -387,6 +391,7 @@ export const createCluster: WorkflowSpec = {
     },
     TearDownFunctionArn: { module: "functions/create/tear-down", access: teardownAccess() },
     SummarizeCreateFunctionArn: { module: "functions/create/summarize-create", access: countResources },
+    ReleaseClusterLockFunctionArn: { module: "functions/create/release-cluster-lock", access: [del] },
   },
 };
 
@@ -407,8 +412,13 @@ export const deleteCluster: WorkflowSpec = {
   file: join(here, "delete-cluster.asl.json"),
   functions: {
     CheckOwnershipFunctionArn: { module: "functions/create/check-ownership", access: [describeCluster, groups] },
+    AcquireDeleteLockFunctionArn: {
+      module: "functions/create/acquire-delete-lock",
+      access: [get, put, describeExecution],
+    },
     TearDownFunctionArn: { module: "functions/create/tear-down", access: teardownAccess() },
     SummarizeDeleteFunctionArn: { module: "functions/create/summarize-delete", access: countResources },
+    ReleaseClusterLockFunctionArn: { module: "functions/create/release-cluster-lock", access: [del] },
   },
 };
 

@@ -13,6 +13,7 @@ export interface LaunchedInstance {
   privateIp: string;
   imageId: string;
   instanceType: string;
+  /** The cluster whose API server the kubelet registers with. */
   clusterName: string;
   nodeGroup: string;
   /** Kubelet version the AMI carries, e.g. "1.30". */

@@ -5,6 +5,7 @@
  * instances launched and terminated. A node group counts one roll per new image launched into it
  * (each roll brings its nodes to one new AMI). Tugboat's summary is compared with these figures.
  */
+import { CONTROL_PLANE_GROUP } from "./aws/build-from-scenario";
 import type { Sandbox } from "./sandbox";
 
 export interface ObservedUpgrade {
@@ -38,8 +39,13 @@ export class UpgradeObserver {
     const snapshot = sandbox.region.snapshot();
     this.updatesBefore = new Set(snapshot.updates.map((u) => u.id));
     this.instancesBefore = new Map(snapshot.instances.map((i) => [i.instanceId, i.state]));
-    this.minorBefore = minorOf(sandbox.cluster.state.serverMinor);
-    this.groups = new Set(sandbox.scenario.cluster.nodeGroups.map((g) => g.name));
+    this.minorBefore = minorOf(sandbox.clusterNamed(cluster).state.serverMinor);
+    // The node groups of the cluster upgraded, as the region records them (a created cluster's too).
+    this.groups = new Set(
+      snapshot.instances
+        .filter((i) => i.cluster === cluster && i.nodeGroup !== CONTROL_PLANE_GROUP)
+        .map((i) => i.nodeGroup),
+    );
   }
 
   finish(): ObservedUpgrade {
@@ -51,7 +57,7 @@ export class UpgradeObserver {
     const controlPlaneUpdates =
       this.sandbox.scenario.cluster.kind === "eks"
         ? eksVersionUpdates
-        : Math.max(0, minorOf(this.sandbox.cluster.state.serverMinor) - this.minorBefore);
+        : Math.max(0, minorOf(this.sandbox.clusterNamed(this.cluster).state.serverMinor) - this.minorBefore);
     const groupInstances = snapshot.instances.filter((i) => this.groups.has(i.nodeGroup));
     const launched = groupInstances.filter((i) => !this.instancesBefore.has(i.instanceId));
     const images = new Map<string, Set<string>>();

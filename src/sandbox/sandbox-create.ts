@@ -57,12 +57,12 @@ export async function createInSandbox(
 export async function deleteInSandbox(
   sandbox: Sandbox,
   cluster: string,
-  options: { dryRun?: boolean } = {},
+  options: { dryRun?: boolean; run?: Partial<Pick<LocalRunOptions, "onEvent" | "crashAfter">> } = {},
 ): Promise<DeleteJson> {
   const run = await sandbox.run(
     deleteCluster,
     { cluster, ...(options.dryRun ? { dryRun: true } : {}) },
-    { executionName: `delete-${cluster}-${++runs}` },
+    { executionName: `delete-${cluster}-${++runs}`, ...(options.run ?? {}) },
   );
   const summary = summaryOf<DeleteSummary>(run) ?? {
     outcome: "failed" as const,

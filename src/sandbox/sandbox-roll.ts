@@ -86,21 +86,23 @@ export async function rollInSandbox(options: SandboxRollOptions): Promise<Sandbo
   const sandbox = options.sandbox ?? (await Sandbox.start(scenario, options.onLog ? { onLog: options.onLog } : {}));
   try {
     const oldInstances = await outdatedAtStart(sandbox, request);
-    const timeline = new GroupTimeline(sandbox.cluster, request.nodeGroup, oldInstances);
+    // The API server of the cluster rolled: the scenario's, or one created in this sandbox.
+    const kube = sandbox.clusterNamed(request.cluster);
+    const timeline = new GroupTimeline(kube, request.nodeGroup, oldInstances);
     timeline.attach(sandbox.clock);
-    const before = { calls: sandbox.apiCalls(), metrics: sandbox.cluster.metrics() };
+    const before = { calls: sandbox.apiCalls(), metrics: kube.metrics() };
     const extraBefore = sandbox.region.groupCounts(request.nodeGroup);
     const extraMeter = meterExtraInstances(sandbox, request.nodeGroup, extraBefore.current);
     const observer = new RollObserver(sandbox, request.nodeGroup);
-    const capacity = sandbox.cluster.openCapacityWindow();
+    const capacity = kube.openCapacityWindow();
     const workloadsByNode = new Map<string, { namespace: string; name: string }[]>();
-    for (const pod of sandbox.cluster.pods()) {
+    for (const pod of kube.pods()) {
       if (!pod.nodeName || pod.workloadKind === "DaemonSet") continue;
       const list = workloadsByNode.get(pod.nodeName) ?? [];
       list.push({ namespace: pod.namespace, name: pod.workload });
       workloadsByNode.set(pod.nodeName, list);
     }
-    const outdatedNodes = sandbox.cluster
+    const outdatedNodes = kube
       .nodes()
       .filter((n) => oldInstances.has(n.instanceId))
       .map((n) => ({ name: n.name, workloads: workloadsByNode.get(n.name) ?? [] }));
@@ -112,7 +114,7 @@ export async function rollInSandbox(options: SandboxRollOptions): Promise<Sandbo
       plan?: { predictedSeconds: number; estimateSource: EstimateSource; batchesPlanned: number };
     };
     const summary = finalState?.summary;
-    const after = { calls: sandbox.apiCalls(), metrics: sandbox.cluster.metrics() };
+    const after = { calls: sandbox.apiCalls(), metrics: kube.metrics() };
     const counts = sandbox.region.groupCounts(request.nodeGroup);
     const maxExtraNodes = Math.max(0, counts.maxAlive - extraBefore.current);
     const makespanSeconds = (run.endedAtMs - run.startedAtMs) / 1000;

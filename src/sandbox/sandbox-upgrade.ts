@@ -66,10 +66,11 @@ export interface SandboxUpgradeResult {
 }
 
 /** API server minor minus the oldest kubelet minor, as the sandbox sees it right now. */
-export function sandboxSkew(sandbox: Sandbox): number {
-  const server = Number(sandbox.cluster.state.serverMinor.split(".")[1]);
+export function sandboxSkew(sandbox: Sandbox, cluster?: string): number {
+  const kube = cluster === undefined ? sandbox.cluster : sandbox.clusterNamed(cluster);
+  const server = Number(kube.state.serverMinor.split(".")[1]);
   let skew = 0;
-  for (const node of sandbox.cluster.nodes()) {
+  for (const node of kube.nodes()) {
     if (node.shuttingDown) continue;
     const minor = kubeletMinor(node.kubeletVersion);
     if (minor) skew = Math.max(skew, server - Number(minor.split(".")[1]));
@@ -81,23 +82,25 @@ export async function upgradeInSandbox(options: SandboxUpgradeOptions): Promise<
   const { scenario, request } = options;
   const sandbox = options.sandbox ?? (await Sandbox.start(scenario, options.onLog ? { onLog: options.onLog } : {}));
   try {
-    const before = sandbox.cluster.metrics();
+    // The API server of the cluster upgraded: the scenario's, or one created in this sandbox.
+    const kube = sandbox.clusterNamed(request.cluster);
+    const before = kube.metrics();
     const observer = new UpgradeObserver(sandbox, request.cluster);
     const violationsBefore = before.pdbViolations;
     const lostBefore = before.podsLost;
-    let maxSkew = sandboxSkew(sandbox);
+    let maxSkew = sandboxSkew(sandbox, request.cluster);
     const onEvent = (event: RunnerEvent) => {
-      if (event.kind === "state-exited") maxSkew = Math.max(maxSkew, sandboxSkew(sandbox));
+      if (event.kind === "state-exited") maxSkew = Math.max(maxSkew, sandboxSkew(sandbox, request.cluster));
       options.run?.onEvent?.(event);
     };
     // The request only: nothing of the scenario (timings, placement, faults) reaches Tugboat's input.
     const run = await sandbox.run(upgradeCluster, request, { ...options.run, onEvent });
     const state = (run.status === "SUCCEEDED" ? run.output : run.lastOutput) as UpgradeState | undefined;
     const summary = state?.summary;
-    const after = sandbox.cluster.metrics();
-    const nodes = sandbox.cluster.nodes().filter((n) => !n.shuttingDown);
+    const after = kube.metrics();
+    const nodes = kube.nodes().filter((n) => !n.shuttingDown);
     const onTarget = nodes.filter((n) => kubeletMinor(n.kubeletVersion) === request.toVersion).length;
-    const etcd = sandbox.cluster.etcd;
+    const etcd = kube.etcd;
     const world = observer.finish();
     const tugboatSummary: UpgradeFiguresSummary | undefined = summary
       ? {

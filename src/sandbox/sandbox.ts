@@ -22,9 +22,7 @@ import { iamPlugin } from "./iam/plugin";
 import { writeRecording } from "./iam/recording";
 import { OPERATOR_ROLE, roleNameForModule, type SandboxAccount, sandboxRoles } from "./iam/roles";
 import { KubeRequestLog } from "./kube/auth/request-log";
-import { sandboxAuthenticator } from "./kube/auth/sandbox-authenticator";
 import { SimulatedCluster } from "./kube/cluster";
-import { startKubeApiServer } from "./kube/server";
 import { refreshingKube } from "./refreshing-kube";
 import {
   type ExecutionStatus,
@@ -34,6 +32,7 @@ import {
 } from "./runner/local-workflow";
 import { TaskTokens } from "./runner/task-tokens";
 import { VirtualScheduler } from "./runner/virtual-scheduler";
+import { SandboxClusters } from "./sandbox-clusters";
 import { toObservations } from "./scenario/history";
 import type { Scenario } from "./scenario/schema";
 import { TimingModel } from "./timing/model";
@@ -73,7 +72,10 @@ export class Sandbox {
     readonly scenario: Scenario,
     readonly clock: VirtualClock,
     readonly region: SimulatedRegion,
+    /** The scenario's cluster (in an account without one, the first cluster created). */
     readonly cluster: SimulatedCluster,
+    /** Every cluster of the region, each behind its own API server. */
+    readonly clusters: SandboxClusters,
     /**
      * Unrestricted dependencies: the test harness and the simulator's own observers, not Tugboat. Steps run
      * with depsForRole(their role) instead.
@@ -100,6 +102,11 @@ export class Sandbox {
     return this.scheduler;
   }
 
+  /** The simulated cluster (API server, nodes, pods) of the region's cluster of that name. */
+  clusterNamed(name: string): SimulatedCluster {
+    return this.clusters.clusterNamed(name);
+  }
+
   /** etcd of a self-managed control plane (members, quorum history); undefined for other clusters. */
   get etcd(): EtcdCluster | undefined {
     return this.cluster.etcd;
@@ -114,14 +121,14 @@ export class Sandbox {
   startCharge(): () => number {
     const aws0 = this.awsMeter.seconds;
     const kube0 = {
-      seconds: this.cluster.apiCallSeconds(),
+      seconds: this.clusters.apiCallSeconds(),
       raw: this.kubeMeter.raw,
       weighted: this.kubeMeter.weighted,
     };
     return () => {
       const raw = this.kubeMeter.raw - kube0.raw;
       const weighted = this.kubeMeter.weighted - kube0.weighted;
-      const http = this.cluster.apiCallSeconds() - kube0.seconds;
+      const http = this.clusters.apiCallSeconds() - kube0.seconds;
       return this.awsMeter.seconds - aws0 + (raw > 0 ? (http * weighted) / raw : http);
     };
   }
@@ -158,23 +165,28 @@ export class Sandbox {
     const rng = new SeededRandom(scenario.seed);
     const timing = new TimingModel(scenario.timing, scenario.seed, () => clock.nowMs());
     const cluster = new SimulatedCluster({ scenario, clock, rng, timing });
-    const region = new SimulatedRegion({ scenario, clock, rng, listener: cluster, cluster, timing });
+    const kubeRequests = new KubeRequestLog();
+    const clusters = new SandboxClusters(cluster, { scenario, clock, timing, kubeRequests });
+    const region = new SimulatedRegion({
+      scenario,
+      clock,
+      rng,
+      listener: clusters,
+      cluster,
+      clusters: (name) => clusters.clusterNamed(name),
+      timing,
+    });
     cluster.seedWorkloads();
     // A connected cluster already holds Tugboat's RBAC, forced drains included (an operator who allows them).
     if (scenario.cluster.access === "connected") {
       for (const object of tugboatRbac({ forceDrain: true })) cluster.state.rbac.put(object);
     }
-    const kubeRequests = new KubeRequestLog();
-    const server = await startKubeApiServer(cluster, {
-      authenticate: sandboxAuthenticator(scenario, region, clock),
-      onAuthorized: (request) => kubeRequests.record(request),
-    });
-    region.setKubeEndpoint(server.url);
+    await clusters.start(region);
 
     const db = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((resolve) => db.listen(0, "127.0.0.1", () => resolve()));
     const address = db.address() as { port: number };
-    const closers = [server.close, () => new Promise<void>((resolve) => db.close(() => resolve()))];
+    const closers = [() => clusters.close(), () => new Promise<void>((resolve) => db.close(() => resolve()))];
     if (cluster.etcd) {
       const gateway = await startEtcdGateway(cluster.etcd);
       region.setEtcdEndpoint(gateway.url);
@@ -199,7 +211,9 @@ export class Sandbox {
       account: SANDBOX_ACCOUNT_ID,
       region: scenario.region,
       tableName: TABLE_NAME,
-      clusters: scenario.cluster.name ? [scenario.cluster.name] : [],
+      // The stage manages the scenario's cluster; with an account it may create others, whose names
+      // nobody knows yet, so its grants name no cluster.
+      clusters: scenario.cluster.name && !scenario.account ? [scenario.cluster.name] : [],
     };
     // TUGBOAT_IAM=record lets a whole test run list every gap at once (bench/iam-mutation.ts --gaps).
     const mode = options.iam ?? (process.env.TUGBOAT_IAM === "record" ? "record" : "enforce");
@@ -257,6 +271,7 @@ export class Sandbox {
       clock,
       region,
       cluster,
+      clusters,
       deps,
       logLines,
       closers,
@@ -275,7 +290,7 @@ export class Sandbox {
 
   /** AWS calls (simulated services and the store) and Kubernetes API requests so far. */
   apiCalls(): { aws: number; kubernetes: number } {
-    return { aws: this.region.apiCalls().total + this.dynamoCalls, kubernetes: this.cluster.apiCalls() };
+    return { aws: this.region.apiCalls().total + this.dynamoCalls, kubernetes: this.clusters.apiCalls() };
   }
 
   async run(

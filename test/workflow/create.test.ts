@@ -4,8 +4,6 @@ import { DeleteAccessEntryCommand, DescribeClusterCommand } from "@aws-sdk/clien
 import { afterEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/sandbox";
 import { createInSandbox, deleteInSandbox } from "../../src/sandbox/sandbox-create";
-import { rollInSandbox } from "../../src/sandbox/sandbox-roll";
-import { upgradeInSandbox } from "../../src/sandbox/sandbox-upgrade";
 import { loadScenario, parseScenario } from "../../src/sandbox/scenario/load";
 
 const open: Sandbox[] = [];
@@ -222,46 +220,8 @@ describe("create-cluster", () => {
   });
 });
 
-describe("a created cluster is the sandbox's", () => {
-  it("create, roll, upgrade and delete in one sandbox", async () => {
-    const sandbox = await start();
-    const created = await createInSandbox(
-      sandbox,
-      spec((raw) => (raw.version = "1.32")),
-    );
-    expect(created.outcome, created.reason).toBe("created");
-
-    const roll = await rollInSandbox({
-      scenario: sandbox.scenario,
-      request: { cluster: "prod-eu", nodeGroup: "data-eu-west-1a" },
-      sandbox,
-      keepOpen: true,
-    });
-    expect(roll.result.outcome, roll.result.reason).toBe("succeeded");
-
-    const upgrade = await upgradeInSandbox({
-      scenario: sandbox.scenario,
-      request: { cluster: "prod-eu", toVersion: "1.33" },
-      sandbox,
-      keepOpen: true,
-    });
-    expect(upgrade.result.outcome, upgrade.result.reason).toBe("succeeded");
-    expect(upgrade.result.nodes).toEqual({ total: 9, onTarget: 9 });
-
-    const deleted = await deleteInSandbox(sandbox, "prod-eu");
-    expect(deleted.outcome, deleted.reason).toBe("deleted");
-    expect(deleted.observed).toMatchObject({
-      cluster: 0,
-      addons: 0,
-      managedNodeGroups: 0,
-      autoScalingGroups: 0,
-      launchTemplates: 0,
-      instances: 0,
-    });
-    const again = await deleteInSandbox(sandbox, "prod-eu");
-    expect(again).toMatchObject({ outcome: "unchanged", changes: 0 });
-  });
-
+// Create → roll → upgrade → delete of a created cluster beside another: create-multi.test.ts.
+describe("deleting", () => {
   it("refuses to delete a cluster Tugboat did not create", async () => {
     const sandbox = await start(loadScenario("managed"));
     const name = sandbox.scenario.cluster.name;

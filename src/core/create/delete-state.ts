@@ -2,6 +2,7 @@
  * The delete-cluster workflow's state and outcome. The failure path of create-cluster runs the same
  * teardown step on its own state, so the teardown reads the cluster from either.
  */
+import type { CreateLock } from "./lock";
 import type { CreationPort } from "./ports";
 import type { CreateValidation, RunRef } from "./state";
 import { countResources } from "./summarize";
@@ -12,6 +13,9 @@ export interface DeleteState {
   run: RunRef;
   validation?: Pick<CreateValidation, "spec">;
   ownership?: { exists: boolean };
+  /** The cluster lock, held from after the ownership check to the way out (lock.ts). */
+  lock?: CreateLock;
+  released?: { released: boolean };
   teardown?: TeardownResult;
   error?: { Error?: string; Cause?: string };
 }
@@ -35,7 +39,8 @@ export async function summarizeDelete(port: CreationPort, state: DeleteState, no
     try {
       reason = (JSON.parse(reason) as { errorMessage?: string }).errorMessage ?? reason;
     } catch {}
-    const refused = state.error.Error === "InvalidInputError";
+    // Refused before anything changed: not Tugboat's cluster, or locked by another run.
+    const refused = state.error.Error === "InvalidInputError" || state.error.Error === "ClusterLockedError";
     return { outcome: refused ? "refused" : "failed", cluster, durationSeconds, remaining, changes, reason };
   }
   if (state.request.dryRun) {

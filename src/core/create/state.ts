@@ -3,6 +3,7 @@
  * parsed spec travels in the state (a few KB); node lists stay in AWS and are read back.
  */
 import { createHash } from "node:crypto";
+import type { CreateLock } from "./lock";
 import type { ClusterSpec } from "./spec";
 
 export interface CreateRequest {
@@ -24,6 +25,9 @@ export interface CreateState {
   request: CreateRequest;
   run: RunRef;
   validation?: CreateValidation;
+  /** The cluster lock, held from after validation to the way out (lock.ts). */
+  lock?: CreateLock;
+  released?: { released: boolean };
   controlPlane?: { done: boolean; failed: boolean; reason?: string; changes: number; subnetIds: string[] };
   prepared?: { changes: number };
   nodeGroups?: { changes: number; groups: string[] };

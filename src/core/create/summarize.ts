@@ -58,7 +58,9 @@ export async function summarizeCreate(
   }
   const resources = name ? await countResources(port, name) : {};
   if (state.error) {
-    const refused = state.error.Error === "InvalidInputError" && !state.controlPlane;
+    // Refused before anything was created: an invalid spec, or the cluster locked by another run.
+    const refused =
+      (state.error.Error === "InvalidInputError" || state.error.Error === "ClusterLockedError") && !state.controlPlane;
     return {
       ...base,
       outcome: refused ? "refused" : "failed",

@@ -78,7 +78,7 @@ export function startClusterVersionUpdate(
     cluster.platformVersion = platformVersion;
     cluster.status = "ACTIVE";
     update.status = "Successful";
-    ctx.cluster.setServerVersion?.(version);
+    ctx.clusterControl(cluster.name).setServerVersion?.(version);
   });
   return update;
 }

@@ -50,8 +50,9 @@ export class EksGroupCreation {
     for (const instance of this.ctx.world.instances.values()) {
       if (instance.clusterName !== clusterName || instance.state !== "running") continue;
       if (instanceIds && !instanceIds.includes(instance.instanceId)) continue;
-      const node = this.ctx.cluster.nodeNameForInstance(instance.instanceId);
-      if (node && this.ctx.cluster.isNodeReady(node)) ready++;
+      const kube = this.ctx.clusterControl(clusterName);
+      const node = kube.nodeNameForInstance(instance.instanceId);
+      if (node && kube.isNodeReady(node)) ready++;
     }
     return ready;
   }

@@ -8,6 +8,8 @@
  *
  * authenticationMode defaults to CONFIG_MAP when the request omits accessConfig, as the API does;
  * bootstrapClusterCreatorAdminPermissions (default true) gives the caller an admin access entry.
+ * Every cluster created gets its own Kubernetes API server (endpoint, CA, token audience): the
+ * region's provisioner starts it on CreateCluster and retires it once the cluster is deleted.
  */
 import type { CommandHandler } from "./autoscaling";
 import { eksVersion } from "./cluster-versions";
@@ -25,20 +27,19 @@ export const MIN_FREE_IPS_PER_CLUSTER_SUBNET = 6;
 const CREATE_SECONDS = { p50: 600, p90: 720 };
 const DELETE_SECONDS = { p50: 240, p90: 360 };
 
-export class EksClusterCreation {
-  /** The cluster the sandbox's one Kubernetes API server serves, when the scenario laid out none. */
-  private bound: string | undefined;
+/** What the region does when a cluster comes and goes: its API server starts and retires. */
+export interface ClusterLifecycle {
+  created(cluster: SimCluster): void;
+  deleted(clusterName: string): void;
+}
 
+export class EksClusterCreation {
   constructor(
     private readonly ctx: RegionContext,
     private readonly access: EksAccessEntries,
     private readonly kube: KubeAccess,
+    private readonly lifecycle: ClusterLifecycle,
   ) {}
-
-  /** The first cluster created in a region without a scenario cluster gets the Kubernetes API server. */
-  boundCluster(): string | undefined {
-    return this.bound;
-  }
 
   handlers(): Record<string, CommandHandler> {
     return {
@@ -134,6 +135,7 @@ export class EksClusterCreation {
       },
     };
     world.clusters.set(name, cluster);
+    this.lifecycle.created(cluster);
     this.access.setAuthenticationMode(name, mode);
     if (mode !== "CONFIG_MAP" && input.bootstrapClusterCreatorAdminPermissions !== false) {
       // Every sandbox client signs as the step role, so that is who called.
@@ -149,10 +151,7 @@ export class EksClusterCreation {
         return;
       }
       cluster.status = "ACTIVE";
-      if (!this.ctx.scenario.cluster.name && this.bound === undefined) {
-        this.bound = name;
-        this.ctx.cluster.setServerVersion?.(version);
-      }
+      this.ctx.clusterControl(name).setServerVersion?.(version);
     });
     return cluster;
   }
@@ -178,7 +177,7 @@ export class EksClusterCreation {
       world.clusters.delete(name);
       for (const addon of world.addonsOf(name)) world.addons.delete(`${name}/${addon.name}`);
       this.access.forgetCluster(name);
-      if (this.bound === name) this.bound = undefined;
+      this.lifecycle.deleted(name);
     });
     return cluster;
   }

@@ -18,7 +18,10 @@ export function drainManagedNode(
   isStillWaiting: () => boolean,
   done: () => void,
 ): void {
-  const { cluster, clock } = ctx;
+  const { clock } = ctx;
+  // The node is in the cluster its kubelet registered with.
+  const instance = ctx.world.instances.get(instanceId);
+  const cluster = ctx.clusterControl(instance?.joins ?? instance?.clusterName ?? "");
   const nodeName = cluster.nodeNameForInstance(instanceId);
   if (nodeName === undefined) {
     done();

@@ -116,7 +116,7 @@ export class NodegroupVersionUpdate {
     const now = this.ctx.clock.nowMs();
     this.drains = batch.map((member) => ({
       instanceId: member.instanceId,
-      nodeName: this.ctx.cluster.nodeNameForInstance(member.instanceId),
+      nodeName: this.kube.nodeNameForInstance(member.instanceId),
       startMs: now,
       drained: false,
     }));
@@ -129,15 +129,15 @@ export class NodegroupVersionUpdate {
     const stuck: string[] = [];
     for (const drain of this.drains) {
       if (drain.drained) continue;
-      const pods = drain.nodeName === undefined ? [] : this.ctx.cluster.evictablePodsOnNode(drain.nodeName);
+      const pods = drain.nodeName === undefined ? [] : this.kube.evictablePodsOnNode(drain.nodeName);
       if (pods.length === 0) {
         drain.drained = true;
         continue;
       }
       const overdue = now - drain.startMs >= EVICTION_DEADLINE_SECONDS * 1000;
       for (const pod of pods.filter((p) => !p.deleting)) {
-        if (overdue && this.force) this.ctx.cluster.deletePod(pod.namespace, pod.name);
-        else if (!overdue) this.ctx.cluster.evict(pod.namespace, pod.name);
+        if (overdue && this.force) this.kube.deletePod(pod.namespace, pod.name);
+        else if (!overdue) this.kube.evict(pod.namespace, pod.name);
       }
       if (overdue && !this.force) stuck.push(drain.nodeName ?? drain.instanceId);
     }
@@ -232,13 +232,18 @@ export class NodegroupVersionUpdate {
   }
 
   private isReady(instanceId: string): boolean {
-    const nodeName = this.ctx.cluster.nodeNameForInstance(instanceId);
-    return nodeName !== undefined && this.ctx.cluster.isNodeReady(nodeName);
+    const nodeName = this.kube.nodeNameForInstance(instanceId);
+    return nodeName !== undefined && this.kube.isNodeReady(nodeName);
   }
 
   private cordon(instanceId: string): void {
-    const nodeName = this.ctx.cluster.nodeNameForInstance(instanceId);
-    if (nodeName !== undefined) this.ctx.cluster.setUnschedulable(nodeName, true);
+    const nodeName = this.kube.nodeNameForInstance(instanceId);
+    if (nodeName !== undefined) this.kube.setUnschedulable(nodeName, true);
+  }
+
+  /** The Kubernetes side of the node group's cluster: its API server's nodes and pods. */
+  private get kube() {
+    return this.ctx.clusterControl(this.nodegroup.clusterName);
   }
 
   private later(seconds: number, step: string, run: () => void): void {

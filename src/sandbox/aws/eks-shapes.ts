@@ -2,14 +2,23 @@
 import type { SimCluster, SimEksUpdate, SimNodegroup } from "./model";
 import { SANDBOX_ACCOUNT_ID } from "./world";
 
-export interface KubeAccess {
-  /** Where the simulated API server listens; undefined until the runner starts it. */
-  endpoint?: string;
+/** Where one cluster's simulated API server listens, and the CA its serving certificate chains to. */
+export interface KubeServer {
+  endpoint: string;
+  /** base64 PEM, as EKS returns certificateAuthority.data; absent: the placeholder bundle. */
   caData?: string;
-  /** Bearer token accepted by the simulated API server, written into kubeconfigs. */
+}
+
+/** The simulated API servers of the region's clusters: one per cluster, as in EKS. */
+export interface KubeAccess {
+  /** Bearer token of the kubeconfigs handed out for self-managed clusters (their API server accepts it). */
   token: string;
-  /** EKS-style hostname used while no endpoint is set. */
-  placeholderEndpoint: string;
+  /** The API server serving a cluster; undefined while none does (the sandbox has not started it). */
+  serverOf(clusterName: string): KubeServer | undefined;
+  /** The cluster whose API server listens at an endpoint: what a kubelet given that endpoint reaches. */
+  clusterAt(endpoint: string): string | undefined;
+  /** EKS-style hostname reported while a cluster has no API server. */
+  placeholderEndpoint(clusterName: string): string;
 }
 
 /** A self-signed placeholder certificate bundle, base64 as EKS returns certificateAuthority.data. */
@@ -24,12 +33,13 @@ export function clusterShape(
   regionName: string,
   authenticationMode = "API_AND_CONFIG_MAP",
 ) {
+  const server = kube.serverOf(cluster.name);
   return {
     name: cluster.name,
     arn: cluster.arn,
     createdAt: new Date(cluster.createdMs),
     version: cluster.version,
-    endpoint: kube.endpoint ?? kube.placeholderEndpoint,
+    endpoint: server?.endpoint ?? kube.placeholderEndpoint(cluster.name),
     roleArn: cluster.created?.roleArn ?? `arn:aws:iam::${SANDBOX_ACCOUNT_ID}:role/${cluster.name}-cluster-role`,
     resourcesVpcConfig: {
       subnetIds: [...cluster.subnetIds],
@@ -43,7 +53,7 @@ export function clusterShape(
     kubernetesNetworkConfig: { serviceIpv4Cidr: cluster.created?.serviceIpv4Cidr ?? "172.20.0.0/16", ipFamily: "ipv4" },
     identity: { oidc: { issuer: `https://oidc.eks.${regionName}.amazonaws.com/id/${cluster.oidcId}` } },
     status: cluster.status,
-    certificateAuthority: { data: kube.caData ?? PLACEHOLDER_CA_DATA },
+    certificateAuthority: { data: server?.caData ?? PLACEHOLDER_CA_DATA },
     platformVersion: cluster.platformVersion,
     tags: { ...cluster.tags },
     health: { issues: (cluster.created?.healthIssues ?? []).map((i) => ({ ...i, resourceIds: [...i.resourceIds] })) },

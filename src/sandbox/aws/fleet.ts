@@ -51,6 +51,7 @@ export class Ec2Fleet {
     const { clock, world, ids } = this.ctx;
     const address = allocateAddress(spec.subnet, this.ctx.regionName);
     const instanceId = ids.instanceId();
+    const join = spec.initial ? undefined : this.ctx.kubeletJoin?.(spec);
     const instance: SimInstance = {
       instanceId,
       reservationId: ids.resourceId("r"),
@@ -71,8 +72,9 @@ export class Ec2Fleet {
       nodeGroup: spec.nodeGroup,
       kubernetesMinor: spec.image.kubernetesMinor,
       labels: { ...spec.labels },
+      ...(join && "cluster" in join && join.cluster !== spec.clusterName ? { joins: join.cluster } : {}),
       neverJoins:
-        !spec.initial && (this.ctx.faults.takeNeverJoin(spec.nodeGroup) || this.ctx.joinRefusal?.(spec) !== undefined),
+        !spec.initial && (this.ctx.faults.takeNeverJoin(spec.nodeGroup) || (join ? "refusal" in join : false)),
       initial: spec.initial,
       announcedRunning: false,
     };
@@ -161,7 +163,7 @@ export function toLaunchedInstance(instance: SimInstance): LaunchedInstance {
     privateIp: instance.privateIp,
     imageId: instance.imageId,
     instanceType: instance.instanceType,
-    clusterName: instance.clusterName,
+    clusterName: instance.joins ?? instance.clusterName,
     nodeGroup: instance.nodeGroup,
     kubernetesMinor: instance.kubernetesMinor,
     capacityType: instance.capacityType,
@@ -176,7 +178,9 @@ function allocateAddress(subnet: SimSubnet, regionName: string): { ip: string; d
   const host = subnet.nextHost++;
   const third = subnet.baseOctet + Math.floor(host / 256);
   const fourth = host % 256;
-  const ip = `10.0.${third}.${fourth}`;
+  // The subnet's first two octets: clusters in another VPC's CIDR get addresses (and node names) of their own.
+  const [first = "10", second = "0"] = subnet.cidrBlock.split(".");
+  const ip = `${first}.${second}.${third}.${fourth}`;
   const domain = regionName === "us-east-1" ? "ec2.internal" : `${regionName}.compute.internal`;
-  return { ip, dnsName: `ip-10-0-${third}-${fourth}.${domain}` };
+  return { ip, dnsName: `ip-${ip.replaceAll(".", "-")}.${domain}` };
 }

@@ -36,6 +36,8 @@ export interface SimInstance {
   /** The Auto Scaling group that launched it (also in the aws:autoscaling:groupName tag). */
   groupName?: string;
   clusterName: string;
+  /** The cluster whose API server the kubelet registers with (its bootstrap names it), when not clusterName. */
+  joins?: string;
   nodeGroup: string;
   kubernetesMinor: string;
   labels: Record<string, string>;

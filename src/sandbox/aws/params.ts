@@ -79,8 +79,11 @@ export function kubeconfigSecretName(cluster: string): string {
 
 /** A kubeconfig (YAML) that reaches the simulated API server with the sandbox's bearer token. */
 export function renderKubeconfig(clusterName: string, kube: KubeAccess): string {
-  const server = kube.endpoint ?? kube.placeholderEndpoint;
-  const trust = kube.caData ? `    certificate-authority-data: ${kube.caData}` : "    insecure-skip-tls-verify: true";
+  const served = kube.serverOf(clusterName);
+  const server = served?.endpoint ?? kube.placeholderEndpoint(clusterName);
+  const trust = served?.caData
+    ? `    certificate-authority-data: ${served.caData}`
+    : "    insecure-skip-tls-verify: true";
   return [
     "apiVersion: v1",
     "kind: Config",

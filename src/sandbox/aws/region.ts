@@ -32,7 +32,7 @@ import { ec2TemplateCommands } from "./ec2-templates";
 import { EksApi } from "./eks";
 import { EksClusterCreation } from "./eks-create";
 import { EksGroupCreation } from "./eks-create-groups";
-import type { KubeAccess } from "./eks-shapes";
+import type { KubeAccess, KubeServer } from "./eks-shapes";
 import { eksError, type ServiceId, throttlingError, unsupportedCommand } from "./errors";
 import { type RegionEvent, RegionEventBus } from "./events";
 import { FaultInjector } from "./faults";
@@ -42,7 +42,7 @@ import { forkRandom, IdFactory } from "./ids";
 import type { CommandInput } from "./input";
 import { resolveVersion } from "./launch-templates";
 import type { SimGroup } from "./model";
-import { joinRefusal } from "./node-join";
+import { kubeletJoin } from "./node-join";
 import { type EtcdAccess, parameterCommands, secretCommands } from "./params";
 import { type RegionSnapshot, takeSnapshot } from "./snapshot";
 import { autoScalingTagCommands, ec2TagCommands } from "./tagging";
@@ -82,6 +82,11 @@ export class SimulatedRegion {
   private readonly eks: EksApi;
   private readonly creation: EksClusterCreation;
   private readonly secretArns = new Map<string, string>();
+  /** Each cluster's simulated API server, by cluster name. */
+  private readonly kubeServers = new Map<string, KubeServer>();
+  private kubeProvisioner?: KubeProvisioner;
+  /** API servers being started for clusters just created: calls wait for them, as nothing else is async. */
+  private readonly kubeStarting = new Set<Promise<unknown>>();
 
   constructor(opts: {
     scenario: Scenario;
@@ -89,6 +94,8 @@ export class SimulatedRegion {
     rng: SeededRandom;
     listener: InstanceLifecycleListener;
     cluster: ClusterControl & Partial<ApiServerVersion>;
+    /** Each cluster's Kubernetes side by name (a sandbox with several API servers); default: `cluster` for all. */
+    clusters?: (clusterName: string) => ClusterControl & Partial<ApiServerVersion>;
     /** Shared with the cluster in a sandbox; a region built alone samples with a model of its own. */
     timing?: TimingModel;
   }) {
@@ -111,19 +118,30 @@ export class SimulatedRegion {
       tokens,
       random,
       listener: opts.listener,
-      cluster: opts.cluster,
+      clusterControl: opts.clusters ?? (() => opts.cluster),
       world: new RegionWorld(),
       catalog: new AmiCatalog(catalogSeed),
       faults: new FaultInjector(scenario.faults, throttleRng),
       events: new RegionEventBus(clock, tokens, scenario.region),
       timing: opts.timing ?? new TimingModel(scenario.timing, scenario.seed, () => clock.nowMs()),
     };
+    const token = `tugboat-sandbox-${kubeRng.hex(32)}`;
+    const scenarioPlaceholder =
+      scenario.cluster.kind === "eks"
+        ? `https://${kubeRng.hex(32).toUpperCase()}.gr7.${scenario.region}.eks.amazonaws.com`
+        : `https://${scenario.cluster.name}-api.tugboat.internal:6443`;
     this.kube = {
-      token: `tugboat-sandbox-${kubeRng.hex(32)}`,
-      placeholderEndpoint:
-        scenario.cluster.kind === "eks"
-          ? `https://${kubeRng.hex(32).toUpperCase()}.gr7.${scenario.region}.eks.amazonaws.com`
-          : `https://${scenario.cluster.name}-api.tugboat.internal:6443`,
+      token,
+      serverOf: (name) => this.kubeServers.get(name),
+      clusterAt: (endpoint) => {
+        for (const [name, server] of this.kubeServers) if (server.endpoint === endpoint) return name;
+        return undefined;
+      },
+      // An EKS endpoint's host carries the same id as the cluster's OIDC issuer.
+      placeholderEndpoint: (name) => {
+        const oidcId = name === scenario.cluster.name ? undefined : this.ctx.world.clusters.get(name)?.oidcId;
+        return oidcId ? `https://${oidcId}.gr7.${scenario.region}.eks.amazonaws.com` : scenarioPlaceholder;
+      },
     };
     const secretSuffix = kubeRng.hex(6);
 
@@ -141,7 +159,13 @@ export class SimulatedRegion {
     this.eks = eks;
     autoScaling.CreateOrUpdateTags = autoScalingTagCommands(this.ctx).CreateOrUpdateTags as CommandHandler;
     // Creating clusters, node groups, add-ons, groups and templates (eks-create*.ts, asg-create.ts).
-    this.creation = new EksClusterCreation(this.ctx, eks.access, this.kube);
+    this.creation = new EksClusterCreation(this.ctx, eks.access, this.kube, {
+      created: (cluster) => this.provisionKube(cluster.name, cluster.version),
+      deleted: (name) => {
+        this.kubeServers.delete(name);
+        this.kubeProvisioner?.retire(name);
+      },
+    });
     const requireCluster = (name: string) => {
       const found = this.ctx.world.clusters.get(name);
       if (!found)
@@ -150,7 +174,7 @@ export class SimulatedRegion {
     };
     const groupCreation = new EksGroupCreation(this.ctx, this.engine, eks.access, requireCluster);
     const created = creationCommands(this.ctx, this.engine);
-    this.ctx.joinRefusal = (attempt) => joinRefusal(this.ctx, eks.access, this.kube, attempt);
+    this.ctx.kubeletJoin = (attempt) => kubeletJoin(this.ctx, eks.access, this.kube, attempt);
     this.handlers = {
       autoscaling: { ...autoScaling, ...created.autoscaling },
       ec2: {
@@ -186,22 +210,47 @@ export class SimulatedRegion {
     }
   }
 
-  /** The cluster's access entry for an IAM principal, as the API server's authenticator reads it. */
-  accessEntryIdentity(principalArn: string): AccessEntryIdentity | undefined {
-    return this.eks.access.accessEntryIdentity(this.kubeClusterName(), principalArn);
+  /** A cluster's access entry for an IAM principal, as its API server's authenticator reads it. */
+  accessEntryIdentity(clusterName: string, principalArn: string): AccessEntryIdentity | undefined {
+    return this.eks.access.accessEntryIdentity(clusterName, principalArn);
   }
 
   /**
-   * The cluster the Kubernetes API server serves: the scenario's, or, in an account without one, the
-   * first cluster created (one API server per sandbox).
+   * Who starts the API server of each cluster EKS creates (the sandbox, sandbox-clusters.ts), and
+   * hears when one is deleted.
    */
-  kubeClusterName(): string {
-    return this.ctx.scenario.cluster.name || (this.creation.boundCluster() ?? "");
+  setKubeProvisioner(provisioner: KubeProvisioner): void {
+    this.kubeProvisioner = provisioner;
+  }
+
+  /** Where a cluster's API server listens (DescribeCluster's endpoint and CA, kubeconfigs, kubelets). */
+  serveKube(clusterName: string, server: KubeServer): void {
+    this.kubeServers.set(clusterName, server);
+  }
+
+  /** The API server serving a cluster, if any. */
+  kubeServerOf(clusterName: string): KubeServer | undefined {
+    return this.kubeServers.get(clusterName);
+  }
+
+  /**
+   * Starts the API server of a cluster made during the run (EKS's on CreateCluster; a self-managed control
+   * plane's when its first node is up); calls made meanwhile wait until it listens.
+   */
+  provisionKube(name: string, version: string, kind: "eks" | "self-managed" = "eks"): void {
+    const provisioner = this.kubeProvisioner;
+    if (!provisioner) return;
+    const starting: Promise<unknown> = provisioner
+      .provision({ name, version, kind })
+      .then((server) => this.kubeServers.set(name, server))
+      .finally(() => this.kubeStarting.delete(starting));
+    this.kubeStarting.add(starting);
   }
 
   /** Answers one SDK command by its name ("DescribeAutoScalingGroupsCommand", …) or throws an SDK-shaped error. */
   // biome-ignore lint/suspicious/noExplicitAny: input and output are the SDK's command shapes, untyped here.
   async handle(service: string, commandName: string, input: any): Promise<any> {
+    if (this.kubeStarting.size > 0) await Promise.all(this.kubeStarting);
     const serviceId = SERVICE_ALIASES[service.toLowerCase()];
     const command = commandName.replace(/Command$/, "");
     const key = `${serviceId ?? service}:${command}`;
@@ -272,10 +321,9 @@ export class SimulatedRegion {
     return this.requestIds.uuid();
   }
 
-  /** Where the simulated Kubernetes API server listens; used in EKS DescribeCluster and the self-managed kubeconfig. */
+  /** Where the scenario cluster's API server listens; used in EKS DescribeCluster and the self-managed kubeconfig. */
   setKubeEndpoint(url: string, caData?: string): void {
-    this.kube.endpoint = url;
-    this.kube.caData = caData;
+    this.serveKube(this.ctx.scenario.cluster.name, { endpoint: url, ...(caData ? { caData } : {}) });
   }
 
   /** Where etcd's gateway listens: the endpoint the `tugboat/<cluster>/etcd` secret hands out. */
@@ -457,6 +505,12 @@ export class SimulatedRegion {
   setCapacityShortage(zone: string, short: boolean): void {
     this.ctx.faults.setCapacityShort(zone, short);
   }
+}
+
+/** Starts the simulated API server of a cluster EKS creates, and stops serving one it deletes. */
+export interface KubeProvisioner {
+  provision(cluster: { name: string; version: string; kind: "eks" | "self-managed" }): Promise<KubeServer>;
+  retire(clusterName: string): void;
 }
 
 function withRequestId(err: unknown, requestId: string): unknown {

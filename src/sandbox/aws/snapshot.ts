@@ -29,6 +29,8 @@ export interface GroupSnapshot {
 
 export interface InstanceSnapshot {
   instanceId: string;
+  /** The cluster its group belongs to (tugboat:cluster). */
+  cluster: string;
   nodeGroup: string;
   groupName?: string;
   availabilityZone: string;
@@ -99,6 +101,7 @@ export function takeSnapshot(world: RegionWorld, nowMs: number): RegionSnapshot 
       .sort((a, b) => a.launchTimeMs - b.launchTimeMs || a.instanceId.localeCompare(b.instanceId))
       .map((instance) => ({
         instanceId: instance.instanceId,
+        cluster: instance.clusterName,
         nodeGroup: instance.nodeGroup,
         groupName: instance.groupName,
         availabilityZone: instance.availabilityZone,

@@ -115,20 +115,28 @@ export interface RegionContext {
   tokens: IdFactory;
   random: RegionRandom;
   listener: InstanceLifecycleListener;
-  cluster: ClusterControl & Partial<ApiServerVersion>;
+  /**
+   * The Kubernetes side of a cluster (its simulated API server's store): what EKS's own node group
+   * updates drain through and what a control-plane update moves. Every cluster has its own; a name
+   * no API server serves gets one without nodes.
+   */
+  clusterControl: (clusterName: string) => ClusterControl & Partial<ApiServerVersion>;
   world: RegionWorld;
   catalog: AmiCatalog;
   faults: FaultInjector;
   events: RegionEventBus;
   /** Sampled durations (boots, EKS updates), recorded for the figures that judge a run. */
   timing: TimingModel;
-  /** Why a launched instance's kubelet cannot join its cluster (node-join.ts); undefined when it can. */
-  joinRefusal?: (attempt: {
+  /**
+   * Which cluster a launched instance's kubelet registers with (the API server its bootstrap names),
+   * or why it cannot (node-join.ts).
+   */
+  kubeletJoin?: (attempt: {
     clusterName: string;
     nodeGroup: string;
     groupName?: string;
     launchTemplate?: { id: string; version: number };
-  }) => string | undefined;
+  }) => { cluster: string } | { refusal: string };
 }
 
 export function isoSeconds(ms: number): string {

@@ -8,7 +8,6 @@ import { TUGBOAT_KUBE_GROUP } from "../../../core/connect/rbac";
 import { sandboxCredential } from "../../aws/identities";
 import type { SimulatedRegion } from "../../aws/region";
 import type { VirtualClock } from "../../clock";
-import type { Scenario } from "../../scenario/schema";
 import { eksTokenAuthenticator } from "./eks-token";
 import { AUTHENTICATED_GROUP, type Authenticate, type Identity } from "./identity";
 
@@ -19,18 +18,21 @@ export const KUBECONFIG_IDENTITY: Identity = {
   unrestricted: false,
 };
 
-export function sandboxAuthenticator(scenario: Scenario, region: SimulatedRegion, clock: VirtualClock): Authenticate {
-  if (scenario.cluster.kind !== "eks") {
+/** The authenticator of one cluster's API server: tokens for that cluster, through its own access entries. */
+export function sandboxAuthenticator(
+  cluster: { name: string; kind: "eks" | "self-managed" },
+  region: SimulatedRegion,
+  clock: VirtualClock,
+): Authenticate {
+  if (cluster.kind !== "eks") {
     const token = region.kubeToken();
     return (presented) => (presented === token ? KUBECONFIG_IDENTITY : undefined);
   }
-  // The cluster served can be one created during the run (an account scenario), so it is read per request.
-  return (presented) =>
-    eksTokenAuthenticator({
-      clusterName: region.kubeClusterName(),
-      regionName: scenario.region,
-      nowMs: () => clock.nowMs(),
-      credential: sandboxCredential,
-      accessEntry: (principalArn) => region.accessEntryIdentity(principalArn),
-    })(presented);
+  return eksTokenAuthenticator({
+    clusterName: cluster.name,
+    regionName: region.regionName,
+    nowMs: () => clock.nowMs(),
+    credential: sandboxCredential,
+    accessEntry: (principalArn) => region.accessEntryIdentity(cluster.name, principalArn),
+  });
 }
