@@ -1,5 +1,5 @@
 /**
- * A prediction: the real roll or upgrade workflow run on a twin N times, each with its own seed (so every
+ * A prediction: the real roll, upgrade or rebalance workflow run on a twin N times, each with its own seed (so every
  * boot, Ready, pod start and API round trip is drawn anew), and the spread of what the simulator observed:
  * makespan, the worst capacity dip, the time drains spent refused by PodDisruptionBudgets, and the round
  * of a step (a batch) most often the longest of its run (where a roll stalls), with why.
@@ -9,6 +9,7 @@ import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Sandbox } from "./sandbox";
+import { type RebalanceSandboxRequest, rebalanceInSandbox } from "./sandbox-rebalance";
 import { type RollRequest, rollInSandbox } from "./sandbox-roll";
 import { type UpgradeRequest, upgradeInSandbox } from "./sandbox-upgrade";
 import type { Scenario } from "./scenario/schema";
@@ -100,7 +101,8 @@ function watch(sandbox: Sandbox) {
 
 export type PredictRequest =
   | { workflow: "roll"; request: RollRequest }
-  | { workflow: "upgrade"; request: UpgradeRequest };
+  | { workflow: "upgrade"; request: UpgradeRequest }
+  | { workflow: "rebalance"; request: RebalanceSandboxRequest };
 
 export interface PredictOptions {
   /**
@@ -163,6 +165,24 @@ async function runOnce(scenario: Scenario, what: PredictRequest, index: number):
       };
     }
     const capacity = sandbox.cluster.openCapacityWindow();
+    if (what.workflow === "rebalance") {
+      const { result } = await rebalanceInSandbox({
+        scenario: seeded,
+        request: what.request,
+        sandbox,
+        run: { onEvent: watcher.onEvent },
+      });
+      const figures: RunFigures = {
+        index,
+        outcome: result.outcome,
+        makespanSeconds: result.makespanSeconds,
+        minCapacityRatio: capacity.minimum().az,
+        pdbBlockedSeconds: watcher.blockedSeconds(),
+        ...longestOf(watcher.longest()),
+      };
+      capacity.close();
+      return figures;
+    }
     const { result } = await upgradeInSandbox({
       scenario: seeded,
       request: what.request,

@@ -56,9 +56,19 @@ describe("tug predict", () => {
     expect(alone.makespanSeconds.p90).toBeGreaterThan(alone.makespanSeconds.p50);
   });
 
+  it("predicts a rebalance: how long the zones take to even out, and the worst capacity dip", async () => {
+    const { io, out } = capture();
+    const code = await main(["predict", "rebalance", "orders", "--sandbox", "rebalance", "--runs", "2", "--json"], io);
+    expect(code).toBe(0);
+    const last = JSON.parse(out.at(-1) as string);
+    expect(last.runs).toBe(2);
+    expect(last.makespanSeconds.p50).toBeGreaterThan(0);
+    expect(last.minCapacityRatio).toBeGreaterThan(0);
+  });
+
   it("refuses a prediction without a twin, and an unknown workflow", async () => {
     expect(await main(["predict", "roll", "demo", "workers"], capture().io)).toBe(2);
-    expect(await main(["predict", "rebalance", "demo", "--sandbox", "small"], capture().io)).toBe(2);
+    expect(await main(["predict", "drain", "demo", "--sandbox", "small"], capture().io)).toBe(2);
     expect(await main(["predict", "roll", "demo", "workers", "--sandbox", "small", "--runs", "0"], capture().io)).toBe(
       2,
     );

@@ -1,20 +1,22 @@
 /**
  * `tug predict roll <cluster> <nodegroup> --sandbox <scenario> [--runs N] [--json] [roll options]` and
- * `tug predict upgrade <cluster> --to 1.N --sandbox <scenario> [--runs N] [--json] [upgrade options]`:
+ * `tug predict upgrade <cluster> --to 1.N --sandbox <scenario> [--runs N] [--json] [upgrade options]` and
+ * `tug predict rebalance <cluster> --sandbox <scenario> [--runs N] [--json] [rebalance options]`:
  * the real workflow run N times (default 10) on the scenario (a captured twin, or any other), each with
  * its own seed, and the spread of what the simulator observed. With --json the last line is the
- * prediction as JSON.
+ * prediction as JSON. The runs are spread over the machine's cores, one process each.
  */
 
 import { type Prediction, predict } from "../../sandbox/predict";
 import { loadScenarioOf } from "../args";
 import type { CliIO } from "../io";
 import { UsageError } from "../io";
+import { rebalanceRequestFrom } from "./rebalance";
 import { rollRequestFrom } from "./roll";
 import { upgradeRequestFrom } from "./upgrade";
 
 const USAGE =
-  "tug predict roll <cluster> <nodegroup> --sandbox <scenario> [--runs N] [--json] | tug predict upgrade <cluster> --to 1.N --sandbox <scenario> [--runs N] [--json]";
+  "tug predict roll <cluster> <nodegroup> --sandbox <scenario> [--runs N] [--json] | tug predict upgrade <cluster> --to 1.N --sandbox <scenario> [--runs N] [--json] | tug predict rebalance <cluster> --sandbox <scenario> [--runs N] [--json]";
 const DEFAULT_RUNS = 10;
 
 /** Takes `--runs N` out of argv (the rest goes to the roll or upgrade parser). */
@@ -72,8 +74,20 @@ export async function predictCommand(argv: string[], io: CliIO): Promise<number>
       throw new UsageError(`--sandbox <scenario> is required: a prediction runs on a twin\nusage: ${USAGE}`);
     asJson = values.json ?? false;
     prediction = await predict(loadScenarioOf(values.sandbox, request.cluster), { workflow: "upgrade", request }, runs);
+  } else if (workflow === "rebalance") {
+    const { request, values } = rebalanceRequestFrom(rest);
+    if (!values.sandbox)
+      throw new UsageError(`--sandbox <scenario> is required: a prediction runs on a twin\nusage: ${USAGE}`);
+    asJson = values.json ?? false;
+    prediction = await predict(
+      loadScenarioOf(values.sandbox, request.cluster),
+      { workflow: "rebalance", request },
+      runs,
+    );
   } else {
-    throw new UsageError(`unknown predict workflow "${workflow ?? ""}": expected "roll" or "upgrade"\nusage: ${USAGE}`);
+    throw new UsageError(
+      `unknown predict workflow "${workflow ?? ""}": expected "roll", "upgrade" or "rebalance"\nusage: ${USAGE}`,
+    );
   }
   for (const line of render(prediction)) (asJson ? io.stderr : io.stdout)(line);
   if (asJson) {

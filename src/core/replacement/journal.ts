@@ -74,14 +74,30 @@ const entryKey = (id: string) => `${JOURNAL_KEY}/${id}`;
 export type JournalDeps = Pick<Deps, "state" | "clock">;
 
 export class Journal {
+  /**
+   * The head as this instance last read or wrote it. An instance lives as long as one step invocation
+   * (a tick of the roll shares one between its waves), and no other step of the run runs meanwhile, so
+   * the stored head cannot change under it.
+   */
+  private known: JournalHead | undefined;
+
   constructor(
     private readonly deps: JournalDeps,
     readonly owner: JournalOwner,
   ) {}
 
+  private async storedHead(): Promise<JournalHead | undefined> {
+    this.known ??= await this.deps.state.getItem<JournalHead>(this.owner.runId, JOURNAL_KEY);
+    return this.known;
+  }
+
   private async head(): Promise<JournalHead> {
-    const head = await this.deps.state.getItem<JournalHead>(this.owner.runId, JOURNAL_KEY);
-    return head ?? { ...this.owner, createdAt: this.deps.clock.now().toISOString(), open: [] };
+    return (await this.storedHead()) ?? { ...this.owner, createdAt: this.deps.clock.now().toISOString(), open: [] };
+  }
+
+  private async writeHead(head: JournalHead): Promise<void> {
+    await this.deps.state.putItem(this.owner.runId, JOURNAL_KEY, head);
+    this.known = head;
   }
 
   /**
@@ -94,8 +110,7 @@ export class Journal {
     if (head.open.includes(entry.id)) return;
     const stored: StoredJournalEntry = { ...entry, recordedAt: this.deps.clock.now().toISOString() };
     await this.deps.state.putItem(this.owner.runId, entryKey(entry.id), stored);
-    head.open.push(entry.id);
-    await this.deps.state.putItem(this.owner.runId, JOURNAL_KEY, head);
+    await this.writeHead({ ...head, open: [...head.open, entry.id] });
   }
 
   /**
@@ -104,10 +119,9 @@ export class Journal {
    */
   async settle(...entries: (JournalEntry | string)[]): Promise<void> {
     const ids = new Set(entries.map((e) => (typeof e === "string" ? e : e.id)));
-    const head = await this.deps.state.getItem<JournalHead>(this.owner.runId, JOURNAL_KEY);
+    const head = await this.storedHead();
     if (!head?.open.some((id) => ids.has(id))) return;
-    head.open = head.open.filter((id) => !ids.has(id));
-    await this.deps.state.putItem(this.owner.runId, JOURNAL_KEY, head);
+    await this.writeHead({ ...head, open: head.open.filter((id) => !ids.has(id)) });
   }
 
   /** Entries not settled, in the order they were recorded. */

@@ -15,6 +15,7 @@ import { type RollExpectations, rollEstimates, rollExpectations } from "../../es
 import type { KubePod } from "../../model/kube";
 import type { RunRecord } from "../../model/state";
 import type { Deps, KubePort } from "../../ports";
+import { rollJournal } from "../../replacement/journal";
 import { chooseVictims } from "../../roll/choose-victims";
 import { findOutdated, interleaveByZone, type OutdatedMember } from "../../roll/outdated";
 import {
@@ -88,6 +89,7 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
     },
     tally: emptyTally(),
     terminatedIds: [],
+    journal: rollJournal(deps, state),
   };
   try {
     const snapshot = await shared.snapshot();
@@ -428,7 +430,7 @@ async function startWave(
   await deps.state.putItem(run.runId, batchKey(index), batch);
   shared.data.batchesStarted = Math.max(shared.data.batchesStarted, index + 1);
   const sub: RollState = { ...state, batch: cursor(index, expectations) };
-  const cordoned = await cordonBatch(deps, sub);
+  const cordoned = await cordonBatch(deps, sub, shared.journal);
   const drain = await drainBatch(deps, { ...sub, drain: cordoned }, shared);
   pipeline.lastProgressAt = iso(nowMs);
   const wave: PipelineWave = {

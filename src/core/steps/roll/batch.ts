@@ -4,21 +4,25 @@
 
 import { API_CONCURRENCY, mapPool } from "../../concurrency";
 import type { Deps } from "../../ports";
-import { rollJournal } from "../../replacement/journal";
+import { type Journal, rollJournal } from "../../replacement/journal";
 import { batchKey, type DrainResult, type RollState, type StoredBatch } from "../../roll/state";
 import { traceNodeAction } from "../../trace";
 
 const seconds = (deps: Deps, s: number) => new Date(deps.clock.now().getTime() + s * 1000).toISOString();
 
 /** Cordons the batch and starts its drain clock. */
-export async function cordonBatch(deps: Deps, state: RollState): Promise<DrainResult> {
+export async function cordonBatch(
+  deps: Deps,
+  state: RollState,
+  journal: Journal = rollJournal(deps, state),
+): Promise<DrainResult> {
   const { input, run, batch } = state;
   if (!batch) throw new Error("cordon without a batch");
   const stored = await deps.state.getItem<StoredBatch>(run.runId, batchKey(batch.index));
   if (!stored) throw new Error(`batch ${batch.index} of run ${run.runId} is not in the store`);
   const kube = await deps.kube(input.cluster);
   const nodes = stored.victims.flatMap((v) => (v.nodeName ? [{ node: v.nodeName, instanceId: v.instanceId }] : []));
-  await rollJournal(deps, state).record({ id: `batch-${batch.index}/cordon`, kind: "cordon", nodes });
+  await journal.record({ id: `batch-${batch.index}/cordon`, kind: "cordon", nodes });
   const changes = await mapPool(stored.victims, API_CONCURRENCY, async (victim) => {
     if (!victim.nodeName) return "not-found";
     const change = await kube.setUnschedulable(victim.nodeName, true);

@@ -11,7 +11,7 @@ import { observation, recordObservations } from "../../estimates/record";
 import type { KubePod } from "../../model/kube";
 import type { Deps } from "../../ports";
 import { drainablePodsOn, evictionPass, nextDrainLook } from "../../replacement/drain";
-import { rollJournal } from "../../replacement/journal";
+import type { Journal } from "../../replacement/journal";
 import { isDrainable, isSystemCritical, isUnscheduled } from "../../roll/pods";
 import { readGroup } from "../../roll/read-group";
 import { type GroupSnapshot, isLeaving } from "../../roll/snapshot-types";
@@ -38,6 +38,8 @@ export interface TickShared {
   tally: RollRunData["counters"];
   /** Instances the tick's waves terminated. */
   terminatedIds: string[];
+  /** The run's journal, its head read once for the tick. */
+  journal: Journal;
 }
 
 export const emptyTally = (): RollRunData["counters"] => ({
@@ -203,7 +205,7 @@ export async function terminateBatch(
   // A crash before the record below is harmless: a terminating instance leaves the group's live
   // members, so a rerun never chooses it again. The journal learns first that these nodes go away, so
   // a reconciler never uncordons them.
-  const journal = rollJournal(deps, state);
+  const { journal } = shared;
   if (ready.length > 0) {
     await journal.record({
       id: `batch-${stored.index}/terminate`,
