@@ -4,14 +4,16 @@
  * its stacks() runs on a fresh App. NODE_ENV=test (set by vitest) keeps SST from calling AWS.
  *
  * `bundle: false` marks every stack inactive, as `sst deploy <other stack>` does: functions get
- * placeholder code instead of an esbuild bundle, and everything else (IAM, state machines, VPC) is
- * synthesized the same. It turns a minute of bundling into a second for tests of settings.
+ * placeholder code (and SST's placeholder runtime and handler) instead of an esbuild bundle, and
+ * everything else (IAM, state machines, VPC) is synthesized the same. It turns minutes of bundling into
+ * a second. `bundle: ["Events"]` keeps only the stacks named active, as `sst deploy Events` does: SST
+ * bundles and packages their functions only.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Template } from "aws-cdk-lib/assertions";
-import { App, Stack } from "sst/constructs";
+import { App, type FunctionProps, Stack, useFunctions } from "sst/constructs";
 import { initProject, useProject } from "sst/project.js";
 import { load } from "sst/stacks/build.js";
 import { SETTING_NAMES } from "../../stacks/lib/settings";
@@ -20,8 +22,11 @@ export interface SynthesisOptions {
   stage: string;
   /** Deployment settings (stacks/lib/settings.ts); names left out are unset for the synthesis. */
   settings: Partial<Record<keyof typeof SETTING_NAMES, string>>;
-  bundle: boolean;
+  /** Every stack bundled (true), none (false), or only the stacks named ("Events", "ChatOps", …). */
+  bundle: boolean | readonly StackName[];
 }
+
+export type StackName = "State" | "Workflows" | "Events" | "ChatOps" | "Rebalance";
 
 export interface SynthesizedApp {
   app: App;
@@ -29,6 +34,13 @@ export interface SynthesizedApp {
   workflows: Template;
   events: Template;
   chatops: Template;
+  /**
+   * What SST's deploy build is handed for each function (handler, runtime, `nodejs` props, after the
+   * app's defaults are merged), by the function construct's address (`fn.node.addr`).
+   */
+  functions: Record<string, FunctionProps>;
+  /** Where SST put each function's build output (SST's artifacts directory, one directory per function). */
+  artifacts: string;
   /** Removes the bundles and the cloud assembly (a few hundred MB when bundled). */
   dispose: () => void;
 }
@@ -57,18 +69,21 @@ export async function synthesizeTugboat(options: SynthesisOptions): Promise<Synt
         stage: options.stage,
         name: "tugboat",
         region: "us-east-1",
-        ...(options.bundle ? {} : { isActiveStack: () => false }),
+        ...activeStacks(options.stage, options.bundle),
       },
       { outdir: join(dir, "cdk.out") },
     );
     await config.stacks(app);
     await app.finish();
+    const functions = { ...useFunctions().all };
     return {
       app,
       state: Template.fromStack(stackNamed(app, `${options.stage}-tugboat-State`)),
       workflows: Template.fromStack(stackNamed(app, `${options.stage}-tugboat-Workflows`)),
       events: Template.fromStack(stackNamed(app, `${options.stage}-tugboat-Events`)),
       chatops: Template.fromStack(stackNamed(app, `${options.stage}-tugboat-ChatOps`)),
+      functions,
+      artifacts: project.paths.artifacts,
       dispose: () => rmSync(dir, { recursive: true, force: true }),
     };
   } catch (err) {
@@ -80,6 +95,13 @@ export async function synthesizeTugboat(options: SynthesisOptions): Promise<Synt
       else process.env[name] = value;
     }
   }
+}
+
+function activeStacks(stage: string, bundle: SynthesisOptions["bundle"]) {
+  if (bundle === true) return {};
+  if (bundle === false) return { isActiveStack: () => false };
+  const active = new Set(bundle.map((name) => `${stage}-tugboat-${name}`));
+  return { isActiveStack: (stackName: string) => active.has(stackName) };
 }
 
 function stackNamed(app: App, name: string): Stack {
