@@ -80,7 +80,19 @@ export type AccessKind =
   | "ec2:DeleteLaunchTemplate"
   | "autoscaling:CreateAutoScalingGroup"
   | "autoscaling:DeleteAutoScalingGroup"
-  | "iam:PassRole";
+  | "iam:PassRole"
+  // Self-managed (kubeadm) clusters: the API server's NLB and the join material in SSM.
+  | "elasticloadbalancing:describe"
+  | "elasticloadbalancing:CreateLoadBalancer"
+  | "elasticloadbalancing:CreateTargetGroup"
+  | "elasticloadbalancing:ModifyTargetGroupAttributes"
+  | "elasticloadbalancing:CreateListener"
+  | "elasticloadbalancing:RegisterTargets"
+  | "elasticloadbalancing:DeleteLoadBalancer"
+  | "elasticloadbalancing:DeleteTargetGroup"
+  | "join-material:read"
+  | "join-material:write"
+  | "join-material:delete";
 
 export interface StepFunctionSpec {
   /** Module path from the repository root, without extension: "functions/steps/plan-roll". */
@@ -387,6 +399,54 @@ export const createCluster: WorkflowSpec = {
     },
     TearDownFunctionArn: { module: "functions/create/tear-down", access: teardownAccess() },
     SummarizeCreateFunctionArn: { module: "functions/create/summarize-create", access: countResources },
+    // kind self-managed (src/core/create/self-managed).
+    SelfManagedLoadBalancerFunctionArn: {
+      module: "functions/create/self-managed-load-balancer",
+      access: [
+        subnets,
+        "elasticloadbalancing:describe",
+        "elasticloadbalancing:CreateLoadBalancer",
+        "elasticloadbalancing:CreateTargetGroup",
+        "elasticloadbalancing:ModifyTargetGroupAttributes",
+        "elasticloadbalancing:CreateListener",
+      ],
+    },
+    SelfManagedJoinControlPlaneFunctionArn: {
+      module: "functions/create/self-managed-join-control-plane",
+      access: [
+        "kube",
+        "etcd",
+        subnets,
+        groups,
+        "elasticloadbalancing:describe",
+        "elasticloadbalancing:RegisterTargets",
+        "join-material:read",
+        "join-material:write",
+        "ssm:GetParameters",
+        templates,
+        "ec2:CreateLaunchTemplate",
+        "autoscaling:CreateAutoScalingGroup",
+        "ec2:point-group-at-template",
+      ],
+    },
+    SelfManagedJoinWorkersFunctionArn: {
+      module: "functions/create/self-managed-join-workers",
+      access: [
+        subnets,
+        groups,
+        "join-material:read",
+        "ssm:GetParameters",
+        templates,
+        "ec2:CreateLaunchTemplate",
+        "autoscaling:CreateAutoScalingGroup",
+        "ec2:point-group-at-template",
+        "autoscaling:SuspendProcesses",
+      ],
+    },
+    SelfManagedCheckHealthFunctionArn: {
+      module: "functions/create/self-managed-check-health",
+      access: ["kube", "etcd", subnets, groups, "join-material:delete"],
+    },
   },
 };
 
@@ -398,6 +458,10 @@ function teardownAccess(): AccessKind[] {
     "ec2:DeleteLaunchTemplate",
     "eks:DeleteAddon",
     "eks:DeleteCluster",
+    "elasticloadbalancing:describe",
+    "elasticloadbalancing:DeleteLoadBalancer",
+    "elasticloadbalancing:DeleteTargetGroup",
+    "join-material:delete",
   ];
 }
 

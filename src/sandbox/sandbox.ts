@@ -170,6 +170,14 @@ export class Sandbox {
       onAuthorized: (request) => kubeRequests.record(request),
     });
     region.setKubeEndpoint(server.url);
+    // A created self-managed cluster: its first node publishes Tugboat's access and applies its RBAC.
+    region.kubeadm.setPublisher({
+      publish: (name) => {
+        region.publishSelfManagedAccess(name);
+        for (const object of tugboatRbac({ forceDrain: false })) cluster.state.rbac.put(object);
+      },
+    });
+    if (cluster.state.controlPlane) cluster.state.controlPlane.join.stalled = (id) => region.kubeadm.etcdStalled(id);
 
     const db = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((resolve) => db.listen(0, "127.0.0.1", () => resolve()));
@@ -235,6 +243,17 @@ export class Sandbox {
           }
         },
       });
+      // ELBv2 has no client among the dependencies: the load balancer port is authorized and metered here.
+      (deps as SandboxDeps & { loadBalancers?: unknown }).loadBalancers = region.loadBalancers.port(
+        async (command, requests) => {
+          const { end } = awsMeter.start();
+          try {
+            if (role) for (const request of requests) await iam.check(iam.role(role), request, command, "autoscaling");
+          } finally {
+            end();
+          }
+        },
+      );
       const kubeFor = deps.kube;
       // A step's access lives as long as the step; the harness and the benchmark's peers run for virtual
       // hours and refresh their token as kubectl does.

@@ -38,11 +38,39 @@ export const CREATION_KINDS = [
   "autoscaling:CreateAutoScalingGroup",
   "autoscaling:DeleteAutoScalingGroup",
   "iam:PassRole",
+  "elasticloadbalancing:describe",
+  "elasticloadbalancing:CreateLoadBalancer",
+  "elasticloadbalancing:CreateTargetGroup",
+  "elasticloadbalancing:ModifyTargetGroupAttributes",
+  "elasticloadbalancing:CreateListener",
+  "elasticloadbalancing:RegisterTargets",
+  "elasticloadbalancing:DeleteLoadBalancer",
+  "elasticloadbalancing:DeleteTargetGroup",
+  "join-material:read",
+  "join-material:write",
+  "join-material:delete",
 ] as const;
+
+/** What the ELB reads of a self-managed control plane's load balancer call (none has resource-level scoping). */
+export const ELB_DESCRIBE_ACTIONS = [
+  "elasticloadbalancing:DescribeLoadBalancers",
+  "elasticloadbalancing:DescribeTargetGroups",
+  "elasticloadbalancing:DescribeTargetGroupAttributes",
+  "elasticloadbalancing:DescribeTargetHealth",
+  "elasticloadbalancing:DescribeListeners",
+  "elasticloadbalancing:DescribeTags",
+];
 
 /** Bundles among the creation kinds: what one grant stands for. */
 export function creationActionsOf(kind: AccessKind): string[] | undefined {
   if (kind === "ec2:CreateLaunchTemplate") return ["ec2:CreateLaunchTemplate", "ec2:CreateTags"];
+  if (kind === "elasticloadbalancing:describe") return ELB_DESCRIBE_ACTIONS;
+  if (kind === "elasticloadbalancing:CreateLoadBalancer" || kind === "elasticloadbalancing:CreateTargetGroup") {
+    return [kind, "elasticloadbalancing:AddTags"];
+  }
+  if (kind === "join-material:read") return ["ssm:GetParameter"];
+  if (kind === "join-material:write") return ["ssm:PutParameter"];
+  if (kind === "join-material:delete") return ["ssm:DeleteParameter"];
   return undefined;
 }
 
@@ -105,10 +133,52 @@ export function creationStatements(granted: Set<AccessKind>, t: Target, add: Add
     [arn("autoscaling", "autoScalingGroup:*:autoScalingGroupName/*")],
     requestTagged,
   );
+  selfManagedStatements(has, t, add, requestTagged, createdBy);
   add(
     "DeleteCreatedAutoScalingGroups",
     pick(["autoscaling:DeleteAutoScalingGroup"]),
     [arn("autoscaling", "autoScalingGroup:*:autoScalingGroupName/*")],
     createdBy("autoscaling:ResourceTag"),
   );
+}
+
+/** The API server's NLB of a self-managed cluster and its join material in SSM. */
+function selfManagedStatements(
+  has: (kind: AccessKind) => boolean,
+  t: Target,
+  add: Add,
+  requestTagged: Record<string, Record<string, unknown>>,
+  createdBy: (prefix: string) => Record<string, Record<string, unknown>>,
+): void {
+  const elb = (resource: string) => `arn:${t.partition}:elasticloadbalancing:${t.region}:${t.account}:${resource}`;
+  const balancers = elb("loadbalancer/net/*/*");
+  const targetGroups = elb("targetgroup/*/*");
+  if (has("elasticloadbalancing:describe")) add("DescribeLoadBalancing", ELB_DESCRIBE_ACTIONS, ["*"]);
+  const creates = (
+    ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"] as const
+  ).filter(has);
+  if (creates.length > 0) {
+    add("CreateLoadBalancing", [...creates], [balancers, targetGroups], requestTagged);
+    add("TagLoadBalancingAtCreation", ["elasticloadbalancing:AddTags"], [balancers, targetGroups], {
+      StringEquals: { "elasticloadbalancing:CreateAction": creates.map((c) => c.split(":")[1]) },
+    });
+  }
+  const onCreated = (
+    [
+      "elasticloadbalancing:ModifyTargetGroupAttributes",
+      "elasticloadbalancing:CreateListener",
+      "elasticloadbalancing:RegisterTargets",
+      "elasticloadbalancing:DeleteLoadBalancer",
+      "elasticloadbalancing:DeleteTargetGroup",
+    ] as const
+  ).filter(has);
+  add("ChangeCreatedLoadBalancing", [...onCreated], [balancers, targetGroups], createdBy("aws:ResourceTag"));
+  const clusters = t.clusters.length > 0 ? t.clusters : ["*"];
+  const material = clusters.map((c) => `arn:${t.partition}:ssm:${t.region}:${t.account}:parameter/tugboat/${c}/join/*`);
+  const ssm = [
+    has("join-material:read") ? "ssm:GetParameter" : "",
+    has("join-material:write") ? "ssm:PutParameter" : "",
+    has("join-material:delete") ? "ssm:DeleteParameter" : "",
+  ].filter(Boolean);
+  add("JoinMaterialParameters", ssm, material);
 }

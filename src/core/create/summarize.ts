@@ -36,7 +36,9 @@ export async function summarizeCreate(
     (state.controlPlane?.changes ?? 0) +
     (state.prepared?.changes ?? 0) +
     (state.nodeGroups?.changes ?? 0) +
-    (state.health?.changes ?? 0);
+    (state.health?.changes ?? 0) +
+    (state.apiEndpoint?.changes ?? 0) +
+    (state.selfManaged?.changes ?? 0);
   const durationSeconds = Math.round((now.getTime() - new Date(state.run.startedAt).getTime()) / 1000);
   const base = {
     cluster: name,
@@ -68,9 +70,11 @@ export async function summarizeCreate(
   }
   const failure = state.controlPlane?.failed
     ? state.controlPlane.reason
-    : state.health?.failed
-      ? state.health.reason
-      : undefined;
+    : state.selfManaged?.failed
+      ? state.selfManaged.reason
+      : state.health?.failed
+        ? state.health.reason
+        : undefined;
   if (failure) return { ...base, outcome: "failed", resources, reason: failure };
   return {
     ...base,

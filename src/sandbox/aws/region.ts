@@ -43,7 +43,18 @@ import type { CommandInput } from "./input";
 import { resolveVersion } from "./launch-templates";
 import type { SimGroup } from "./model";
 import { joinRefusal } from "./node-join";
-import { type EtcdAccess, parameterCommands, secretCommands } from "./params";
+import {
+  type EtcdAccess,
+  etcdSecretName,
+  kubeconfigParameterName,
+  parameterCommands,
+  renderEtcdSecret,
+  renderKubeconfig,
+  secretCommands,
+} from "./params";
+import { SimulatedKubeadm } from "./self-managed-kubeadm";
+import { SimulatedLoadBalancers } from "./self-managed-nlb";
+import { ParameterStore } from "./self-managed-parameters";
 import { type RegionSnapshot, takeSnapshot } from "./snapshot";
 import { autoScalingTagCommands, ec2TagCommands } from "./tagging";
 import { type ApiServerVersion, type RegionContext, RegionWorld, SANDBOX_ACCOUNT_ID } from "./world";
@@ -82,6 +93,10 @@ export class SimulatedRegion {
   private readonly eks: EksApi;
   private readonly creation: EksClusterCreation;
   private readonly secretArns = new Map<string, string>();
+  /** Self-managed (kubeadm) clusters: the API server's load balancers, SSM parameters written, kubeadm's checks. */
+  readonly loadBalancers: SimulatedLoadBalancers;
+  readonly parameterStore: ParameterStore;
+  readonly kubeadm: SimulatedKubeadm;
 
   constructor(opts: {
     scenario: Scenario;
@@ -150,7 +165,11 @@ export class SimulatedRegion {
     };
     const groupCreation = new EksGroupCreation(this.ctx, this.engine, eks.access, requireCluster);
     const created = creationCommands(this.ctx, this.engine);
-    this.ctx.joinRefusal = (attempt) => joinRefusal(this.ctx, eks.access, this.kube, attempt);
+    this.loadBalancers = new SimulatedLoadBalancers(this.ctx);
+    this.parameterStore = new ParameterStore(this.ctx);
+    this.kubeadm = new SimulatedKubeadm(this.ctx, this.parameterStore, this.loadBalancers);
+    this.ctx.joinRefusal = (attempt) =>
+      joinRefusal(this.ctx, eks.access, this.kube, attempt) ?? this.kubeadm.refusal(attempt);
     this.handlers = {
       autoscaling: { ...autoScaling, ...created.autoscaling },
       ec2: {
@@ -161,7 +180,7 @@ export class SimulatedRegion {
         ...ec2TagCommands(this.ctx),
       },
       eks: { ...eks.handlers(), ...this.creation.handlers(), ...groupCreation.handlers() },
-      ssm: parameterCommands(this.ctx, this.kube),
+      ssm: this.parameterStore.commands(parameterCommands(this.ctx, this.kube), () => this.kubeadm.publishDue()),
       secretsmanager: secretCommands(this.ctx, this.kube, secretSuffix, this.etcdAccess, this.secretArns),
       sfn: stepFunctionsCommands(
         this.ctx,
@@ -170,6 +189,13 @@ export class SimulatedRegion {
       ),
       sts: stsCommands(),
     };
+    const secrets = this.handlers.secretsmanager as Record<string, CommandHandler>;
+    for (const [command, handler] of Object.entries(secrets)) {
+      secrets[command] = (input: CommandInput) => {
+        this.kubeadm.publishDue();
+        return handler(input);
+      };
+    }
     if (scenario.cluster.name) buildFromScenario(this.ctx, this.engine, this.fleet);
     buildAccount(this.ctx);
     eks.seedFromScenario();
@@ -196,7 +222,7 @@ export class SimulatedRegion {
    * first cluster created (one API server per sandbox).
    */
   kubeClusterName(): string {
-    return this.ctx.scenario.cluster.name || (this.creation.boundCluster() ?? "");
+    return this.ctx.scenario.cluster.name || (this.creation.boundCluster() ?? this.kubeadm.boundCluster() ?? "");
   }
 
   /** Answers one SDK command by its name ("DescribeAutoScalingGroupsCommand", …) or throws an SDK-shaped error. */
@@ -281,6 +307,20 @@ export class SimulatedRegion {
   /** Where etcd's gateway listens: the endpoint the `tugboat/<cluster>/etcd` secret hands out. */
   setEtcdEndpoint(url: string): void {
     this.etcdAccess.endpoint = url;
+  }
+
+  /**
+   * What a self-managed cluster's first node publishes once Ready (its user data says so): the
+   * kubeconfig Tugboat reaches it with, in SSM, and its etcd access, in Secrets Manager.
+   */
+  publishSelfManagedAccess(cluster: string): void {
+    this.parameterStore.put(
+      kubeconfigParameterName(cluster),
+      renderKubeconfig(cluster, this.kube),
+      "SecureString",
+      true,
+    );
+    this.addSecret(etcdSecretName(cluster), () => renderEtcdSecret(this.etcdAccess));
   }
 
   /** The bearer token the kubeconfigs carry (the simulated API server should accept it). */

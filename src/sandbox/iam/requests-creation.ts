@@ -174,3 +174,16 @@ export const autoScalingCreation: Record<string, Mapper> = {
     ];
   },
 };
+
+const parameterArn = (dir: ResourceDirectory, name: string) =>
+  arn(dir, "ssm", `parameter/${name.startsWith("/") ? name.slice(1) : name}`);
+
+/** A self-managed cluster's join material: SSM parameters written and deleted by name. */
+export const ssmCreation: Record<string, Mapper> = {
+  PutParameter: (input, dir) => [
+    { action: "ssm:PutParameter", resource: parameterArn(dir, String(input.Name ?? "")), context: {} },
+  ],
+  DeleteParameter: (input, dir) => [
+    { action: "ssm:DeleteParameter", resource: parameterArn(dir, String(input.Name ?? "")), context: {} },
+  ],
+};

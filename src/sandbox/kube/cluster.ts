@@ -39,7 +39,8 @@ export class SimulatedCluster implements InstanceLifecycleListener, ClusterContr
     this.recorder = new MetricsRecorder(this.state);
     this.state.setReconcileHandler(() => reconcile(this.state));
     const cluster = opts.scenario.cluster;
-    if (cluster.kind === "self-managed" && cluster.controlPlane) {
+    // An account without a scenario cluster may get a self-managed cluster created (kubeadm init starts etcd).
+    if ((cluster.kind === "self-managed" && cluster.controlPlane) || (!cluster.name && opts.scenario.account)) {
       // Its own random stream, so that adding a control plane leaves every other name of the run as it was.
       const etcdRng = new SeededRandom(hashString(`${opts.scenario.seed}:etcd`));
       this.etcd = new EtcdCluster(opts.clock, etcdRng);

@@ -24,13 +24,18 @@ export function sandboxAuthenticator(scenario: Scenario, region: SimulatedRegion
     const token = region.kubeToken();
     return (presented) => (presented === token ? KUBECONFIG_IDENTITY : undefined);
   }
-  // The cluster served can be one created during the run (an account scenario), so it is read per request.
+  // The cluster served can be one created during the run (an account scenario), so it is read per request;
+  // a created self-managed cluster accepts the token of the kubeconfig its first node published.
   return (presented) =>
-    eksTokenAuthenticator({
-      clusterName: region.kubeClusterName(),
-      regionName: scenario.region,
-      nowMs: () => clock.nowMs(),
-      credential: sandboxCredential,
-      accessEntry: (principalArn) => region.accessEntryIdentity(principalArn),
-    })(presented);
+    region.kubeadm.boundCluster() !== undefined && region.kubeClusterName() === region.kubeadm.boundCluster()
+      ? presented === region.kubeToken()
+        ? KUBECONFIG_IDENTITY
+        : undefined
+      : eksTokenAuthenticator({
+          clusterName: region.kubeClusterName(),
+          regionName: scenario.region,
+          nowMs: () => clock.nowMs(),
+          credential: sandboxCredential,
+          accessEntry: (principalArn) => region.accessEntryIdentity(principalArn),
+        })(presented);
 }

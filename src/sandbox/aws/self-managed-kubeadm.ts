@@ -1,0 +1,229 @@
+/**
+ * What kubeadm on a new instance finds, checked when the instance launches, before the sandbox lets
+ * its kubelet join. The user data must be a script that reads its join material from SSM (with
+ * decryption) and runs `kubeadm init` or `kubeadm join` on a kubeadm configuration naming the API
+ * server's endpoint. Then, as on a real machine:
+ *  - the endpoint must resolve to a load balancer with a listener on its port; a control-plane node
+ *    behind an instance-target group with client IP preservation on reaches itself through the NLB
+ *    and its packets come back with its own address as source: dropped, and kubeadm times out;
+ *  - `kubeadm init` takes the bootstrap token (`[a-z0-9]{6}.[a-z0-9]{16}`, valid 24 h) and, with
+ *    --upload-certs, the certificate key (64 hex digits; the kubeadm-certs Secret lives 2 h) as the
+ *    cluster's own; a second init against the same endpoint makes no second cluster here, it fails;
+ *  - `kubeadm join` needs an initialized cluster behind the endpoint with a registered target, a
+ *    registered unexpired token, the CA hash of that cluster's CA (`sha256:<hex>`) and, with
+ *    --control-plane, the uploaded certificate key before it expires.
+ * Once the first node is Ready, it publishes what its user data says: the CA certificate hash in SSM,
+ * the kubeconfig Tugboat uses (SSM) and the etcd access (Secrets Manager). The scenario account's
+ * `etcd-member-unhealthy` fault stops the etcd member of the Nth control-plane node from ever starting.
+ */
+import { createHash } from "node:crypto";
+import { resolveVersion } from "./launch-templates";
+import type { SimulatedLoadBalancers } from "./self-managed-nlb";
+import type { ParameterStore } from "./self-managed-parameters";
+import type { RegionContext } from "./world";
+
+const TOKEN_TTL_MS = 24 * 3600 * 1000;
+const CERTIFICATE_KEY_TTL_MS = 2 * 3600 * 1000;
+const TOKEN = /^[a-z0-9]{6}\.[a-z0-9]{16}$/;
+const CERTIFICATE_KEY = /^[0-9a-f]{64}$/;
+const CA_HASH = /^sha256:[0-9a-f]{64}$/;
+
+export interface ParsedKubeadm {
+  role: "init" | "join-control-plane" | "join-worker";
+  endpoint: string;
+  clusterName?: string;
+  uploadCerts: boolean;
+  /** Configuration values, with $VARS still to resolve from the SSM reads. */
+  token?: string;
+  certificateKey?: string;
+  caCertHash?: string;
+  /** Shell variable → SSM parameter it is read from, and whether with decryption. */
+  reads: Map<string, { name: string; decrypt: boolean }>;
+  /** The SSM parameter the first node publishes the CA certificate hash to, if it publishes. */
+  publishes?: string;
+}
+
+/** undefined: not kubeadm user data (left to other checks); a string: why it does not parse. */
+export function parseKubeadmUserData(text: string): ParsedKubeadm | string | undefined {
+  const command = /^kubeadm (init|join)\b(.*)$/m.exec(text);
+  if (!command) return undefined;
+  if (!text.startsWith("#!")) return "user data runs kubeadm but is not a script (no #! line)";
+  const reads = new Map<string, { name: string; decrypt: boolean }>();
+  for (const m of text.matchAll(/^([A-Z_][A-Z0-9_]*)=\$\(aws ssm get-parameter ([^)]*)\)$/gm)) {
+    const args = m[2] ?? "";
+    const name = /--name (\S+)/.exec(args)?.[1];
+    if (!name) return `${m[1]} reads an SSM parameter without --name`;
+    reads.set(m[1] as string, { name, decrypt: args.includes("--with-decryption") });
+  }
+  const heredoc = /<<'?EOF'?\n([\s\S]*?)\nEOF$/m.exec(text)?.[1];
+  if (heredoc === undefined) return "no kubeadm configuration (heredoc ending in EOF) in the user data";
+  const value = (key: string) => new RegExp(`^\\s*${key}:\\s*(\\S+)\\s*$`, "m").exec(heredoc)?.[1];
+  const isInit = command[1] === "init";
+  const endpoint = isInit ? value("controlPlaneEndpoint") : value("apiServerEndpoint");
+  if (!endpoint)
+    return `kubeadm ${command[1]}: the configuration names no ${isInit ? "controlPlaneEndpoint" : "apiServerEndpoint"}`;
+  const controlPlane = !isInit && (/^controlPlane:/m.test(heredoc) || (command[2] ?? "").includes("--control-plane"));
+  return {
+    role: isInit ? "init" : controlPlane ? "join-control-plane" : "join-worker",
+    endpoint,
+    clusterName: value("clusterName"),
+    uploadCerts: (command[2] ?? "").includes("--upload-certs"),
+    token: isInit ? /^\s*- token:\s*(\S+)/m.exec(heredoc)?.[1] : value("token"),
+    certificateKey: value("certificateKey"),
+    caCertHash: /caCertHashes:\s*\n\s*- (\S+)/.exec(heredoc)?.[1],
+    reads,
+    publishes: /tugboat-publish-access \S+ (\S+)/.exec(text)?.[1],
+  };
+}
+
+interface KubeadmCluster {
+  name: string;
+  endpoint: string;
+  caHash: string;
+  tokens: Map<string, number>;
+  certificateKey?: { value: string; expiresMs: number };
+  initGroup?: string;
+  publishes?: string;
+  published: boolean;
+  controlPlaneJoins: number;
+}
+
+export interface KubeadmPublisher {
+  /** Writes the kubeconfig, etcd access and RBAC of a cluster whose first node is Ready. */
+  publish(cluster: string, caHash: string): void;
+}
+
+export class SimulatedKubeadm {
+  readonly clusters = new Map<string, KubeadmCluster>();
+  /** Why each refused launch's kubeadm failed, by Auto Scaling group, for tests and the trace. */
+  readonly refusals = new Map<string, string>();
+  /** Groups whose control-plane node's etcd member never starts (the scenario's fault). */
+  readonly stalledGroups = new Set<string>();
+  private publisher?: KubeadmPublisher;
+
+  constructor(
+    private readonly ctx: RegionContext,
+    private readonly parameters: ParameterStore,
+    private readonly balancers: SimulatedLoadBalancers,
+  ) {}
+
+  setPublisher(publisher: KubeadmPublisher): void {
+    this.publisher = publisher;
+  }
+
+  /** The cluster the first published init made: the sandbox's Kubernetes API serves it. */
+  boundCluster(): string | undefined {
+    return [...this.clusters.values()].find((c) => c.published)?.name;
+  }
+
+  /** The user data of the launch template version an instance launches from, decoded. */
+  private userData(launchTemplate?: { id: string; version: number }): string | undefined {
+    const template = launchTemplate ? this.ctx.world.launchTemplates.get(launchTemplate.id) : undefined;
+    const data = template ? resolveVersion(template, String(launchTemplate?.version))?.data : undefined;
+    return typeof data?.UserData === "string" ? Buffer.from(data.UserData, "base64").toString("utf8") : undefined;
+  }
+
+  /** Why kubeadm on this launch fails; undefined when it joins (or the user data is not kubeadm's). */
+  refusal(attempt: { groupName?: string; launchTemplate?: { id: string; version: number } }): string | undefined {
+    const text = this.userData(attempt.launchTemplate);
+    if (text === undefined) return undefined;
+    const parsed = parseKubeadmUserData(text);
+    if (parsed === undefined) return undefined;
+    const reason =
+      typeof parsed === "string" ? `user data does not parse: ${parsed}` : this.check(parsed, attempt.groupName);
+    if (reason && attempt.groupName) this.refusals.set(attempt.groupName, reason);
+    return reason;
+  }
+
+  private resolve(parsed: ParsedKubeadm, raw: string | undefined): string | undefined {
+    const variable = raw && /^\$\{?([A-Z_][A-Z0-9_]*)\}?$/.exec(raw)?.[1];
+    if (!variable) return raw;
+    const read = parsed.reads.get(variable);
+    return read ? this.parameters.read(read.name, read.decrypt) : "";
+  }
+
+  private check(parsed: ParsedKubeadm, groupName: string | undefined): string | undefined {
+    const now = this.ctx.clock.nowMs();
+    const [host, port] = parsed.endpoint.split(":");
+    const balancer = this.balancers.byDnsName(host ?? "");
+    if (!balancer) return `kubeadm ${parsed.role}: ${parsed.endpoint} does not resolve to a load balancer`;
+    const listener = balancer.listeners.find((l) => String(l.port) === port);
+    if (!listener) return `kubeadm ${parsed.role}: nothing listens on ${parsed.endpoint} (connection refused)`;
+    const group = this.balancers.targetGroupByArn(listener.targetGroupArn);
+    if (parsed.role !== "join-worker" && group?.targetType === "instance" && group.preserveClientIp) {
+      return `kubeadm ${parsed.role} timed out reaching ${parsed.endpoint}: target group ${group.name} preserves client IPs, so a control-plane node routed to itself through the NLB drops its own packets (hairpin)`;
+    }
+    const token = this.resolve(parsed, parsed.token) ?? "";
+    if (!TOKEN.test(token))
+      return `kubeadm ${parsed.role}: bootstrap token is not of the form [a-z0-9]{6}.[a-z0-9]{16}`;
+    const existing = [...this.clusters.values()].find((c) => c.endpoint === parsed.endpoint);
+    if (parsed.role === "init") {
+      if (existing)
+        return `kubeadm init: a cluster already answers at ${parsed.endpoint}; a second init would split it`;
+      const key = this.resolve(parsed, parsed.certificateKey) ?? "";
+      if (parsed.uploadCerts && !CERTIFICATE_KEY.test(key)) return "kubeadm init: certificate key is not 64 hex digits";
+      const name = parsed.clusterName ?? "kubernetes";
+      this.clusters.set(name, {
+        name,
+        endpoint: parsed.endpoint,
+        caHash: `sha256:${createHash("sha256").update(`${this.ctx.scenario.seed}:ca:${parsed.endpoint}`).digest("hex")}`,
+        tokens: new Map([[token, now + TOKEN_TTL_MS]]),
+        ...(parsed.uploadCerts ? { certificateKey: { value: key, expiresMs: now + CERTIFICATE_KEY_TTL_MS } } : {}),
+        ...(groupName ? { initGroup: groupName } : {}),
+        ...(parsed.publishes ? { publishes: parsed.publishes } : {}),
+        published: false,
+        controlPlaneJoins: 1,
+      });
+      return undefined;
+    }
+    if (!existing)
+      return `kubeadm join: no API server answers at ${parsed.endpoint} (no cluster initialized behind it)`;
+    if (!group || group.targets.length === 0) {
+      return `kubeadm join timed out: ${parsed.endpoint} has no registered targets`;
+    }
+    const expires = existing.tokens.get(token);
+    if (expires === undefined) return `kubeadm join: bootstrap token ${token.slice(0, 6)}.… is unknown to the cluster`;
+    if (expires <= now) return `kubeadm join: bootstrap token ${token.slice(0, 6)}.… expired`;
+    const hash = this.resolve(parsed, parsed.caCertHash) ?? "";
+    if (!CA_HASH.test(hash)) return "kubeadm join: CA certificate hash is not of the form sha256:<hex>";
+    if (hash !== existing.caHash)
+      return `kubeadm join: the cluster CA at ${parsed.endpoint} does not match the pinned hash ${hash.slice(0, 16)}…`;
+    if (parsed.role === "join-control-plane") {
+      const key = this.resolve(parsed, parsed.certificateKey) ?? "";
+      if (!existing.certificateKey || existing.certificateKey.value !== key) {
+        return "kubeadm join --control-plane: the certificate key does not decrypt the kubeadm-certs Secret";
+      }
+      if (existing.certificateKey.expiresMs <= now) {
+        return "kubeadm join --control-plane: the kubeadm-certs Secret has expired (certificate key older than 2 h)";
+      }
+      existing.controlPlaneJoins++;
+      const fault = this.ctx.scenario.account?.faults.find(
+        (f) => f.kind === "etcd-member-unhealthy" && f.controlPlaneNode === existing.controlPlaneJoins,
+      );
+      if (fault && groupName) this.stalledGroups.add(groupName);
+    }
+    return undefined;
+  }
+
+  /** Whether an instance's etcd member is held back by the fault. */
+  etcdStalled(instanceId: string): boolean {
+    const group = this.ctx.world.instances.get(instanceId)?.groupName;
+    return group !== undefined && this.stalledGroups.has(group);
+  }
+
+  /** Publishes what each first node's user data publishes, once that node is Ready. */
+  publishDue(): void {
+    for (const cluster of this.clusters.values()) {
+      if (cluster.published || !cluster.publishes || !cluster.initGroup) continue;
+      const group = this.ctx.world.groups.get(cluster.initGroup);
+      const ready = [...(group?.members.keys() ?? [])].some((id) => {
+        const node = this.ctx.cluster.nodeNameForInstance(id);
+        return node !== undefined && this.ctx.cluster.isNodeReady(node);
+      });
+      if (!ready) continue;
+      cluster.published = true;
+      this.parameters.put(cluster.publishes, cluster.caHash, "SecureString", true);
+      this.publisher?.publish(cluster.name, cluster.caHash);
+    }
+  }
+}
