@@ -39,7 +39,6 @@ describe("create-cluster, kind self-managed", () => {
     const first = await createInSandbox(sandbox, spec());
     expect(first.reason).toContain("created and healthy");
     expect(first.outcome).toBe("created");
-    console.log(JSON.stringify({ ...first, observed: undefined }));
 
     // What the simulator itself sees: three etcd voters, no learner, one per zone.
     const etcd = sandbox.etcd;
@@ -64,5 +63,64 @@ describe("create-cluster, kind self-managed", () => {
     const second = await createInSandbox(sandbox, spec());
     expect(second.outcome).toBe("unchanged");
     expect(second.changes).toBe(0);
+  });
+
+  it("refuses an even number of control-plane nodes before anything is created, naming the field", async () => {
+    const sandbox = await start();
+    const even = spec((raw) => {
+      raw.controlPlane.nodes = 4;
+    });
+    const dry = await createInSandbox(sandbox, even, { dryRun: true });
+    expect(dry.outcome).toBe("refused");
+    expect(dry.reason).toContain("controlPlane.nodes: an odd number (1, 3 or 5) for etcd quorum, got 4");
+    const real = await createInSandbox(sandbox, even);
+    expect(real.outcome).toBe("refused");
+    expect(real.reason).toContain("controlPlane.nodes");
+    expect(sandbox.region.loadBalancers.balancers.size).toBe(0);
+    expect(real.observed.autoScalingGroups).toBe(0);
+  });
+
+  it("plans the self-managed path on a dry run", async () => {
+    const sandbox = await start();
+    const dry = await createInSandbox(sandbox, spec(), { dryRun: true });
+    expect(dry.outcome).toBe("dry-run");
+    expect(dry.plan?.join("\n")).toContain("kubeadm init --upload-certs");
+    expect(dry.plan?.join("\n")).toContain("client IP preservation off");
+    expect(sandbox.region.loadBalancers.balancers.size).toBe(0);
+  });
+
+  it("halts before the next join when an etcd member never becomes healthy", async () => {
+    const sandbox = await start(
+      account((raw) => {
+        raw.account.faults = [{ kind: "etcd-member-unhealthy", controlPlaneNode: 2 }];
+      }),
+    );
+    const result = await createInSandbox(sandbox, spec());
+    expect(result.outcome).toBe("failed");
+    expect(result.reason).toMatch(/control-plane node 2 \(eu-west-1b, i-[0-9a-f]+\) did not become healthy/);
+    expect(result.reason).toContain("etcd member");
+    expect(result.reason).toContain("halted before joining node 3");
+    // Node 3 was never asked for; the quorum of one voter (plus the stuck learner) stands.
+    expect(sandbox.region.inventory("edge").autoScalingGroups).toBe(2);
+    expect(sandbox.etcd?.voters().length).toBe(1);
+    expect(sandbox.etcd?.hasQuorum()).toBe(true);
+  });
+
+  it("tug delete removes the groups, templates, load balancer, target group and join material, then finds nothing", async () => {
+    const sandbox = await start();
+    const created = await createInSandbox(
+      sandbox,
+      spec((raw) => (raw.healthPasses = 1)),
+    );
+    expect(created.outcome).toBe("created");
+    const deleted = await deleteInSandbox(sandbox, "edge");
+    expect(deleted.outcome).toBe("deleted");
+    expect(deleted.observed.autoScalingGroups).toBe(0);
+    expect(deleted.observed.launchTemplates).toBe(0);
+    expect(sandbox.region.loadBalancers.balancers.size).toBe(0);
+    expect(sandbox.region.loadBalancers.targetGroups.size).toBe(0);
+    expect([...sandbox.region.parameterStore.parameters.keys()].filter((p) => p.includes("/join/"))).toEqual([]);
+    const again = await deleteInSandbox(sandbox, "edge");
+    expect(again.changes).toBe(0);
   });
 });

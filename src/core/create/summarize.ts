@@ -49,6 +49,10 @@ export async function summarizeCreate(
     healthChecks: state.health?.checks ?? [],
     changes,
   };
+  if (state.request.dryRun && state.error) {
+    // A spec that does not parse is refused on a dry run as on a real one.
+    return { ...base, outcome: "refused", resources: {}, reason: causeOf(state.error) };
+  }
   if (state.request.dryRun) {
     return {
       ...base,

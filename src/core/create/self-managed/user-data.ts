@@ -83,7 +83,9 @@ export function kubeadmUserData(input: KubeadmUserData): string {
       `    token: ${shellVar("TOKEN")}`,
       "    caCertHashes:",
       `      - ${shellVar("CA_CERT_HASH")}`,
-      ...(input.role === "join-control-plane" ? ["controlPlane:", `  certificateKey: ${shellVar("CERTIFICATE_KEY")}`] : []),
+      ...(input.role === "join-control-plane"
+        ? ["controlPlane:", `  certificateKey: ${shellVar("CERTIFICATE_KEY")}`]
+        : []),
       "nodeRegistration:",
       ...kubeletArgs,
       "EOF",
