@@ -398,7 +398,11 @@ export const createCluster: WorkflowSpec = {
       access: ["kube", nodegroup, groups, "eks:DescribeAddon", "eks:CreateAddon"],
     },
     TearDownFunctionArn: { module: "functions/create/tear-down", access: teardownAccess() },
-    SummarizeCreateFunctionArn: { module: "functions/create/summarize-create", access: countResources },
+    SummarizeCreateFunctionArn: {
+      module: "functions/create/summarize-create",
+      // The API server's load balancer of a self-managed cluster is read back too.
+      access: [...countResources, "elasticloadbalancing:describe"],
+    },
     // kind self-managed (src/core/create/self-managed).
     SelfManagedLoadBalancerFunctionArn: {
       module: "functions/create/self-managed-load-balancer",

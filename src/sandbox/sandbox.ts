@@ -177,7 +177,10 @@ export class Sandbox {
         for (const object of tugboatRbac({ forceDrain: false })) cluster.state.rbac.put(object);
       },
     });
-    if (cluster.state.controlPlane) cluster.state.controlPlane.join.stalled = (id) => region.kubeadm.etcdStalled(id);
+    region.kubeadm.onInit = () => {
+      const controlPlane = cluster.enableControlPlane();
+      if (controlPlane) controlPlane.join.stalled = (id) => region.kubeadm.etcdStalled(id);
+    };
 
     const db = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((resolve) => db.listen(0, "127.0.0.1", () => resolve()));

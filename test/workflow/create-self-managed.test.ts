@@ -39,6 +39,8 @@ describe("create-cluster, kind self-managed", () => {
     const first = await createInSandbox(sandbox, spec());
     expect(first.reason).toContain("created and healthy");
     expect(first.outcome).toBe("created");
+    expect(first.resources).toMatchObject({ autoScalingGroups: 4, launchTemplates: 4, instances: 6 });
+    expect(first.resources).toMatchObject({ loadBalancers: 1, targetGroups: 1 });
 
     // What the simulator itself sees: three etcd voters, no learner, one per zone.
     const etcd = sandbox.etcd;

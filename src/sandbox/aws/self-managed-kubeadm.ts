@@ -100,6 +100,8 @@ export class SimulatedKubeadm {
   /** Groups whose control-plane node's etcd member never starts (the scenario's fault). */
   readonly stalledGroups = new Set<string>();
   private publisher?: KubeadmPublisher;
+  /** Called when a kubeadm init is accepted: the Kubernetes side starts modelling its control plane. */
+  onInit: () => void = () => {};
 
   constructor(
     private readonly ctx: RegionContext,
@@ -174,6 +176,7 @@ export class SimulatedKubeadm {
         published: false,
         controlPlaneJoins: 1,
       });
+      this.onInit();
       return undefined;
     }
     if (!existing)

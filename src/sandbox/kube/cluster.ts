@@ -39,13 +39,22 @@ export class SimulatedCluster implements InstanceLifecycleListener, ClusterContr
     this.recorder = new MetricsRecorder(this.state);
     this.state.setReconcileHandler(() => reconcile(this.state));
     const cluster = opts.scenario.cluster;
-    // An account without a scenario cluster may get a self-managed cluster created (kubeadm init starts etcd).
-    if ((cluster.kind === "self-managed" && cluster.controlPlane) || (!cluster.name && opts.scenario.account)) {
+    if (cluster.kind === "self-managed" && cluster.controlPlane) {
       // Its own random stream, so that adding a control plane leaves every other name of the run as it was.
       const etcdRng = new SeededRandom(hashString(`${opts.scenario.seed}:etcd`));
       this.etcd = new EtcdCluster(opts.clock, etcdRng);
       this.state.controlPlane = new ControlPlane(this.state, this.etcd);
+    } else if (!cluster.name && opts.scenario.account) {
+      // An account may get a self-managed cluster created: etcd is there to be started by kubeadm init.
+      const etcdRng = new SeededRandom(hashString(`${opts.scenario.seed}:etcd`));
+      this.etcd = new EtcdCluster(opts.clock, etcdRng);
     }
+  }
+
+  /** kubeadm init on a created cluster's first node: from now on control-plane nodes run etcd and static pods. */
+  enableControlPlane(): ControlPlane | undefined {
+    if (!this.state.controlPlane && this.etcd) this.state.controlPlane = new ControlPlane(this.state, this.etcd);
+    return this.state.controlPlane;
   }
 
   // --- InstanceLifecycleListener -------------------------------------------------------------

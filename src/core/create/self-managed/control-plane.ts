@@ -15,7 +15,7 @@ import { type CreationPort, GroupExistsError } from "../ports";
 import type { CreateState } from "../state";
 import { nodeRoleName } from "../state";
 import { bootstrapTokenFrom, certificateKeyFrom, joinParameterNames, materialStatus } from "./join-material";
-import { controlPlaneSlots, controlPlaneTags, madeFor } from "./layout";
+import { apiLoadBalancerName, controlPlaneSlots, controlPlaneTags, madeFor } from "./layout";
 import { type ClusterReads, controlPlaneNodeVerdict } from "./node-health";
 import type { JoinMaterialPort, LoadBalancerPort } from "./ports";
 import { kubeadmUserData } from "./user-data";
@@ -60,7 +60,7 @@ export async function joinControlPlane(deps: ControlPlaneDeps, state: CreateStat
   };
   const slots = controlPlaneSlots(spec, await deps.port.subnets());
   const groups = await deps.port.describeGroups(slots.map((s) => s.asgName));
-  const targets = (await deps.lb.describeTargetGroup(targetGroupArnName(spec.name)))?.targets ?? [];
+  const targets = (await deps.lb.describeTargetGroup(apiLoadBalancerName(spec.name)))?.targets ?? [];
   for (const slot of slots) {
     const group = groups.find((g) => g.name === slot.asgName);
     if (group && !madeFor(group.tags, spec.name)) {
@@ -107,11 +107,6 @@ export async function joinControlPlane(deps: ControlPlaneDeps, state: CreateStat
   }
   progress.done = true;
   return progress;
-}
-
-/** The target group is named like the balancer. */
-function targetGroupArnName(cluster: string): string {
-  return `${cluster.replace(/[^A-Za-z0-9-]/g, "-").slice(0, 28)}-api`;
 }
 
 /** Join material for the node, its launch template and its group of one; the changes made. */

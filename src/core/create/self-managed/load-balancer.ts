@@ -9,7 +9,7 @@
 import { InvalidInputError } from "../../errors";
 import { requireSpec } from "../control-plane";
 import type { CreationPort } from "../ports";
-import type { CreateState } from "../state";
+import { type CreateState, creationTags } from "../state";
 import { API_SERVER_PORT, apiLoadBalancerName, madeFor, subnetPerZone } from "./layout";
 import type { LoadBalancerPort } from "./ports";
 
@@ -27,7 +27,7 @@ export async function ensureApiLoadBalancer(
 ): Promise<ApiEndpointResult> {
   const spec = requireSpec(state);
   const name = apiLoadBalancerName(spec.name);
-  const tags = { ...creationTagsOf(state), [`kubernetes.io/cluster/${spec.name}`]: "owned" };
+  const tags = { ...creationTags(spec.name, state.run.runId), [`kubernetes.io/cluster/${spec.name}`]: "owned" };
   let changes = 0;
   let balancer = await lb.describeLoadBalancer(name);
   if (balancer && !madeFor(balancer.tags, spec.name)) {
@@ -70,11 +70,6 @@ export async function ensureApiLoadBalancer(
   return { changes, endpoint: `${balancer.dnsName}:${API_SERVER_PORT}`, targetGroupArn: group.arn };
 }
 
-function creationTagsOf(state: CreateState): Record<string, string> {
-  const spec = requireSpec(state);
-  return { "tugboat:cluster": spec.name, "tugboat:created-by-run": state.run.runId };
-}
-
 /** Deletion, after the control-plane groups are gone: listener with the balancer, then the target group. */
 export async function tearDownApiLoadBalancer(
   lb: LoadBalancerPort,
@@ -94,4 +89,17 @@ export async function tearDownApiLoadBalancer(
     else remaining.push(`target group ${name}`);
   }
   return { changes, remaining };
+}
+
+/** The API server's load balancer and target group Tugboat made for the cluster, read back. */
+export async function countApiLoadBalancer(
+  lb: LoadBalancerPort,
+  cluster: string,
+): Promise<{ loadBalancers: number; targetGroups: number }> {
+  const name = apiLoadBalancerName(cluster);
+  const [balancer, group] = await Promise.all([lb.describeLoadBalancer(name), lb.describeTargetGroup(name)]);
+  return {
+    loadBalancers: balancer && madeFor(balancer.tags, cluster) ? 1 : 0,
+    targetGroups: group && madeFor(group.tags, cluster) ? 1 : 0,
+  };
 }
