@@ -82,7 +82,9 @@ export type AccessKind =
   | "autoscaling:DeleteAutoScalingGroup"
   | "iam:PassRole"
   // Self-managed (kubeadm) clusters: the API server's NLB and the join material in SSM.
-  | "elasticloadbalancing:describe"
+  | "elasticloadbalancing:DescribeLoadBalancers"
+  | "elasticloadbalancing:DescribeTargetGroups"
+  | "elasticloadbalancing:DescribeListeners"
   | "elasticloadbalancing:CreateLoadBalancer"
   | "elasticloadbalancing:CreateTargetGroup"
   | "elasticloadbalancing:ModifyTargetGroupAttributes"
@@ -401,14 +403,20 @@ export const createCluster: WorkflowSpec = {
     SummarizeCreateFunctionArn: {
       module: "functions/create/summarize-create",
       // The API server's load balancer of a self-managed cluster is read back too.
-      access: [...countResources, "elasticloadbalancing:describe"],
+      access: [
+        ...countResources,
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeTargetGroups",
+      ],
     },
     // kind self-managed (src/core/create/self-managed).
     SelfManagedLoadBalancerFunctionArn: {
       module: "functions/create/self-managed-load-balancer",
       access: [
         subnets,
-        "elasticloadbalancing:describe",
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeTargetGroups",
+        "elasticloadbalancing:DescribeListeners",
         "elasticloadbalancing:CreateLoadBalancer",
         "elasticloadbalancing:CreateTargetGroup",
         "elasticloadbalancing:ModifyTargetGroupAttributes",
@@ -422,7 +430,7 @@ export const createCluster: WorkflowSpec = {
         "etcd",
         subnets,
         groups,
-        "elasticloadbalancing:describe",
+        "elasticloadbalancing:DescribeTargetGroups",
         "elasticloadbalancing:RegisterTargets",
         "join-material:read",
         "join-material:write",
@@ -462,7 +470,8 @@ function teardownAccess(): AccessKind[] {
     "ec2:DeleteLaunchTemplate",
     "eks:DeleteAddon",
     "eks:DeleteCluster",
-    "elasticloadbalancing:describe",
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeTargetGroups",
     "elasticloadbalancing:DeleteLoadBalancer",
     "elasticloadbalancing:DeleteTargetGroup",
     "join-material:delete",

@@ -64,7 +64,8 @@ export async function tearDownSelfManagedExtras<T extends { changes: number; rem
   const lb = (deps as DepsWithLoadBalancers).loadBalancers;
   if (!lb || result.remaining.some((r) => r.startsWith("Auto Scaling group"))) return result;
   const balancer = await tearDownApiLoadBalancer(lb, cluster);
-  const material = await deleteJoinMaterial(joinMaterialPort(deps), cluster);
+  // Only a self-managed cluster (one that had the API server's load balancer) has join material.
+  const material = balancer.found ? await deleteJoinMaterial(joinMaterialPort(deps), cluster) : 0;
   const remaining = [...result.remaining, ...balancer.remaining];
   return { ...result, changes: result.changes + balancer.changes + material, remaining, done: remaining.length === 0 };
 }

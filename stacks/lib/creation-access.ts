@@ -38,7 +38,9 @@ export const CREATION_KINDS = [
   "autoscaling:CreateAutoScalingGroup",
   "autoscaling:DeleteAutoScalingGroup",
   "iam:PassRole",
-  "elasticloadbalancing:describe",
+  "elasticloadbalancing:DescribeLoadBalancers",
+  "elasticloadbalancing:DescribeTargetGroups",
+  "elasticloadbalancing:DescribeListeners",
   "elasticloadbalancing:CreateLoadBalancer",
   "elasticloadbalancing:CreateTargetGroup",
   "elasticloadbalancing:ModifyTargetGroupAttributes",
@@ -51,20 +53,28 @@ export const CREATION_KINDS = [
   "join-material:delete",
 ] as const;
 
-/** What the ELB reads of a self-managed control plane's load balancer call (none has resource-level scoping). */
-export const ELB_DESCRIBE_ACTIONS = [
-  "elasticloadbalancing:DescribeLoadBalancers",
-  "elasticloadbalancing:DescribeTargetGroups",
-  "elasticloadbalancing:DescribeTargetGroupAttributes",
-  "elasticloadbalancing:DescribeTargetHealth",
-  "elasticloadbalancing:DescribeListeners",
-  "elasticloadbalancing:DescribeTags",
-];
+/**
+ * What each ELB read of a self-managed control plane's load balancer stands for (none has resource-level
+ * scoping): a balancer is read with its tags, a target group with its attributes, targets and tags.
+ */
+const ELB_READS: Partial<Record<AccessKind, string[]>> = {
+  "elasticloadbalancing:DescribeLoadBalancers": [
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeTags",
+  ],
+  "elasticloadbalancing:DescribeTargetGroups": [
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetGroupAttributes",
+    "elasticloadbalancing:DescribeTargetHealth",
+    "elasticloadbalancing:DescribeTags",
+  ],
+};
 
 /** Bundles among the creation kinds: what one grant stands for. */
 export function creationActionsOf(kind: AccessKind): string[] | undefined {
   if (kind === "ec2:CreateLaunchTemplate") return ["ec2:CreateLaunchTemplate", "ec2:CreateTags"];
-  if (kind === "elasticloadbalancing:describe") return ELB_DESCRIBE_ACTIONS;
+  const reads = ELB_READS[kind];
+  if (reads) return reads;
   if (kind === "elasticloadbalancing:CreateLoadBalancer" || kind === "elasticloadbalancing:CreateTargetGroup") {
     return [kind, "elasticloadbalancing:AddTags"];
   }
@@ -153,7 +163,11 @@ function selfManagedStatements(
   const elb = (resource: string) => `arn:${t.partition}:elasticloadbalancing:${t.region}:${t.account}:${resource}`;
   const balancers = elb("loadbalancer/net/*/*");
   const targetGroups = elb("targetgroup/*/*");
-  if (has("elasticloadbalancing:describe")) add("DescribeLoadBalancing", ELB_DESCRIBE_ACTIONS, ["*"]);
+  const reads = new Set<string>();
+  for (const [kind, actions] of Object.entries(ELB_READS))
+    if (has(kind as AccessKind)) for (const a of actions) reads.add(a);
+  if (has("elasticloadbalancing:DescribeListeners")) reads.add("elasticloadbalancing:DescribeListeners");
+  add("DescribeLoadBalancing", [...reads], ["*"]);
   const creates = (
     ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"] as const
   ).filter(has);

@@ -74,7 +74,7 @@ export async function ensureApiLoadBalancer(
 export async function tearDownApiLoadBalancer(
   lb: LoadBalancerPort,
   cluster: string,
-): Promise<{ changes: number; remaining: string[] }> {
+): Promise<{ changes: number; remaining: string[]; found: boolean }> {
   const name = apiLoadBalancerName(cluster);
   let changes = 0;
   const remaining: string[] = [];
@@ -88,7 +88,11 @@ export async function tearDownApiLoadBalancer(
     if ((await lb.deleteTargetGroup(group.arn)) === "deleted") changes++;
     else remaining.push(`target group ${name}`);
   }
-  return { changes, remaining };
+  return {
+    changes,
+    remaining,
+    found: (balancer && madeFor(balancer.tags, cluster)) || (group && madeFor(group.tags, cluster)) ? true : false,
+  };
 }
 
 /** The API server's load balancer and target group Tugboat made for the cluster, read back. */
