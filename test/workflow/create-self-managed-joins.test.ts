@@ -57,12 +57,18 @@ async function attempt(
   store.put(names.token, material.token ?? token, "SecureString", true);
   store.put(names.caCertHash, material.caHash ?? caHash, "SecureString", true);
   store.put(names.certificateKey, material.certificateKey ?? certificateKey, "SecureString", true);
+  const launchTemplate = await probe(role, at);
+  return sandbox.region.kubeadm.refusal({ groupName: `probe-${templates}`, launchTemplate });
+}
+
+/** A launch template with kubeadm user data as Tugboat writes it, for the role and endpoint given. */
+async function probe(role: "join-control-plane" | "join-worker", at: string): Promise<{ id: string; version: number }> {
   const userData = kubeadmUserData({
     role,
     cluster: "edge",
     version: "1.33",
     endpoint: at,
-    parameters: names,
+    parameters: joinParameterNames("edge"),
     region: "eu-west-1",
   });
   const out = await sandbox.deps.clients.ec2.send(
@@ -71,14 +77,20 @@ async function attempt(
       LaunchTemplateData: { ImageId: imageId, InstanceType: "m6i.large", UserData: userData },
     }),
   );
-  const id = out.LaunchTemplate?.LaunchTemplateId as string;
-  return sandbox.region.kubeadm.refusal({ groupName: `probe-${templates}`, launchTemplate: { id, version: 1 } });
+  return { id: out.LaunchTemplate?.LaunchTemplateId as string, version: 1 };
 }
 
 describe("the sandbox's kubeadm join checks", () => {
   it("lets a node with the cluster's material join", async () => {
     expect(await attempt({})).toBeUndefined();
     expect(await attempt({}, "join-worker")).toBeUndefined();
+  });
+
+  it("registers kubeadm's nodes with the cloud provider's uninitialized taint (the kubelet runs --cloud-provider=external)", async () => {
+    const launchTemplate = await probe("join-worker", endpoint);
+    expect(sandbox.region.kubeadm.registerTaints({ launchTemplate })).toEqual([
+      { key: "node.cloudprovider.kubernetes.io/uninitialized", value: "true", effect: "NoSchedule" },
+    ]);
   });
 
   it("refuses a token that is not [a-z0-9]{6}.[a-z0-9]{16}, or one the cluster does not know", async () => {

@@ -51,6 +51,13 @@ describe("create-cluster, kind self-managed", () => {
       .filter((n) => n.labels["node-role.kubernetes.io/control-plane"] !== undefined);
     expect(new Set(controlPlane.map((n) => n.labels["topology.kubernetes.io/zone"])).size).toBe(3);
     expect(sandbox.cluster.nodes().filter((n) => n.ready).length).toBe(6);
+    // Every kubelet registered with the cloud provider's uninitialized taint; the cloud controller manager
+    // the first node applied removed it.
+    expect(
+      sandbox.cluster
+        .nodes()
+        .filter((n) => n.taints.some((t) => t.key === "node.cloudprovider.kubernetes.io/uninitialized")),
+    ).toEqual([]);
     const groups = [...sandbox.region.kubeadm.clusters.values()];
     expect(groups.map((c) => c.name)).toEqual(["edge"]);
     expect(sandbox.region.kubeadm.refusals.size).toBe(0);

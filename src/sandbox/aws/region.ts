@@ -170,6 +170,7 @@ export class SimulatedRegion {
     this.kubeadm = new SimulatedKubeadm(this.ctx, this.parameterStore, this.loadBalancers);
     this.ctx.joinRefusal = (attempt) =>
       joinRefusal(this.ctx, eks.access, this.kube, attempt) ?? this.kubeadm.refusal(attempt);
+    this.ctx.registerTaints = (attempt) => this.kubeadm.registerTaints(attempt);
     this.handlers = {
       autoscaling: { ...autoScaling, ...created.autoscaling },
       ec2: {

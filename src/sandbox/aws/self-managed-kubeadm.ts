@@ -41,7 +41,16 @@ export interface ParsedKubeadm {
   reads: Map<string, { name: string; decrypt: boolean }>;
   /** The SSM parameter the first node publishes the CA certificate hash to, if it publishes. */
   publishes?: string;
+  /** The kubelet runs with --cloud-provider=external: its node waits for the cloud controller manager. */
+  externalCloudProvider: boolean;
+  /** The first node applies the AWS cloud controller manager's manifest. */
+  appliesCloudController: boolean;
 }
+
+/** The taint a kubelet with --cloud-provider=external registers with until a cloud controller initializes it. */
+export const UNINITIALIZED_TAINT = "node.cloudprovider.kubernetes.io/uninitialized";
+/** How often the cloud controller manager's node controller is modelled to look at new nodes. */
+const CLOUD_CONTROLLER_POLL_SECONDS = 5;
 
 /** undefined: not kubeadm user data (left to other checks); a string: why it does not parse. */
 export function parseKubeadmUserData(text: string): ParsedKubeadm | string | undefined {
@@ -73,6 +82,8 @@ export function parseKubeadmUserData(text: string): ParsedKubeadm | string | und
     caCertHash: /caCertHashes:\s*\n\s*- (\S+)/.exec(heredoc)?.[1],
     reads,
     publishes: /tugboat-publish-access \S+ (\S+)/.exec(text)?.[1],
+    externalCloudProvider: /- name: cloud-provider\s*\n\s*value: external/.test(heredoc),
+    appliesCloudController: /^kubectl apply -f \S*aws-cloud-controller-manager\S*$/m.test(text),
   };
 }
 
@@ -85,6 +96,7 @@ interface KubeadmCluster {
   initGroup?: string;
   publishes?: string;
   published: boolean;
+  appliesCloudController: boolean;
   controlPlaneJoins: number;
 }
 
@@ -100,6 +112,7 @@ export class SimulatedKubeadm {
   /** Groups whose control-plane node's etcd member never starts (the scenario's fault). */
   readonly stalledGroups = new Set<string>();
   private publisher?: KubeadmPublisher;
+  private readonly cloudControllerPolls = new Map<string, number>();
   /** Called when a kubeadm init is accepted: the Kubernetes side starts modelling its control plane. */
   onInit: () => void = () => {};
 
@@ -134,7 +147,58 @@ export class SimulatedKubeadm {
     const reason =
       typeof parsed === "string" ? `user data does not parse: ${parsed}` : this.check(parsed, attempt.groupName);
     if (reason && attempt.groupName) this.refusals.set(attempt.groupName, reason);
+    if (!reason && typeof parsed === "object" && parsed.externalCloudProvider && attempt.groupName) {
+      this.initializeNodes(parsed.endpoint, attempt.groupName);
+    }
     return reason;
+  }
+
+  /** The uninitialized taint for kubelets with --cloud-provider=external. */
+  registerTaints(attempt: { launchTemplate?: { id: string; version: number } }) {
+    const text = this.userData(attempt.launchTemplate);
+    const parsed = text === undefined ? undefined : parseKubeadmUserData(text);
+    if (typeof parsed !== "object" || !parsed.externalCloudProvider) return undefined;
+    return [{ key: UNINITIALIZED_TAINT, value: "true", effect: "NoSchedule" as const }];
+  }
+
+  /**
+   * The cloud controller manager's node controller: once the cluster's first node is Ready with the
+   * manager applied, each registered node of the group is initialized (its taint removed). Polls until
+   * every instance of the group has been initialized; a cluster whose first node applied no cloud
+   * controller leaves its nodes tainted for ever.
+   */
+  private initializeNodes(endpoint: string, groupName: string): void {
+    if (this.cloudControllerPolls.has(groupName)) return;
+    const poll = () => {
+      this.cloudControllerPolls.delete(groupName);
+      const cluster = [...this.clusters.values()].find((c) => c.endpoint === endpoint);
+      if (cluster && !cluster.appliesCloudController) return;
+      const group = this.ctx.world.groups.get(groupName);
+      if (!group) return;
+      let waiting = group.members.size < group.desiredCapacity;
+      if (cluster && this.initReady(cluster)) {
+        for (const id of group.members.keys()) {
+          const node = this.ctx.cluster.nodeNameForInstance(id);
+          if (node) this.ctx.cluster.removeTaint?.(node, UNINITIALIZED_TAINT);
+          else waiting = true;
+        }
+      } else waiting = true;
+      if (waiting) schedule();
+    };
+    const schedule = () =>
+      this.cloudControllerPolls.set(
+        groupName,
+        this.ctx.clock.after(CLOUD_CONTROLLER_POLL_SECONDS, `cloud controller initializes ${groupName}`, poll),
+      );
+    schedule();
+  }
+
+  private initReady(cluster: KubeadmCluster): boolean {
+    const group = cluster.initGroup ? this.ctx.world.groups.get(cluster.initGroup) : undefined;
+    return [...(group?.members.keys() ?? [])].some((id) => {
+      const node = this.ctx.cluster.nodeNameForInstance(id);
+      return node !== undefined && this.ctx.cluster.isNodeReady(node);
+    });
   }
 
   private resolve(parsed: ParsedKubeadm, raw: string | undefined): string | undefined {
@@ -173,6 +237,7 @@ export class SimulatedKubeadm {
         ...(parsed.uploadCerts ? { certificateKey: { value: key, expiresMs: now + CERTIFICATE_KEY_TTL_MS } } : {}),
         ...(groupName ? { initGroup: groupName } : {}),
         ...(parsed.publishes ? { publishes: parsed.publishes } : {}),
+        appliesCloudController: parsed.appliesCloudController,
         published: false,
         controlPlaneJoins: 1,
       });
@@ -218,12 +283,7 @@ export class SimulatedKubeadm {
   publishDue(): void {
     for (const cluster of this.clusters.values()) {
       if (cluster.published || !cluster.publishes || !cluster.initGroup) continue;
-      const group = this.ctx.world.groups.get(cluster.initGroup);
-      const ready = [...(group?.members.keys() ?? [])].some((id) => {
-        const node = this.ctx.cluster.nodeNameForInstance(id);
-        return node !== undefined && this.ctx.cluster.isNodeReady(node);
-      });
-      if (!ready) continue;
+      if (!this.initReady(cluster)) continue;
       cluster.published = true;
       this.parameters.put(cluster.publishes, cluster.caHash, "SecureString", true);
       this.publisher?.publish(cluster.name, cluster.caHash);

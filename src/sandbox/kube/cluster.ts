@@ -165,6 +165,15 @@ export class SimulatedCluster implements InstanceLifecycleListener, ClusterContr
     return isNodeReady(this.state.nodes.get(nodeName));
   }
 
+  removeTaint(nodeName: string, key: string): void {
+    const node = this.state.nodes.get(nodeName);
+    if (!node?.taints.some((t) => t.key === key)) return;
+    this.state.beforeChange();
+    node.taints = node.taints.filter((t) => t.key !== key);
+    this.state.touch(node);
+    this.state.nodeChanged(node);
+  }
+
   setUnschedulable(nodeName: string, unschedulable: boolean): NodeChange {
     return nodes.setUnschedulable(this.state, nodeName, unschedulable);
   }
