@@ -94,7 +94,8 @@ export type AccessKind =
   | "elasticloadbalancing:DeleteTargetGroup"
   | "join-material:read"
   | "join-material:write"
-  | "join-material:delete";
+  | "join-material:delete"
+  | "join-material:renew";
 
 export interface StepFunctionSpec {
   /** Module path from the repository root, without extension: "functions/steps/plan-roll". */
@@ -434,6 +435,7 @@ export const createCluster: WorkflowSpec = {
         "elasticloadbalancing:RegisterTargets",
         "join-material:read",
         "join-material:write",
+        "join-material:renew",
         "ssm:GetParameters",
         templates,
         "ec2:CreateLaunchTemplate",

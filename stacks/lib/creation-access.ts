@@ -51,6 +51,7 @@ export const CREATION_KINDS = [
   "join-material:read",
   "join-material:write",
   "join-material:delete",
+  "join-material:renew",
 ] as const;
 
 /**
@@ -81,6 +82,7 @@ export function creationActionsOf(kind: AccessKind): string[] | undefined {
   if (kind === "join-material:read") return ["ssm:GetParameter"];
   if (kind === "join-material:write") return ["ssm:PutParameter"];
   if (kind === "join-material:delete") return ["ssm:DeleteParameter"];
+  if (kind === "join-material:renew") return ["ssm:SendCommand", "ssm:GetCommandInvocation"];
   return undefined;
 }
 
@@ -195,4 +197,25 @@ function selfManagedStatements(
     has("join-material:delete") ? "ssm:DeleteParameter" : "",
   ].filter(Boolean);
   add("JoinMaterialParameters", ssm, material);
+  if (has("join-material:renew")) {
+    // kubeadm on a control-plane node registers renewed material: the shell document, on Tugboat's
+    // control-plane instances only; a command's result names no resource.
+    add(
+      "RunShellScriptDocument",
+      ["ssm:SendCommand"],
+      [`arn:${t.partition}:ssm:${t.region}::document/AWS-RunShellScript`],
+    );
+    add(
+      "RunCommandOnControlPlaneNodes",
+      ["ssm:SendCommand"],
+      [`arn:${t.partition}:ec2:${t.region}:${t.account}:instance/*`],
+      {
+        StringEquals: {
+          "aws:ResourceTag/tugboat:role": "control-plane",
+          ...(t.clusters.length > 0 ? { "aws:ResourceTag/tugboat:cluster": t.clusters } : {}),
+        },
+      },
+    );
+    add("ReadCommandResults", ["ssm:GetCommandInvocation"], ["*"]);
+  }
 }

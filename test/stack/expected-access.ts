@@ -31,6 +31,7 @@ const BUNDLES: Partial<Record<AccessKind, string[]>> = {
   "join-material:read": ["ssm:GetParameter"],
   "join-material:write": ["ssm:PutParameter"],
   "join-material:delete": ["ssm:DeleteParameter"],
+  "join-material:renew": ["ssm:SendCommand", "ssm:GetCommandInvocation"],
 };
 
 export function expectedActionsOf(kind: AccessKind): string[] {

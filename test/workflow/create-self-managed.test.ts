@@ -4,9 +4,12 @@
  */
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { sandboxKubeRoleArns } from "../../src/sandbox/aws/identities";
+import { SANDBOX_ACCOUNT_ID } from "../../src/sandbox/aws/world";
 import { Sandbox } from "../../src/sandbox/sandbox";
 import { createInSandbox, deleteInSandbox } from "../../src/sandbox/sandbox-create";
 import { parseScenario } from "../../src/sandbox/scenario/load";
+import { createCluster } from "../../workflows";
 
 const open: Sandbox[] = [];
 afterEach(async () => {
@@ -131,5 +134,39 @@ describe("create-cluster, kind self-managed", () => {
     expect([...sandbox.region.parameterStore.parameters.keys()].filter((p) => p.includes("/join/"))).toEqual([]);
     const again = await deleteInSandbox(sandbox, "edge");
     expect(again.changes).toBe(0);
+  });
+
+  it("renews join material that would expire before a join on a healthy control-plane node, then joins with it", async () => {
+    const sandbox = await start();
+    let aged = false;
+    const run = await sandbox.run(
+      createCluster,
+      { spec: spec(), kubeRoleArns: sandboxKubeRoleArns(), accountId: SANDBOX_ACCOUNT_ID },
+      {
+        // Once node 1 has published the CA hash, the token and certificate key are made a day old, as if the
+        // joins had been held up since kubeadm init: both would expire before node 2 joins.
+        beforeState: (state) => {
+          const params = sandbox.region.parameterStore.parameters;
+          if (aged || state !== "Join control plane" || !params.has("/tugboat/edge/join/ca-cert-hash")) return;
+          for (const name of ["/tugboat/edge/join/token", "/tugboat/edge/join/certificate-key"]) {
+            const record = params.get(name);
+            if (record) record.lastModifiedMs -= 24 * 3600 * 1000;
+          }
+          aged = true;
+        },
+      },
+    );
+    expect(aged).toBe(true);
+    expect(run.error ?? run.status, JSON.stringify((run.lastOutput as { summary?: unknown })?.summary)).toBe(
+      "SUCCEEDED",
+    );
+    const summary = (run.output as { summary: { outcome: string } }).summary;
+    expect(summary.outcome).toBe("created");
+    // The cluster learned a second token and a new certificate key through Run Command on node 1.
+    const cluster = sandbox.region.kubeadm.clusters.get("edge");
+    expect(cluster?.tokens.size).toBe(2);
+    expect(sandbox.region.apiCalls().byCommand["ssm:SendCommand"]).toBe(1);
+    expect(sandbox.region.kubeadm.refusals.size).toBe(0);
+    expect(sandbox.etcd?.voters().length).toBe(3);
   });
 });

@@ -55,6 +55,7 @@ import {
 import { SimulatedKubeadm } from "./self-managed-kubeadm";
 import { SimulatedLoadBalancers } from "./self-managed-nlb";
 import { ParameterStore } from "./self-managed-parameters";
+import { runCommandHandlers } from "./self-managed-run-command";
 import { type RegionSnapshot, takeSnapshot } from "./snapshot";
 import { autoScalingTagCommands, ec2TagCommands } from "./tagging";
 import { type ApiServerVersion, type RegionContext, RegionWorld, SANDBOX_ACCOUNT_ID } from "./world";
@@ -181,7 +182,10 @@ export class SimulatedRegion {
         ...ec2TagCommands(this.ctx),
       },
       eks: { ...eks.handlers(), ...this.creation.handlers(), ...groupCreation.handlers() },
-      ssm: this.parameterStore.commands(parameterCommands(this.ctx, this.kube), () => this.kubeadm.publishDue()),
+      ssm: {
+        ...this.parameterStore.commands(parameterCommands(this.ctx, this.kube), () => this.kubeadm.publishDue()),
+        ...runCommandHandlers(this.ctx, this.kubeadm),
+      },
       secretsmanager: secretCommands(this.ctx, this.kube, secretSuffix, this.etcdAccess, this.secretArns),
       sfn: stepFunctionsCommands(
         this.ctx,

@@ -97,6 +97,8 @@ interface KubeadmCluster {
   publishes?: string;
   published: boolean;
   appliesCloudController: boolean;
+  /** Auto Scaling groups whose machines ran kubeadm init or join --control-plane against this cluster. */
+  controlPlaneGroups: Set<string>;
   controlPlaneJoins: number;
 }
 
@@ -238,6 +240,7 @@ export class SimulatedKubeadm {
         ...(groupName ? { initGroup: groupName } : {}),
         ...(parsed.publishes ? { publishes: parsed.publishes } : {}),
         appliesCloudController: parsed.appliesCloudController,
+        controlPlaneGroups: new Set(groupName ? [groupName] : []),
         published: false,
         controlPlaneJoins: 1,
       });
@@ -265,10 +268,50 @@ export class SimulatedKubeadm {
         return "kubeadm join --control-plane: the kubeadm-certs Secret has expired (certificate key older than 2 h)";
       }
       existing.controlPlaneJoins++;
+      if (groupName) existing.controlPlaneGroups.add(groupName);
       const fault = this.ctx.scenario.account?.faults.find(
         (f) => f.kind === "etcd-member-unhealthy" && f.controlPlaneNode === existing.controlPlaneJoins,
       );
       if (fault && groupName) this.stalledGroups.add(groupName);
+    }
+    return undefined;
+  }
+
+  /**
+   * Runs renewal commands on a machine (SSM Run Command); the error output when they fail. The machine
+   * must be a Ready control-plane node of a kubeadm cluster.
+   */
+  runShell(instanceId: string, commands: string[]): string | undefined {
+    const groupName = this.ctx.world.instances.get(instanceId)?.groupName;
+    const cluster = [...this.clusters.values()].find(
+      (c) => groupName !== undefined && c.controlPlaneGroups.has(groupName),
+    );
+    if (!cluster) return "kubeadm: this machine is not a control-plane node of a kubeadm cluster";
+    const node = this.ctx.cluster.nodeNameForInstance(instanceId);
+    if (!node || !this.ctx.cluster.isNodeReady(node)) return "kubeadm: the API server on this node does not answer";
+    const now = this.ctx.clock.nowMs();
+    const value = (args: string) => {
+      const name = /--name (\S+)/.exec(args)?.[1] ?? "";
+      return this.parameters.read(name, args.includes("--with-decryption")) ?? "";
+    };
+    for (const command of commands) {
+      const token = /^kubeadm token create "\$\(aws ssm get-parameter ([^)]*)\)" --ttl 24h0m0s$/.exec(command);
+      const upload =
+        /^kubeadm init phase upload-certs --upload-certs --certificate-key "\$\(aws ssm get-parameter ([^)]*)\)"$/.exec(
+          command,
+        );
+      if (token) {
+        const created = value(token[1] ?? "");
+        if (!TOKEN.test(created)) return `kubeadm token create: invalid token "${created.slice(0, 8)}…"`;
+        cluster.tokens.set(created, now + TOKEN_TTL_MS);
+      } else if (upload) {
+        const key = value(upload[1] ?? "");
+        if (!CERTIFICATE_KEY.test(key))
+          return "kubeadm init phase upload-certs: the certificate key is not 64 hex digits";
+        cluster.certificateKey = { value: key, expiresMs: now + CERTIFICATE_KEY_TTL_MS };
+      } else {
+        return `${command.split(" ")[0]}: command not understood here`;
+      }
     }
     return undefined;
   }

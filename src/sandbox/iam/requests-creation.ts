@@ -186,4 +186,21 @@ export const ssmCreation: Record<string, Mapper> = {
   DeleteParameter: (input, dir) => [
     { action: "ssm:DeleteParameter", resource: parameterArn(dir, String(input.Name ?? "")), context: {} },
   ],
+  // Run Command is authorized on the document (AWS's own: no account in its ARN) and on each instance,
+  // with the instance's tags (an Auto Scaling group's propagate to its instances).
+  SendCommand: (input, dir) => [
+    {
+      action: "ssm:SendCommand",
+      resource: `arn:aws:ssm:${dir.region}::document/${String(input.DocumentName ?? "")}`,
+      context: {},
+    },
+    ...((input.InstanceIds ?? []) as string[]).map((id) => {
+      const context: Record<string, string | string[]> = {};
+      for (const [key, value] of Object.entries(dir.groupOfInstance(id)?.tags ?? {})) {
+        context[`aws:ResourceTag/${key}`] = value;
+      }
+      return { action: "ssm:SendCommand", resource: arn(dir, "ec2", `instance/${id}`), context };
+    }),
+  ],
+  GetCommandInvocation: () => [{ action: "ssm:GetCommandInvocation", resource: "*", context: {} }],
 };

@@ -5,19 +5,20 @@
  * learner at a time (--experimental-max-learners 1), so a join waits for the previous member to be a
  * healthy voter; a node whose member never becomes healthy by the deadline halts the creation before
  * the next join, leaving the quorum as it was. Before each node is asked for, the join material is
- * checked against the time the join will take place: material that would expire first is refreshed
- * (before init) or the creation stops naming it (after init the cluster must learn the new material
- * from a control-plane node, which this step does not do).
+ * checked against the time the join will take place: material that would expire first is written anew
+ * (before init), or renewed and registered with the cluster by a healthy control-plane node (after
+ * init; renewal.ts), the join waiting for it.
  */
 import { TerminalError } from "../../errors";
 import { requireSpec } from "../control-plane";
 import { type CreationPort, GroupExistsError } from "../ports";
 import type { CreateState } from "../state";
-import { nodeRoleName } from "../state";
+import { nodeRoleName, selfManagedGroups } from "../state";
 import { bootstrapTokenFrom, certificateKeyFrom, joinParameterNames, materialStatus } from "./join-material";
 import { apiLoadBalancerName, controlPlaneSlots, controlPlaneTags, madeFor } from "./layout";
 import { type ClusterReads, controlPlaneNodeVerdict } from "./node-health";
 import type { JoinMaterialPort, LoadBalancerPort } from "./ports";
+import { type Renewal, renewIfExpiring } from "./renewal";
 import { kubeadmUserData } from "./user-data";
 
 /** How long one control-plane node may take from its group's creation to a healthy etcd voter. */
@@ -32,6 +33,8 @@ export interface ControlPlaneProgress {
   joined: string[];
   /** The node being waited for and since when (its deadline counts from here). */
   waitingFor?: { index: number; since: string; detail: string };
+  /** Join material being renewed on a control-plane node (renewal.ts). */
+  renewal?: Renewal;
 }
 
 export interface ControlPlaneDeps {
@@ -61,12 +64,34 @@ export async function joinControlPlane(deps: ControlPlaneDeps, state: CreateStat
   const slots = controlPlaneSlots(spec, await deps.port.subnets());
   const groups = await deps.port.describeGroups(slots.map((s) => s.asgName));
   const targets = (await deps.lb.describeTargetGroup(apiLoadBalancerName(spec.name)))?.targets ?? [];
+  const healthyInstances: string[] = [];
+  /** Before a join after init: material that would expire first is renewed, and the join waits for it. */
+  const renewBeforeJoin = async (): Promise<boolean> => {
+    const renewal = await renewIfExpiring(deps.material, {
+      cluster: spec.name,
+      region: spec.region,
+      instanceId: healthyInstances[0] as string,
+      ...(previous?.renewal ? { pending: previous.renewal } : {}),
+      randomBytes: deps.randomBytes,
+      now: deps.now,
+    });
+    if (renewal.state === "ready") return true;
+    if (renewal.state === "failed") {
+      progress.failed = true;
+      progress.reason = renewal.reason;
+      return false;
+    }
+    progress.changes += renewal.changes;
+    progress.renewal = renewal.renewal;
+    return false;
+  };
   for (const slot of slots) {
     const group = groups.find((g) => g.name === slot.asgName);
     if (group && !madeFor(group.tags, spec.name)) {
       throw new TerminalError(`controlPlane: Auto Scaling group ${slot.asgName} exists and Tugboat did not make it`);
     }
     if (!group) {
+      if (slot.index > 1 && !(await renewBeforeJoin())) return progress;
       progress.changes += await askForNode(deps, state, slot, endpoint);
       progress.waitingFor = { index: slot.index, since: deps.now.toISOString(), detail: "group created" };
       return progress;
@@ -89,6 +114,7 @@ export async function joinControlPlane(deps: ControlPlaneDeps, state: CreateStat
         if (verdict.promoted) progress.changes++;
         if (verdict.healthy) {
           progress.joined.push(verdict.nodeName ?? instanceId);
+          healthyInstances.push(instanceId);
           continue;
         }
         detail = verdict.detail;
@@ -105,6 +131,10 @@ export async function joinControlPlane(deps: ControlPlaneDeps, state: CreateStat
     progress.waitingFor = { index: slot.index, since: since.toISOString(), detail };
     return progress;
   }
+  // Workers still to be asked for join with the same token: renewed here too if it would expire first.
+  const workerGroups = spec.nodeGroups.flatMap((group) => selfManagedGroups(spec, group).map((g) => g.asgName));
+  const existingWorkers = workerGroups.length > 0 ? await deps.port.describeGroups(workerGroups) : [];
+  if (existingWorkers.length < workerGroups.length && !(await renewBeforeJoin())) return progress;
   progress.done = true;
   return progress;
 }

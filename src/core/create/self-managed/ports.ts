@@ -60,4 +60,11 @@ export interface JoinMaterialPort {
   /** PutParameter Type SecureString, Overwrite true. */
   putParameter(name: string, value: string): Promise<void>;
   deleteParameter(name: string): Promise<"deleted" | "not-found">;
+  /** SSM Run Command (AWS-RunShellScript) on one instance; the command's id. */
+  runOnNode(instanceId: string, commands: string[], comment: string): Promise<string>;
+  /** GetCommandInvocation, in three words. */
+  commandStatus(
+    commandId: string,
+    instanceId: string,
+  ): Promise<{ status: "pending" | "success" | "failed"; detail: string }>;
 }
