@@ -36,7 +36,7 @@ export function runCommandHandlers(ctx: RegionContext, kubeadm: SimulatedKubeadm
       const commandId = ctx.tokens.uuid();
       for (const instanceId of instanceIds) {
         const instance = ctx.world.instances.get(instanceId);
-        if (!instance || instance.state !== "running") {
+        if (instance?.state !== "running") {
           throw awsError(
             "ssm",
             "InvalidInstanceId",

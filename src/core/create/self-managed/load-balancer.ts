@@ -91,7 +91,9 @@ export async function tearDownApiLoadBalancer(
   return {
     changes,
     remaining,
-    found: (balancer && madeFor(balancer.tags, cluster)) || (group && madeFor(group.tags, cluster)) ? true : false,
+    found:
+      (balancer !== undefined && madeFor(balancer.tags, cluster)) ||
+      (group !== undefined && madeFor(group.tags, cluster)),
   };
 }
 
