@@ -124,6 +124,17 @@ describe("the sandbox's kubeadm join checks", () => {
     }
   });
 
+  it("keeps nodes from turning Ready in a cluster whose first node applied no pod network", async () => {
+    const cluster = sandbox.region.kubeadm.clusters.get("edge");
+    if (!cluster) throw new Error("no cluster");
+    cluster.appliesNetworkPlugin = false;
+    try {
+      expect(await attempt({}, "join-worker")).toContain("cni plugin not initialized");
+    } finally {
+      cluster.appliesNetworkPlugin = true;
+    }
+  });
+
   it("refuses a control-plane join once the uploaded certificates expired (2 h) and a worker once the token did (24 h)", async () => {
     sandbox.clock.advanceBy(2 * 3600 + 60);
     expect(await attempt({})).toContain("kubeadm-certs Secret has expired");

@@ -12,7 +12,8 @@
  *  - `kubeadm join` needs an initialized cluster behind the endpoint with a registered target, a
  *    registered unexpired token, the CA hash of that cluster's CA (`sha256:<hex>`) and, with
  *    --control-plane, the uploaded certificate key before it expires.
- * Once the first node is Ready, it publishes what its user data says: the CA certificate hash in SSM,
+ * A cluster whose first node applies no pod network (the VPC CNI) has no node that turns Ready. Once the
+ * first node is Ready, it publishes what its user data says: the CA certificate hash in SSM,
  * the kubeconfig Tugboat uses (SSM) and the etcd access (Secrets Manager). The scenario account's
  * `etcd-member-unhealthy` fault stops the etcd member of the Nth control-plane node from ever starting.
  */
@@ -45,12 +46,18 @@ export interface ParsedKubeadm {
   externalCloudProvider: boolean;
   /** The first node applies the AWS cloud controller manager's manifest. */
   appliesCloudController: boolean;
+  /** The first node applies a pod network (the VPC CNI's manifest). */
+  appliesNetworkPlugin: boolean;
 }
 
 /** The taint a kubelet with --cloud-provider=external registers with until a cloud controller initializes it. */
 export const UNINITIALIZED_TAINT = "node.cloudprovider.kubernetes.io/uninitialized";
 /** How often the cloud controller manager's node controller is modelled to look at new nodes. */
 const CLOUD_CONTROLLER_POLL_SECONDS = 5;
+
+/** What a kubelet reports while no pod network add-on is installed; modelled as a node that never joins. */
+const NO_NETWORK =
+  "the node never turns Ready: container runtime network not ready (cni plugin not initialized): the first node applied no pod network";
 
 /** undefined: not kubeadm user data (left to other checks); a string: why it does not parse. */
 export function parseKubeadmUserData(text: string): ParsedKubeadm | string | undefined {
@@ -84,6 +91,7 @@ export function parseKubeadmUserData(text: string): ParsedKubeadm | string | und
     publishes: /tugboat-publish-access \S+ (\S+)/.exec(text)?.[1],
     externalCloudProvider: /- name: cloud-provider\s*\n\s*value: external/.test(heredoc),
     appliesCloudController: /^kubectl apply -f \S*aws-cloud-controller-manager\S*$/m.test(text),
+    appliesNetworkPlugin: /^kubectl apply -f \S*(aws-k8s-cni|amazon-vpc-cni)\S*$/m.test(text),
   };
 }
 
@@ -97,6 +105,8 @@ interface KubeadmCluster {
   publishes?: string;
   published: boolean;
   appliesCloudController: boolean;
+  /** Without a pod network no kubelet of the cluster reports Ready ("cni plugin not initialized"). */
+  appliesNetworkPlugin: boolean;
   /** Auto Scaling groups whose machines ran kubeadm init or join --control-plane against this cluster. */
   controlPlaneGroups: Set<string>;
   controlPlaneJoins: number;
@@ -240,15 +250,17 @@ export class SimulatedKubeadm {
         ...(groupName ? { initGroup: groupName } : {}),
         ...(parsed.publishes ? { publishes: parsed.publishes } : {}),
         appliesCloudController: parsed.appliesCloudController,
+        appliesNetworkPlugin: parsed.appliesNetworkPlugin,
         controlPlaneGroups: new Set(groupName ? [groupName] : []),
         published: false,
         controlPlaneJoins: 1,
       });
       this.onInit();
-      return undefined;
+      return parsed.appliesNetworkPlugin ? undefined : NO_NETWORK;
     }
     if (!existing)
       return `kubeadm join: no API server answers at ${parsed.endpoint} (no cluster initialized behind it)`;
+    if (!existing.appliesNetworkPlugin) return NO_NETWORK;
     if (!group || group.targets.length === 0) {
       return `kubeadm join timed out: ${parsed.endpoint} has no registered targets`;
     }
