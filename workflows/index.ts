@@ -80,7 +80,22 @@ export type AccessKind =
   | "ec2:DeleteLaunchTemplate"
   | "autoscaling:CreateAutoScalingGroup"
   | "autoscaling:DeleteAutoScalingGroup"
-  | "iam:PassRole";
+  | "iam:PassRole"
+  // Self-managed (kubeadm) clusters: the API server's NLB and the join material in SSM.
+  | "elasticloadbalancing:DescribeLoadBalancers"
+  | "elasticloadbalancing:DescribeTargetGroups"
+  | "elasticloadbalancing:DescribeListeners"
+  | "elasticloadbalancing:CreateLoadBalancer"
+  | "elasticloadbalancing:CreateTargetGroup"
+  | "elasticloadbalancing:ModifyTargetGroupAttributes"
+  | "elasticloadbalancing:CreateListener"
+  | "elasticloadbalancing:RegisterTargets"
+  | "elasticloadbalancing:DeleteLoadBalancer"
+  | "elasticloadbalancing:DeleteTargetGroup"
+  | "join-material:read"
+  | "join-material:write"
+  | "join-material:delete"
+  | "join-material:renew";
 
 export interface StepFunctionSpec {
   /** Module path from the repository root, without extension: "functions/steps/plan-roll". */
@@ -390,7 +405,66 @@ export const createCluster: WorkflowSpec = {
       access: ["kube", nodegroup, groups, "eks:DescribeAddon", "eks:CreateAddon"],
     },
     TearDownFunctionArn: { module: "functions/create/tear-down", access: teardownAccess() },
-    SummarizeCreateFunctionArn: { module: "functions/create/summarize-create", access: countResources },
+    SummarizeCreateFunctionArn: {
+      module: "functions/create/summarize-create",
+      // The API server's load balancer of a self-managed cluster is read back too.
+      access: [
+        ...countResources,
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeTargetGroups",
+      ],
+    },
+    // kind self-managed (src/core/create/self-managed).
+    SelfManagedLoadBalancerFunctionArn: {
+      module: "functions/create/self-managed-load-balancer",
+      access: [
+        subnets,
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeTargetGroups",
+        "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:CreateLoadBalancer",
+        "elasticloadbalancing:CreateTargetGroup",
+        "elasticloadbalancing:ModifyTargetGroupAttributes",
+        "elasticloadbalancing:CreateListener",
+      ],
+    },
+    SelfManagedJoinControlPlaneFunctionArn: {
+      module: "functions/create/self-managed-join-control-plane",
+      access: [
+        "kube",
+        "etcd",
+        subnets,
+        groups,
+        "elasticloadbalancing:DescribeTargetGroups",
+        "elasticloadbalancing:RegisterTargets",
+        "join-material:read",
+        "join-material:write",
+        "join-material:renew",
+        "ssm:GetParameters",
+        templates,
+        "ec2:CreateLaunchTemplate",
+        "autoscaling:CreateAutoScalingGroup",
+        "ec2:point-group-at-template",
+      ],
+    },
+    SelfManagedJoinWorkersFunctionArn: {
+      module: "functions/create/self-managed-join-workers",
+      access: [
+        subnets,
+        groups,
+        "join-material:read",
+        "ssm:GetParameters",
+        templates,
+        "ec2:CreateLaunchTemplate",
+        "autoscaling:CreateAutoScalingGroup",
+        "ec2:point-group-at-template",
+        "autoscaling:SuspendProcesses",
+      ],
+    },
+    SelfManagedCheckHealthFunctionArn: {
+      module: "functions/create/self-managed-check-health",
+      access: ["kube", "etcd", subnets, groups, "join-material:delete"],
+    },
     ReleaseClusterLockFunctionArn: { module: "functions/create/release-cluster-lock", access: [del] },
   },
 };
@@ -403,6 +477,11 @@ function teardownAccess(): AccessKind[] {
     "ec2:DeleteLaunchTemplate",
     "eks:DeleteAddon",
     "eks:DeleteCluster",
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DeleteLoadBalancer",
+    "elasticloadbalancing:DeleteTargetGroup",
+    "join-material:delete",
   ];
 }
 

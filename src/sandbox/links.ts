@@ -25,6 +25,8 @@ export interface LaunchedInstance {
   initial: boolean;
   /** A fault: the instance boots but its kubelet never registers. */
   neverJoins: boolean;
+  /** Taints the kubelet registers with (--register-with-taints, or the cloud provider's uninitialized taint). */
+  registerTaints?: { key: string; value: string; effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute" }[];
 }
 
 /** What the Kubernetes side learns from EC2. */
@@ -48,4 +50,6 @@ export interface ClusterControl {
   evictablePodsOnNode(nodeName: string): { namespace: string; name: string; deleting: boolean }[];
   /** Delete without PDB checks (force), with the pod's grace period. */
   deletePod(namespace: string, name: string): void;
+  /** Removes a taint by key, as a controller patching the Node would (the cloud controller manager). */
+  removeTaint?(nodeName: string, key: string): void;
 }

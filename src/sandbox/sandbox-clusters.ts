@@ -10,10 +10,18 @@
  * API server the node's bootstrap names, aws/node-join.ts); later news of the same instance goes to
  * the cluster that heard of it first. A name no server serves falls back to the sandbox's first
  * cluster, as when the sandbox had one API server.
+ *
+ * A self-managed cluster gets its API server when kubeadm init is accepted on its first node
+ * (aws/self-managed-kubeadm.ts): its Kubernetes side models the control plane (static pods, etcd behind
+ * a gateway of its own) from then on, and its kubelets register there through the NLB endpoint their
+ * kubeadm configuration names. Once that node is Ready, its kubeconfig and etcd access are published
+ * and Tugboat's RBAC is applied to that cluster's API server.
  */
+import { tugboatRbac } from "../adapters/kube/rbac-manifest";
 import { hashString } from "./aws/ids";
 import type { SimulatedRegion } from "./aws/region";
 import { SeededRandom, type VirtualClock } from "./clock";
+import { type EtcdGateway, startEtcdGateway } from "./etcd/gateway";
 import type { KubeRequestLog } from "./kube/auth/request-log";
 import { sandboxAuthenticator } from "./kube/auth/sandbox-authenticator";
 import { SimulatedCluster } from "./kube/cluster";
@@ -33,6 +41,7 @@ export class SandboxClusters implements InstanceLifecycleListener {
   private readonly byName = new Map<string, SimulatedCluster>();
   private readonly byInstance = new Map<string, SimulatedCluster>();
   private readonly servers: KubeApiServer[] = [];
+  private readonly etcdGateways: EtcdGateway[] = [];
   private readonly all: SimulatedCluster[];
   private readonly endpoints = new Map<SimulatedCluster, { endpoint: string; caData: string }>();
   /** The cluster the first server serves: the scenario's, or the first created; undefined until then. */
@@ -77,6 +86,19 @@ export class SandboxClusters implements InstanceLifecycleListener {
       provision: (cluster) => this.provision(cluster),
       retire: (name) => this.retire(name),
     });
+    region.kubeadm.onInit = ({ name, version }) => {
+      region.provisionKube(name, version ?? this.opts.scenario.cluster.version, "self-managed");
+      // Known by name at once (provisioning names it before its server listens).
+      const controlPlane = this.clusterNamed(name).enableControlPlane();
+      if (controlPlane) controlPlane.join.stalled = (id) => region.kubeadm.etcdStalled(id);
+    };
+    region.kubeadm.setPublisher({
+      publish: (name) => {
+        region.publishSelfManagedAccess(name);
+        const cluster = this.clusterNamed(name);
+        for (const object of tugboatRbac({ forceDrain: false })) cluster.state.rbac.put(object);
+      },
+    });
   }
 
   /** The cluster whose API server serves `name` (the first cluster when none does). */
@@ -100,6 +122,7 @@ export class SandboxClusters implements InstanceLifecycleListener {
 
   async close(): Promise<void> {
     for (const server of this.servers.splice(0)) await server.close();
+    for (const gateway of this.etcdGateways.splice(0)) await gateway.close();
   }
 
   // --- InstanceLifecycleListener: each machine's news goes to the cluster it registers with ---------
@@ -130,7 +153,9 @@ export class SandboxClusters implements InstanceLifecycleListener {
     kind?: "eks" | "self-managed";
   }): Promise<{ endpoint: string; caData: string }> {
     const kind = created.kind ?? "eks";
-    const caData = clusterCa(created.name, this.opts.scenario.seed);
+    // A kubeadm cluster's CA is kubeadm's own (nodes pin its hash, aws/self-managed-kubeadm.ts): its kubeconfig,
+    // like the scenario cluster's, reaches the plain-HTTP server without one.
+    const caData = kind === "eks" ? clusterCa(created.name, this.opts.scenario.seed) : "";
     if (this.homeName === undefined) {
       this.homeName = created.name;
       this.homeKind = kind;
@@ -147,6 +172,7 @@ export class SandboxClusters implements InstanceLifecycleListener {
       // Its own random stream: creating a cluster leaves every other name of the run as it was.
       rng: new SeededRandom(hashString(`${scenario.seed}:cluster:${created.name}`)),
       timing,
+      kubeadm: kind === "self-managed",
     });
     cluster.seedWorkloads();
     // Known by name before its server listens, so the region can reach its store at once.
@@ -158,6 +184,12 @@ export class SandboxClusters implements InstanceLifecycleListener {
       () => kind,
     );
     this.endpoints.set(cluster, { endpoint: server.url, caData });
+    // A kubeadm control plane's etcd, reached by Tugboat through the etcd secret its first node publishes.
+    if (cluster.etcd) {
+      const gateway = await startEtcdGateway(cluster.etcd);
+      this.etcdGateways.push(gateway);
+      this.region?.setEtcdEndpoint(gateway.url, created.name);
+    }
     return { endpoint: server.url, caData };
   }
 

@@ -38,11 +38,51 @@ export const CREATION_KINDS = [
   "autoscaling:CreateAutoScalingGroup",
   "autoscaling:DeleteAutoScalingGroup",
   "iam:PassRole",
+  "elasticloadbalancing:DescribeLoadBalancers",
+  "elasticloadbalancing:DescribeTargetGroups",
+  "elasticloadbalancing:DescribeListeners",
+  "elasticloadbalancing:CreateLoadBalancer",
+  "elasticloadbalancing:CreateTargetGroup",
+  "elasticloadbalancing:ModifyTargetGroupAttributes",
+  "elasticloadbalancing:CreateListener",
+  "elasticloadbalancing:RegisterTargets",
+  "elasticloadbalancing:DeleteLoadBalancer",
+  "elasticloadbalancing:DeleteTargetGroup",
+  "join-material:read",
+  "join-material:write",
+  "join-material:delete",
+  "join-material:renew",
 ] as const;
+
+/**
+ * What each ELB read of a self-managed control plane's load balancer stands for (none has resource-level
+ * scoping): a balancer is read with its tags, a target group with its attributes, targets and tags.
+ */
+const ELB_READS: Partial<Record<AccessKind, string[]>> = {
+  "elasticloadbalancing:DescribeLoadBalancers": [
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeTags",
+  ],
+  "elasticloadbalancing:DescribeTargetGroups": [
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetGroupAttributes",
+    "elasticloadbalancing:DescribeTargetHealth",
+    "elasticloadbalancing:DescribeTags",
+  ],
+};
 
 /** Bundles among the creation kinds: what one grant stands for. */
 export function creationActionsOf(kind: AccessKind): string[] | undefined {
   if (kind === "ec2:CreateLaunchTemplate") return ["ec2:CreateLaunchTemplate", "ec2:CreateTags"];
+  const reads = ELB_READS[kind];
+  if (reads) return reads;
+  if (kind === "elasticloadbalancing:CreateLoadBalancer" || kind === "elasticloadbalancing:CreateTargetGroup") {
+    return [kind, "elasticloadbalancing:AddTags"];
+  }
+  if (kind === "join-material:read") return ["ssm:GetParameter"];
+  if (kind === "join-material:write") return ["ssm:PutParameter"];
+  if (kind === "join-material:delete") return ["ssm:DeleteParameter"];
+  if (kind === "join-material:renew") return ["ssm:SendCommand", "ssm:GetCommandInvocation"];
   return undefined;
 }
 
@@ -105,10 +145,77 @@ export function creationStatements(granted: Set<AccessKind>, t: Target, add: Add
     [arn("autoscaling", "autoScalingGroup:*:autoScalingGroupName/*")],
     requestTagged,
   );
+  selfManagedStatements(has, t, add, requestTagged, createdBy);
   add(
     "DeleteCreatedAutoScalingGroups",
     pick(["autoscaling:DeleteAutoScalingGroup"]),
     [arn("autoscaling", "autoScalingGroup:*:autoScalingGroupName/*")],
     createdBy("autoscaling:ResourceTag"),
   );
+}
+
+/** The API server's NLB of a self-managed cluster and its join material in SSM. */
+function selfManagedStatements(
+  has: (kind: AccessKind) => boolean,
+  t: Target,
+  add: Add,
+  requestTagged: Record<string, Record<string, unknown>>,
+  createdBy: (prefix: string) => Record<string, Record<string, unknown>>,
+): void {
+  const elb = (resource: string) => `arn:${t.partition}:elasticloadbalancing:${t.region}:${t.account}:${resource}`;
+  const balancers = elb("loadbalancer/net/*/*");
+  const targetGroups = elb("targetgroup/*/*");
+  const reads = new Set<string>();
+  for (const [kind, actions] of Object.entries(ELB_READS))
+    if (has(kind as AccessKind)) for (const a of actions) reads.add(a);
+  if (has("elasticloadbalancing:DescribeListeners")) reads.add("elasticloadbalancing:DescribeListeners");
+  add("DescribeLoadBalancing", [...reads], ["*"]);
+  const creates = (
+    ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"] as const
+  ).filter(has);
+  if (creates.length > 0) {
+    add("CreateLoadBalancing", [...creates], [balancers, targetGroups], requestTagged);
+    add("TagLoadBalancingAtCreation", ["elasticloadbalancing:AddTags"], [balancers, targetGroups], {
+      StringEquals: { "elasticloadbalancing:CreateAction": creates.map((c) => c.split(":")[1]) },
+    });
+  }
+  const onCreated = (
+    [
+      "elasticloadbalancing:ModifyTargetGroupAttributes",
+      "elasticloadbalancing:CreateListener",
+      "elasticloadbalancing:RegisterTargets",
+      "elasticloadbalancing:DeleteLoadBalancer",
+      "elasticloadbalancing:DeleteTargetGroup",
+    ] as const
+  ).filter(has);
+  add("ChangeCreatedLoadBalancing", [...onCreated], [balancers, targetGroups], createdBy("aws:ResourceTag"));
+  const clusters = t.clusters.length > 0 ? t.clusters : ["*"];
+  const material = clusters.map((c) => `arn:${t.partition}:ssm:${t.region}:${t.account}:parameter/tugboat/${c}/join/*`);
+  const ssm = [
+    has("join-material:read") ? "ssm:GetParameter" : "",
+    has("join-material:write") ? "ssm:PutParameter" : "",
+    has("join-material:delete") ? "ssm:DeleteParameter" : "",
+  ].filter(Boolean);
+  add("JoinMaterialParameters", ssm, material);
+  if (has("join-material:renew")) {
+    // kubeadm on a control-plane node registers renewed material: the shell document, on Tugboat's
+    // control-plane instances only; a command's result names no resource.
+    add(
+      "RunShellScriptDocument",
+      ["ssm:SendCommand"],
+      [`arn:${t.partition}:ssm:${t.region}::document/AWS-RunShellScript`],
+    );
+    add(
+      "RunCommandOnControlPlaneNodes",
+      ["ssm:SendCommand"],
+      [`arn:${t.partition}:ec2:${t.region}:${t.account}:instance/*`],
+      {
+        StringEquals: {
+          "aws:ResourceTag/tugboat:role": "control-plane",
+          ...(t.clusters.length > 0 ? { "aws:ResourceTag/tugboat:cluster": t.clusters } : {}),
+        },
+      },
+    );
+    add("ReadCommandResults", ["ssm:GetCommandInvocation"], ["*"]);
+  }
 }

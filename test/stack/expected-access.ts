@@ -12,6 +12,26 @@ const BUNDLES: Partial<Record<AccessKind, string[]>> = {
   "ec2:point-group-at-template": ["ec2:RunInstances", "iam:PassRole"],
   // Tagging a launch template at creation is authorized as ec2:CreateTags too.
   "ec2:CreateLaunchTemplate": ["ec2:CreateLaunchTemplate", "ec2:CreateTags"],
+  // A self-managed control plane's NLB: reads with their tags, creates tagged at creation.
+  "elasticloadbalancing:DescribeLoadBalancers": [
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeTags",
+  ],
+  "elasticloadbalancing:DescribeTargetGroups": [
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetGroupAttributes",
+    "elasticloadbalancing:DescribeTargetHealth",
+    "elasticloadbalancing:DescribeTags",
+  ],
+  "elasticloadbalancing:CreateLoadBalancer": [
+    "elasticloadbalancing:CreateLoadBalancer",
+    "elasticloadbalancing:AddTags",
+  ],
+  "elasticloadbalancing:CreateTargetGroup": ["elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:AddTags"],
+  "join-material:read": ["ssm:GetParameter"],
+  "join-material:write": ["ssm:PutParameter"],
+  "join-material:delete": ["ssm:DeleteParameter"],
+  "join-material:renew": ["ssm:SendCommand", "ssm:GetCommandInvocation"],
 };
 
 export function expectedActionsOf(kind: AccessKind): string[] {

@@ -32,6 +32,9 @@ export interface CreateState {
   prepared?: { changes: number };
   nodeGroups?: { changes: number; groups: string[] };
   health?: HealthResult;
+  /** kind self-managed: the API server's load balancer and the control plane's joins (self-managed/). */
+  apiEndpoint?: { changes: number; endpoint: string; targetGroupArn: string };
+  selfManaged?: import("./self-managed/control-plane").ControlPlaneProgress;
 }
 
 export interface CreateValidation {

@@ -36,7 +36,9 @@ export async function summarizeCreate(
     (state.controlPlane?.changes ?? 0) +
     (state.prepared?.changes ?? 0) +
     (state.nodeGroups?.changes ?? 0) +
-    (state.health?.changes ?? 0);
+    (state.health?.changes ?? 0) +
+    (state.apiEndpoint?.changes ?? 0) +
+    (state.selfManaged?.changes ?? 0);
   const durationSeconds = Math.round((now.getTime() - new Date(state.run.startedAt).getTime()) / 1000);
   const base = {
     cluster: name,
@@ -47,6 +49,10 @@ export async function summarizeCreate(
     healthChecks: state.health?.checks ?? [],
     changes,
   };
+  if (state.request.dryRun && state.error) {
+    // A spec that does not parse is refused on a dry run as on a real one.
+    return { ...base, outcome: "refused", resources: {}, reason: causeOf(state.error) };
+  }
   if (state.request.dryRun) {
     return {
       ...base,
@@ -70,9 +76,11 @@ export async function summarizeCreate(
   }
   const failure = state.controlPlane?.failed
     ? state.controlPlane.reason
-    : state.health?.failed
-      ? state.health.reason
-      : undefined;
+    : state.selfManaged?.failed
+      ? state.selfManaged.reason
+      : state.health?.failed
+        ? state.health.reason
+        : undefined;
   if (failure) return { ...base, outcome: "failed", resources, reason: failure };
   return {
     ...base,

@@ -5,6 +5,7 @@
 import { InvalidInputError } from "../errors";
 import type { CreationPort } from "./ports";
 import { formatRefusals, preflightSpec } from "./preflight";
+import { selfManagedPlan, selfManagedRefusals } from "./self-managed/plan";
 import { parseClusterSpec } from "./spec";
 import type { CreateState, CreateValidation } from "./state";
 import { selfManagedGroups } from "./state";
@@ -26,7 +27,8 @@ export async function validateCreate(port: CreationPort, state: CreateState, now
   const [subnets, versions] = await Promise.all([port.subnets(), port.clusterVersions()]);
   const refusals = preflightSpec(spec, { subnets, versions });
   if (spec.kind === "self-managed") {
-    refusals.push({ field: "kind", message: "self-managed clusters cannot be created yet; use kind eks" });
+    refusals.push(...selfManagedRefusals(spec, subnets));
+    return finish(state, spec, refusals, selfManagedPlan(spec, subnets), now);
   }
   const plan: string[] = [`EKS cluster ${spec.name} (Kubernetes ${spec.version}, authentication mode API)`];
   plan.push(`access entries for ${state.request.kubeRoleArns.length} Tugboat role(s) and Tugboat's RBAC`);
@@ -49,6 +51,16 @@ export async function validateCreate(port: CreationPort, state: CreateState, now
   }
   if (spec.addons["aws-ebs-csi-driver"] !== undefined) plan.push("add-on after nodes: aws-ebs-csi-driver");
   const predictedSeconds = CONTROL_PLANE_SECONDS + ADDONS_SECONDS + groupSeconds + (spec.healthPasses - 1) * 30;
+  return finish(state, spec, refusals, { plan, predictedSeconds }, now);
+}
+
+function finish(
+  state: CreateState,
+  spec: ReturnType<typeof parseClusterSpec>,
+  refusals: ReturnType<typeof preflightSpec>,
+  { plan, predictedSeconds }: { plan: string[]; predictedSeconds: number },
+  now: Date,
+): CreateValidation {
   const deadline = new Date(now.getTime() + DEADLINE_SECONDS * 1000).toISOString();
   const validation: CreateValidation = { spec, refused: refusals.length > 0, predictedSeconds, plan, deadline };
   if (refusals.length > 0) validation.reason = `refused before creating anything: ${formatRefusals(refusals)}`;

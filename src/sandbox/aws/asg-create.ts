@@ -4,9 +4,11 @@
  * (AlreadyExists, ResourceInUse while instances remain without ForceDelete, …). EKS managed node
  * groups build theirs through `createGroup` too.
  */
+
 import type { AutoScalingEngine } from "./asg-engine";
 import type { CommandHandler } from "./autoscaling";
 import { awsError, ec2Error } from "./errors";
+import { kubeadmNodeLabels } from "./self-managed-labels";
 
 const autoScalingError = (code: string, message: string) => awsError("autoscaling", code, message);
 /** How often a group being deleted checks whether its instances are gone. */
@@ -199,7 +201,8 @@ export function creationCommands(ctx: RegionContext, engine: AutoScalingEngine) 
         subnetIds,
         launchTemplate: { id: template.id, name: template.name, version: ref.Version ?? "$Default" },
         tags,
-        nodeLabels: {},
+        // kubeadm labels the nodes it makes control-plane nodes (self-managed-kubeadm.ts reads the user data).
+        nodeLabels: kubeadmNodeLabels(ctx, template),
       });
       return {};
     },

@@ -78,6 +78,8 @@ export class Ec2Fleet {
       initial: spec.initial,
       announcedRunning: false,
     };
+    const taints = spec.initial ? undefined : this.ctx.registerTaints?.(spec);
+    if (taints && taints.length > 0) instance.registerTaints = taints;
     if (spec.launchTemplate) {
       instance.tags["aws:ec2launchtemplate:id"] = spec.launchTemplate.id;
       instance.tags["aws:ec2launchtemplate:version"] = String(spec.launchTemplate.version);
@@ -170,6 +172,7 @@ export function toLaunchedInstance(instance: SimInstance): LaunchedInstance {
     labels: { ...instance.labels },
     initial: instance.initial,
     neverJoins: instance.neverJoins,
+    ...(instance.registerTaints ? { registerTaints: instance.registerTaints.map((t) => ({ ...t })) } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
  * The simulated region's own state, in AWS's words. The API handlers turn these records into SDK
  * output shapes; the engines (Auto Scaling, EC2 fleet, EKS updates) change them on the virtual clock.
  */
+import type { LaunchedInstance } from "../links";
 
 export type Ec2StateName = "pending" | "running" | "shutting-down" | "terminated";
 
@@ -42,6 +43,7 @@ export interface SimInstance {
   kubernetesMinor: string;
   labels: Record<string, string>;
   neverJoins: boolean;
+  registerTaints?: LaunchedInstance["registerTaints"];
   initial: boolean;
   /** The kubelet side has been told the instance is running (so it must also hear that it went away). */
   announcedRunning: boolean;

@@ -43,7 +43,19 @@ import type { CommandInput } from "./input";
 import { resolveVersion } from "./launch-templates";
 import type { SimGroup } from "./model";
 import { kubeletJoin } from "./node-join";
-import { type EtcdAccess, parameterCommands, secretCommands } from "./params";
+import {
+  type EtcdAccess,
+  etcdSecretName,
+  kubeconfigParameterName,
+  parameterCommands,
+  renderEtcdSecret,
+  renderKubeconfig,
+  secretCommands,
+} from "./params";
+import { SimulatedKubeadm } from "./self-managed-kubeadm";
+import { SimulatedLoadBalancers } from "./self-managed-nlb";
+import { ParameterStore } from "./self-managed-parameters";
+import { runCommandHandlers } from "./self-managed-run-command";
 import { type RegionSnapshot, takeSnapshot } from "./snapshot";
 import { autoScalingTagCommands, ec2TagCommands } from "./tagging";
 import { type ApiServerVersion, type RegionContext, RegionWorld, SANDBOX_ACCOUNT_ID } from "./world";
@@ -72,6 +84,8 @@ export class SimulatedRegion {
   private readonly fleet: Ec2Fleet;
   private readonly kube: KubeAccess;
   private readonly etcdAccess: EtcdAccess = {};
+  /** etcd of self-managed clusters created during the run, each behind its own gateway. */
+  private readonly etcdEndpoints = new Map<string, EtcdAccess>();
   private readonly handlers: Record<ServiceId, Record<string, CommandHandler>>;
   private readonly requestIds: IdFactory;
   private readonly callCounts = new Map<string, number>();
@@ -87,6 +101,10 @@ export class SimulatedRegion {
   private kubeProvisioner?: KubeProvisioner;
   /** API servers being started for clusters just created: calls wait for them, as nothing else is async. */
   private readonly kubeStarting = new Set<Promise<unknown>>();
+  /** Self-managed (kubeadm) clusters: the API server's load balancers, SSM parameters written, kubeadm's checks. */
+  readonly loadBalancers: SimulatedLoadBalancers;
+  readonly parameterStore: ParameterStore;
+  readonly kubeadm: SimulatedKubeadm;
 
   constructor(opts: {
     scenario: Scenario;
@@ -174,7 +192,15 @@ export class SimulatedRegion {
     };
     const groupCreation = new EksGroupCreation(this.ctx, this.engine, eks.access, requireCluster);
     const created = creationCommands(this.ctx, this.engine);
-    this.ctx.kubeletJoin = (attempt) => kubeletJoin(this.ctx, eks.access, this.kube, attempt);
+    this.loadBalancers = new SimulatedLoadBalancers(this.ctx);
+    this.parameterStore = new ParameterStore(this.ctx);
+    this.kubeadm = new SimulatedKubeadm(this.ctx, this.parameterStore, this.loadBalancers);
+    // A kubeadm node registers with the cluster behind the endpoint its kubeadm configuration names.
+    this.ctx.kubeletJoin = (attempt) => {
+      const outcome = kubeletJoin(this.ctx, eks.access, this.kube, attempt);
+      return "refusal" in outcome ? outcome : (this.kubeadm.join(attempt) ?? outcome);
+    };
+    this.ctx.registerTaints = (attempt) => this.kubeadm.registerTaints(attempt);
     this.handlers = {
       autoscaling: { ...autoScaling, ...created.autoscaling },
       ec2: {
@@ -185,7 +211,10 @@ export class SimulatedRegion {
         ...ec2TagCommands(this.ctx),
       },
       eks: { ...eks.handlers(), ...this.creation.handlers(), ...groupCreation.handlers() },
-      ssm: parameterCommands(this.ctx, this.kube),
+      ssm: {
+        ...this.parameterStore.commands(parameterCommands(this.ctx, this.kube), () => this.kubeadm.publishDue()),
+        ...runCommandHandlers(this.ctx, this.kubeadm),
+      },
       secretsmanager: secretCommands(this.ctx, this.kube, secretSuffix, this.etcdAccess, this.secretArns),
       sfn: stepFunctionsCommands(
         this.ctx,
@@ -194,6 +223,13 @@ export class SimulatedRegion {
       ),
       sts: stsCommands(),
     };
+    const secrets = this.handlers.secretsmanager as Record<string, CommandHandler>;
+    for (const [command, handler] of Object.entries(secrets)) {
+      secrets[command] = (input: CommandInput) => {
+        this.kubeadm.publishDue();
+        return handler(input);
+      };
+    }
     if (scenario.cluster.name) buildFromScenario(this.ctx, this.engine, this.fleet);
     buildAccount(this.ctx);
     eks.seedFromScenario();
@@ -326,9 +362,24 @@ export class SimulatedRegion {
     this.serveKube(this.ctx.scenario.cluster.name, { endpoint: url, ...(caData ? { caData } : {}) });
   }
 
-  /** Where etcd's gateway listens: the endpoint the `tugboat/<cluster>/etcd` secret hands out. */
-  setEtcdEndpoint(url: string): void {
-    this.etcdAccess.endpoint = url;
+  /** Where etcd's gateway listens: the scenario cluster's (`tugboat/<cluster>/etcd`), or a created self-managed one's. */
+  setEtcdEndpoint(url: string, clusterName?: string): void {
+    if (clusterName === undefined) this.etcdAccess.endpoint = url;
+    else this.etcdEndpoints.set(clusterName, { endpoint: url });
+  }
+
+  /**
+   * What a self-managed cluster's first node publishes once Ready (its user data says so): the
+   * kubeconfig Tugboat reaches it with, in SSM, and its etcd access, in Secrets Manager.
+   */
+  publishSelfManagedAccess(cluster: string): void {
+    this.parameterStore.put(
+      kubeconfigParameterName(cluster),
+      renderKubeconfig(cluster, this.kube),
+      "SecureString",
+      true,
+    );
+    this.addSecret(etcdSecretName(cluster), () => renderEtcdSecret(this.etcdEndpoints.get(cluster) ?? this.etcdAccess));
   }
 
   /** The bearer token the kubeconfigs carry (the simulated API server should accept it). */

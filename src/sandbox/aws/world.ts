@@ -4,7 +4,7 @@
  * the API handlers.
  */
 import type { SeededRandom, VirtualClock } from "../clock";
-import type { ClusterControl, InstanceLifecycleListener } from "../links";
+import type { ClusterControl, InstanceLifecycleListener, LaunchedInstance } from "../links";
 import type { Scenario } from "../scenario/schema";
 import type { TimingModel } from "../timing/model";
 import type { AmiCatalog } from "./catalog";
@@ -127,6 +127,11 @@ export interface RegionContext {
   events: RegionEventBus;
   /** Sampled durations (boots, EKS updates), recorded for the figures that judge a run. */
   timing: TimingModel;
+  /** Taints a launched instance's kubelet registers with (self-managed-kubeadm.ts: --cloud-provider=external). */
+  registerTaints?: (attempt: {
+    groupName?: string;
+    launchTemplate?: { id: string; version: number };
+  }) => LaunchedInstance["registerTaints"];
   /**
    * Which cluster a launched instance's kubelet registers with (the API server its bootstrap names),
    * or why it cannot (node-join.ts).

@@ -36,6 +36,9 @@ export class KubeadmJoin {
   /** The last refusal per machine still trying to join, for anyone asking why it has not. */
   readonly refusals = new Map<string, string>();
 
+  /** Machines whose etcd never starts once added (a fault: a broken data volume, a bad flag). */
+  stalled: (instanceId: string) => boolean = () => false;
+
   constructor(
     private readonly etcd: EtcdCluster,
     private readonly clock: VirtualClock,
@@ -44,7 +47,8 @@ export class KubeadmJoin {
   nodeReady(machine: JoiningMachine): void {
     if (this.etcd.memberOnInstance(machine.instanceId)) return;
     const peerUrl = `https://${machine.privateIp}:2380`;
-    if (machine.initial) {
+    // kubeadm init on a created cluster's first node starts a new etcd cluster of one.
+    if (machine.initial || this.etcd.list().length === 0) {
       this.etcd.bootstrap(machine.nodeName, machine.instanceId, peerUrl);
       return;
     }
@@ -64,6 +68,7 @@ export class KubeadmJoin {
     try {
       const member = this.etcd.addLearner(machine.nodeName, machine.instanceId, peerUrl);
       this.refusals.delete(machine.instanceId);
+      if (this.stalled(machine.instanceId)) return;
       this.timers.set(
         machine.instanceId,
         this.clock.after(MEMBER_START_SECONDS, `etcd: member ${machine.nodeName} starts`, () => {

@@ -21,12 +21,13 @@ export interface RecordedRequest extends AuthorizationRequest {
 }
 
 /**
- * AWS's public SSM parameters have an empty account field (arn:aws:ssm:eu-west-1::parameter/aws/service/…),
+ * AWS's public SSM parameters and its own documents have an empty account field
+ * (arn:aws:ssm:eu-west-1::parameter/aws/service/…, arn:aws:ssm:eu-west-1::document/AWS-RunShellScript),
  * which the evaluator's resource-type matching cannot represent. The empty field is given the same stand-in
  * in the request and in every policy resource, so matching keeps its meaning (a literal empty account still
  * matches only itself; "*" matches it as it matches the empty string in AWS).
  */
-const EMPTY_ACCOUNT = /^(arn:[^:]+:ssm:[^:]*):(:parameter\/)/;
+const EMPTY_ACCOUNT = /^(arn:[^:]+:ssm:[^:]*):(:(?:parameter|document)\/)/;
 const withAccountStandIn = (arn: string) => arn.replace(EMPTY_ACCOUNT, "$1:aws-public$2");
 
 function normalizePolicy(policy: PolicyDocumentJson): PolicyDocumentJson {

@@ -174,3 +174,33 @@ export const autoScalingCreation: Record<string, Mapper> = {
     ];
   },
 };
+
+const parameterArn = (dir: ResourceDirectory, name: string) =>
+  arn(dir, "ssm", `parameter/${name.startsWith("/") ? name.slice(1) : name}`);
+
+/** A self-managed cluster's join material: SSM parameters written and deleted by name. */
+export const ssmCreation: Record<string, Mapper> = {
+  PutParameter: (input, dir) => [
+    { action: "ssm:PutParameter", resource: parameterArn(dir, String(input.Name ?? "")), context: {} },
+  ],
+  DeleteParameter: (input, dir) => [
+    { action: "ssm:DeleteParameter", resource: parameterArn(dir, String(input.Name ?? "")), context: {} },
+  ],
+  // Run Command is authorized on the document (AWS's own: no account in its ARN) and on each instance,
+  // with the instance's tags (an Auto Scaling group's propagate to its instances).
+  SendCommand: (input, dir) => [
+    {
+      action: "ssm:SendCommand",
+      resource: `arn:aws:ssm:${dir.region}::document/${String(input.DocumentName ?? "")}`,
+      context: {},
+    },
+    ...((input.InstanceIds ?? []) as string[]).map((id) => {
+      const context: Record<string, string | string[]> = {};
+      for (const [key, value] of Object.entries(dir.groupOfInstance(id)?.tags ?? {})) {
+        context[`aws:ResourceTag/${key}`] = value;
+      }
+      return { action: "ssm:SendCommand", resource: arn(dir, "ec2", `instance/${id}`), context };
+    }),
+  ],
+  GetCommandInvocation: () => [{ action: "ssm:GetCommandInvocation", resource: "*", context: {} }],
+};

@@ -12,7 +12,7 @@
  * A command with no entry here is refused loudly: the twin must know what every call it answers needs.
  */
 
-import { autoScalingCreation, ec2Creation, eksCreation } from "./requests-creation";
+import { autoScalingCreation, ec2Creation, eksCreation, ssmCreation } from "./requests-creation";
 
 /** One authorization: an action on a resource, with the condition keys the request carries. */
 export interface AuthorizationRequest {
@@ -308,7 +308,7 @@ const MAPPERS: Record<string, Record<string, Mapper>> = {
   autoscaling: { ...autoscaling, ...autoScalingCreation },
   ec2: { ...ec2, ...ec2Creation },
   eks: { ...eks, ...eksCreation },
-  ssm,
+  ssm: { ...ssm, ...ssmCreation },
   secretsmanager,
   sts,
   sfn,

@@ -34,7 +34,14 @@ export class SimulatedCluster implements InstanceLifecycleListener, ClusterContr
   /** etcd of a self-managed cluster with control-plane machines; undefined otherwise. */
   readonly etcd: EtcdCluster | undefined;
 
-  constructor(opts: { scenario: Scenario; clock: VirtualClock; rng: SeededRandom; timing?: TimingModel }) {
+  constructor(opts: {
+    scenario: Scenario;
+    clock: VirtualClock;
+    rng: SeededRandom;
+    timing?: TimingModel;
+    /** A self-managed cluster created during the run: etcd waits for kubeadm init on its first node. */
+    kubeadm?: boolean;
+  }) {
     this.state = new ClusterState(opts.scenario, opts.clock, opts.rng, opts.timing);
     this.recorder = new MetricsRecorder(this.state);
     this.state.setReconcileHandler(() => reconcile(this.state));
@@ -44,7 +51,19 @@ export class SimulatedCluster implements InstanceLifecycleListener, ClusterContr
       const etcdRng = new SeededRandom(hashString(`${opts.scenario.seed}:etcd`));
       this.etcd = new EtcdCluster(opts.clock, etcdRng);
       this.state.controlPlane = new ControlPlane(this.state, this.etcd);
+    } else if (opts.kubeadm || (!cluster.name && opts.scenario.account)) {
+      // An account may get a self-managed cluster created: etcd is there to be started by kubeadm init.
+      const etcdRng = new SeededRandom(
+        hashString(opts.kubeadm ? `${opts.scenario.seed}:etcd:${cluster.name}` : `${opts.scenario.seed}:etcd`),
+      );
+      this.etcd = new EtcdCluster(opts.clock, etcdRng);
     }
+  }
+
+  /** kubeadm init on a created cluster's first node: from now on control-plane nodes run etcd and static pods. */
+  enableControlPlane(): ControlPlane | undefined {
+    if (!this.state.controlPlane && this.etcd) this.state.controlPlane = new ControlPlane(this.state, this.etcd);
+    return this.state.controlPlane;
   }
 
   // --- InstanceLifecycleListener -------------------------------------------------------------
@@ -153,6 +172,15 @@ export class SimulatedCluster implements InstanceLifecycleListener, ClusterContr
 
   isNodeReady(nodeName: string): boolean {
     return isNodeReady(this.state.nodes.get(nodeName));
+  }
+
+  removeTaint(nodeName: string, key: string): void {
+    const node = this.state.nodes.get(nodeName);
+    if (!node?.taints.some((t) => t.key === key)) return;
+    this.state.beforeChange();
+    node.taints = node.taints.filter((t) => t.key !== key);
+    this.state.touch(node);
+    this.state.nodeChanged(node);
   }
 
   setUnschedulable(nodeName: string, unschedulable: boolean): NodeChange {

@@ -94,7 +94,10 @@ function registerNode(state: ClusterState, record: InstanceRecord): NodeRecord {
       "volumes.kubernetes.io/controller-managed-attach-detach": "true",
     },
     // kubeadm registers control-plane nodes with this taint so that only tolerating pods run there.
-    taints: isControlPlaneInstance(instance) ? [{ ...CONTROL_PLANE_TAINT }] : [],
+    taints: [
+      ...(isControlPlaneInstance(instance) ? [{ ...CONTROL_PLANE_TAINT }] : []),
+      ...(instance.registerTaints ?? []).map((t) => ({ ...t })),
+    ],
     unschedulable: false,
     ready: "False",
     readyReason: "KubeletNotReady",

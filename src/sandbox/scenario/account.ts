@@ -43,6 +43,8 @@ export const accountSchema = z
             .strict(),
           /** Nodes of this node group (all if omitted) boot but their kubelet never joins. */
           z.object({ kind: z.literal("nodes-never-join"), nodeGroup: z.string().optional() }).strict(),
+          /** The etcd member of the Nth control-plane node of a self-managed cluster (1 = kubeadm init) never starts. */
+          z.object({ kind: z.literal("etcd-member-unhealthy"), controlPlaneNode: z.number().int().min(2) }).strict(),
         ]),
       )
       .default([]),
