@@ -3,8 +3,11 @@
  * the sandbox checking what each node's kubeadm needs before it lets the node join.
  */
 import { readFileSync } from "node:fs";
+import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { sandboxKubeRoleArns } from "../../src/sandbox/aws/identities";
+import { kubeconfigParameterName } from "../../src/sandbox/aws/params";
 import { SANDBOX_ACCOUNT_ID } from "../../src/sandbox/aws/world";
 import { Sandbox } from "../../src/sandbox/sandbox";
 import { createInSandbox, deleteInSandbox } from "../../src/sandbox/sandbox-create";
@@ -168,5 +171,55 @@ describe("create-cluster, kind self-managed", () => {
     expect(sandbox.region.apiCalls().byCommand["ssm:SendCommand"]).toBe(1);
     expect(sandbox.region.kubeadm.refusals.size).toBe(0);
     expect(sandbox.etcd?.voters().length).toBe(3);
+  });
+
+  it("gives a second self-managed cluster its own API server and etcd: its nodes register there, the first's stay as they were", async () => {
+    const sandbox = await start();
+    const first = await createInSandbox(
+      sandbox,
+      spec((raw) => (raw.healthPasses = 1)),
+    );
+    expect(first.outcome).toBe("created");
+    const second = await createInSandbox(
+      sandbox,
+      spec((raw) => {
+        raw.name = "edge-b";
+        raw.healthPasses = 1;
+      }),
+    );
+    expect(second.reason).toContain("created and healthy");
+    expect(second.outcome).toBe("created");
+
+    // The first cluster (the sandbox's) kept its six nodes and three voters; the second has its own.
+    const edgeB = sandbox.clusterNamed("edge-b");
+    expect(edgeB).not.toBe(sandbox.cluster);
+    expect(sandbox.cluster.nodes().length).toBe(6);
+    expect(edgeB.nodes().filter((n) => n.ready).length).toBe(6);
+    expect(edgeB.etcd).toBeDefined();
+    expect(edgeB.etcd).not.toBe(sandbox.etcd);
+    expect(edgeB.etcd?.voters().length).toBe(3);
+    expect(sandbox.etcd?.voters().length).toBe(3);
+    const firstNames = new Set(sandbox.cluster.nodes().map((n) => n.name));
+    expect(edgeB.nodes().some((n) => firstNames.has(n.name))).toBe(false);
+
+    // What each first node published reaches its own cluster: the kubeconfig lists its nodes only, and
+    // the etcd secrets name different gateways.
+    const nodesAt = async (cluster: string) => {
+      const kc = new KubeConfig();
+      kc.loadFromString(sandbox.region.parameterStore.read(kubeconfigParameterName(cluster), true) ?? "");
+      const list = await kc.makeApiClient(CoreV1Api).listNode();
+      return list.items.map((n) => n.metadata?.name).sort();
+    };
+    expect(await nodesAt("edge-b")).toEqual(
+      edgeB
+        .nodes()
+        .map((n) => n.name)
+        .sort(),
+    );
+    expect(await nodesAt("edge")).toEqual([...firstNames].sort());
+    const etcdOf = async (cluster: string) =>
+      (await sandbox.deps.clients.secrets.send(new GetSecretValueCommand({ SecretId: `tugboat/${cluster}/etcd` })))
+        .SecretString;
+    expect(await etcdOf("edge-b")).not.toEqual(await etcdOf("edge"));
   });
 });
