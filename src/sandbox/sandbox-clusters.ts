@@ -156,7 +156,9 @@ export class SandboxClusters implements InstanceLifecycleListener {
     // A kubeadm cluster's CA is kubeadm's own (nodes pin its hash, aws/self-managed-kubeadm.ts): its kubeconfig,
     // like the scenario cluster's, reaches the plain-HTTP server without one.
     const caData = kind === "eks" ? clusterCa(created.name, this.opts.scenario.seed) : "";
-    if (this.homeName === undefined) {
+    // The first server takes the first cluster created, or the next once that one is deleted, unless a
+    // deleted kubeadm cluster left its etcd members there.
+    if (this.homeName === undefined && (this.home.etcd?.list().length ?? 0) === 0) {
       this.homeName = created.name;
       this.homeKind = kind;
       this.byName.set(created.name, this.home);

@@ -135,6 +135,9 @@ describe("create-cluster, kind self-managed", () => {
     expect(sandbox.region.loadBalancers.balancers.size).toBe(0);
     expect(sandbox.region.loadBalancers.targetGroups.size).toBe(0);
     expect([...sandbox.region.parameterStore.parameters.keys()].filter((p) => p.includes("/join/"))).toEqual([]);
+    // With its NLB gone no API server answers for the cluster, and kubeadm forgot it.
+    expect(sandbox.region.kubeServerOf("edge")).toBeUndefined();
+    expect(sandbox.region.kubeadm.clusters.has("edge")).toBe(false);
     const again = await deleteInSandbox(sandbox, "edge");
     expect(again.changes).toBe(0);
   });

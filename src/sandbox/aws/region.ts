@@ -179,10 +179,7 @@ export class SimulatedRegion {
     // Creating clusters, node groups, add-ons, groups and templates (eks-create*.ts, asg-create.ts).
     this.creation = new EksClusterCreation(this.ctx, eks.access, this.kube, {
       created: (cluster) => this.provisionKube(cluster.name, cluster.version),
-      deleted: (name) => {
-        this.kubeServers.delete(name);
-        this.kubeProvisioner?.retire(name);
-      },
+      deleted: (name) => this.retireKube(name),
     });
     const requireCluster = (name: string) => {
       const found = this.ctx.world.clusters.get(name);
@@ -195,6 +192,11 @@ export class SimulatedRegion {
     this.loadBalancers = new SimulatedLoadBalancers(this.ctx);
     this.parameterStore = new ParameterStore(this.ctx);
     this.kubeadm = new SimulatedKubeadm(this.ctx, this.parameterStore, this.loadBalancers);
+    // A kubeadm cluster's endpoint is its NLB: once that is deleted no API server answers there, and a
+    // later kubeadm init behind a new balancer of the same name starts a new cluster.
+    this.loadBalancers.onDeleted = (balancer) => {
+      for (const name of this.kubeadm.forget(balancer.dnsName)) this.retireKube(name);
+    };
     // A kubeadm node registers with the cluster behind the endpoint its kubeadm configuration names.
     this.ctx.kubeletJoin = (attempt) => {
       const outcome = kubeletJoin(this.ctx, eks.access, this.kube, attempt);
@@ -281,6 +283,12 @@ export class SimulatedRegion {
       .then((server) => this.kubeServers.set(name, server))
       .finally(() => this.kubeStarting.delete(starting));
     this.kubeStarting.add(starting);
+  }
+
+  /** A deleted cluster's API server stops answering. */
+  private retireKube(name: string): void {
+    this.kubeServers.delete(name);
+    this.kubeProvisioner?.retire(name);
   }
 
   /** Answers one SDK command by its name ("DescribeAutoScalingGroupsCommand", …) or throws an SDK-shaped error. */

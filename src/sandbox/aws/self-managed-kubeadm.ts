@@ -178,6 +178,13 @@ export class SimulatedKubeadm {
     return { cluster: cluster.name };
   }
 
+  /** Forgets the clusters behind a deleted load balancer's DNS name; their names. */
+  forget(dnsName: string): string[] {
+    const gone = [...this.clusters.values()].filter((c) => c.endpoint.split(":")[0] === dnsName);
+    for (const cluster of gone) this.clusters.delete(cluster.name);
+    return gone.map((c) => c.name);
+  }
+
   private clusterAt(endpoint: string): KubeadmCluster | undefined {
     return [...this.clusters.values()].find((c) => c.endpoint === endpoint);
   }

@@ -47,6 +47,8 @@ class LoadBalancingError extends Error {
 export class SimulatedLoadBalancers {
   readonly balancers = new Map<string, SimBalancer>();
   readonly targetGroups = new Map<string, SimTargetGroup>();
+  /** Told when a load balancer is deleted (the region retires the API server behind it). */
+  onDeleted: (balancer: SimBalancer) => void = () => {};
 
   constructor(private readonly ctx: RegionContext) {}
 
@@ -182,6 +184,7 @@ export class SimulatedLoadBalancers {
         if (!b) return;
         await authorize("DeleteLoadBalancer", [onResource("elasticloadbalancing:DeleteLoadBalancer", arn, b.tags)]);
         this.balancers.delete(b.name);
+        this.onDeleted(b);
       },
       deleteTargetGroup: async (arn) => {
         const g = this.targetGroupByArn(arn);
