@@ -80,6 +80,8 @@ export class Journal {
    * the stored head cannot change under it.
    */
   private known: JournalHead | undefined;
+  /** Records and settles of one instance, one at a time: each rewrites the head it read. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly deps: JournalDeps,
@@ -104,11 +106,23 @@ export class Journal {
    * Records a change before it is made. An id already open keeps its first record (the state before
    * the change), whatever this call passes: a retried step sees the change already made.
    */
-  async record(entry: JournalEntry): Promise<void> {
+  record(entry: JournalEntry): Promise<void> {
+    return this.inTurn(() => this.recordNow(entry));
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(work, work);
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
+
+  private async recordNow(entry: JournalEntry): Promise<void> {
     if (!entry.id) throw new Error("journal entry id: expected a non-empty string naming the change");
     const head = await this.head();
     if (head.open.includes(entry.id)) return;
     const stored: StoredJournalEntry = { ...entry, recordedAt: this.deps.clock.now().toISOString() };
+    // The entry strictly before the head: a head never names an entry that is not written (a retry
+    // that finds the id open skips the write).
     await this.deps.state.putItem(this.owner.runId, entryKey(entry.id), stored);
     await this.writeHead({ ...head, open: [...head.open, entry.id] });
   }
@@ -117,7 +131,11 @@ export class Journal {
    * Nothing is left to undo for these entries: the run undid the change itself, or made it final. Only
    * the head changes; the entry items stay as a record of what the run did.
    */
-  async settle(...entries: (JournalEntry | string)[]): Promise<void> {
+  settle(...entries: (JournalEntry | string)[]): Promise<void> {
+    return this.inTurn(() => this.settleNow(entries));
+  }
+
+  private async settleNow(entries: (JournalEntry | string)[]): Promise<void> {
     const ids = new Set(entries.map((e) => (typeof e === "string" ? e : e.id)));
     const head = await this.storedHead();
     if (!head?.open.some((id) => ids.has(id))) return;

@@ -5,7 +5,7 @@
  * the step chooses. Drains, terminations and cordons go through the same functions as a batch.
  */
 
-import { API_CONCURRENCY, mapPool } from "../../concurrency";
+import { KUBE_API_CONCURRENCY, mapPool } from "../../concurrency";
 import { ReplacementNotReadyError } from "../../errors";
 import { REPLACEMENT_READY } from "../../estimates/defaults";
 import { median } from "../../estimates/estimate";
@@ -55,17 +55,21 @@ export async function loadPipeline(deps: Pick<Deps, "state">, runId: string): Pr
 export async function advanceRoll(deps: Deps, state: RollState): Promise<PipelineTick> {
   const { input, run } = state;
   const nowMs = deps.clock.now().getTime();
-  const record = await deps.state.getRun(run.runId);
+  // Each tick's store reads and writes are on the path of every replacement: independent ones overlap.
+  const [record, stored, lock] = await Promise.all([
+    deps.state.getRun(run.runId),
+    loadPipeline(deps, run.runId),
+    deps.state.getLock(input.cluster),
+  ]);
   if (!record) throw new Error(`run ${run.runId} has no record in the store`);
   const data = record.data as unknown as RollRunData;
-  const pipeline = (await loadPipeline(deps, run.runId)) ?? emptyPipeline(iso(nowMs));
+  const pipeline = stored ?? emptyPipeline(iso(nowMs));
   pipeline.ticks++;
   // Waves drained and terminated in this tick: they leave the pipeline, but the report reads them here.
   const terminated: WaveProgress[] = [];
 
   // A child roll honours an abort of the upgrade whose lock it works under; drains in flight stop and
   // the restore step uncordons their nodes.
-  const lock = await deps.state.getLock(input.cluster);
   const owner = input.parentExecutionId ?? run.executionId;
   if (lock?.abortRequested && lock.owner === owner) {
     deps.log.warn("abort requested: stopping the roll", { runId: run.runId, by: lock.abortRequestedBy });
@@ -77,6 +81,12 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
   const expectations = state.pipeline?.expectations ?? state.plan?.expectations;
   const groupRead = { asgName: data.asgName, mode: data.mode };
   const batchesBefore = data.batchesStarted;
+  // The pipeline and the tick's counters, written together once per tick, on every way out.
+  const persist = () =>
+    Promise.all([
+      deps.state.putItem(run.runId, PIPELINE_KEY, pipeline),
+      saveTally(deps, record, shared.tally, batchesBefore),
+    ]);
   // One read of the group per tick (a 5,000-node group lists 5,000 nodes): it judges the tick's
   // terminations, and what they change (members leaving, desired capacity decremented) is applied to it
   // before the tick plans.
@@ -90,6 +100,7 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
     tally: emptyTally(),
     terminatedIds: [],
     journal: rollJournal(deps, state),
+    batches: new Map(),
   };
   try {
     const snapshot = await shared.snapshot();
@@ -106,7 +117,7 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
     }
     if (outdated.length === 0 && pipeline.waves.length === 0) {
       await observeRoll(deps, state, data, pipeline, nowMs);
-      await deps.state.putItem(run.runId, PIPELINE_KEY, pipeline);
+      await persist();
       return tick(pipeline, terminated, {
         finished: true,
         aborted: false,
@@ -171,7 +182,7 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
     }
     if (cordoned === 0) diagnoseStall(deps, state, pipeline, views, nowMs);
 
-    await deps.state.putItem(run.runId, PIPELINE_KEY, pipeline);
+    await persist();
     return tick(pipeline, terminated, {
       finished: false,
       aborted: false,
@@ -182,10 +193,8 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
     });
   } catch (err) {
     // What moved before the error (terminations, strays) must reach the restore step.
-    await deps.state.putItem(run.runId, PIPELINE_KEY, pipeline);
+    await persist();
     throw err;
-  } finally {
-    await saveTally(deps, record, shared.tally, batchesBefore);
   }
 }
 
@@ -271,27 +280,35 @@ async function moveWaves(
   terminated: WaveProgress[],
   shared: TickShared,
 ): Promise<void> {
-  const remaining: PipelineWave[] = [];
-  for (const wave of pipeline.waves) {
-    if (Date.parse(wave.nextAt) > nowMs) {
-      remaining.push(wave);
-      continue;
+  // Waves hold distinct nodes: their drain passes and terminations overlap (what one wave terminates
+  // never counts toward another's check, its victims being cordoned), as separate kubectl drains would.
+  const due = pipeline.waves.filter((wave) => Date.parse(wave.nextAt) <= nowMs);
+  const gone = new Set<number>();
+  const failures: unknown[] = [];
+  await mapPool(due, WAVE_CONCURRENCY, async (wave) => {
+    try {
+      const sub: RollState = { ...state, batch: cursor(wave.index, expectations), drain: wave.drain };
+      const before = wave.drain.remainingPods;
+      if (!wave.drain.done) wave.drain = await drainBatch(deps, sub, shared);
+      if (wave.drain.remainingPods !== before) pipeline.lastProgressAt = iso(nowMs);
+      if (wave.drain.done) {
+        await terminateBatch(deps, sub, shared);
+        pipeline.lastProgressAt = iso(nowMs);
+        terminated.push(waveProgress(wave, true));
+        gone.add(wave.index);
+        return;
+      }
+      wave.nextAt = iso(nowMs + wave.drain.retryInSeconds * 1000);
+    } catch (err) {
+      failures.push(err);
     }
-    const sub: RollState = { ...state, batch: cursor(wave.index, expectations), drain: wave.drain };
-    const before = wave.drain.remainingPods;
-    if (!wave.drain.done) wave.drain = await drainBatch(deps, sub, shared);
-    if (wave.drain.remainingPods !== before) pipeline.lastProgressAt = iso(nowMs);
-    if (wave.drain.done) {
-      await terminateBatch(deps, sub, shared);
-      pipeline.lastProgressAt = iso(nowMs);
-      terminated.push(waveProgress(wave, true));
-      continue;
-    }
-    wave.nextAt = iso(nowMs + wave.drain.retryInSeconds * 1000);
-    remaining.push(wave);
-  }
-  pipeline.waves = remaining;
+  });
+  pipeline.waves = pipeline.waves.filter((wave) => !gone.has(wave.index));
+  if (failures.length > 0) throw failures[0];
 }
+
+/** Waves moved at once in a tick; each overlaps its own calls up to KUBE_API_CONCURRENCY. */
+const WAVE_CONCURRENCY = 8;
 
 /** Replacements not yet Ready, and the surge → Ready time of those that turned Ready. */
 function trackJoining(
@@ -381,7 +398,7 @@ async function choose(
   }
   if (considered.length === 0) return [];
   const [lists, pdbs] = await Promise.all([
-    mapPool(considered, API_CONCURRENCY, (m) => kube.listPods({ nodeName: m.nodeName as string })),
+    mapPool(considered, KUBE_API_CONCURRENCY, (m) => kube.listPods({ nodeName: m.nodeName as string })),
     kube.listPdbs(),
   ]);
   const podsByNode = new Map<string, KubePod[]>();
@@ -428,9 +445,10 @@ async function startWave(
     startedAt: iso(nowMs),
   };
   await deps.state.putItem(run.runId, batchKey(index), batch);
+  shared.batches.set(index, batch);
   shared.data.batchesStarted = Math.max(shared.data.batchesStarted, index + 1);
   const sub: RollState = { ...state, batch: cursor(index, expectations) };
-  const cordoned = await cordonBatch(deps, sub, shared.journal);
+  const cordoned = await cordonBatch(deps, sub, shared.journal, shared.batches);
   const drain = await drainBatch(deps, { ...sub, drain: cordoned }, shared);
   pipeline.lastProgressAt = iso(nowMs);
   const wave: PipelineWave = {

@@ -40,6 +40,8 @@ export interface TickShared {
   terminatedIds: string[];
   /** The run's journal, its head read once for the tick. */
   journal: Journal;
+  /** Stored batches (one per wave) as the tick last read or wrote them. */
+  batches: Map<number, StoredBatch>;
 }
 
 export const emptyTally = (): RollRunData["counters"] => ({
@@ -49,11 +51,15 @@ export const emptyTally = (): RollRunData["counters"] => ({
   nodesReplaced: 0,
 });
 
-async function loadBatch(deps: Deps, state: RollState): Promise<StoredBatch> {
+/** The wave's stored batch: as this tick last read or wrote it, else from the store. */
+export async function loadBatch(deps: Deps, state: RollState, known?: Map<number, StoredBatch>): Promise<StoredBatch> {
   const { run, batch } = state;
   if (!batch) throw new Error("no current batch");
+  const cached = known?.get(batch.index);
+  if (cached) return cached;
   const stored = await deps.state.getItem<StoredBatch>(run.runId, batchKey(batch.index));
   if (!stored) throw new Error(`batch ${batch.index} of run ${run.runId} is not in the store`);
+  known?.set(batch.index, stored);
   return stored;
 }
 
@@ -67,7 +73,7 @@ export async function drainBatch(deps: Deps, state: RollState, shared: TickShare
   const previous = state.drain;
   if (!previous) throw new Error("drain before cordon");
   const attempts = previous.attempts + 1;
-  const stored = await loadBatch(deps, state);
+  const stored = await loadBatch(deps, state, shared.batches);
   const kube = await deps.kube(input.cluster);
   const pass = await evictionPass(deps, kube, stored.cordoned, { runId: run.runId });
   const { evicted, refused, remaining, blocked } = pass;
@@ -172,7 +178,7 @@ export async function terminateBatch(
   shared: TickShared,
 ): Promise<{ terminated: number; skipped: string[] }> {
   const { input, run } = state;
-  const stored = await loadBatch(deps, state);
+  const stored = await loadBatch(deps, state, shared.batches);
   const kube = await deps.kube(input.cluster);
   const byNode = await drainablePodsOn(kube, stored.cordoned);
   const skipped: string[] = [];
