@@ -5,7 +5,7 @@
  * is left; the workflow waits `nextDrainLook` seconds and calls it again until the nodes are empty or
  * its deadline passes. Cordoning is the caller's, recorded in its journal first (`cordonNodes`).
  */
-import { KUBE_API_CONCURRENCY, mapPool } from "../concurrency";
+import { API_CONCURRENCY, mapPool } from "../concurrency";
 import { nextLookSeconds, POLL_MIN_SECONDS } from "../estimates/poll";
 import type { KubePod, NodeChange } from "../model/kube";
 import type { Deps, KubePort } from "../ports";
@@ -30,7 +30,7 @@ export interface EvictionPass {
 
 /** Drainable pods on each node (DaemonSet and mirror pods stay). */
 export async function drainablePodsOn(kube: KubePort, nodes: string[]): Promise<Map<string, KubePod[]>> {
-  const lists = await mapPool(nodes, KUBE_API_CONCURRENCY, async (node) =>
+  const lists = await mapPool(nodes, API_CONCURRENCY, async (node) =>
     (await kube.listPods({ nodeName: node })).filter(isDrainable),
   );
   return new Map(nodes.map((node, i) => [node, lists[i] ?? []]));
@@ -51,7 +51,7 @@ export async function evictionPass(
     // Terminating pods are within their grace period: wait for them.
     for (const pod of pods) if (!pod.deleting) toEvict.push({ node, pod });
   }
-  await mapPool(toEvict, KUBE_API_CONCURRENCY, async ({ node, pod }) => {
+  await mapPool(toEvict, API_CONCURRENCY, async ({ node, pod }) => {
     const name = `${pod.namespace}/${pod.name}`;
     const result = await kube.evictPod(pod.namespace, pod.name);
     if (result.outcome === "evicted") {
@@ -125,7 +125,7 @@ export async function cordonNodes(
     kind: "cordon",
     nodes: targets.map((t) => ({ node: t.node, ...(t.instanceId ? { instanceId: t.instanceId } : {}) })),
   });
-  return mapPool(targets, KUBE_API_CONCURRENCY, async (target) => {
+  return mapPool(targets, API_CONCURRENCY, async (target) => {
     const change = await kube.setUnschedulable(target.node, true);
     if (change === "changed") {
       await traceNodeAction(deps.log, kube, {

@@ -5,7 +5,7 @@
  * the step chooses. Drains, terminations and cordons go through the same functions as a batch.
  */
 
-import { KUBE_API_CONCURRENCY, mapPool } from "../../concurrency";
+import { API_CONCURRENCY, mapPool } from "../../concurrency";
 import { ReplacementNotReadyError } from "../../errors";
 import { REPLACEMENT_READY } from "../../estimates/defaults";
 import { median } from "../../estimates/estimate";
@@ -280,35 +280,29 @@ async function moveWaves(
   terminated: WaveProgress[],
   shared: TickShared,
 ): Promise<void> {
-  // Waves hold distinct nodes: their drain passes and terminations overlap (what one wave terminates
-  // never counts toward another's check, its victims being cordoned), as separate kubectl drains would.
-  const due = pipeline.waves.filter((wave) => Date.parse(wave.nextAt) <= nowMs);
-  const gone = new Set<number>();
-  const failures: unknown[] = [];
-  await mapPool(due, WAVE_CONCURRENCY, async (wave) => {
-    try {
-      const sub: RollState = { ...state, batch: cursor(wave.index, expectations), drain: wave.drain };
-      const before = wave.drain.remainingPods;
-      if (!wave.drain.done) wave.drain = await drainBatch(deps, sub, shared);
-      if (wave.drain.remainingPods !== before) pipeline.lastProgressAt = iso(nowMs);
-      if (wave.drain.done) {
-        await terminateBatch(deps, sub, shared);
-        pipeline.lastProgressAt = iso(nowMs);
-        terminated.push(waveProgress(wave, true));
-        gone.add(wave.index);
-        return;
-      }
-      wave.nextAt = iso(nowMs + wave.drain.retryInSeconds * 1000);
-    } catch (err) {
-      failures.push(err);
+  // One wave after another, in order: a wave that cannot be terminated stops the tick before a later
+  // one is (the restore then uncordons what is left).
+  const remaining: PipelineWave[] = [];
+  for (const wave of pipeline.waves) {
+    if (Date.parse(wave.nextAt) > nowMs) {
+      remaining.push(wave);
+      continue;
     }
-  });
-  pipeline.waves = pipeline.waves.filter((wave) => !gone.has(wave.index));
-  if (failures.length > 0) throw failures[0];
+    const sub: RollState = { ...state, batch: cursor(wave.index, expectations), drain: wave.drain };
+    const before = wave.drain.remainingPods;
+    if (!wave.drain.done) wave.drain = await drainBatch(deps, sub, shared);
+    if (wave.drain.remainingPods !== before) pipeline.lastProgressAt = iso(nowMs);
+    if (wave.drain.done) {
+      await terminateBatch(deps, sub, shared);
+      pipeline.lastProgressAt = iso(nowMs);
+      terminated.push(waveProgress(wave, true));
+      continue;
+    }
+    wave.nextAt = iso(nowMs + wave.drain.retryInSeconds * 1000);
+    remaining.push(wave);
+  }
+  pipeline.waves = remaining;
 }
-
-/** Waves moved at once in a tick; each overlaps its own calls up to KUBE_API_CONCURRENCY. */
-const WAVE_CONCURRENCY = 8;
 
 /** Replacements not yet Ready, and the surge → Ready time of those that turned Ready. */
 function trackJoining(
@@ -398,7 +392,7 @@ async function choose(
   }
   if (considered.length === 0) return [];
   const [lists, pdbs] = await Promise.all([
-    mapPool(considered, KUBE_API_CONCURRENCY, (m) => kube.listPods({ nodeName: m.nodeName as string })),
+    mapPool(considered, API_CONCURRENCY, (m) => kube.listPods({ nodeName: m.nodeName as string })),
     kube.listPdbs(),
   ]);
   const podsByNode = new Map<string, KubePod[]>();

@@ -2,7 +2,7 @@
  * Cordons a wave of the roll (a set of victims stored under batchKey) and starts its drain clock.
  */
 
-import { KUBE_API_CONCURRENCY, mapPool } from "../../concurrency";
+import { API_CONCURRENCY, mapPool } from "../../concurrency";
 import type { Deps } from "../../ports";
 import { type Journal, rollJournal } from "../../replacement/journal";
 import { batchKey, type DrainResult, type RollState, type StoredBatch } from "../../roll/state";
@@ -24,7 +24,7 @@ export async function cordonBatch(
   const kube = await deps.kube(input.cluster);
   const nodes = stored.victims.flatMap((v) => (v.nodeName ? [{ node: v.nodeName, instanceId: v.instanceId }] : []));
   await journal.record({ id: `batch-${batch.index}/cordon`, kind: "cordon", nodes });
-  const changes = await mapPool(stored.victims, KUBE_API_CONCURRENCY, async (victim) => {
+  const changes = await mapPool(stored.victims, API_CONCURRENCY, async (victim) => {
     if (!victim.nodeName) return "not-found";
     const change = await kube.setUnschedulable(victim.nodeName, true);
     if (change === "changed") {

@@ -1,5 +1,5 @@
 /** Snapshot and plan, then preflight: everything that can refuse a roll before it changes anything. */
-import { KUBE_API_CONCURRENCY, mapPool } from "../../concurrency";
+import { API_CONCURRENCY, mapPool } from "../../concurrency";
 import { loadObservations } from "../../estimates/record";
 import { rollEstimates } from "../../estimates/roll-estimates";
 import type { Deps } from "../../ports";
@@ -162,9 +162,7 @@ export async function prepareGroup(
   const kube = await deps.kube(state.input.cluster);
   const nodes = plan.batches.flatMap((b) => b.victims.flatMap((v) => (v.nodeName ? [v.nodeName] : [])));
   await journal.record({ id: "outdated-taint", kind: "taint", nodes, taint: outdatedTaint(run.runId) });
-  const changes = await mapPool(nodes, KUBE_API_CONCURRENCY, (node) =>
-    kube.setTaint(node, outdatedTaint(run.runId), true),
-  );
+  const changes = await mapPool(nodes, API_CONCURRENCY, (node) => kube.setTaint(node, outdatedTaint(run.runId), true));
   const tainted = changes.filter((c) => c === "changed").length;
   return { maxSize, suspended: toSuspend, tainted };
 }
