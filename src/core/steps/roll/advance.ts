@@ -280,11 +280,13 @@ async function moveWaves(
   terminated: WaveProgress[],
   shared: TickShared,
 ): Promise<void> {
-  // One wave after another, in order: a wave that cannot be terminated stops the tick before a later
-  // one is (the restore then uncordons what is left).
+  // One wave after another, oldest first: a wave that cannot be terminated stops the tick before a later
+  // one is (the restore then uncordons what is left). A wave a budget refused looks again on every tick,
+  // before any younger wave: budgets free a slot at a time, and a wave backing off would see younger
+  // waves, looking more often, take every slot until its drain deadline passed.
   const remaining: PipelineWave[] = [];
   for (const wave of pipeline.waves) {
-    if (Date.parse(wave.nextAt) > nowMs) {
+    if (Date.parse(wave.nextAt) > nowMs && wave.drain.blocked.length === 0) {
       remaining.push(wave);
       continue;
     }
