@@ -146,61 +146,53 @@ export async function runSeeds(scenario: Scenario, what: PredictRequest, indices
 async function runOnce(scenario: Scenario, what: PredictRequest, index: number): Promise<RunFigures> {
   const seeded: Scenario = { ...scenario, seed: scenario.seed + index };
   const sandbox = await Sandbox.start(seeded);
+  // The roll measures its own capacity window; the upgrade and the rebalance are measured here.
+  const capacity = what.workflow === "roll" ? undefined : sandbox.cluster.openCapacityWindow();
   try {
     const watcher = watch(sandbox);
-    if (what.workflow === "roll") {
-      const { result } = await rollInSandbox({
-        scenario: seeded,
-        request: what.request,
-        sandbox,
-        run: { onEvent: watcher.onEvent },
-      });
-      return {
-        index,
-        outcome: result.outcome,
-        makespanSeconds: result.makespanSeconds,
-        minCapacityRatio: result.minCapacityRatio.az,
-        pdbBlockedSeconds: watcher.blockedSeconds(),
-        ...longestOf(watcher.longest()),
-      };
-    }
-    const capacity = sandbox.cluster.openCapacityWindow();
-    if (what.workflow === "rebalance") {
-      const { result } = await rebalanceInSandbox({
-        scenario: seeded,
-        request: what.request,
-        sandbox,
-        run: { onEvent: watcher.onEvent },
-      });
-      const figures: RunFigures = {
-        index,
-        outcome: result.outcome,
-        makespanSeconds: result.makespanSeconds,
-        minCapacityRatio: capacity.minimum().az,
-        pdbBlockedSeconds: watcher.blockedSeconds(),
-        ...longestOf(watcher.longest()),
-      };
-      capacity.close();
-      return figures;
-    }
-    const { result } = await upgradeInSandbox({
-      scenario: seeded,
-      request: what.request,
-      sandbox,
-      run: { onEvent: watcher.onEvent },
-    });
-    const figures: RunFigures = {
+    const options = { scenario: seeded, sandbox, run: { onEvent: watcher.onEvent } };
+    const ran = await runWorkflow(what, options);
+    return {
       index,
-      outcome: result.outcome,
-      makespanSeconds: result.durationSeconds,
-      minCapacityRatio: capacity.minimum().az,
+      outcome: ran.outcome,
+      makespanSeconds: ran.makespanSeconds,
+      minCapacityRatio: capacity ? capacity.minimum().az : (ran.minCapacityRatio ?? null),
       pdbBlockedSeconds: watcher.blockedSeconds(),
       ...longestOf(watcher.longest()),
     };
-    capacity.close();
-    return figures;
   } finally {
+    capacity?.close();
     await sandbox.close();
+  }
+}
+
+interface Ran {
+  outcome: string;
+  makespanSeconds: number;
+  minCapacityRatio?: number | null;
+}
+
+async function runWorkflow(
+  what: PredictRequest,
+  options: { scenario: Scenario; sandbox: Sandbox; run: { onEvent: ReturnType<typeof watch>["onEvent"] } },
+): Promise<Ran> {
+  switch (what.workflow) {
+    case "roll": {
+      const { result } = await rollInSandbox({ ...options, request: what.request });
+      return {
+        outcome: result.outcome,
+        makespanSeconds: result.makespanSeconds,
+        minCapacityRatio: result.minCapacityRatio.az,
+      };
+    }
+    case "rebalance": {
+      const { result } = await rebalanceInSandbox({ ...options, request: what.request });
+      return { outcome: result.outcome, makespanSeconds: result.makespanSeconds };
+    }
+    case "upgrade": {
+      const { result } = await upgradeInSandbox({ ...options, request: what.request });
+      return { outcome: result.outcome, makespanSeconds: result.durationSeconds };
+    }
   }
 }
 
