@@ -127,6 +127,24 @@ const complete = "autoscaling:CompleteLifecycleAction";
 const describeExecution = "states:DescribeExecution";
 
 /**
+ * The one reconciler of dead runs' journals (core/replacement/reconcile.ts), in every workflow that runs it:
+ * uncordons and untaints, puts sizes and suspended processes back, terminates launches that never joined,
+ * finds the dead runs (Query, BatchGetItem) and waits for their execution to have ended.
+ */
+const reconcileAccess: AccessKind[] = [
+  "kube",
+  groups,
+  resize,
+  resume,
+  terminate,
+  get,
+  put,
+  "dynamodb:Query",
+  "dynamodb:BatchGetItem",
+  describeExecution,
+];
+
+/**
  * The approval step of the roll, upgrade and rebalance workflows (`.waitForTaskToken`): stores the approval
  * (PutItem), marks the run as waiting (PutItem), reads the run's progress message (GetItem), records where
  * it asked (UpdateItem) and posts with the bot token ("slack").
@@ -144,19 +162,7 @@ export const rollNodeGroup: WorkflowSpec = {
     AcquireLockFunctionArn: { module: "functions/steps/acquire-lock", access: [get, put, describeExecution] },
     ReconcileLeftoversFunctionArn: {
       module: "functions/steps/reconcile-leftovers",
-      // Undoes dead runs' journals (core/replacement/reconcile.ts): only once their execution has ended.
-      access: [
-        "kube",
-        groups,
-        resize,
-        resume,
-        terminate,
-        get,
-        put,
-        "dynamodb:Query",
-        "dynamodb:BatchGetItem",
-        describeExecution,
-      ],
+      access: reconcileAccess,
     },
     PlanRollFunctionArn: {
       module: "functions/steps/plan-roll",
@@ -515,22 +521,9 @@ export const rebalanceAzs: WorkflowSpec = {
       module: "functions/rebalance/acquire-rebalance-lock",
       access: [get, put, describeExecution],
     },
-    // The one reconciler of dead runs' journals, whatever workflow wrote them: cordons, taints, raised
-    // sizes, suspended processes, launches that never joined; only once their execution has ended.
     ReconcileRebalanceLeftoversFunctionArn: {
       module: "functions/rebalance/reconcile-rebalance-leftovers",
-      access: [
-        "kube",
-        groups,
-        resize,
-        resume,
-        terminate,
-        get,
-        put,
-        "dynamodb:Query",
-        "dynamodb:BatchGetItem",
-        describeExecution,
-      ],
+      access: reconcileAccess,
     },
     ObserveAndCheckFunctionArn: {
       module: "functions/rebalance/observe-and-check",

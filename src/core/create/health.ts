@@ -10,7 +10,7 @@ import { requireSpec } from "./control-plane";
 import type { CreationPort } from "./ports";
 import { AFTER_NODES_ADDONS } from "./prepare";
 import type { CreateState, HealthCheck, HealthResult } from "./state";
-import { requestToken, selfManagedGroups } from "./state";
+import { firstHealthLook, requestToken, selfManagedGroups } from "./state";
 
 export async function checkHealth(
   port: CreationPort,
@@ -19,14 +19,7 @@ export async function checkHealth(
   now: Date,
 ): Promise<HealthResult> {
   const spec = requireSpec(state);
-  const previous: HealthResult = state.health ?? {
-    done: false,
-    failed: false,
-    passes: 0,
-    checks: [],
-    changes: 0,
-    ebsCsiRequested: false,
-  };
+  const previous = state.health ?? firstHealthLook();
   const checks: HealthCheck[] = [];
   const cluster = await port.describeCluster(spec.name);
   const issues = cluster?.healthIssues.map((i) => `${i.code}: ${i.message}`) ?? [];

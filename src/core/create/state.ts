@@ -62,6 +62,11 @@ export interface HealthResult {
   ebsCsiRequested: boolean;
 }
 
+/** The health gate before its first look: nothing passed yet, nothing changed. */
+export function firstHealthLook(): HealthResult {
+  return { done: false, failed: false, passes: 0, checks: [], changes: 0, ebsCsiRequested: false };
+}
+
 /** Tags on everything Tugboat creates: the cluster and the run that made it. */
 export const CREATED_BY_TAG = "tugboat:created-by-run";
 export const CLUSTER_TAG = "tugboat:cluster";

@@ -9,7 +9,7 @@
 import { requireSpec } from "../control-plane";
 import type { CreationPort } from "../ports";
 import type { CreateState, HealthCheck, HealthResult } from "../state";
-import { selfManagedGroups } from "../state";
+import { firstHealthLook, selfManagedGroups } from "../state";
 import { deleteJoinMaterial } from "./join-material";
 import { controlPlaneSlots } from "./layout";
 import { type ClusterReads, controlPlaneNodeVerdict, UNINITIALIZED_TAINT } from "./node-health";
@@ -23,14 +23,7 @@ export async function checkSelfManagedHealth(
   now: Date,
 ): Promise<HealthResult> {
   const spec = requireSpec(state);
-  const previous: HealthResult = state.health ?? {
-    done: false,
-    failed: false,
-    passes: 0,
-    checks: [],
-    changes: 0,
-    ebsCsiRequested: false,
-  };
+  const previous = state.health ?? firstHealthLook();
   const checks: HealthCheck[] = [];
   const [nodes, members] = await Promise.all([reads.nodes(), reads.etcd().then((e) => e.listMembers())]);
   const slots = controlPlaneSlots(spec, await port.subnets());

@@ -5,46 +5,33 @@
  * the step chooses. Drains, terminations and cordons go through the same functions as a batch.
  */
 
-import { API_CONCURRENCY, mapPool } from "../../concurrency";
 import { ReplacementNotReadyError } from "../../errors";
 import { REPLACEMENT_READY } from "../../estimates/defaults";
 import { median } from "../../estimates/estimate";
 import { nextLookSeconds } from "../../estimates/poll";
 import { loadObservations, observation, recordObservations } from "../../estimates/record";
 import { type RollExpectations, rollEstimates, rollExpectations } from "../../estimates/roll-estimates";
-import type { KubePod } from "../../model/kube";
 import type { RunRecord } from "../../model/state";
-import type { Deps, KubePort } from "../../ports";
+import type { Deps } from "../../ports";
 import { rollJournal } from "../../replacement/journal";
-import { chooseVictims } from "../../roll/choose-victims";
-import { findOutdated, interleaveByZone, type OutdatedMember } from "../../roll/outdated";
+import { findOutdated, interleaveByZone } from "../../roll/outdated";
 import {
   emptyPipeline,
   launchZones,
   minTickSeconds,
   PIPELINE_KEY,
-  type PipelineWave,
   roomByZone,
   type StoredPipeline,
   surgeTarget,
   waveProgress,
   zoneViews,
 } from "../../roll/pipeline";
-import { countByZone } from "../../roll/plan-roll";
 import { isDrainable } from "../../roll/pods";
 import { readGroup, targetOptions } from "../../roll/read-group";
 import { type GroupSnapshot, isLeaving } from "../../roll/snapshot-types";
-import {
-  type BatchCursor,
-  batchKey,
-  type PipelineTick,
-  type RollRunData,
-  type RollState,
-  type StoredBatch,
-  type WaveProgress,
-} from "../../roll/state";
-import { cordonBatch } from "./batch";
-import { drainBatch, emptyTally, type TickShared, terminateBatch } from "./drain";
+import type { PipelineTick, RollRunData, RollState, WaveProgress } from "../../roll/state";
+import { emptyTally, type TickShared } from "./drain";
+import { choose, moveWaves, startWave } from "./waves";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -261,51 +248,6 @@ function tick(
   };
 }
 
-const cursor = (index: number, expectations?: RollExpectations): BatchCursor => ({
-  index,
-  finished: false,
-  aborted: false,
-  size: 0,
-  byZone: {},
-  ...(expectations ? { expectations } : {}),
-});
-
-/** Every wave whose look is due: one drain pass; a drained wave is terminated and leaves the pipeline. */
-async function moveWaves(
-  deps: Deps,
-  state: RollState,
-  pipeline: StoredPipeline,
-  expectations: RollExpectations | undefined,
-  nowMs: number,
-  terminated: WaveProgress[],
-  shared: TickShared,
-): Promise<void> {
-  // One wave after another, oldest first: a wave that cannot be terminated stops the tick before a later
-  // one is (the restore then uncordons what is left). A wave a budget refused looks again on every tick,
-  // before any younger wave: budgets free a slot at a time, and a wave backing off would see younger
-  // waves, looking more often, take every slot until its drain deadline passed.
-  const remaining: PipelineWave[] = [];
-  for (const wave of pipeline.waves) {
-    if (Date.parse(wave.nextAt) > nowMs && wave.drain.blocked.length === 0) {
-      remaining.push(wave);
-      continue;
-    }
-    const sub: RollState = { ...state, batch: cursor(wave.index, expectations), drain: wave.drain };
-    const before = wave.drain.remainingPods;
-    if (!wave.drain.done) wave.drain = await drainBatch(deps, sub, shared);
-    if (wave.drain.remainingPods !== before) pipeline.lastProgressAt = iso(nowMs);
-    if (wave.drain.done) {
-      await terminateBatch(deps, sub, shared);
-      pipeline.lastProgressAt = iso(nowMs);
-      terminated.push(waveProgress(wave, true));
-      continue;
-    }
-    wave.nextAt = iso(nowMs + wave.drain.retryInSeconds * 1000);
-    remaining.push(wave);
-  }
-  pipeline.waves = remaining;
-}
-
 /** Replacements not yet Ready, and the surge → Ready time of those that turned Ready. */
 function trackJoining(
   pipeline: StoredPipeline,
@@ -377,33 +319,6 @@ async function keepSurgeInFlight(
 /** LaunchInstances launches at most 100 instances per call. */
 const LAUNCH_LIMIT = 100;
 
-/** PDB-aware choice within each AZ's room (core/roll/choose-victims), from the pods on the candidates. */
-async function choose(
-  kube: KubePort,
-  candidates: OutdatedMember[],
-  room: Record<string, number>,
-): Promise<OutdatedMember[]> {
-  // Twice the room per AZ is enough to pick around a budget; listing more costs calls for nothing.
-  const considered: OutdatedMember[] = [];
-  const seen: Record<string, number> = {};
-  for (const m of candidates) {
-    const limit = 2 * (room[m.availabilityZone] ?? 0);
-    if ((seen[m.availabilityZone] ?? 0) >= limit) continue;
-    seen[m.availabilityZone] = (seen[m.availabilityZone] ?? 0) + 1;
-    considered.push(m);
-  }
-  if (considered.length === 0) return [];
-  const [lists, pdbs] = await Promise.all([
-    mapPool(considered, API_CONCURRENCY, (m) => kube.listPods({ nodeName: m.nodeName as string })),
-    kube.listPdbs(),
-  ]);
-  const podsByNode = new Map<string, KubePod[]>();
-  considered.forEach((m, i) => {
-    podsByNode.set(m.nodeName as string, lists[i] ?? []);
-  });
-  return chooseVictims(considered, room, podsByNode, pdbs);
-}
-
 async function recordReadiness(deps: Deps, state: RollState, pipeline: StoredPipeline): Promise<void> {
   if (pipeline.readySeconds.length === 0) return;
   const { input, run } = state;
@@ -411,55 +326,6 @@ async function recordReadiness(deps: Deps, state: RollState, pipeline: StoredPip
     observation(deps, run.runId, `wave-${pipeline.nextIndex}`, "replacement-ready", median(pipeline.readySeconds)),
   ]);
   pipeline.readySeconds = [];
-}
-
-/** Records the wave, cordons it and makes its first drain pass at once. */
-async function startWave(
-  deps: Deps,
-  state: RollState,
-  pipeline: StoredPipeline,
-  chosen: OutdatedMember[],
-  expectations: RollExpectations | undefined,
-  nowMs: number,
-  terminated: WaveProgress[],
-  shared: TickShared,
-): Promise<void> {
-  const { run } = state;
-  const index = pipeline.nextIndex++;
-  const victims = interleaveByZone(chosen).map((m) => ({
-    instanceId: m.instanceId,
-    availabilityZone: m.availabilityZone,
-    ...(m.nodeName ? { nodeName: m.nodeName } : {}),
-    reasons: m.reasons,
-  }));
-  const batch: StoredBatch = {
-    index,
-    victims,
-    byZone: countByZone(victims),
-    cordoned: [],
-    terminated: [],
-    startedAt: iso(nowMs),
-  };
-  await deps.state.putItem(run.runId, batchKey(index), batch);
-  shared.batches.set(index, batch);
-  shared.data.batchesStarted = Math.max(shared.data.batchesStarted, index + 1);
-  const sub: RollState = { ...state, batch: cursor(index, expectations) };
-  const cordoned = await cordonBatch(deps, sub, shared.journal, shared.batches);
-  const drain = await drainBatch(deps, { ...sub, drain: cordoned }, shared);
-  pipeline.lastProgressAt = iso(nowMs);
-  const wave: PipelineWave = {
-    index,
-    victims: victims.map((v) => v.instanceId),
-    byZone: batch.byZone,
-    drain,
-    nextAt: iso(nowMs + drain.retryInSeconds * 1000),
-  };
-  if (drain.done) {
-    await terminateBatch(deps, { ...sub, drain }, shared);
-    terminated.push(waveProgress(wave, true));
-    return;
-  }
-  pipeline.waves.push(wave);
 }
 
 /**

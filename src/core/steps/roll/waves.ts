@@ -1,0 +1,138 @@
+/**
+ * The waves of a pipelined roll (core/roll/pipeline.ts): the nodes cordoned together in one tick, drained
+ * look by look and terminated once empty. Advance roll moves the due ones and starts at most one a tick.
+ */
+import { API_CONCURRENCY, mapPool } from "../../concurrency";
+import type { RollExpectations } from "../../estimates/roll-estimates";
+import type { KubePod } from "../../model/kube";
+import type { Deps, KubePort } from "../../ports";
+import { chooseVictims } from "../../roll/choose-victims";
+import { interleaveByZone, type OutdatedMember } from "../../roll/outdated";
+import { type PipelineWave, type StoredPipeline, waveProgress } from "../../roll/pipeline";
+import { countByZone } from "../../roll/plan-roll";
+import { type BatchCursor, batchKey, type RollState, type StoredBatch, type WaveProgress } from "../../roll/state";
+import { cordonBatch } from "./batch";
+import { drainBatch, type TickShared, terminateBatch } from "./drain";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const cursor = (index: number, expectations?: RollExpectations): BatchCursor => ({
+  index,
+  finished: false,
+  aborted: false,
+  size: 0,
+  byZone: {},
+  ...(expectations ? { expectations } : {}),
+});
+
+/** Every wave whose look is due: one drain pass; a drained wave is terminated and leaves the pipeline. */
+export async function moveWaves(
+  deps: Deps,
+  state: RollState,
+  pipeline: StoredPipeline,
+  expectations: RollExpectations | undefined,
+  nowMs: number,
+  terminated: WaveProgress[],
+  shared: TickShared,
+): Promise<void> {
+  // One wave after another, oldest first: a wave that cannot be terminated stops the tick before a later
+  // one is (the restore then uncordons what is left). A wave a budget refused looks again on every tick,
+  // before any younger wave: budgets free a slot at a time, and a wave backing off would see younger
+  // waves, looking more often, take every slot until its drain deadline passed.
+  const remaining: PipelineWave[] = [];
+  for (const wave of pipeline.waves) {
+    if (Date.parse(wave.nextAt) > nowMs && wave.drain.blocked.length === 0) {
+      remaining.push(wave);
+      continue;
+    }
+    const sub: RollState = { ...state, batch: cursor(wave.index, expectations), drain: wave.drain };
+    const before = wave.drain.remainingPods;
+    if (!wave.drain.done) wave.drain = await drainBatch(deps, sub, shared);
+    if (wave.drain.remainingPods !== before) pipeline.lastProgressAt = iso(nowMs);
+    if (wave.drain.done) {
+      await terminateBatch(deps, sub, shared);
+      pipeline.lastProgressAt = iso(nowMs);
+      terminated.push(waveProgress(wave, true));
+      continue;
+    }
+    wave.nextAt = iso(nowMs + wave.drain.retryInSeconds * 1000);
+    remaining.push(wave);
+  }
+  pipeline.waves = remaining;
+}
+
+/** PDB-aware choice within each AZ's room (core/roll/choose-victims), from the pods on the candidates. */
+export async function choose(
+  kube: KubePort,
+  candidates: OutdatedMember[],
+  room: Record<string, number>,
+): Promise<OutdatedMember[]> {
+  // Twice the room per AZ is enough to pick around a budget; listing more costs calls for nothing.
+  const considered: OutdatedMember[] = [];
+  const seen: Record<string, number> = {};
+  for (const m of candidates) {
+    const limit = 2 * (room[m.availabilityZone] ?? 0);
+    if ((seen[m.availabilityZone] ?? 0) >= limit) continue;
+    seen[m.availabilityZone] = (seen[m.availabilityZone] ?? 0) + 1;
+    considered.push(m);
+  }
+  if (considered.length === 0) return [];
+  const [lists, pdbs] = await Promise.all([
+    mapPool(considered, API_CONCURRENCY, (m) => kube.listPods({ nodeName: m.nodeName as string })),
+    kube.listPdbs(),
+  ]);
+  const podsByNode = new Map<string, KubePod[]>();
+  considered.forEach((m, i) => {
+    podsByNode.set(m.nodeName as string, lists[i] ?? []);
+  });
+  return chooseVictims(considered, room, podsByNode, pdbs);
+}
+
+/** Records the wave, cordons it and makes its first drain pass at once. */
+export async function startWave(
+  deps: Deps,
+  state: RollState,
+  pipeline: StoredPipeline,
+  chosen: OutdatedMember[],
+  expectations: RollExpectations | undefined,
+  nowMs: number,
+  terminated: WaveProgress[],
+  shared: TickShared,
+): Promise<void> {
+  const { run } = state;
+  const index = pipeline.nextIndex++;
+  const victims = interleaveByZone(chosen).map((m) => ({
+    instanceId: m.instanceId,
+    availabilityZone: m.availabilityZone,
+    ...(m.nodeName ? { nodeName: m.nodeName } : {}),
+    reasons: m.reasons,
+  }));
+  const batch: StoredBatch = {
+    index,
+    victims,
+    byZone: countByZone(victims),
+    cordoned: [],
+    terminated: [],
+    startedAt: iso(nowMs),
+  };
+  await deps.state.putItem(run.runId, batchKey(index), batch);
+  shared.batches.set(index, batch);
+  shared.data.batchesStarted = Math.max(shared.data.batchesStarted, index + 1);
+  const sub: RollState = { ...state, batch: cursor(index, expectations) };
+  const cordoned = await cordonBatch(deps, sub, shared.journal, shared.batches);
+  const drain = await drainBatch(deps, { ...sub, drain: cordoned }, shared);
+  pipeline.lastProgressAt = iso(nowMs);
+  const wave: PipelineWave = {
+    index,
+    victims: victims.map((v) => v.instanceId),
+    byZone: batch.byZone,
+    drain,
+    nextAt: iso(nowMs + drain.retryInSeconds * 1000),
+  };
+  if (drain.done) {
+    await terminateBatch(deps, { ...sub, drain }, shared);
+    terminated.push(waveProgress(wave, true));
+    return;
+  }
+  pipeline.waves.push(wave);
+}
