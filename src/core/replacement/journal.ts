@@ -107,24 +107,37 @@ export class Journal {
    * the change), whatever this call passes: a retried step sees the change already made.
    */
   record(entry: JournalEntry): Promise<void> {
-    return this.inTurn(() => this.recordNow(entry));
+    return this.recordAll([entry]);
+  }
+
+  /**
+   * Records several changes before they are made (a tick terminating the drained waves together): the
+   * entries are written side by side, then the head names them all in one write. Each entry strictly
+   * before the head: a head never names an entry that is not written (a retry that finds an id open
+   * skips its write and keeps the first record).
+   */
+  recordAll(entries: JournalEntry[]): Promise<void> {
+    return this.inTurn(async () => {
+      const head = await this.head();
+      const fresh = entries.filter((entry, i) => {
+        if (!entry.id) throw new Error("journal entry id: expected a non-empty string naming the change");
+        return !head.open.includes(entry.id) && entries.findIndex((e) => e.id === entry.id) === i;
+      });
+      if (fresh.length === 0) return;
+      const recordedAt = this.deps.clock.now().toISOString();
+      await Promise.all(
+        fresh.map((entry) =>
+          this.deps.state.putItem(this.owner.runId, entryKey(entry.id), { ...entry, recordedAt } as StoredJournalEntry),
+        ),
+      );
+      await this.writeHead({ ...head, open: [...head.open, ...fresh.map((e) => e.id)] });
+    });
   }
 
   private inTurn<T>(work: () => Promise<T>): Promise<T> {
     const next = this.turn.then(work, work);
     this.turn = next.catch(() => undefined);
     return next;
-  }
-
-  private async recordNow(entry: JournalEntry): Promise<void> {
-    if (!entry.id) throw new Error("journal entry id: expected a non-empty string naming the change");
-    const head = await this.head();
-    if (head.open.includes(entry.id)) return;
-    const stored: StoredJournalEntry = { ...entry, recordedAt: this.deps.clock.now().toISOString() };
-    // The entry strictly before the head: a head never names an entry that is not written (a retry
-    // that finds the id open skips the write).
-    await this.deps.state.putItem(this.owner.runId, entryKey(entry.id), stored);
-    await this.writeHead({ ...head, open: [...head.open, entry.id] });
   }
 
   /**

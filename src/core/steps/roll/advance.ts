@@ -29,7 +29,7 @@ import {
 import { isDrainable } from "../../roll/pods";
 import { readGroup, targetOptions } from "../../roll/read-group";
 import { type GroupSnapshot, isLeaving } from "../../roll/snapshot-types";
-import type { PipelineTick, RollRunData, RollState, WaveProgress } from "../../roll/state";
+import { batchKey, type PipelineTick, type RollRunData, type RollState, type WaveProgress } from "../../roll/state";
 import { emptyTally, type TickShared } from "./drain";
 import { choose, moveWaves, startWave } from "./waves";
 
@@ -69,11 +69,19 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
   const groupRead = { asgName: data.asgName, mode: data.mode };
   const batchesBefore = data.batchesStarted;
   // The pipeline and the tick's counters, written together once per tick, on every way out.
-  const persist = () =>
-    Promise.all([
+  // The batches the waves changed and the observations they made go with them; the journal entries the
+  // tick made final are settled after the batches that say so are written.
+  const persist = async () => {
+    await Promise.all([
       deps.state.putItem(run.runId, PIPELINE_KEY, pipeline),
       saveTally(deps, record, shared.tally, batchesBefore),
+      ...[...shared.changedBatches].map((index) =>
+        deps.state.putItem(run.runId, batchKey(index), shared.batches.get(index)),
+      ),
+      recordObservations(deps, { cluster: input.cluster, nodeGroup: input.nodeGroup }, shared.observations),
     ]);
+    if (shared.settled.length > 0) await shared.journal.settle(...shared.settled);
+  };
   // One read of the group per tick (a 5,000-node group lists 5,000 nodes): it judges the tick's
   // terminations, and what they change (members leaving, desired capacity decremented) is applied to it
   // before the tick plans.
@@ -88,6 +96,9 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
     terminatedIds: [],
     journal: rollJournal(deps, state),
     batches: new Map(),
+    changedBatches: new Set(),
+    observations: [],
+    settled: [],
   };
   try {
     const snapshot = await shared.snapshot();

@@ -7,6 +7,7 @@ import { API_CONCURRENCY, mapPool } from "../../concurrency";
 import { PdbBlockedTooLongError, PlanInvalidatedError } from "../../errors";
 import { POD_START } from "../../estimates/defaults";
 import { median } from "../../estimates/estimate";
+import type { Observation } from "../../estimates/observations";
 import { observation, recordObservations } from "../../estimates/record";
 import type { KubePod } from "../../model/kube";
 import type { Deps } from "../../ports";
@@ -42,6 +43,12 @@ export interface TickShared {
   journal: Journal;
   /** Stored batches (one per wave) as the tick last read or wrote them. */
   batches: Map<number, StoredBatch>;
+  /** Batches the tick changed: written together when it ends. */
+  changedBatches: Set<number>;
+  /** Observations the tick made, recorded together when it ends. */
+  observations: Observation[];
+  /** Journal entries the tick made final (a wave's cordon once its nodes are terminated), settled when it ends. */
+  settled: string[];
 }
 
 export const emptyTally = (): RollRunData["counters"] => ({
@@ -83,18 +90,16 @@ export async function drainBatch(deps: Deps, state: RollState, shared: TickShare
   if (remaining === 0) {
     if (previous.startedAt) {
       const seconds = (nowMs - Date.parse(previous.startedAt)) / 1000;
-      await recordObservations(deps, { cluster: input.cluster, nodeGroup: input.nodeGroup }, [
-        observation(deps, run.runId, `batch-${stored.index}`, "batch-drain", seconds),
-      ]);
+      shared.observations.push(observation(deps, run.runId, `batch-${stored.index}`, "batch-drain", seconds));
     }
-    for (const node of stored.cordoned) {
-      await traceNodeAction(deps.log, kube, {
+    await mapPool(stored.cordoned, API_CONCURRENCY, (node) =>
+      traceNodeAction(deps.log, kube, {
         runId: run.runId,
         node,
         action: "drained",
         reason: `drained ${node}: every pod evicted and terminated`,
-      });
-    }
+      }),
+    );
     return { ...previous, done: true, failed: false, attempts, remainingPods: 0, blocked: [] };
   }
   const pastDeadline = nowMs >= Date.parse(previous.deadline ?? "");
@@ -169,57 +174,56 @@ function revalidateBeforeTerminating(stored: StoredBatch, data: RollRunData, sna
 }
 
 /**
- * Terminates the drained victims, decrementing desired capacity, after re-checking each one is empty
- * and that the plan still holds (revalidateBeforeTerminating).
+ * Terminates the drained victims of the tick's drained waves, decrementing desired capacity, after
+ * re-checking each one is empty and that the plan still holds (revalidateBeforeTerminating): every wave
+ * is judged before any instance goes, the terminations are journaled in one head write and made side
+ * by side. What the waves' batches, counters and journal gain is written when the tick ends.
  */
-export async function terminateBatch(
-  deps: Deps,
-  state: RollState,
-  shared: TickShared,
-): Promise<{ terminated: number; skipped: string[] }> {
-  const { input, run } = state;
-  const stored = await loadBatch(deps, state, shared.batches);
+export async function terminateWaves(deps: Deps, waves: RollState[], shared: TickShared): Promise<void> {
+  const first = waves[0];
+  if (!first) return;
+  const { input, run } = first;
+  const batches = await Promise.all(waves.map((wave) => loadBatch(deps, wave, shared.batches)));
   const kube = await deps.kube(input.cluster);
-  const byNode = await drainablePodsOn(kube, stored.cordoned);
-  const skipped: string[] = [];
+  const byNode = await drainablePodsOn(
+    kube,
+    batches.flatMap((stored) => stored.cordoned),
+  );
   const { data } = shared;
   const snapshot = await shared.snapshot();
   // Victims are cordoned, so no victim of this tick's other waves counts as serving: one read of the
   // group before the tick's terminations judges each of them.
-  revalidateBeforeTerminating(stored, data, snapshot);
+  for (const stored of batches) revalidateBeforeTerminating(stored, data, snapshot);
   // A retried step must not terminate twice: members already on their way out are done.
   const leaving = new Set(snapshot.members.filter(isLeaving).map((m) => m.instanceId));
-  const ready: { instanceId: string; nodeName: string }[] = [];
-  for (const victim of stored.victims) {
-    if (stored.terminated.includes(victim.instanceId)) continue;
-    if (leaving.has(victim.instanceId)) {
-      stored.terminated.push(victim.instanceId);
-      continue;
-    }
-    if (!victim.nodeName || !stored.cordoned.includes(victim.nodeName)) {
-      skipped.push(`${victim.instanceId} (not cordoned: left for a later batch)`);
-      continue;
-    }
-    const left = byNode.get(victim.nodeName) ?? [];
-    if (left.length > 0 && !input.force) {
+  const ready: { stored: StoredBatch; instanceId: string; nodeName: string }[] = [];
+  for (const stored of batches) {
+    for (const victim of stored.victims) {
+      if (stored.terminated.includes(victim.instanceId)) continue;
+      if (leaving.has(victim.instanceId)) {
+        stored.terminated.push(victim.instanceId);
+        continue;
+      }
+      // Not cordoned: left for a later wave.
+      if (!victim.nodeName || !stored.cordoned.includes(victim.nodeName)) continue;
       // Safety invariant 1: never terminate a node that still runs pods a drain must move.
-      skipped.push(`${victim.nodeName} still runs ${left.map((p) => `${p.namespace}/${p.name}`).join(", ")}`);
-      continue;
+      if ((byNode.get(victim.nodeName) ?? []).length > 0 && !input.force) continue;
+      ready.push({ stored, instanceId: victim.instanceId, nodeName: victim.nodeName });
     }
-    ready.push({ instanceId: victim.instanceId, nodeName: victim.nodeName });
   }
   // A crash before the record below is harmless: a terminating instance leaves the group's live
   // members, so a rerun never chooses it again. The journal learns first that these nodes go away, so
   // a reconciler never uncordons them.
   const { journal } = shared;
-  if (ready.length > 0) {
-    await journal.record({
-      id: `batch-${stored.index}/terminate`,
-      kind: "terminate",
-      instanceIds: ready.map((r) => r.instanceId),
-    });
-  }
-  await mapPool(ready, API_CONCURRENCY, async ({ instanceId, nodeName }) => {
+  await journal.recordAll(
+    batches.flatMap((stored) => {
+      const instanceIds = ready.filter((r) => r.stored === stored).map((r) => r.instanceId);
+      return instanceIds.length > 0
+        ? [{ id: `batch-${stored.index}/terminate`, kind: "terminate" as const, instanceIds }]
+        : [];
+    }),
+  );
+  await mapPool(ready, API_CONCURRENCY, async ({ stored, instanceId, nodeName }) => {
     await deps.autoScaling.terminateInstance(instanceId, true);
     stored.terminated.push(instanceId);
     shared.terminatedIds.push(instanceId);
@@ -231,16 +235,16 @@ export async function terminateBatch(
       reason: `terminated ${instanceId} (${nodeName}) with desired capacity decremented`,
     });
   });
-  const terminated = ready.length;
-  await deps.state.putItem(run.runId, batchKey(stored.index), stored);
-  shared.tally.nodesReplaced += terminated;
-  // Every cordoned victim is terminated: the batch's cordon is final. Otherwise it stays open and the
-  // way out uncordons the victims left in place.
-  const cordonedLeft = stored.victims.filter(
-    (v) => v.nodeName && stored.cordoned.includes(v.nodeName) && !stored.terminated.includes(v.instanceId),
-  );
-  if (cordonedLeft.length === 0) await journal.settle(`batch-${stored.index}/cordon`);
-  return { terminated, skipped: skipped.slice(0, 10) };
+  shared.tally.nodesReplaced += ready.length;
+  for (const stored of batches) {
+    shared.changedBatches.add(stored.index);
+    // Every cordoned victim is terminated: the wave's cordon is final. Otherwise it stays open and the
+    // way out uncordons the victims left in place.
+    const cordonedLeft = stored.victims.filter(
+      (v) => v.nodeName && stored.cordoned.includes(v.nodeName) && !stored.terminated.includes(v.instanceId),
+    );
+    if (cordonedLeft.length === 0) shared.settled.push(`batch-${stored.index}/cordon`);
+  }
 }
 
 const VALIDATE_TIMEOUT_SECONDS = 300;

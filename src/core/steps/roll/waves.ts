@@ -12,7 +12,7 @@ import { type PipelineWave, type StoredPipeline, waveProgress } from "../../roll
 import { countByZone } from "../../roll/plan-roll";
 import { type BatchCursor, batchKey, type RollState, type StoredBatch, type WaveProgress } from "../../roll/state";
 import { cordonBatch } from "./batch";
-import { drainBatch, type TickShared, terminateBatch } from "./drain";
+import { drainBatch, loadBatch, type TickShared, terminateWaves } from "./drain";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -25,7 +25,10 @@ const cursor = (index: number, expectations?: RollExpectations): BatchCursor => 
   ...(expectations ? { expectations } : {}),
 });
 
-/** Every wave whose look is due: one drain pass; a drained wave is terminated and leaves the pipeline. */
+/**
+ * Every wave whose look is due: one drain pass; the drained waves are terminated together and leave
+ * the pipeline.
+ */
 export async function moveWaves(
   deps: Deps,
   state: RollState,
@@ -35,30 +38,32 @@ export async function moveWaves(
   terminated: WaveProgress[],
   shared: TickShared,
 ): Promise<void> {
-  // One wave after another, oldest first: a wave that cannot be terminated stops the tick before a later
-  // one is (the restore then uncordons what is left). A wave a budget refused looks again on every tick,
-  // before any younger wave: budgets free a slot at a time, and a wave backing off would see younger
-  // waves, looking more often, take every slot until its drain deadline passed.
-  const remaining: PipelineWave[] = [];
-  for (const wave of pipeline.waves) {
-    if (Date.parse(wave.nextAt) > nowMs && wave.drain.blocked.length === 0) {
-      remaining.push(wave);
-      continue;
-    }
-    const sub: RollState = { ...state, batch: cursor(wave.index, expectations), drain: wave.drain };
+  const sub = (wave: PipelineWave): RollState => ({
+    ...state,
+    batch: cursor(wave.index, expectations),
+    drain: wave.drain,
+  });
+  // A wave a budget refused looks again on every tick, before any younger wave: budgets free a slot at
+  // a time, and a wave backing off would see younger waves, looking more often, take every slot until
+  // its drain deadline passed.
+  const due = pipeline.waves.filter((wave) => Date.parse(wave.nextAt) <= nowMs || wave.drain.blocked.length > 0);
+  // Their batches, read side by side before the passes.
+  await Promise.all(due.map((wave) => loadBatch(deps, sub(wave), shared.batches)));
+  // The passes one wave after another, oldest first: each sees what the older ones evicted.
+  const drained: PipelineWave[] = [];
+  for (const wave of due) {
     const before = wave.drain.remainingPods;
-    if (!wave.drain.done) wave.drain = await drainBatch(deps, sub, shared);
+    if (!wave.drain.done) wave.drain = await drainBatch(deps, sub(wave), shared);
     if (wave.drain.remainingPods !== before) pipeline.lastProgressAt = iso(nowMs);
-    if (wave.drain.done) {
-      await terminateBatch(deps, sub, shared);
-      pipeline.lastProgressAt = iso(nowMs);
-      terminated.push(waveProgress(wave, true));
-      continue;
-    }
-    wave.nextAt = iso(nowMs + wave.drain.retryInSeconds * 1000);
-    remaining.push(wave);
+    if (wave.drain.done) drained.push(wave);
+    else wave.nextAt = iso(nowMs + wave.drain.retryInSeconds * 1000);
   }
-  pipeline.waves = remaining;
+  // A wave that cannot be terminated stops the tick before any is (the restore then uncordons them).
+  await terminateWaves(deps, drained.map(sub), shared);
+  if (drained.length > 0) pipeline.lastProgressAt = iso(nowMs);
+  for (const wave of drained) terminated.push(waveProgress(wave, true));
+  const gone = new Set(drained);
+  pipeline.waves = pipeline.waves.filter((wave) => !gone.has(wave));
 }
 
 /** PDB-aware choice within each AZ's room (core/roll/choose-victims), from the pods on the candidates. */
@@ -130,7 +135,7 @@ export async function startWave(
     nextAt: iso(nowMs + drain.retryInSeconds * 1000),
   };
   if (drain.done) {
-    await terminateBatch(deps, { ...sub, drain }, shared);
+    await terminateWaves(deps, [{ ...sub, drain }], shared);
     terminated.push(waveProgress(wave, true));
     return;
   }
