@@ -43,15 +43,34 @@ export async function evictionPass(
   nodes: string[],
   context: { runId: string; instanceId?: string },
 ): Promise<EvictionPass> {
-  const byNode = await drainablePodsOn(kube, nodes);
-  const pass: EvictionPass = { remaining: 0, evicted: 0, refused: 0, blocked: [] };
-  const toEvict: { node: string; pod: KubePod }[] = [];
-  for (const [node, pods] of byNode) {
-    pass.remaining += pods.length;
-    // Terminating pods are within their grace period: wait for them.
-    for (const pod of pods) if (!pod.deleting) toEvict.push({ node, pod });
-  }
-  await mapPool(toEvict, API_CONCURRENCY, async ({ node, pod }) => {
+  const { passes } = await evictionPasses(deps, kube, [nodes], context);
+  return passes[0] as EvictionPass;
+}
+
+/**
+ * One pass over several groups of nodes at once (a roll's due waves, oldest first): one pool lists every
+ * node and one pool evicts in the groups' order, so an older group still asks its budgets first. Also
+ * returns what each node ran at this look.
+ */
+export async function evictionPasses(
+  deps: Pick<Deps, "log">,
+  kube: KubePort,
+  groups: string[][],
+  context: { runId: string; instanceId?: string },
+): Promise<{ passes: EvictionPass[]; podsByNode: Map<string, KubePod[]> }> {
+  const podsByNode = await drainablePodsOn(kube, groups.flat());
+  const passes = groups.map((): EvictionPass => ({ remaining: 0, evicted: 0, refused: 0, blocked: [] }));
+  const toEvict: { pass: EvictionPass; node: string; pod: KubePod }[] = [];
+  groups.forEach((nodes, i) => {
+    const pass = passes[i] as EvictionPass;
+    for (const node of nodes) {
+      const pods = podsByNode.get(node) ?? [];
+      pass.remaining += pods.length;
+      // Terminating pods are within their grace period: wait for them.
+      for (const pod of pods) if (!pod.deleting) toEvict.push({ pass, node, pod });
+    }
+  });
+  await mapPool(toEvict, API_CONCURRENCY, async ({ pass, node, pod }) => {
     const name = `${pod.namespace}/${pod.name}`;
     const result = await kube.evictPod(pod.namespace, pod.name);
     if (result.outcome === "evicted") {
@@ -64,7 +83,7 @@ export async function evictionPass(
       pass.blocked.push({ pod: name, message: `HTTP ${result.status}: ${result.message}` });
     }
   });
-  return pass;
+  return { passes, podsByNode };
 }
 
 /** Never wait longer than this between looks while budgets refuse. */

@@ -213,6 +213,8 @@ export interface StoredBatch {
   startedAt: string;
   /** Replacements launched for the batch that never joined by its deadline: terminated on restore. */
   strayInstances?: string[];
+  /** The journal's terminate entries of the batch, settled with its cordon once every victim is gone. */
+  terminateEntries?: string[];
 }
 
 export const batchKey = (index: number) => `batch-${String(index).padStart(5, "0")}`;

@@ -99,6 +99,7 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
     changedBatches: new Set(),
     observations: [],
     settled: [],
+    podsByNode: new Map(),
   };
   try {
     const snapshot = await shared.snapshot();

@@ -10,8 +10,8 @@ import { median } from "../../estimates/estimate";
 import type { Observation } from "../../estimates/observations";
 import { observation, recordObservations } from "../../estimates/record";
 import type { KubePod } from "../../model/kube";
-import type { Deps } from "../../ports";
-import { drainablePodsOn, evictionPass, nextDrainLook } from "../../replacement/drain";
+import type { Deps, KubePort } from "../../ports";
+import { drainablePodsOn, type EvictionPass, evictionPasses, nextDrainLook } from "../../replacement/drain";
 import type { Journal } from "../../replacement/journal";
 import { isDrainable, isSystemCritical, isUnscheduled } from "../../roll/pods";
 import { readGroup } from "../../roll/read-group";
@@ -49,6 +49,8 @@ export interface TickShared {
   observations: Observation[];
   /** Journal entries the tick made final (a wave's cordon once its nodes are terminated), settled when it ends. */
   settled: string[];
+  /** Drainable pods on each node the tick's passes looked at, as they found them. */
+  podsByNode: Map<string, KubePod[]>;
 }
 
 export const emptyTally = (): RollRunData["counters"] => ({
@@ -71,18 +73,43 @@ export async function loadBatch(deps: Deps, state: RollState, known?: Map<number
 }
 
 /**
- * One pass of the batch's drain (core/replacement/drain.ts): evict what may go now, report what is
- * left. Idempotent; the workflow loops with a Wait. Budgets still refusing past the drain deadline
- * throw PdbBlockedTooLongError (unless force).
+ * One pass of each wave's drain (core/replacement/drain.ts), the waves oldest first: evict what may go
+ * now, report what is left. Idempotent; the workflow loops with a Wait. Budgets still refusing past a
+ * wave's drain deadline throw PdbBlockedTooLongError (unless force).
  */
-export async function drainBatch(deps: Deps, state: RollState, shared: TickShared): Promise<DrainResult> {
+export async function drainWaves(deps: Deps, waves: RollState[], shared: TickShared): Promise<DrainResult[]> {
+  const first = waves[0];
+  if (!first) return [];
+  const batches = await Promise.all(waves.map((wave) => loadBatch(deps, wave, shared.batches)));
+  const kube = await deps.kube(first.input.cluster);
+  const { passes, podsByNode } = await evictionPasses(deps, kube, batches.map(stillThere), { runId: first.run.runId });
+  for (const [node, pods] of podsByNode) shared.podsByNode.set(node, pods);
+  const results: DrainResult[] = [];
+  for (const [i, wave] of waves.entries()) {
+    results.push(await afterPass(deps, wave, batches[i] as StoredBatch, passes[i] as EvictionPass, shared, kube));
+  }
+  return results;
+}
+
+/** The wave's cordoned nodes whose instance it has not terminated yet. */
+function stillThere(stored: StoredBatch): string[] {
+  const gone = new Set(stored.victims.filter((v) => stored.terminated.includes(v.instanceId)).map((v) => v.nodeName));
+  return stored.cordoned.filter((node) => !gone.has(node));
+}
+
+/** What one wave's pass means: drained, waiting (and when to look again), or blocked past its deadline. */
+async function afterPass(
+  deps: Deps,
+  state: RollState,
+  stored: StoredBatch,
+  pass: EvictionPass,
+  shared: TickShared,
+  kube: KubePort,
+): Promise<DrainResult> {
   const { input, run } = state;
   const previous = state.drain;
   if (!previous) throw new Error("drain before cordon");
   const attempts = previous.attempts + 1;
-  const stored = await loadBatch(deps, state, shared.batches);
-  const kube = await deps.kube(input.cluster);
-  const pass = await evictionPass(deps, kube, stored.cordoned, { runId: run.runId });
   const { evicted, refused, remaining, blocked } = pass;
   shared.tally.podsEvicted += evicted;
   shared.tally.evictionsRefusedByPdb += refused;
@@ -92,14 +119,6 @@ export async function drainBatch(deps: Deps, state: RollState, shared: TickShare
       const seconds = (nowMs - Date.parse(previous.startedAt)) / 1000;
       shared.observations.push(observation(deps, run.runId, `batch-${stored.index}`, "batch-drain", seconds));
     }
-    await mapPool(stored.cordoned, API_CONCURRENCY, (node) =>
-      traceNodeAction(deps.log, kube, {
-        runId: run.runId,
-        node,
-        action: "drained",
-        reason: `drained ${node}: every pod evicted and terminated`,
-      }),
-    );
     return { ...previous, done: true, failed: false, attempts, remainingPods: 0, blocked: [] };
   }
   const pastDeadline = nowMs >= Date.parse(previous.deadline ?? "");
@@ -174,26 +193,24 @@ function revalidateBeforeTerminating(stored: StoredBatch, data: RollRunData, sna
 }
 
 /**
- * Terminates the drained victims of the tick's drained waves, decrementing desired capacity, after
- * re-checking each one is empty and that the plan still holds (revalidateBeforeTerminating): every wave
- * is judged before any instance goes, the terminations are journaled in one head write and made side
- * by side. What the waves' batches, counters and journal gain is written when the tick ends.
+ * Terminates, in the tick's due waves, every victim whose node this tick found empty (a whole drained
+ * wave, or the nodes of a wave still waiting on a sibling: a node never waits for the slowest of its
+ * wave), decrementing desired capacity, after re-checking that the plan still holds
+ * (revalidateBeforeTerminating): every wave is judged before any instance goes, the terminations are
+ * journaled in one head write and made side by side. What the waves' batches, counters and journal gain
+ * is written when the tick ends. Returns the waves whose every cordoned victim is now gone.
  */
-export async function terminateWaves(deps: Deps, waves: RollState[], shared: TickShared): Promise<void> {
+export async function terminateWaves(deps: Deps, waves: RollState[], shared: TickShared): Promise<Set<number>> {
+  const gone = new Set<number>();
   const first = waves[0];
-  if (!first) return;
+  if (!first) return gone;
   const { input, run } = first;
   const batches = await Promise.all(waves.map((wave) => loadBatch(deps, wave, shared.batches)));
   const kube = await deps.kube(input.cluster);
-  const byNode = await drainablePodsOn(
-    kube,
-    batches.flatMap((stored) => stored.cordoned),
-  );
-  const { data } = shared;
+  // The nodes this tick's passes looked at need no second look; others (a retried step) are listed.
+  const unseen = batches.flatMap(stillThere).filter((node) => !shared.podsByNode.has(node));
+  const byNode = new Map([...shared.podsByNode, ...(await drainablePodsOn(kube, unseen))]);
   const snapshot = await shared.snapshot();
-  // Victims are cordoned, so no victim of this tick's other waves counts as serving: one read of the
-  // group before the tick's terminations judges each of them.
-  for (const stored of batches) revalidateBeforeTerminating(stored, data, snapshot);
   // A retried step must not terminate twice: members already on their way out are done.
   const leaving = new Set(snapshot.members.filter(isLeaving).map((m) => m.instanceId));
   const ready: { stored: StoredBatch; instanceId: string; nodeName: string }[] = [];
@@ -206,23 +223,27 @@ export async function terminateWaves(deps: Deps, waves: RollState[], shared: Tic
       }
       // Not cordoned: left for a later wave.
       if (!victim.nodeName || !stored.cordoned.includes(victim.nodeName)) continue;
-      // Safety invariant 1: never terminate a node that still runs pods a drain must move.
-      if ((byNode.get(victim.nodeName) ?? []).length > 0 && !input.force) continue;
+      // Safety invariant 1: never terminate a node that still runs pods a drain must move (with force,
+      // the drain deletes what budgets still protect past the deadline; the node goes once it is empty).
+      const left = byNode.get(victim.nodeName);
+      if (!left || left.length > 0) continue;
       ready.push({ stored, instanceId: victim.instanceId, nodeName: victim.nodeName });
     }
   }
+  const terminating = batches.filter((stored) => ready.some((r) => r.stored === stored));
+  // Victims are cordoned, so no victim of this tick's other waves counts as serving: one read of the
+  // group before the tick's terminations judges each of them.
+  for (const stored of terminating) revalidateBeforeTerminating(stored, shared.data, snapshot);
   // A crash before the record below is harmless: a terminating instance leaves the group's live
   // members, so a rerun never chooses it again. The journal learns first that these nodes go away, so
   // a reconciler never uncordons them.
-  const { journal } = shared;
-  await journal.recordAll(
-    batches.flatMap((stored) => {
-      const instanceIds = ready.filter((r) => r.stored === stored).map((r) => r.instanceId);
-      return instanceIds.length > 0
-        ? [{ id: `batch-${stored.index}/terminate`, kind: "terminate" as const, instanceIds }]
-        : [];
-    }),
-  );
+  const entries = terminating.map((stored) => {
+    const instanceIds = ready.filter((r) => r.stored === stored).map((r) => r.instanceId);
+    const id = `batch-${stored.index}/terminate-${stored.terminated.length}`;
+    stored.terminateEntries = [...new Set([...(stored.terminateEntries ?? []), id])];
+    return { id, kind: "terminate" as const, instanceIds };
+  });
+  await shared.journal.recordAll(entries);
   await mapPool(ready, API_CONCURRENCY, async ({ stored, instanceId, nodeName }) => {
     await deps.autoScaling.terminateInstance(instanceId, true);
     stored.terminated.push(instanceId);
@@ -232,19 +253,23 @@ export async function terminateWaves(deps: Deps, waves: RollState[], shared: Tic
       node: nodeName,
       instanceId,
       action: "terminate",
-      reason: `terminated ${instanceId} (${nodeName}) with desired capacity decremented`,
+      reason: `drained ${nodeName}, terminated ${instanceId} with desired capacity decremented`,
     });
   });
   shared.tally.nodesReplaced += ready.length;
   for (const stored of batches) {
     shared.changedBatches.add(stored.index);
-    // Every cordoned victim is terminated: the wave's cordon is final. Otherwise it stays open and the
-    // way out uncordons the victims left in place.
+    // Every cordoned victim is terminated: the wave's cordon is final, and so are its terminations.
+    // Otherwise it stays open and the way out uncordons the victims left in place.
     const cordonedLeft = stored.victims.filter(
       (v) => v.nodeName && stored.cordoned.includes(v.nodeName) && !stored.terminated.includes(v.instanceId),
     );
-    if (cordonedLeft.length === 0) shared.settled.push(`batch-${stored.index}/cordon`);
+    if (cordonedLeft.length === 0) {
+      shared.settled.push(`batch-${stored.index}/cordon`, ...(stored.terminateEntries ?? []));
+      gone.add(stored.index);
+    }
   }
+  return gone;
 }
 
 const VALIDATE_TIMEOUT_SECONDS = 300;

@@ -10,9 +10,16 @@ import { chooseVictims } from "../../roll/choose-victims";
 import { interleaveByZone, type OutdatedMember } from "../../roll/outdated";
 import { type PipelineWave, type StoredPipeline, waveProgress } from "../../roll/pipeline";
 import { countByZone } from "../../roll/plan-roll";
-import { type BatchCursor, batchKey, type RollState, type StoredBatch, type WaveProgress } from "../../roll/state";
+import {
+  type BatchCursor,
+  batchKey,
+  type DrainResult,
+  type RollState,
+  type StoredBatch,
+  type WaveProgress,
+} from "../../roll/state";
 import { cordonBatch } from "./batch";
-import { drainBatch, loadBatch, type TickShared, terminateWaves } from "./drain";
+import { drainWaves, type TickShared, terminateWaves } from "./drain";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -47,23 +54,22 @@ export async function moveWaves(
   // a time, and a wave backing off would see younger waves, looking more often, take every slot until
   // its drain deadline passed.
   const due = pipeline.waves.filter((wave) => Date.parse(wave.nextAt) <= nowMs || wave.drain.blocked.length > 0);
-  // Their batches, read side by side before the passes.
-  await Promise.all(due.map((wave) => loadBatch(deps, sub(wave), shared.batches)));
-  // The passes one wave after another, oldest first: each sees what the older ones evicted.
-  const drained: PipelineWave[] = [];
-  for (const wave of due) {
+  // One pass over every due wave, oldest first: an older wave asks the budgets before a younger one.
+  const draining = due.filter((wave) => !wave.drain.done);
+  const results = await drainWaves(deps, draining.map(sub), shared);
+  draining.forEach((wave, i) => {
     const before = wave.drain.remainingPods;
-    if (!wave.drain.done) wave.drain = await drainBatch(deps, sub(wave), shared);
+    wave.drain = results[i] as DrainResult;
     if (wave.drain.remainingPods !== before) pipeline.lastProgressAt = iso(nowMs);
-    if (wave.drain.done) drained.push(wave);
-    else wave.nextAt = iso(nowMs + wave.drain.retryInSeconds * 1000);
-  }
-  // A wave that cannot be terminated stops the tick before any is (the restore then uncordons them).
-  await terminateWaves(deps, drained.map(sub), shared);
-  if (drained.length > 0) pipeline.lastProgressAt = iso(nowMs);
-  for (const wave of drained) terminated.push(waveProgress(wave, true));
-  const gone = new Set(drained);
-  pipeline.waves = pipeline.waves.filter((wave) => !gone.has(wave));
+    if (!wave.drain.done) wave.nextAt = iso(nowMs + wave.drain.retryInSeconds * 1000);
+  });
+  // Every empty node of the due waves goes; a wave whose victims are all gone leaves the pipeline. A
+  // wave that cannot be terminated stops the tick before any is (the restore then uncordons them).
+  const replacedBefore = shared.tally.nodesReplaced;
+  const gone = await terminateWaves(deps, due.map(sub), shared);
+  if (shared.tally.nodesReplaced > replacedBefore) pipeline.lastProgressAt = iso(nowMs);
+  for (const wave of due) if (gone.has(wave.index)) terminated.push(waveProgress(wave, true));
+  pipeline.waves = pipeline.waves.filter((wave) => !gone.has(wave.index));
 }
 
 /** PDB-aware choice within each AZ's room (core/roll/choose-victims), from the pods on the candidates. */
@@ -125,7 +131,7 @@ export async function startWave(
   shared.data.batchesStarted = Math.max(shared.data.batchesStarted, index + 1);
   const sub: RollState = { ...state, batch: cursor(index, expectations) };
   const cordoned = await cordonBatch(deps, sub, shared.journal, shared.batches);
-  const drain = await drainBatch(deps, { ...sub, drain: cordoned }, shared);
+  const [drain] = (await drainWaves(deps, [{ ...sub, drain: cordoned }], shared)) as [DrainResult];
   pipeline.lastProgressAt = iso(nowMs);
   const wave: PipelineWave = {
     index,
@@ -134,8 +140,7 @@ export async function startWave(
     drain,
     nextAt: iso(nowMs + drain.retryInSeconds * 1000),
   };
-  if (drain.done) {
-    await terminateWaves(deps, [{ ...sub, drain }], shared);
+  if ((await terminateWaves(deps, [{ ...sub, drain }], shared)).has(index)) {
     terminated.push(waveProgress(wave, true));
     return;
   }
