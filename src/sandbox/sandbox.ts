@@ -81,8 +81,6 @@ export class Sandbox {
      * with depsForRole(their role) instead.
      */
     readonly deps: SandboxDeps,
-    /** Every line the steps logged, with its virtual time: the trace of decisions. */
-    readonly logLines: LogLine[],
     private readonly closers: (() => Promise<void>)[],
     private readonly awsMeter: CallMeter,
     private readonly kubeMeter: CallMeter,
@@ -193,7 +191,6 @@ export class Sandbox {
       closers.push(gateway.close);
     }
 
-    const logLines: LogLine[] = [];
     const awsMeter = new CallMeter();
     const kubeMeter = new CallMeter();
     const attemptSeconds = (call: number, attempt: number) => timing.awsCallSeconds(call, attempt);
@@ -204,7 +201,6 @@ export class Sandbox {
     };
     function record(level: LogLine["level"], message: string, attributes?: Record<string, unknown>) {
       const line: LogLine = { atMs: clock.nowMs(), level, message, ...(attributes ? { attributes } : {}) };
-      logLines.push(line);
       options.onLog?.(line);
     }
     const account: SandboxAccount = {
@@ -284,7 +280,6 @@ export class Sandbox {
       cluster,
       clusters,
       deps,
-      logLines,
       closers,
       awsMeter,
       kubeMeter,
