@@ -1,7 +1,6 @@
 /**
- * What the self-managed creation steps build from their dependencies: the load balancer port (present
- * only where an implementation was plugged in: the ELBv2 client is not among Tugboat's dependencies,
- * the sandbox supplies one), the SSM join material, and the cluster's Kubernetes and etcd access.
+ * What the self-managed creation steps build from their dependencies: the load balancer port (the ELBv2
+ * adapter createAwsDeps builds), the SSM join material, and the cluster's Kubernetes and etcd access.
  */
 import { randomBytes } from "node:crypto";
 import { JoinMaterialAdapter } from "../../src/adapters/aws/join-material";
@@ -11,19 +10,12 @@ import { deleteJoinMaterial } from "../../src/core/create/self-managed/join-mate
 import { tearDownApiLoadBalancer } from "../../src/core/create/self-managed/load-balancer";
 import type { ClusterReads } from "../../src/core/create/self-managed/node-health";
 import type { LoadBalancerPort } from "../../src/core/create/self-managed/ports";
-import { TerminalError } from "../../src/core/errors";
 import type { Deps } from "../../src/core/ports";
 import { clientsOf, creationPort } from "./lib";
 
-export type DepsWithLoadBalancers = Deps & { loadBalancers?: LoadBalancerPort };
-
 export function loadBalancerPort(deps: Deps): LoadBalancerPort {
-  const port = (deps as DepsWithLoadBalancers).loadBalancers;
-  if (!port) {
-    throw new TerminalError(
-      "kind self-managed needs the Elastic Load Balancing v2 client (@aws-sdk/client-elastic-load-balancing-v2), which this build does not carry",
-    );
-  }
+  const port = deps.loadBalancers;
+  if (!port) throw new Error("the step's dependencies carry no load balancer port (build them with createAwsDeps)");
   return port;
 }
 
@@ -61,7 +53,7 @@ export async function tearDownSelfManagedExtras<T extends { changes: number; rem
   cluster: string,
   result: T,
 ): Promise<T> {
-  const lb = (deps as DepsWithLoadBalancers).loadBalancers;
+  const lb = deps.loadBalancers;
   if (!lb || result.remaining.some((r) => r.startsWith("Auto Scaling group"))) return result;
   const balancer = await tearDownApiLoadBalancer(lb, cluster);
   // Only a self-managed cluster (one that had the API server's load balancer) has join material.

@@ -1,8 +1,8 @@
 /**
- * The simulated AWS region: Auto Scaling, EC2, EKS, SSM, Secrets Manager, Step Functions and STS,
- * answering SDK v3 commands by name (plugin.ts puts it under the real clients). It is built from a
- * scenario, moves on the VirtualClock, and draws every random choice from seeded streams, so a seed
- * fixes a run.
+ * The simulated AWS region: Auto Scaling, EC2, EKS, Elastic Load Balancing v2, SSM, Secrets Manager,
+ * Step Functions and STS, answering SDK v3 commands by name (plugin.ts puts it under the real clients).
+ * It is built from a scenario, moves on the VirtualClock, and draws every random choice from seeded
+ * streams, so a seed fixes a run.
  */
 
 import { TUGBOAT_KUBE_GROUP } from "../../core/connect/rbac";
@@ -68,6 +68,9 @@ const SERVICE_ALIASES: Record<string, ServiceId> = {
   "auto-scaling": "autoscaling",
   ec2: "ec2",
   eks: "eks",
+  elasticloadbalancing: "elasticloadbalancing",
+  "elastic-load-balancing-v2": "elasticloadbalancing",
+  elbv2: "elasticloadbalancing",
   ssm: "ssm",
   secretsmanager: "secretsmanager",
   "secrets-manager": "secretsmanager",
@@ -213,6 +216,7 @@ export class SimulatedRegion {
         ...ec2TagCommands(this.ctx),
       },
       eks: { ...eks.handlers(), ...this.creation.handlers(), ...groupCreation.handlers() },
+      elasticloadbalancing: this.loadBalancers.commands(),
       ssm: {
         ...this.parameterStore.commands(parameterCommands(this.ctx, this.kube), () => this.kubeadm.publishDue()),
         ...runCommandHandlers(this.ctx, this.kubeadm),
@@ -352,6 +356,8 @@ export class SimulatedRegion {
         return found ? { arn: found.arn } : undefined;
       },
       secretArn: (id) => this.secretArns.get(id),
+      loadBalancingTags: (arn) => this.loadBalancers.resourceTags(arn),
+      loadBalancingArnForCreate: (kind, name) => this.loadBalancers.arnForCreate(kind, name),
     };
   }
 

@@ -1,8 +1,8 @@
 /**
  * What a self-managed (kubeadm) creation needs beyond CreationPort: the API server's internal Network
- * Load Balancer and the join material kept in SSM Parameter Store. The load balancer port has no SDK
- * adapter in this build (the ELBv2 client is not among Tugboat's dependencies); the sandbox implements
- * it (src/sandbox/aws/self-managed-nlb.ts) and a deployed step without it refuses with a TerminalError.
+ * Load Balancer (src/adapters/aws/load-balancers.ts, over the ELBv2 SDK client; in the sandbox the same
+ * adapter reaches the simulated ELBv2 of src/sandbox/aws/self-managed-nlb.ts) and the join material kept
+ * in SSM Parameter Store.
  */
 
 export interface LoadBalancerView {
