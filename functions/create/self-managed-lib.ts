@@ -3,11 +3,13 @@
  * adapter createAwsDeps builds), the SSM join material, and the cluster's Kubernetes and etcd access.
  */
 import { randomBytes } from "node:crypto";
+import { AccessSecretsAdapter } from "../../src/adapters/aws/access-secrets";
 import { JoinMaterialAdapter } from "../../src/adapters/aws/join-material";
 import { kubeconfigParameterName } from "../../src/adapters/kube/access";
+import { deleteClusterAccess } from "../../src/core/create/self-managed/cluster-access";
 import type { ControlPlaneDeps } from "../../src/core/create/self-managed/control-plane";
 import { deleteJoinMaterial } from "../../src/core/create/self-managed/join-material";
-import { tearDownApiLoadBalancer } from "../../src/core/create/self-managed/load-balancer";
+import { countApiLoadBalancer, tearDownApiLoadBalancer } from "../../src/core/create/self-managed/load-balancer";
 import type { ClusterReads } from "../../src/core/create/self-managed/node-health";
 import type { LoadBalancerPort } from "../../src/core/create/self-managed/ports";
 import type { Deps } from "../../src/core/ports";
@@ -45,8 +47,10 @@ export function controlPlaneDeps(deps: Deps, cluster: string): ControlPlaneDeps 
 }
 
 /**
- * After the Auto Scaling groups are gone: the API server's load balancer and target group, and any join
- * material left in SSM. Only where a load balancer port exists (nothing else can have made them).
+ * After the Auto Scaling groups are gone: the API server's load balancer and target group, the join
+ * material left in SSM, and the kubeconfig parameter and etcd secret the first node published. Only a
+ * self-managed cluster has the load balancer; what reaches the cluster is deleted while it is still
+ * there, so a teardown retried after a partial one still knows the cluster was self-managed.
  */
 export async function tearDownSelfManagedExtras<T extends { changes: number; remaining: string[]; done: boolean }>(
   deps: Deps,
@@ -55,9 +59,14 @@ export async function tearDownSelfManagedExtras<T extends { changes: number; rem
 ): Promise<T> {
   const lb = deps.loadBalancers;
   if (!lb || result.remaining.some((r) => r.startsWith("Auto Scaling group"))) return result;
+  const found = await countApiLoadBalancer(lb, cluster);
+  let access = 0;
+  if (found.loadBalancers + found.targetGroups > 0) {
+    const material = joinMaterialPort(deps);
+    access += await deleteJoinMaterial(material, cluster);
+    access += await deleteClusterAccess(material, new AccessSecretsAdapter(clientsOf(deps).secrets), cluster);
+  }
   const balancer = await tearDownApiLoadBalancer(lb, cluster);
-  // Only a self-managed cluster (one that had the API server's load balancer) has join material.
-  const material = balancer.found ? await deleteJoinMaterial(joinMaterialPort(deps), cluster) : 0;
   const remaining = [...result.remaining, ...balancer.remaining];
-  return { ...result, changes: result.changes + balancer.changes + material, remaining, done: remaining.length === 0 };
+  return { ...result, changes: result.changes + balancer.changes + access, remaining, done: remaining.length === 0 };
 }

@@ -115,6 +115,9 @@ function loadKubeClient(): Promise<typeof import("./kube/kube-client")> {
 /** How long built Kubernetes access is reused (an EKS token is valid for 15 minutes). */
 export const KUBE_ACCESS_REUSE_MS = 5 * 60_000;
 
+/** How long etcd access read from its secret is reused before the secret is read again. */
+export const ETCD_ACCESS_REUSE_MS = 5 * 60_000;
+
 export function createAwsDeps(
   opts: AwsDepsOptions,
 ): Deps & { clients: AwsClients; loadBalancers: LoadBalancersAdapter } {
@@ -134,16 +137,18 @@ export function createAwsDeps(
       now: clock.now(),
     });
 
-  // One adapter per cluster: the secret is read once, and its TLS agent keeps its connections.
-  const etcdByCluster = new Map<string, Promise<EtcdPort>>();
+  // One adapter per cluster, reused for a while: the secret is read once, and its TLS agent keeps its
+  // connections. Not for ever: a warm function outlives clusters, and a self-managed cluster deleted and
+  // created again under its name publishes new etcd access.
+  const etcdByCluster = new Map<string, { port: Promise<EtcdPort>; builtAtMs: number }>();
   const etcd = (cluster: string): Promise<EtcdPort> => {
-    let port = etcdByCluster.get(cluster);
-    if (!port) {
-      port = readEtcdAccess(cluster, clients.secrets).then((access) => new EtcdAdapter(access));
-      // A failed read is not remembered: the next step may find the secret.
-      port.catch(() => etcdByCluster.delete(cluster));
-      etcdByCluster.set(cluster, port);
-    }
+    const nowMs = clock.now().getTime();
+    const cached = etcdByCluster.get(cluster);
+    if (cached && nowMs - cached.builtAtMs < ETCD_ACCESS_REUSE_MS) return cached.port;
+    const port = readEtcdAccess(cluster, clients.secrets).then((access): EtcdPort => new EtcdAdapter(access));
+    // A failed read is not remembered: the next step may find the secret.
+    port.catch(() => etcdByCluster.delete(cluster));
+    etcdByCluster.set(cluster, { port, builtAtMs: nowMs });
     return port;
   };
 

@@ -39,6 +39,7 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import {
   InvalidParameterException as SecretsInvalidParameterException,
+  InvalidRequestException as SecretsInvalidRequestException,
   SecretsManagerServiceException,
   ResourceNotFoundException as SecretsResourceNotFoundException,
 } from "@aws-sdk/client-secrets-manager";
@@ -99,6 +100,7 @@ const DECLARED: Record<ServiceId, Record<string, ExceptionClass>> = {
   secretsmanager: {
     ResourceNotFoundException: SecretsResourceNotFoundException,
     InvalidParameterException: SecretsInvalidParameterException,
+    InvalidRequestException: SecretsInvalidRequestException,
   },
   sfn: { ExecutionDoesNotExist, InvalidArn },
   sts: {},

@@ -252,15 +252,20 @@ const ssm: Record<string, Mapper> = {
     })),
 };
 
-const secretsmanager: Record<string, Mapper> = {
-  GetSecretValue: (input, dir) => {
+/** A secret by name or ARN; one that does not exist is named with a stand-in for the six characters AWS appends. */
+const onSecret =
+  (action: string): Mapper =>
+  (input, dir) => {
     const id = String(input.SecretId ?? "");
-    // A secret that does not exist is named with a stand-in for the six characters AWS would append.
     const resource = id.startsWith("arn:")
       ? id
       : (dir.secretArn(id) ?? arn(dir, "secretsmanager", `secret:${id}-000000`));
-    return [{ action: "secretsmanager:GetSecretValue", resource, context: {} }];
-  },
+    return [{ action, resource, context: {} }];
+  };
+
+const secretsmanager: Record<string, Mapper> = {
+  GetSecretValue: onSecret("secretsmanager:GetSecretValue"),
+  DeleteSecret: onSecret("secretsmanager:DeleteSecret"),
 };
 
 const sts: Record<string, Mapper> = {

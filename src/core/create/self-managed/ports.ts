@@ -68,3 +68,13 @@ export interface JoinMaterialPort {
     instanceId: string,
   ): Promise<{ status: "pending" | "success" | "failed"; detail: string }>;
 }
+
+/** Secrets Manager, for the etcd access a self-managed cluster's first node publishes. */
+export interface AccessSecretsPort {
+  /**
+   * DeleteSecret with ForceDeleteWithoutRecovery: no recovery window, so a cluster made again under the
+   * name can publish its own secret at once (one pending deletion cannot be read, nor made again). A
+   * forced deletion succeeds whether or not the secret exists, so it says nothing back.
+   */
+  deleteSecret(name: string): Promise<void>;
+}
