@@ -438,19 +438,33 @@ export class SimulatedRegion {
     return { total: this.totalCalls, throttled: this.ctx.faults.throttled(), byCommand };
   }
 
-  /** Per node group: instances alive (pending/running) now, at the start, and the most seen at once. */
-  groupCounts(nodeGroup: string): { initial: number; current: number; maxAlive: number } {
-    return { ...this.ctx.world.countsFor(nodeGroup) };
+  /**
+   * Per node group of a cluster (the scenario's by default): instances alive (pending/running) now, at
+   * the start, and the most seen at once.
+   */
+  groupCounts(
+    nodeGroup: string,
+    cluster = this.ctx.scenario.cluster.name,
+  ): { initial: number; current: number; maxAlive: number } {
+    return { ...this.ctx.world.countsFor(cluster, nodeGroup) };
   }
 
   /** The image a new member of the Auto Scaling group for this node group would boot now (its launch template resolved). */
-  launchImageOf(nodeGroup: string): string | undefined {
-    return this.launchTargetOf(nodeGroup)?.imageId;
+  launchImageOf(nodeGroup: string, cluster = this.ctx.scenario.cluster.name): string | undefined {
+    return this.launchTargetOf(nodeGroup, cluster)?.imageId;
   }
 
-  /** What the group would launch now: its launch template version, resolved, and that version's image. */
-  launchTargetOf(nodeGroup: string): { imageId: string; version: number } | undefined {
-    const group = [...this.ctx.world.groups.values()].find((g) => g.nodeGroup === nodeGroup);
+  /**
+   * What the cluster's group (the scenario cluster's by default) would launch now: its launch template
+   * version, resolved, and that version's image.
+   */
+  launchTargetOf(
+    nodeGroup: string,
+    cluster = this.ctx.scenario.cluster.name,
+  ): { imageId: string; version: number } | undefined {
+    const group = [...this.ctx.world.groups.values()].find(
+      (g) => g.nodeGroup === nodeGroup && g.clusterName === cluster,
+    );
     const template = group ? this.ctx.world.launchTemplates.get(group.launchTemplate.id) : undefined;
     const version = template && group ? resolveVersion(template, group.launchTemplate.version) : undefined;
     return version ? { imageId: String(version.data.ImageId ?? ""), version: version.versionNumber } : undefined;
