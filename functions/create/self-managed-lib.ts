@@ -9,7 +9,7 @@ import { kubeconfigParameterName } from "../../src/adapters/kube/access";
 import { deleteClusterAccess } from "../../src/core/create/self-managed/cluster-access";
 import type { ControlPlaneDeps } from "../../src/core/create/self-managed/control-plane";
 import { deleteJoinMaterial } from "../../src/core/create/self-managed/join-material";
-import { countApiLoadBalancer, tearDownApiLoadBalancer } from "../../src/core/create/self-managed/load-balancer";
+import { tearDownApiLoadBalancer } from "../../src/core/create/self-managed/load-balancer";
 import type { ClusterReads } from "../../src/core/create/self-managed/node-health";
 import type { LoadBalancerPort } from "../../src/core/create/self-managed/ports";
 import type { Deps } from "../../src/core/ports";
@@ -59,14 +59,11 @@ export async function tearDownSelfManagedExtras<T extends { changes: number; rem
 ): Promise<T> {
   const lb = deps.loadBalancers;
   if (!lb || result.remaining.some((r) => r.startsWith("Auto Scaling group"))) return result;
-  const found = await countApiLoadBalancer(lb, cluster);
-  let access = 0;
-  if (found.loadBalancers + found.targetGroups > 0) {
+  const balancer = await tearDownApiLoadBalancer(lb, cluster, async () => {
     const material = joinMaterialPort(deps);
-    access += await deleteJoinMaterial(material, cluster);
-    access += await deleteClusterAccess(material, new AccessSecretsAdapter(clientsOf(deps).secrets), cluster);
-  }
-  const balancer = await tearDownApiLoadBalancer(lb, cluster);
+    const joins = await deleteJoinMaterial(material, cluster);
+    return joins + (await deleteClusterAccess(material, new AccessSecretsAdapter(clientsOf(deps).secrets), cluster));
+  });
   const remaining = [...result.remaining, ...balancer.remaining];
-  return { ...result, changes: result.changes + balancer.changes + access, remaining, done: remaining.length === 0 };
+  return { ...result, changes: result.changes + balancer.changes, remaining, done: remaining.length === 0 };
 }
