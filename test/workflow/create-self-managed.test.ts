@@ -134,6 +134,8 @@ describe("create-cluster, kind self-managed", () => {
     expect(deleted.observed.launchTemplates).toBe(0);
     expect(sandbox.region.loadBalancers.balancers.size).toBe(0);
     expect(sandbox.region.loadBalancers.targetGroups.size).toBe(0);
+    // The deleted NLB's listener held the target group for a while: refused once (ResourceInUse), then deleted.
+    expect(sandbox.region.apiCalls().byCommand["elasticloadbalancing:DeleteTargetGroup"]).toBe(2);
     expect([...sandbox.region.parameterStore.parameters.keys()].filter((p) => p.includes("/join/"))).toEqual([]);
     // With its NLB gone no API server answers for the cluster, and kubeadm forgot it.
     expect(sandbox.region.kubeServerOf("edge")).toBeUndefined();

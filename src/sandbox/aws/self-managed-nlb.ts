@@ -5,8 +5,8 @@
  * targets, false for ip targets over TCP), listeners forwarding to one target group, registered targets
  * and tags. As in ELB: creates are idempotent for the same name and settings and refused as Duplicate…
  * for the same name with others; an unknown name or ARN is LoadBalancerNotFound / TargetGroupNotFound;
- * deleting a balancer that is gone succeeds and takes its listeners with it; a target group a listener
- * still forwards to cannot be deleted (ResourceInUse). Health checks are not simulated: a registered
+ * deleting a balancer that is gone succeeds; deleting one takes its listeners with it, shortly after;
+ * a target group a listener still forwards to cannot be deleted (ResourceInUse). Health checks are not simulated: a registered
  * instance that is running reads healthy behind a listener, "unused" otherwise. IAM authorizes each call
  * before it gets here (src/sandbox/iam/requests-load-balancing.ts).
  */
@@ -32,6 +32,13 @@ import { SANDBOX_ACCOUNT_ID } from "./world";
 
 export type { SimBalancer, SimTargetGroup } from "./self-managed-nlb-shapes";
 
+/**
+ * How long a deleted balancer's listeners keep its target groups in use. ELB documents no figure; tools
+ * that delete a balancer and then its target groups retry ResourceInUse for a while (the AWS Load
+ * Balancer Controller, Terraform), and the sandbox makes that retry necessary.
+ */
+export const LISTENER_RELEASE_SECONDS = 20;
+
 export class SimulatedLoadBalancers {
   /** By name, as names are unique per account and region. */
   readonly balancers = new Map<string, SimBalancer>();
@@ -40,6 +47,11 @@ export class SimulatedLoadBalancers {
   onDeleted: (balancer: SimBalancer) => void = () => {};
   /** How many resources of a name were created so far: a name made again gets a new id, as in ELB. */
   private readonly generations = new Map<string, number>();
+  /**
+   * Target groups the listeners of a deleted balancer still hold: ELB tears a balancer's listeners down
+   * after DeleteLoadBalancer answers, and DeleteTargetGroup is refused (ResourceInUse) until they are gone.
+   */
+  private readonly releasing = new Map<string, number>();
 
   constructor(private readonly ctx: RegionContext) {}
 
@@ -387,6 +399,8 @@ export class SimulatedLoadBalancers {
     // ELB answers success for a load balancer that does not exist or is already deleted.
     if (!balancer) return {};
     this.balancers.delete(balancer.name);
+    const untilMs = this.ctx.clock.nowMs() + LISTENER_RELEASE_SECONDS * 1000;
+    for (const listener of balancer.listeners) this.releasing.set(listener.targetGroupArn, untilMs);
     this.onDeleted(balancer);
     return {};
   }
@@ -395,7 +409,9 @@ export class SimulatedLoadBalancers {
     const arn = requireString("elasticloadbalancing", input, "TargetGroupArn");
     const group = this.targetGroupByArn(arn);
     if (!group) return {};
-    const inUse = [...this.balancers.values()].some((b) => b.listeners.some((l) => l.targetGroupArn === arn));
+    const inUse =
+      [...this.balancers.values()].some((b) => b.listeners.some((l) => l.targetGroupArn === arn)) ||
+      (this.releasing.get(arn) ?? 0) > this.ctx.clock.nowMs();
     if (inUse) throw elbError("ResourceInUse", `Target group '${arn}' is currently in use by a listener or a rule`);
     this.targetGroups.delete(group.name);
     return {};

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { DescribeLoadBalancersCommand, LoadBalancerNotFoundException } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LISTENER_RELEASE_SECONDS } from "../../../../src/sandbox/aws/self-managed-nlb";
 import { Sandbox } from "../../../../src/sandbox/sandbox";
 import { parseScenario } from "../../../../src/sandbox/scenario/load";
 
@@ -70,13 +71,15 @@ describe("LoadBalancersAdapter against the sandbox's ELBv2", () => {
     await expect(port().registerTargets(group.arn, ["i-00000000000000000"])).rejects.toThrow(/InvalidTarget/);
   });
 
-  it("refuses to delete a target group a listener forwards to, and deletes both in order", async () => {
+  it("refuses to delete a target group a listener forwards to, until the deleted balancer's listeners are gone", async () => {
     const group = await port().describeTargetGroup("lbt-api");
     const balancer = await port().describeLoadBalancer("lbt-api");
     if (!group || !balancer) throw new Error("nothing to delete");
     expect(await port().deleteTargetGroup(group.arn)).toBe("in-use");
     await port().deleteLoadBalancer(balancer.arn);
     await port().deleteLoadBalancer(balancer.arn);
+    expect(await port().deleteTargetGroup(group.arn)).toBe("in-use");
+    sandbox.clock.advanceBy(LISTENER_RELEASE_SECONDS);
     expect(await port().deleteTargetGroup(group.arn)).toBe("deleted");
     expect(await port().describeLoadBalancer("lbt-api")).toBeUndefined();
     expect(await port().describeTargetGroup("lbt-api")).toBeUndefined();
@@ -90,6 +93,9 @@ describe("LoadBalancersAdapter against the sandbox's ELBv2", () => {
     if (!summary) throw new Error("no load balancer port");
     const refused = summary.createLoadBalancer({ name: "lbt-other", subnetIds: ["subnet-a"], tags });
     await expect(refused).rejects.toThrow(/AccessDenied.*elasticloadbalancing:CreateLoadBalancer/);
+    await expect(refused).rejects.toMatchObject({
+      cause: { Code: "AccessDenied", $metadata: { httpStatusCode: 403 } },
+    });
     expect(sandbox.region.loadBalancers.balancers.has("lbt-other")).toBe(false);
     // Its reads are granted.
     expect(await summary.describeLoadBalancer("lbt-api")).toMatchObject({ name: "lbt-api" });
