@@ -80,7 +80,7 @@ export async function tearDownApiLoadBalancer(
   lb: LoadBalancerPort,
   cluster: string,
   beforeDeleting: () => Promise<number> = async () => 0,
-): Promise<{ changes: number; remaining: string[]; found: boolean }> {
+): Promise<{ changes: number; remaining: string[] }> {
   const name = apiLoadBalancerName(cluster);
   const remaining: string[] = [];
   const [balancer, group] = await Promise.all([lb.describeLoadBalancer(name), lb.describeTargetGroup(name)]);
@@ -88,7 +88,7 @@ export async function tearDownApiLoadBalancer(
     balancer: balancer !== undefined && madeFor(balancer.tags, cluster),
     group: group !== undefined && madeFor(group.tags, cluster),
   };
-  if (!ours.balancer && !ours.group) return { changes: 0, remaining, found: false };
+  if (!ours.balancer && !ours.group) return { changes: 0, remaining };
   let changes = await beforeDeleting();
   if (balancer && ours.balancer) {
     await lb.deleteLoadBalancer(balancer.arn);
@@ -98,7 +98,7 @@ export async function tearDownApiLoadBalancer(
     if ((await lb.deleteTargetGroup(group.arn)) === "deleted") changes++;
     else remaining.push(`target group ${name}`);
   }
-  return { changes, remaining, found: true };
+  return { changes, remaining };
 }
 
 /** The API server's load balancer and target group Tugboat made for the cluster, read back. */
