@@ -58,14 +58,14 @@ export interface Measurement {
 }
 
 export async function startMeasurement(sandbox: Sandbox, group: BenchGroup): Promise<Measurement> {
-  const observer = new RollObserver(sandbox, group.nodeGroup);
+  const observer = new RollObserver(sandbox, group.cluster, group.nodeGroup);
   const outdatedBefore = observer.outdatedAtStart();
   const startMs = sandbox.clock.nowMs();
   const calls = sandbox.apiCalls();
   const metrics = sandbox.cluster.metrics();
   const capacity = sandbox.cluster.openCapacityWindow();
-  const aliveAtStart = sandbox.region.groupCounts(group.nodeGroup).current;
-  const extra = meterExtraInstances(sandbox, group.nodeGroup, aliveAtStart);
+  const aliveAtStart = sandbox.region.groupCounts(group.nodeGroup, group.cluster).current;
+  const extra = meterExtraInstances(sandbox, group, aliveAtStart);
   const outdatedNodes = workloadsOnNodes(sandbox, outdatedBefore);
 
   return {
@@ -76,7 +76,10 @@ export async function startMeasurement(sandbox: Sandbox, group: BenchGroup): Pro
       const minCapacityRatio = capacity.minimum();
       capacity.close();
       const extraInstanceSeconds = extra.stop();
-      const maxExtraNodes = Math.max(0, sandbox.region.groupCounts(group.nodeGroup).maxAlive - aliveAtStart);
+      const maxExtraNodes = Math.max(
+        0,
+        sandbox.region.groupCounts(group.nodeGroup, group.cluster).maxAlive - aliveAtStart,
+      );
       const outdatedAfter = observer.finish().nodesOutdatedAfter;
       const reason =
         outcome.failure ?? (outdatedAfter > 0 ? `${outdatedAfter} node(s) still outdated at the end` : undefined);
@@ -90,7 +93,7 @@ export async function startMeasurement(sandbox: Sandbox, group: BenchGroup): Pro
           scenario: sandbox.scenario,
           outdatedNodes,
           maxExtraNodes,
-          sampled: sandbox.timing.records.sampledRun(group.nodeGroup, startMs, endMs),
+          sampled: sandbox.timing.records.sampledRun(group.nodeGroup, startMs, endMs, observer.instanceIds()),
         }),
         maxExtraNodes,
         extraInstanceSeconds: round(extraInstanceSeconds),
@@ -125,7 +128,7 @@ function workloadsOnNodes(sandbox: Sandbox, instanceIds: ReadonlySet<string>): L
 }
 
 /** Integral over virtual time of instances alive above `baseline`, sampled at every clock tick. */
-function meterExtraInstances(sandbox: Sandbox, nodeGroup: string, baseline: number) {
+function meterExtraInstances(sandbox: Sandbox, group: BenchGroup, baseline: number) {
   let total = 0;
   let lastMs = sandbox.clock.nowMs();
   let lastExtra = 0;
@@ -134,7 +137,7 @@ function meterExtraInstances(sandbox: Sandbox, nodeGroup: string, baseline: numb
     if (!active) return;
     total += (lastExtra * (nowMs - lastMs)) / 1000;
     lastMs = nowMs;
-    lastExtra = Math.max(0, sandbox.region.groupCounts(nodeGroup).current - baseline);
+    lastExtra = Math.max(0, sandbox.region.groupCounts(group.nodeGroup, group.cluster).current - baseline);
   });
   return {
     stop: () => {

@@ -95,7 +95,8 @@ export type AccessKind =
   | "join-material:read"
   | "join-material:write"
   | "join-material:delete"
-  | "join-material:renew";
+  | "join-material:renew"
+  | "cluster-access:delete";
 
 export interface StepFunctionSpec {
   /** Module path from the repository root, without extension: "functions/steps/plan-roll". */
@@ -488,6 +489,7 @@ function teardownAccess(): AccessKind[] {
     "elasticloadbalancing:DeleteLoadBalancer",
     "elasticloadbalancing:DeleteTargetGroup",
     "join-material:delete",
+    "cluster-access:delete",
   ];
 }
 

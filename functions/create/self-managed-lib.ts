@@ -1,29 +1,23 @@
 /**
- * What the self-managed creation steps build from their dependencies: the load balancer port (present
- * only where an implementation was plugged in: the ELBv2 client is not among Tugboat's dependencies,
- * the sandbox supplies one), the SSM join material, and the cluster's Kubernetes and etcd access.
+ * What the self-managed creation steps build from their dependencies: the load balancer port (the ELBv2
+ * adapter createAwsDeps builds), the SSM join material, and the cluster's Kubernetes and etcd access.
  */
 import { randomBytes } from "node:crypto";
+import { AccessSecretsAdapter } from "../../src/adapters/aws/access-secrets";
 import { JoinMaterialAdapter } from "../../src/adapters/aws/join-material";
 import { kubeconfigParameterName } from "../../src/adapters/kube/access";
+import { deleteClusterAccess } from "../../src/core/create/self-managed/cluster-access";
 import type { ControlPlaneDeps } from "../../src/core/create/self-managed/control-plane";
 import { deleteJoinMaterial } from "../../src/core/create/self-managed/join-material";
 import { tearDownApiLoadBalancer } from "../../src/core/create/self-managed/load-balancer";
 import type { ClusterReads } from "../../src/core/create/self-managed/node-health";
 import type { LoadBalancerPort } from "../../src/core/create/self-managed/ports";
-import { TerminalError } from "../../src/core/errors";
 import type { Deps } from "../../src/core/ports";
 import { clientsOf, creationPort } from "./lib";
 
-export type DepsWithLoadBalancers = Deps & { loadBalancers?: LoadBalancerPort };
-
 export function loadBalancerPort(deps: Deps): LoadBalancerPort {
-  const port = (deps as DepsWithLoadBalancers).loadBalancers;
-  if (!port) {
-    throw new TerminalError(
-      "kind self-managed needs the Elastic Load Balancing v2 client (@aws-sdk/client-elastic-load-balancing-v2), which this build does not carry",
-    );
-  }
+  const port = deps.loadBalancers;
+  if (!port) throw new Error("the step's dependencies carry no load balancer port (build them with createAwsDeps)");
   return port;
 }
 
@@ -53,19 +47,23 @@ export function controlPlaneDeps(deps: Deps, cluster: string): ControlPlaneDeps 
 }
 
 /**
- * After the Auto Scaling groups are gone: the API server's load balancer and target group, and any join
- * material left in SSM. Only where a load balancer port exists (nothing else can have made them).
+ * After the Auto Scaling groups are gone: the API server's load balancer and target group, the join
+ * material left in SSM, and the kubeconfig parameter and etcd secret the first node published. Only a
+ * self-managed cluster has the load balancer; what reaches the cluster is deleted while it is still
+ * there, so a teardown retried after a partial one still knows the cluster was self-managed.
  */
 export async function tearDownSelfManagedExtras<T extends { changes: number; remaining: string[]; done: boolean }>(
   deps: Deps,
   cluster: string,
   result: T,
 ): Promise<T> {
-  const lb = (deps as DepsWithLoadBalancers).loadBalancers;
+  const lb = deps.loadBalancers;
   if (!lb || result.remaining.some((r) => r.startsWith("Auto Scaling group"))) return result;
-  const balancer = await tearDownApiLoadBalancer(lb, cluster);
-  // Only a self-managed cluster (one that had the API server's load balancer) has join material.
-  const material = balancer.found ? await deleteJoinMaterial(joinMaterialPort(deps), cluster) : 0;
+  const balancer = await tearDownApiLoadBalancer(lb, cluster, async () => {
+    const material = joinMaterialPort(deps);
+    const joins = await deleteJoinMaterial(material, cluster);
+    return joins + (await deleteClusterAccess(material, new AccessSecretsAdapter(clientsOf(deps).secrets), cluster));
+  });
   const remaining = [...result.remaining, ...balancer.remaining];
-  return { ...result, changes: result.changes + balancer.changes + material, remaining, done: remaining.length === 0 };
+  return { ...result, changes: result.changes + balancer.changes, remaining, done: remaining.length === 0 };
 }

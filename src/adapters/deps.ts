@@ -7,6 +7,7 @@ import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { EKSClient } from "@aws-sdk/client-eks";
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { SSMClient } from "@aws-sdk/client-ssm";
@@ -19,6 +20,7 @@ import { Ec2Adapter } from "./aws/ec2";
 import { EksAdapter } from "./aws/eks";
 import { eksBearerToken } from "./aws/eks-token";
 import { SfnExecutionStatus } from "./aws/executions";
+import { LoadBalancersAdapter } from "./aws/load-balancers";
 import { SsmParametersAdapter } from "./aws/parameters";
 import { DynamoStateStore } from "./aws/state-store";
 import { ArcZonalShiftAdapter, arcZonalShiftSend, type ListZonalShiftsSend } from "./aws/zonal-shifts";
@@ -28,7 +30,15 @@ import type { KubeAdapter } from "./kube/kube-adapter";
 import { powertoolsLog } from "./powertools-log";
 
 /** Service names handed to `plugins`, one per client (and "sts" for the token's signer, see below). */
-export type AwsServiceName = "autoscaling" | "ec2" | "eks" | "ssm" | "secretsmanager" | "sfn" | "sts";
+export type AwsServiceName =
+  | "autoscaling"
+  | "ec2"
+  | "eks"
+  | "elasticloadbalancing"
+  | "ssm"
+  | "secretsmanager"
+  | "sfn"
+  | "sts";
 
 // biome-ignore lint/suspicious/noExplicitAny: a plugin serves clients of every service, whatever their input and output types.
 export type AwsPlugin = Pluggable<any, any>;
@@ -52,6 +62,7 @@ export interface AwsClients {
   autoScaling: AutoScalingClient;
   ec2: EC2Client;
   eks: EKSClient;
+  elasticLoadBalancing: ElasticLoadBalancingV2Client;
   ssm: SSMClient;
   secrets: SecretsManagerClient;
   sfn: SFNClient;
@@ -75,6 +86,7 @@ export function createAwsClients(opts: AwsDepsOptions): AwsClients {
     autoScaling: withPlugins("autoscaling", new AutoScalingClient(config)),
     ec2: withPlugins("ec2", new EC2Client(config)),
     eks: withPlugins("eks", new EKSClient(config)),
+    elasticLoadBalancing: withPlugins("elasticloadbalancing", new ElasticLoadBalancingV2Client(config)),
     ssm: withPlugins("ssm", new SSMClient(config)),
     secrets: withPlugins("secretsmanager", new SecretsManagerClient(config)),
     sfn: withPlugins("sfn", new SFNClient(config)),
@@ -103,7 +115,12 @@ function loadKubeClient(): Promise<typeof import("./kube/kube-client")> {
 /** How long built Kubernetes access is reused (an EKS token is valid for 15 minutes). */
 export const KUBE_ACCESS_REUSE_MS = 5 * 60_000;
 
-export function createAwsDeps(opts: AwsDepsOptions): Deps & { clients: AwsClients } {
+/** How long etcd access read from its secret is reused before the secret is read again. */
+export const ETCD_ACCESS_REUSE_MS = 5 * 60_000;
+
+export function createAwsDeps(
+  opts: AwsDepsOptions,
+): Deps & { clients: AwsClients; loadBalancers: LoadBalancersAdapter } {
   const clients = createAwsClients(opts);
   const clock: Clock = opts.clock ?? { now: () => new Date() };
   const log = opts.log ?? powertoolsLog();
@@ -120,16 +137,18 @@ export function createAwsDeps(opts: AwsDepsOptions): Deps & { clients: AwsClient
       now: clock.now(),
     });
 
-  // One adapter per cluster: the secret is read once, and its TLS agent keeps its connections.
-  const etcdByCluster = new Map<string, Promise<EtcdPort>>();
+  // One adapter per cluster, reused for a while: the secret is read once, and its TLS agent keeps its
+  // connections. Not for ever: a warm function outlives clusters, and a self-managed cluster deleted and
+  // created again under its name publishes new etcd access.
+  const etcdByCluster = new Map<string, { port: Promise<EtcdPort>; builtAtMs: number }>();
   const etcd = (cluster: string): Promise<EtcdPort> => {
-    let port = etcdByCluster.get(cluster);
-    if (!port) {
-      port = readEtcdAccess(cluster, clients.secrets).then((access) => new EtcdAdapter(access));
-      // A failed read is not remembered: the next step may find the secret.
-      port.catch(() => etcdByCluster.delete(cluster));
-      etcdByCluster.set(cluster, port);
-    }
+    const nowMs = clock.now().getTime();
+    const cached = etcdByCluster.get(cluster);
+    if (cached && nowMs - cached.builtAtMs < ETCD_ACCESS_REUSE_MS) return cached.port;
+    const port = readEtcdAccess(cluster, clients.secrets).then((access): EtcdPort => new EtcdAdapter(access));
+    // A failed read is not remembered: the next step may find the secret.
+    port.catch(() => etcdByCluster.delete(cluster));
+    etcdByCluster.set(cluster, { port, builtAtMs: nowMs });
     return port;
   };
 
@@ -158,6 +177,7 @@ export function createAwsDeps(opts: AwsDepsOptions): Deps & { clients: AwsClient
     kube,
     etcd,
     parameters: new SsmParametersAdapter(clients.ssm),
+    loadBalancers: new LoadBalancersAdapter(clients.elasticLoadBalancing),
     zonalShifts: new ArcZonalShiftAdapter(
       // Signed with the credentials the EKS client resolved (the default provider chain, or clientConfig's).
       opts.zonalShiftSend ?? arcZonalShiftSend({ region: opts.region, credentials: clients.eks.config.credentials }),

@@ -4,6 +4,7 @@
  * simulated region and API server behind those same adapters.
  */
 
+import type { LoadBalancerPort } from "./create/self-managed/ports";
 import type { Observation, ObservationScope } from "./estimates/observations";
 import type {
   AsgSizes,
@@ -246,6 +247,8 @@ export interface Deps {
   /** etcd access of a self-managed cluster (endpoints and client certificates from Secrets Manager). */
   etcd(cluster: string): Promise<EtcdPort>;
   parameters: ParametersPort;
+  /** Elastic Load Balancing v2: a self-managed cluster's API server load balancer (absent in unit fakes). */
+  loadBalancers?: LoadBalancerPort;
   /** ARC zonal shifts (absent where no step reads them). */
   zonalShifts?: ZonalShiftPort;
   state: StatePort;

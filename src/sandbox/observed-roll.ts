@@ -55,13 +55,20 @@ export class RollObserver {
 
   constructor(
     private readonly sandbox: Sandbox,
+    /** The group observed: a node group of one cluster (two clusters may use the same names). */
+    private readonly cluster: string,
     private readonly nodeGroup: string,
   ) {
     this.before = new Map(this.groupInstances().map((i) => [i.instanceId, i]));
-    const target = sandbox.region.launchTargetOf(nodeGroup);
+    const target = sandbox.region.launchTargetOf(nodeGroup, cluster);
     this.outdatedBefore = new Set(
       [...this.before.values()].filter((i) => isOutdated(i, target)).map((i) => i.instanceId),
     );
+  }
+
+  /** Every instance the observed group has had, from the start to now. */
+  instanceIds(): ReadonlySet<string> {
+    return new Set([...this.before.keys(), ...this.groupInstances().map((i) => i.instanceId)]);
   }
 
   /** Instance ids outdated at the start, by the world's definition. */
@@ -71,7 +78,7 @@ export class RollObserver {
 
   finish(): ObservedRoll {
     const now = this.groupInstances();
-    const target = this.sandbox.region.launchTargetOf(this.nodeGroup);
+    const target = this.sandbox.region.launchTargetOf(this.nodeGroup, this.cluster);
     const byId = new Map(now.map((i) => [i.instanceId, i]));
     const launched = now.filter((i) => !this.before.has(i.instanceId));
     const replaced = [...this.outdatedBefore].filter((id) => !ALIVE.has(byId.get(id)?.state ?? "terminated"));
@@ -87,7 +94,9 @@ export class RollObserver {
   private groupInstances(): GroupInstance[] {
     return this.sandbox.region
       .snapshot()
-      .instances.filter((i) => i.nodeGroup === this.nodeGroup && i.groupName !== undefined)
+      .instances.filter(
+        (i) => i.cluster === this.cluster && i.nodeGroup === this.nodeGroup && i.groupName !== undefined,
+      )
       .map((i) => ({
         instanceId: i.instanceId,
         imageId: i.imageId,

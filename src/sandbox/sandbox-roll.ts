@@ -91,9 +91,9 @@ export async function rollInSandbox(options: SandboxRollOptions): Promise<Sandbo
     const timeline = new GroupTimeline(kube, request.nodeGroup, oldInstances);
     timeline.attach(sandbox.clock);
     const before = { calls: sandbox.apiCalls(), metrics: kube.metrics() };
-    const extraBefore = sandbox.region.groupCounts(request.nodeGroup);
-    const extraMeter = meterExtraInstances(sandbox, request.nodeGroup, extraBefore.current);
-    const observer = new RollObserver(sandbox, request.nodeGroup);
+    const extraBefore = sandbox.region.groupCounts(request.nodeGroup, request.cluster);
+    const extraMeter = meterExtraInstances(sandbox, request.cluster, request.nodeGroup, extraBefore.current);
+    const observer = new RollObserver(sandbox, request.cluster, request.nodeGroup);
     const capacity = kube.openCapacityWindow();
     const workloadsByNode = new Map<string, { namespace: string; name: string }[]>();
     for (const pod of kube.pods()) {
@@ -115,7 +115,7 @@ export async function rollInSandbox(options: SandboxRollOptions): Promise<Sandbo
     };
     const summary = finalState?.summary;
     const after = { calls: sandbox.apiCalls(), metrics: kube.metrics() };
-    const counts = sandbox.region.groupCounts(request.nodeGroup);
+    const counts = sandbox.region.groupCounts(request.nodeGroup, request.cluster);
     const maxExtraNodes = Math.max(0, counts.maxAlive - extraBefore.current);
     const makespanSeconds = (run.endedAtMs - run.startedAtMs) / 1000;
     const crashed = run.status === "ABORTED";
@@ -153,7 +153,12 @@ export async function rollInSandbox(options: SandboxRollOptions): Promise<Sandbo
               scenario,
               outdatedNodes,
               maxExtraNodes,
-              sampled: sandbox.timing.records.sampledRun(request.nodeGroup, run.startedAtMs, run.endedAtMs),
+              sampled: sandbox.timing.records.sampledRun(
+                request.nodeGroup,
+                run.startedAtMs,
+                run.endedAtMs,
+                observer.instanceIds(),
+              ),
             })
           : 0,
       ...(finalState?.plan
@@ -200,7 +205,7 @@ async function outdatedAtStart(sandbox: Sandbox, request: RollRequest): Promise<
 }
 
 /** Integral over time of instances above the group's size at the start: what the surge costs. */
-function meterExtraInstances(sandbox: Sandbox, nodeGroup: string, baseline: number) {
+function meterExtraInstances(sandbox: Sandbox, cluster: string, nodeGroup: string, baseline: number) {
   let total = 0;
   let lastMs = sandbox.clock.nowMs();
   let lastExtra = 0;
@@ -209,7 +214,7 @@ function meterExtraInstances(sandbox: Sandbox, nodeGroup: string, baseline: numb
     if (!active) return;
     total += (lastExtra * (now - lastMs)) / 1000;
     lastMs = now;
-    lastExtra = Math.max(0, sandbox.region.groupCounts(nodeGroup).current - baseline);
+    lastExtra = Math.max(0, sandbox.region.groupCounts(nodeGroup, cluster).current - baseline);
   });
   return {
     seconds: () => {

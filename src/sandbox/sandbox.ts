@@ -245,17 +245,6 @@ export class Sandbox {
           }
         },
       });
-      // ELBv2 has no client among the dependencies: the load balancer port is authorized and metered here.
-      (deps as SandboxDeps & { loadBalancers?: unknown }).loadBalancers = region.loadBalancers.port(
-        async (command, requests) => {
-          const { end } = awsMeter.start();
-          try {
-            if (role) for (const request of requests) await iam.check(iam.role(role), request, command, "autoscaling");
-          } finally {
-            end();
-          }
-        },
-      );
       const kubeFor = deps.kube;
       // A step's access lives as long as the step; the harness and the benchmark's peers run for virtual
       // hours and refresh their token as kubectl does.

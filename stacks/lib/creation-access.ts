@@ -52,6 +52,7 @@ export const CREATION_KINDS = [
   "join-material:write",
   "join-material:delete",
   "join-material:renew",
+  "cluster-access:delete",
 ] as const;
 
 /**
@@ -83,6 +84,7 @@ export function creationActionsOf(kind: AccessKind): string[] | undefined {
   if (kind === "join-material:write") return ["ssm:PutParameter"];
   if (kind === "join-material:delete") return ["ssm:DeleteParameter"];
   if (kind === "join-material:renew") return ["ssm:SendCommand", "ssm:GetCommandInvocation"];
+  if (kind === "cluster-access:delete") return ["ssm:DeleteParameter", "secretsmanager:DeleteSecret"];
   return undefined;
 }
 
@@ -197,6 +199,19 @@ function selfManagedStatements(
     has("join-material:delete") ? "ssm:DeleteParameter" : "",
   ].filter(Boolean);
   add("JoinMaterialParameters", ssm, material);
+  if (has("cluster-access:delete")) {
+    // What the first node published: deleted with the cluster, the secret without a recovery window.
+    add(
+      "DeleteClusterKubeconfigParameters",
+      ["ssm:DeleteParameter"],
+      clusters.map((c) => `arn:${t.partition}:ssm:${t.region}:${t.account}:parameter/tugboat/${c}/kubeconfig`),
+    );
+    add(
+      "DeleteClusterEtcdSecrets",
+      ["secretsmanager:DeleteSecret"],
+      clusters.map((c) => `arn:${t.partition}:secretsmanager:${t.region}:${t.account}:secret:tugboat/${c}/etcd-??????`),
+    );
+  }
   if (has("join-material:renew")) {
     // kubeadm on a control-plane node registers renewed material: the shell document, on Tugboat's
     // control-plane instances only; a command's result names no resource.

@@ -32,6 +32,7 @@ const BUNDLES: Partial<Record<AccessKind, string[]>> = {
   "join-material:write": ["ssm:PutParameter"],
   "join-material:delete": ["ssm:DeleteParameter"],
   "join-material:renew": ["ssm:SendCommand", "ssm:GetCommandInvocation"],
+  "cluster-access:delete": ["ssm:DeleteParameter", "secretsmanager:DeleteSecret"],
 };
 
 export function expectedActionsOf(kind: AccessKind): string[] {

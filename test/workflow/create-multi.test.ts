@@ -100,6 +100,7 @@ async function listNodesStatus(sandbox: Sandbox, endpoint: string, audience: str
 async function publishOtherImage(
   sandbox: Sandbox,
   templateName: string,
+  cluster: string,
   nodeGroup: string,
   minor: string,
 ): Promise<string> {
@@ -112,7 +113,7 @@ async function publishOtherImage(
       Filters: [{ Name: "name", Values: [`amazon-eks-node-al2023-x86_64-standard-${minor}-v*`] }],
     }),
   );
-  const current = sandbox.region.launchImageOf(nodeGroup) ?? "";
+  const current = sandbox.region.launchImageOf(nodeGroup, cluster) ?? "";
   const other = (images.Images ?? []).map((i) => i.ImageId ?? "").find((id) => id && id !== current) ?? "";
   const version = await ec2.send(
     new CreateLaunchTemplateVersionCommand({
@@ -185,7 +186,7 @@ describe("a region with several clusters", () => {
     expect(await listNodesStatus(sandbox, demo.endpoint, "side")).toBe(401);
 
     // Both are Tugboat's to roll: the created group onto a new image, then the scenario's own group.
-    await publishOtherImage(sandbox, "side-batch", "batch", "1.30");
+    await publishOtherImage(sandbox, "side-batch", "side", "batch", "1.30");
     const rolled = await rollInSandbox({
       scenario: sandbox.scenario,
       request: { cluster: "side", nodeGroup: "batch" },
@@ -278,7 +279,7 @@ describe("a created cluster is the sandbox's", () => {
     expect(web).not.toBe(sandbox.clusterNamed("kept"));
     expect(groupsOf(sandbox, "cycle")).toEqual(["system", "web", "web"]);
 
-    await publishOtherImage(sandbox, "cycle-web", "web", "1.32");
+    await publishOtherImage(sandbox, "cycle-web", "cycle", "web", "1.32");
     const roll = await rollInSandbox({
       scenario: sandbox.scenario,
       request: { cluster: "cycle", nodeGroup: "web" },

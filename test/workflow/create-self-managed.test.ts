@@ -134,12 +134,47 @@ describe("create-cluster, kind self-managed", () => {
     expect(deleted.observed.launchTemplates).toBe(0);
     expect(sandbox.region.loadBalancers.balancers.size).toBe(0);
     expect(sandbox.region.loadBalancers.targetGroups.size).toBe(0);
+    // The deleted NLB's listener held the target group for a while: refused once (ResourceInUse), then deleted.
+    expect(sandbox.region.apiCalls().byCommand["elasticloadbalancing:DeleteTargetGroup"]).toBe(2);
     expect([...sandbox.region.parameterStore.parameters.keys()].filter((p) => p.includes("/join/"))).toEqual([]);
     // With its NLB gone no API server answers for the cluster, and kubeadm forgot it.
     expect(sandbox.region.kubeServerOf("edge")).toBeUndefined();
     expect(sandbox.region.kubeadm.clusters.has("edge")).toBe(false);
     const again = await deleteInSandbox(sandbox, "edge");
     expect(again.changes).toBe(0);
+  });
+
+  it("creates a cluster again under the name of one it deleted, and the second delete leaves nothing", async () => {
+    const sandbox = await start();
+    const quick = spec((raw) => (raw.healthPasses = 1));
+    const secretOf = (cluster: string) =>
+      sandbox.deps.clients.secrets.send(new GetSecretValueCommand({ SecretId: `tugboat/${cluster}/etcd` }));
+    expect((await createInSandbox(sandbox, quick)).outcome).toBe("created");
+    const firstEndpoint = sandbox.region.loadBalancers.balancers.get("edge-api")?.dnsName;
+    expect((await deleteInSandbox(sandbox, "edge")).outcome).toBe("deleted");
+    // The kubeconfig the first node published and its etcd secret went with the cluster.
+    expect(sandbox.region.parameterStore.parameters.has(kubeconfigParameterName("edge"))).toBe(false);
+    await expect(secretOf("edge")).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+
+    const again = await createInSandbox(sandbox, quick);
+    expect(again.reason).toContain("created and healthy");
+    expect(again.outcome).toBe("created");
+    // A new balancer (ELB gives the name a new id and DNS name), and access that reaches the new cluster.
+    const endpoint = sandbox.region.loadBalancers.balancers.get("edge-api")?.dnsName;
+    expect(endpoint).toBeDefined();
+    expect(endpoint).not.toBe(firstEndpoint);
+    expect(sandbox.region.parameterStore.read(kubeconfigParameterName("edge"), true)).toBeDefined();
+    expect((await secretOf("edge")).SecretString).toContain("endpoints");
+
+    const deleted = await deleteInSandbox(sandbox, "edge");
+    expect(deleted.outcome).toBe("deleted");
+    expect(deleted.observed.autoScalingGroups).toBe(0);
+    expect(sandbox.region.loadBalancers.balancers.size).toBe(0);
+    expect(sandbox.region.loadBalancers.targetGroups.size).toBe(0);
+    expect([...sandbox.region.parameterStore.parameters.keys()].filter((p) => p.startsWith("/tugboat/edge/"))).toEqual(
+      [],
+    );
+    await expect(secretOf("edge")).rejects.toMatchObject({ name: "ResourceNotFoundException" });
   });
 
   it("renews join material that would expire before a join on a healthy control-plane node, then joins with it", async () => {

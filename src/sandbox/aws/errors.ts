@@ -25,7 +25,21 @@ import {
   ThrottlingException as EksThrottlingException,
 } from "@aws-sdk/client-eks";
 import {
+  DuplicateListenerException,
+  DuplicateLoadBalancerNameException,
+  DuplicateTargetGroupNameException,
+  ElasticLoadBalancingV2ServiceException,
+  ResourceInUseException as ElbResourceInUseException,
+  InvalidConfigurationRequestException,
+  InvalidTargetException,
+  ListenerNotFoundException,
+  LoadBalancerNotFoundException,
+  SubnetNotFoundException,
+  TargetGroupNotFoundException,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import {
   InvalidParameterException as SecretsInvalidParameterException,
+  InvalidRequestException as SecretsInvalidRequestException,
   SecretsManagerServiceException,
   ResourceNotFoundException as SecretsResourceNotFoundException,
 } from "@aws-sdk/client-secrets-manager";
@@ -36,7 +50,15 @@ import {
   ThrottlingException as SsmThrottlingException,
 } from "@aws-sdk/client-ssm";
 
-export type ServiceId = "autoscaling" | "ec2" | "eks" | "ssm" | "secretsmanager" | "sfn" | "sts";
+export type ServiceId =
+  | "autoscaling"
+  | "ec2"
+  | "eks"
+  | "elasticloadbalancing"
+  | "ssm"
+  | "secretsmanager"
+  | "sfn"
+  | "sts";
 
 export type Fault = "client" | "server";
 
@@ -61,10 +83,24 @@ const DECLARED: Record<ServiceId, Record<string, ExceptionClass>> = {
     ResourceNotFoundException: EksResourceNotFoundException,
     ThrottlingException: EksThrottlingException,
   },
+  // ELBv2 speaks the query protocol: its codes drop the SDK classes' "Exception" suffix.
+  elasticloadbalancing: {
+    LoadBalancerNotFound: LoadBalancerNotFoundException,
+    TargetGroupNotFound: TargetGroupNotFoundException,
+    ListenerNotFound: ListenerNotFoundException,
+    DuplicateLoadBalancerName: DuplicateLoadBalancerNameException,
+    DuplicateTargetGroupName: DuplicateTargetGroupNameException,
+    DuplicateListener: DuplicateListenerException,
+    ResourceInUse: ElbResourceInUseException,
+    SubnetNotFound: SubnetNotFoundException,
+    InvalidTarget: InvalidTargetException,
+    InvalidConfigurationRequest: InvalidConfigurationRequestException,
+  },
   ssm: { ParameterNotFound, ThrottlingException: SsmThrottlingException },
   secretsmanager: {
     ResourceNotFoundException: SecretsResourceNotFoundException,
     InvalidParameterException: SecretsInvalidParameterException,
+    InvalidRequestException: SecretsInvalidRequestException,
   },
   sfn: { ExecutionDoesNotExist, InvalidArn },
   sts: {},
@@ -86,6 +122,7 @@ const BASE: Record<ServiceId, ExceptionClass> = {
   autoscaling: AutoScalingServiceException,
   ec2: EC2ServiceException,
   eks: EKSServiceException,
+  elasticloadbalancing: ElasticLoadBalancingV2ServiceException,
   ssm: SSMServiceException,
   secretsmanager: SecretsManagerServiceException,
   sfn: SFNServiceException,
@@ -93,7 +130,7 @@ const BASE: Record<ServiceId, ExceptionClass> = {
 };
 
 /** Query-protocol services (XML errors) also expose `Code` and `Type` on the error, as the SDK does. */
-const QUERY_PROTOCOL = new Set<ServiceId>(["autoscaling", "ec2", "sts"]);
+const QUERY_PROTOCOL = new Set<ServiceId>(["autoscaling", "ec2", "elasticloadbalancing", "sts"]);
 
 export interface AwsErrorOptions {
   status?: number;
@@ -121,6 +158,7 @@ export function awsError(service: ServiceId, code: string, message: string, opti
 export function throttlingError(service: ServiceId): Error {
   switch (service) {
     case "autoscaling":
+    case "elasticloadbalancing":
     case "sts":
       return awsError(service, "Throttling", "Rate exceeded");
     case "ec2":
@@ -140,6 +178,10 @@ export function asgValidation(message: string): Error {
 
 export function asgGroupNotFound(name: string): Error {
   return asgValidation(`AutoScalingGroup name not found - AutoScalingGroup ${name} not found`);
+}
+
+export function elbError(code: string, message: string): Error {
+  return awsError("elasticloadbalancing", code, message);
 }
 
 export function ec2Error(code: string, message: string): Error {

@@ -86,7 +86,7 @@ export class Ec2Fleet {
     }
     if (spec.groupName) instance.tags["aws:autoscaling:groupName"] = spec.groupName;
     world.instances.set(instanceId, instance);
-    const counts = world.countsFor(spec.nodeGroup);
+    const counts = world.countsFor(spec.clusterName, spec.nodeGroup);
     counts.current++;
     counts.maxAlive = Math.max(counts.maxAlive, counts.current);
     if (spec.initial) {
@@ -120,7 +120,7 @@ export class Ec2Fleet {
     }
     instance.state = "shutting-down";
     instance.stateTransitionReason = `${reason} (${isoSeconds(clock.nowMs()).replace("T", " ").replace("Z", " GMT")})`;
-    this.ctx.world.countsFor(instance.nodeGroup).current--;
+    this.ctx.world.countsFor(instance.clusterName, instance.nodeGroup).current--;
     this.ctx.events.instanceStateChanged(instanceId, "shutting-down");
     if (instance.announcedRunning) this.ctx.listener.instanceShuttingDown(instanceId);
     this.hooks.onShuttingDown(instance);

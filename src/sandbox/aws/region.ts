@@ -1,8 +1,8 @@
 /**
- * The simulated AWS region: Auto Scaling, EC2, EKS, SSM, Secrets Manager, Step Functions and STS,
- * answering SDK v3 commands by name (plugin.ts puts it under the real clients). It is built from a
- * scenario, moves on the VirtualClock, and draws every random choice from seeded streams, so a seed
- * fixes a run.
+ * The simulated AWS region: Auto Scaling, EC2, EKS, Elastic Load Balancing v2, SSM, Secrets Manager,
+ * Step Functions and STS, answering SDK v3 commands by name (plugin.ts puts it under the real clients).
+ * It is built from a scenario, moves on the VirtualClock, and draws every random choice from seeded
+ * streams, so a seed fixes a run.
  */
 
 import { TUGBOAT_KUBE_GROUP } from "../../core/connect/rbac";
@@ -52,6 +52,7 @@ import {
   renderKubeconfig,
   secretCommands,
 } from "./params";
+import { PublishedSecrets } from "./published-secrets";
 import { SimulatedKubeadm } from "./self-managed-kubeadm";
 import { SimulatedLoadBalancers } from "./self-managed-nlb";
 import { ParameterStore } from "./self-managed-parameters";
@@ -68,6 +69,9 @@ const SERVICE_ALIASES: Record<string, ServiceId> = {
   "auto-scaling": "autoscaling",
   ec2: "ec2",
   eks: "eks",
+  elasticloadbalancing: "elasticloadbalancing",
+  "elastic-load-balancing-v2": "elasticloadbalancing",
+  elbv2: "elasticloadbalancing",
   ssm: "ssm",
   secretsmanager: "secretsmanager",
   "secrets-manager": "secretsmanager",
@@ -96,6 +100,7 @@ export class SimulatedRegion {
   private readonly eks: EksApi;
   private readonly creation: EksClusterCreation;
   private readonly secretArns = new Map<string, string>();
+  private readonly publishedSecrets: PublishedSecrets;
   /** Each cluster's simulated API server, by cluster name. */
   private readonly kubeServers = new Map<string, KubeServer>();
   private kubeProvisioner?: KubeProvisioner;
@@ -190,6 +195,7 @@ export class SimulatedRegion {
     const groupCreation = new EksGroupCreation(this.ctx, this.engine, eks.access, requireCluster);
     const created = creationCommands(this.ctx, this.engine);
     this.loadBalancers = new SimulatedLoadBalancers(this.ctx);
+    this.publishedSecrets = new PublishedSecrets(this.ctx, this.secretArns);
     this.parameterStore = new ParameterStore(this.ctx);
     this.kubeadm = new SimulatedKubeadm(this.ctx, this.parameterStore, this.loadBalancers);
     // A kubeadm cluster's endpoint is its NLB: once that is deleted no API server answers there, and a
@@ -213,11 +219,14 @@ export class SimulatedRegion {
         ...ec2TagCommands(this.ctx),
       },
       eks: { ...eks.handlers(), ...this.creation.handlers(), ...groupCreation.handlers() },
+      elasticloadbalancing: this.loadBalancers.commands(),
       ssm: {
         ...this.parameterStore.commands(parameterCommands(this.ctx, this.kube), () => this.kubeadm.publishDue()),
         ...runCommandHandlers(this.ctx, this.kubeadm),
       },
-      secretsmanager: secretCommands(this.ctx, this.kube, secretSuffix, this.etcdAccess, this.secretArns),
+      secretsmanager: this.publishedSecrets.commands(
+        secretCommands(this.ctx, this.kube, secretSuffix, this.etcdAccess, this.secretArns),
+      ),
       sfn: stepFunctionsCommands(
         this.ctx,
         () => this.executionStatus,
@@ -352,6 +361,8 @@ export class SimulatedRegion {
         return found ? { arn: found.arn } : undefined;
       },
       secretArn: (id) => this.secretArns.get(id),
+      loadBalancingTags: (arn) => this.loadBalancers.resourceTags(arn),
+      loadBalancingArnForCreate: (kind, name) => this.loadBalancers.arnForCreate(kind, name),
     };
   }
 
@@ -387,7 +398,15 @@ export class SimulatedRegion {
       "SecureString",
       true,
     );
-    this.addSecret(etcdSecretName(cluster), () => renderEtcdSecret(this.etcdEndpoints.get(cluster) ?? this.etcdAccess));
+    try {
+      this.addSecret(etcdSecretName(cluster), () =>
+        renderEtcdSecret(this.etcdEndpoints.get(cluster) ?? this.etcdAccess),
+      );
+    } catch (err) {
+      // The name is scheduled for deletion (a cluster of that name deleted with a recovery window): the
+      // node's create-secret is refused, and the secret stays unreadable until the window ends.
+      if ((err as { name?: string }).name !== "InvalidRequestException") throw err;
+    }
   }
 
   /** The bearer token the kubeconfigs carry (the simulated API server should accept it). */
@@ -401,29 +420,11 @@ export class SimulatedRegion {
   }
 
   /**
-   * Adds a Secrets Manager secret (the Slack secret of a sandbox that serves Slack) and returns its ARN;
-   * the other secrets are served as before.
+   * Publishes a Secrets Manager secret (the Slack secret of a sandbox that serves Slack, a created
+   * self-managed cluster's etcd access) and returns its ARN; the other secrets are served as before.
    */
   addSecret(name: string, render: () => string): string {
-    const suffix = `${name.replace(/[^a-z]/g, "").slice(-3)}000`.slice(-6).padStart(6, "x");
-    const secretArn = `arn:aws:secretsmanager:${this.ctx.regionName}:${SANDBOX_ACCOUNT_ID}:secret:${name}-${suffix}`;
-    const versionId = "00000000-0000-4000-8000-000000000051";
-    const createdMs = this.ctx.clock.nowMs();
-    this.secretArns.set(name, secretArn);
-    const served = this.handlers.secretsmanager as Record<string, CommandHandler>;
-    const previous = served.GetSecretValue as CommandHandler;
-    served.GetSecretValue = (input: CommandInput) => {
-      if (input.SecretId !== name && input.SecretId !== secretArn) return previous(input);
-      return {
-        ARN: secretArn,
-        Name: name,
-        VersionId: versionId,
-        SecretString: render(),
-        VersionStages: ["AWSCURRENT"],
-        CreatedDate: new Date(createdMs),
-      };
-    };
-    return secretArn;
+    return this.publishedSecrets.publish(name, render);
   }
 
   /** Starting executions and answering task tokens (the sandbox's runner provides them). */
@@ -437,19 +438,33 @@ export class SimulatedRegion {
     return { total: this.totalCalls, throttled: this.ctx.faults.throttled(), byCommand };
   }
 
-  /** Per node group: instances alive (pending/running) now, at the start, and the most seen at once. */
-  groupCounts(nodeGroup: string): { initial: number; current: number; maxAlive: number } {
-    return { ...this.ctx.world.countsFor(nodeGroup) };
+  /**
+   * Per node group of a cluster (the scenario's by default): instances alive (pending/running) now, at
+   * the start, and the most seen at once.
+   */
+  groupCounts(
+    nodeGroup: string,
+    cluster = this.ctx.scenario.cluster.name,
+  ): { initial: number; current: number; maxAlive: number } {
+    return { ...this.ctx.world.countsFor(cluster, nodeGroup) };
   }
 
   /** The image a new member of the Auto Scaling group for this node group would boot now (its launch template resolved). */
-  launchImageOf(nodeGroup: string): string | undefined {
-    return this.launchTargetOf(nodeGroup)?.imageId;
+  launchImageOf(nodeGroup: string, cluster = this.ctx.scenario.cluster.name): string | undefined {
+    return this.launchTargetOf(nodeGroup, cluster)?.imageId;
   }
 
-  /** What the group would launch now: its launch template version, resolved, and that version's image. */
-  launchTargetOf(nodeGroup: string): { imageId: string; version: number } | undefined {
-    const group = [...this.ctx.world.groups.values()].find((g) => g.nodeGroup === nodeGroup);
+  /**
+   * What the cluster's group (the scenario cluster's by default) would launch now: its launch template
+   * version, resolved, and that version's image.
+   */
+  launchTargetOf(
+    nodeGroup: string,
+    cluster = this.ctx.scenario.cluster.name,
+  ): { imageId: string; version: number } | undefined {
+    const group = [...this.ctx.world.groups.values()].find(
+      (g) => g.nodeGroup === nodeGroup && g.clusterName === cluster,
+    );
     const template = group ? this.ctx.world.launchTemplates.get(group.launchTemplate.id) : undefined;
     const version = template && group ? resolveVersion(template, group.launchTemplate.version) : undefined;
     return version ? { imageId: String(version.data.ImageId ?? ""), version: version.versionNumber } : undefined;

@@ -53,7 +53,7 @@ export class RegionWorld {
   /** Per cluster: the upgrade insights of the last completed refresh, in listing order. */
   readonly insights = new Map<string, SimInsight[]>();
   readonly insightsRefreshes = new Map<string, SimInsightsRefresh>();
-  /** Per scenario node group: EC2 instances pending or running. */
+  /** Per cluster and node group (`${cluster}/${nodeGroup}`): EC2 instances pending or running. */
   readonly counts = new Map<string, GroupCounts>();
   vpcId = "";
 
@@ -79,11 +79,13 @@ export class RegionWorld {
     return [...this.addons.values()].filter((addon) => addon.clusterName === cluster);
   }
 
-  countsFor(nodeGroup: string): GroupCounts {
-    let counts = this.counts.get(nodeGroup);
+  /** Two clusters may both have a group of the name: counts are kept per cluster and node group. */
+  countsFor(cluster: string, nodeGroup: string): GroupCounts {
+    const key = `${cluster}/${nodeGroup}`;
+    let counts = this.counts.get(key);
     if (!counts) {
       counts = { initial: 0, current: 0, maxAlive: 0 };
-      this.counts.set(nodeGroup, counts);
+      this.counts.set(key, counts);
     }
     return counts;
   }

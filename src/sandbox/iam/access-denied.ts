@@ -2,7 +2,7 @@
  * A refused call as each service answers it. The message is IAM's ("User: <principal> is not authorized to
  * perform: <action> on resource: <arn> because no identity-based policy allows the <action> action"); the
  * code and HTTP status are the service's own:
- *  - Auto Scaling and STS (query protocol): `AccessDenied`, 403;
+ *  - Auto Scaling, Elastic Load Balancing v2 and STS (query protocol): `AccessDenied`, 403;
  *  - EC2: `UnauthorizedOperation`, 403, the message prefixed with "You are not authorized to perform this
  *    operation." and followed by an encoded authorization failure message;
  *  - EKS (REST): `AccessDeniedException`, 403;
@@ -26,6 +26,7 @@ export function accessDeniedError(service: IamServiceId, principal: string, acti
   const $metadata = { httpStatusCode: 400 };
   switch (service) {
     case "autoscaling":
+    case "elasticloadbalancing":
     case "sts":
       return awsError(service, "AccessDenied", message, { status: 403 });
     case "ec2":

@@ -137,7 +137,16 @@ export class IamEnforcer {
 }
 
 /** IAM's service prefix → the service whose error shape a refusal takes. */
-const SHAPED_BY_ITSELF = new Set(["autoscaling", "ec2", "eks", "ssm", "secretsmanager", "dynamodb", "sts"]);
+const SHAPED_BY_ITSELF = new Set([
+  "autoscaling",
+  "ec2",
+  "eks",
+  "elasticloadbalancing",
+  "ssm",
+  "secretsmanager",
+  "dynamodb",
+  "sts",
+]);
 
 function serviceOf(prefix: string): IamServiceId {
   if (SHAPED_BY_ITSELF.has(prefix)) return prefix as IamServiceId;

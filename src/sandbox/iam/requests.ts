@@ -13,6 +13,7 @@
  */
 
 import { autoScalingCreation, ec2Creation, eksCreation, ssmCreation } from "./requests-creation";
+import { loadBalancingRequests } from "./requests-load-balancing";
 
 /** One authorization: an action on a resource, with the condition keys the request carries. */
 export interface AuthorizationRequest {
@@ -35,6 +36,10 @@ export interface ResourceDirectory {
   nodegroup(cluster: string, name: string): { arn: string } | undefined;
   addon(cluster: string, name: string): { arn: string } | undefined;
   secretArn(id: string): string | undefined;
+  /** Tags of an ELBv2 load balancer or target group by ARN; undefined when there is none. */
+  loadBalancingTags(arn: string): Record<string, string> | undefined;
+  /** The ARN a CreateLoadBalancer / CreateTargetGroup of that name would make (or finds, being idempotent). */
+  loadBalancingArnForCreate(kind: "loadbalancer" | "targetgroup", name: string): string;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: inputs are the SDK's command shapes, read loosely here.
@@ -247,15 +252,20 @@ const ssm: Record<string, Mapper> = {
     })),
 };
 
-const secretsmanager: Record<string, Mapper> = {
-  GetSecretValue: (input, dir) => {
+/** A secret by name or ARN; one that does not exist is named with a stand-in for the six characters AWS appends. */
+const onSecret =
+  (action: string): Mapper =>
+  (input, dir) => {
     const id = String(input.SecretId ?? "");
-    // A secret that does not exist is named with a stand-in for the six characters AWS would append.
     const resource = id.startsWith("arn:")
       ? id
       : (dir.secretArn(id) ?? arn(dir, "secretsmanager", `secret:${id}-000000`));
-    return [{ action: "secretsmanager:GetSecretValue", resource, context: {} }];
-  },
+    return [{ action, resource, context: {} }];
+  };
+
+const secretsmanager: Record<string, Mapper> = {
+  GetSecretValue: onSecret("secretsmanager:GetSecretValue"),
+  DeleteSecret: onSecret("secretsmanager:DeleteSecret"),
 };
 
 const sts: Record<string, Mapper> = {
@@ -308,6 +318,7 @@ const MAPPERS: Record<string, Record<string, Mapper>> = {
   autoscaling: { ...autoscaling, ...autoScalingCreation },
   ec2: { ...ec2, ...ec2Creation },
   eks: { ...eks, ...eksCreation },
+  elasticloadbalancing: loadBalancingRequests,
   ssm: { ...ssm, ...ssmCreation },
   secretsmanager,
   sts,

@@ -75,8 +75,11 @@ export class SampleRecords {
     };
   }
 
-  /** The samples drawn in [fromMs, toMs] for one node group's roll, grouped for the lower bound. */
-  sampledRun(nodeGroup: string, fromMs: number, toMs: number): SampledRun {
+  /**
+   * The samples drawn in [fromMs, toMs] for one node group's roll, grouped for the lower bound. Boots
+   * are counted for `instanceIds` only when given (another cluster may have a group of the same name).
+   */
+  sampledRun(nodeGroup: string, fromMs: number, toMs: number, instanceIds?: ReadonlySet<string>): SampledRun {
     const inWindow = this.samples.filter((s) => s.atMs >= fromMs && s.atMs <= toMs);
     const ready = new Map<string, number>();
     for (const s of this.samples) if (s.purpose === "node-ready" && s.atMs >= fromMs) ready.set(s.entity, s.seconds);
@@ -92,7 +95,7 @@ export class SampleRecords {
       return entry;
     };
     for (const s of inWindow) {
-      if (s.purpose === "instance-boot" && s.nodeGroup === nodeGroup) {
+      if (s.purpose === "instance-boot" && s.nodeGroup === nodeGroup && (instanceIds?.has(s.entity) ?? true)) {
         const readySeconds = ready.get(s.entity);
         if (readySeconds !== undefined) joinSeconds.push(s.seconds + readySeconds);
       } else if (s.purpose === "pod-shutdown" && s.workload) {

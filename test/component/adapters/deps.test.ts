@@ -107,7 +107,15 @@ describe("createAwsDeps", () => {
     const region = fakeRegion(() => apiServer.port);
     const services: string[] = [];
     const deps = build(region, services);
-    expect(services.sort()).toEqual(["autoscaling", "ec2", "eks", "secretsmanager", "sfn", "ssm"]);
+    expect(services.sort()).toEqual([
+      "autoscaling",
+      "ec2",
+      "eks",
+      "elasticloadbalancing",
+      "secretsmanager",
+      "sfn",
+      "ssm",
+    ]);
 
     expect((await deps.autoScaling.describeGroup("demo-workers"))?.maxSize).toBe(4);
     expect(region.commands.map((c) => `${c.service}:${c.command}`)).toEqual([

@@ -70,6 +70,8 @@ describe("the operator policy", () => {
       nodegroup: () => undefined,
       addon: () => undefined,
       secretArn: () => undefined,
+      loadBalancingTags: () => undefined,
+      loadBalancingArnForCreate: () => "",
     };
     const arn = sandboxStateMachineArn(account, "roll-node-group");
     const executionArn = `${arn.replace(":stateMachine:", ":execution:")}:roll-demo-workers`;

@@ -70,31 +70,35 @@ export async function ensureApiLoadBalancer(
   return { changes, endpoint: `${balancer.dnsName}:${API_SERVER_PORT}`, targetGroupArn: group.arn };
 }
 
-/** Deletion, after the control-plane groups are gone: listener with the balancer, then the target group. */
+/**
+ * Deletion, after the control-plane groups are gone: listener with the balancer, then the target group.
+ * `beforeDeleting` runs (its changes counted) when Tugboat's balancer or target group is found, before
+ * either is deleted: while they exist they mark the cluster as self-managed, so a teardown retried after
+ * a partial one runs it again.
+ */
 export async function tearDownApiLoadBalancer(
   lb: LoadBalancerPort,
   cluster: string,
-): Promise<{ changes: number; remaining: string[]; found: boolean }> {
+  beforeDeleting: () => Promise<number> = async () => 0,
+): Promise<{ changes: number; remaining: string[] }> {
   const name = apiLoadBalancerName(cluster);
-  let changes = 0;
   const remaining: string[] = [];
-  const balancer = await lb.describeLoadBalancer(name);
-  if (balancer && madeFor(balancer.tags, cluster)) {
+  const [balancer, group] = await Promise.all([lb.describeLoadBalancer(name), lb.describeTargetGroup(name)]);
+  const ours = {
+    balancer: balancer !== undefined && madeFor(balancer.tags, cluster),
+    group: group !== undefined && madeFor(group.tags, cluster),
+  };
+  if (!ours.balancer && !ours.group) return { changes: 0, remaining };
+  let changes = await beforeDeleting();
+  if (balancer && ours.balancer) {
     await lb.deleteLoadBalancer(balancer.arn);
     changes++;
   }
-  const group = await lb.describeTargetGroup(name);
-  if (group && madeFor(group.tags, cluster)) {
+  if (group && ours.group) {
     if ((await lb.deleteTargetGroup(group.arn)) === "deleted") changes++;
     else remaining.push(`target group ${name}`);
   }
-  return {
-    changes,
-    remaining,
-    found:
-      (balancer !== undefined && madeFor(balancer.tags, cluster)) ||
-      (group !== undefined && madeFor(group.tags, cluster)),
-  };
+  return { changes, remaining };
 }
 
 /** The API server's load balancer and target group Tugboat made for the cluster, read back. */

@@ -1,8 +1,8 @@
 /**
  * What a self-managed (kubeadm) creation needs beyond CreationPort: the API server's internal Network
- * Load Balancer and the join material kept in SSM Parameter Store. The load balancer port has no SDK
- * adapter in this build (the ELBv2 client is not among Tugboat's dependencies); the sandbox implements
- * it (src/sandbox/aws/self-managed-nlb.ts) and a deployed step without it refuses with a TerminalError.
+ * Load Balancer (src/adapters/aws/load-balancers.ts, over the ELBv2 SDK client; in the sandbox the same
+ * adapter reaches the simulated ELBv2 of src/sandbox/aws/self-managed-nlb.ts) and the join material kept
+ * in SSM Parameter Store.
  */
 
 export interface LoadBalancerView {
@@ -67,4 +67,14 @@ export interface JoinMaterialPort {
     commandId: string,
     instanceId: string,
   ): Promise<{ status: "pending" | "success" | "failed"; detail: string }>;
+}
+
+/** Secrets Manager, for the etcd access a self-managed cluster's first node publishes. */
+export interface AccessSecretsPort {
+  /**
+   * DeleteSecret with ForceDeleteWithoutRecovery: no recovery window, so a cluster made again under the
+   * name can publish its own secret at once (one pending deletion cannot be read, nor made again). A
+   * forced deletion succeeds whether or not the secret exists, so it says nothing back.
+   */
+  deleteSecret(name: string): Promise<void>;
 }
