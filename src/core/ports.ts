@@ -188,7 +188,8 @@ export interface KubePort {
   listNodes(): Promise<KubeNode[]>;
   /** GET /version: the API server's minor ("1.30") and gitVersion. */
   serverVersion(): Promise<{ minor: string; gitVersion: string }>;
-  listPods(filter?: { nodeName?: string }): Promise<KubePod[]>;
+  /** Pods on one node (a field selector) and/or carrying these labels (a label selector), in every namespace. */
+  listPods(filter?: { nodeName?: string; labels?: Record<string, string> }): Promise<KubePod[]>;
   listPdbs(): Promise<KubePdb[]>;
   /** PersistentVolumes pinned to one zone by node affinity (EBS), with their claims. */
   listZonalVolumes(): Promise<KubeZonalVolume[]>;

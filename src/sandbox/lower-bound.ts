@@ -17,6 +17,9 @@
  *     at least the k smallest sampled starts (and, for StatefulSets, shutdowns and attaches) of that
  *     workload's pods in the run: B = J₁ + max over PDBs of Σ over those k smallest.
  *
+ *  C. StatefulSet-limited (orderedReadyChain below): B's first join, then an OrderedReady
+ *     StatefulSet's moved pods restarted one at a time.
+ *
  * Where the run sampled fewer values than a term needs (a failed roll), the missing ones count at the
  * duration's floor (a plain number: itself; uniform: its min; log-normal: 0). With plain-number timings
  * every sample equals the number and the bound is the constant formula: ceil(N/E) × (J + D) and
@@ -70,6 +73,7 @@ export function lowerBoundSeconds({ scenario, outdatedNodes, maxExtraNodes, samp
   let pdbChain = 0;
   for (const [key, moved] of podsToMove) {
     const w = byKey.get(key);
+    if (w?.kind === "StatefulSet") pdbChain = Math.max(pdbChain, orderedReadyChain(w, moved, sampled, timing));
     if (!w?.pdb || w.kind === "DaemonSet") continue;
     const replicas = w.replicas ?? 1;
     const allowed = Math.max(1, replicas - desiredHealthy(w.pdb, replicas));
@@ -86,6 +90,29 @@ export function lowerBoundSeconds({ scenario, outdatedNodes, maxExtraNodes, samp
   }
   const pdbLimited = (joins[0] ?? joinFloor) + pdbChain;
   return Math.round(Math.max(surgeLimited, pdbLimited));
+}
+
+/**
+ * C. StatefulSet-limited: an OrderedReady StatefulSet (the default policy, and every StatefulSet of the
+ * sandbox) recreates one ordinal at a time, each once the ones before it are Running and Ready, so its
+ * moved pods restart one after another whatever the budget allows: the first old pod's shutdown, then
+ * for each moved pod a start (and a zonal volume's attach), the smallest the run sampled.
+ */
+function orderedReadyChain(
+  w: ScenarioWorkload,
+  moved: number,
+  sampled: SampledRun,
+  timing: Scenario["timing"],
+): number {
+  const samples = sampled.byWorkload.get(`${w.namespace}/${w.name}`) ?? { start: [], attach: [], shutdown: [] };
+  const shutdownFloor = Math.min(
+    floorSeconds(w.shutdownSeconds ?? w.terminationGracePeriodSeconds),
+    w.terminationGracePeriodSeconds,
+  );
+  const firstShutdown = smallest(samples.shutdown, 1, shutdownFloor)[0] ?? 0;
+  const starts = sum(smallest(samples.start, moved, floorSeconds(w.startSeconds ?? timing.podStartSeconds)));
+  const attaches = w.zonalVolumes ? sum(smallest(samples.attach, moved, floorSeconds(timing.volumeAttachSeconds))) : 0;
+  return firstShutdown + starts + attaches;
 }
 
 /** The `count` smallest of `values`, ascending, padded with `floor` when there are fewer. */

@@ -92,4 +92,30 @@ describe("lowerBoundSeconds", () => {
     expect(lowerBoundSeconds({ scenario: s, outdatedNodes: dbNodes, maxExtraNodes: 1, sampled })).toBe(306);
     expect(lowerBoundSeconds({ scenario: s, outdatedNodes: dbNodes, maxExtraNodes: 3, sampled })).toBe(245);
   });
+
+  it("restarts an OrderedReady StatefulSet's pods one at a time, however many its budget lets go", () => {
+    const cache = {
+      kind: "StatefulSet",
+      name: "cache",
+      replicas: 6,
+      zonalVolumes: true,
+      shutdownSeconds: 10,
+      pdb: { maxUnavailable: 3 },
+    };
+    const s = scenario({ ...PLAIN_TIMING, volumeAttachSeconds: 15 }, [cache]);
+    const cacheNodes = nodes.map((n) => ({ name: n.name, workloads: [{ namespace: "default", name: "cache" }] }));
+    const sampled: SampledRun = {
+      joinSeconds: [90, 90, 90, 90, 90, 90],
+      shutdownsByNode: new Map(),
+      byWorkload: new Map([
+        [
+          "default/cache",
+          { start: [4, 6, 5, 5, 7, 3], attach: [15, 12, 18, 15, 20, 11], shutdown: [10, 9, 11, 10, 10, 12] },
+        ],
+      ]),
+    };
+    // Two rounds of three behind the budget would be 90 + (9 + 10) + (3 + 4) + (11 + 12) = 139; one ordinal at
+    // a time: 90 + 9 + (4 + 6 + 5 + 5 + 7 + 3) + (15 + 12 + 18 + 15 + 20 + 11) = 220.
+    expect(lowerBoundSeconds({ scenario: s, outdatedNodes: cacheNodes, maxExtraNodes: 6, sampled })).toBe(220);
+  });
 });

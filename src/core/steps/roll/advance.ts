@@ -100,6 +100,7 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
     observations: [],
     settled: [],
     podsByNode: new Map(),
+    refused: [],
   };
   try {
     const snapshot = await shared.snapshot();
@@ -170,7 +171,7 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
     let cordoned = 0;
     let waveExpectations = expectations;
     if (Object.values(room).some((n) => n > 0)) {
-      const chosen = await choose(kube, candidates, room);
+      const chosen = await choose(kube, candidates, room, shared.refused);
       if (chosen.length > 0) {
         const observations = await loadObservations(deps, { cluster: input.cluster, nodeGroup: input.nodeGroup });
         waveExpectations = rollExpectations(rollEstimates(observations));

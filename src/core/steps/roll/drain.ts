@@ -51,6 +51,8 @@ export interface TickShared {
   settled: string[];
   /** Drainable pods on each node the tick's passes looked at, as they found them. */
   podsByNode: Map<string, KubePod[]>;
+  /** Pods whose eviction the tick's passes were refused: they wait on their cordoned nodes. */
+  refused: KubePod[];
 }
 
 export const emptyTally = (): RollRunData["counters"] => ({
@@ -84,6 +86,10 @@ export async function drainWaves(deps: Deps, waves: RollState[], shared: TickSha
   const kube = await deps.kube(first.input.cluster);
   const { passes, podsByNode } = await evictionPasses(deps, kube, batches.map(stillThere), { runId: first.run.runId });
   for (const [node, pods] of podsByNode) shared.podsByNode.set(node, pods);
+  const blocked = new Set(passes.flatMap((pass) => pass.blocked.map((b) => b.pod)));
+  for (const pods of podsByNode.values()) {
+    for (const pod of pods) if (blocked.has(`${pod.namespace}/${pod.name}`)) shared.refused.push(pod);
+  }
   const results: DrainResult[] = [];
   for (const [i, wave] of waves.entries()) {
     results.push(await afterPass(deps, wave, batches[i] as StoredBatch, passes[i] as EvictionPass, shared, kube));

@@ -72,31 +72,45 @@ export async function moveWaves(
   pipeline.waves = pipeline.waves.filter((wave) => !gone.has(wave.index));
 }
 
-/** PDB-aware choice within each AZ's room (core/roll/choose-victims), from the pods on the candidates. */
+/** Budgets of at most this many pods are looked up wherever their pods run (one label-selected list each). */
+const FEW_PODS = 500;
+
+/**
+ * PDB-aware choice within each AZ's room (core/roll/choose-victims), from the pods on the candidates:
+ * the AZ-interleaved candidates up to twice the room, and first the nodes running pods of the budgets
+ * with few pods (a StatefulSet's, CoreDNS's): those chains are the longest, so they start early.
+ * `waiting`: pods a budget refused this tick, which still wait on cordoned nodes.
+ */
 export async function choose(
   kube: KubePort,
   candidates: OutdatedMember[],
   room: Record<string, number>,
+  waiting: KubePod[] = [],
 ): Promise<OutdatedMember[]> {
+  const pdbs = await kube.listPdbs();
+  const few = pdbs.filter((pdb) => pdb.expectedPods <= FEW_PODS && Object.keys(pdb.matchLabels).length > 0);
+  const lists = await mapPool(few, API_CONCURRENCY, (pdb) => kube.listPods({ labels: pdb.matchLabels }));
+  const hosting = new Set(lists.flat().flatMap((pod) => (pod.nodeName ? [pod.nodeName] : [])));
+  const ordered = [
+    ...candidates.filter((m) => hosting.has(m.nodeName as string)),
+    ...candidates.filter((m) => !hosting.has(m.nodeName as string)),
+  ];
   // Twice the room per AZ is enough to pick around a budget; listing more costs calls for nothing.
   const considered: OutdatedMember[] = [];
   const seen: Record<string, number> = {};
-  for (const m of candidates) {
+  for (const m of ordered) {
     const limit = 2 * (room[m.availabilityZone] ?? 0);
     if ((seen[m.availabilityZone] ?? 0) >= limit) continue;
     seen[m.availabilityZone] = (seen[m.availabilityZone] ?? 0) + 1;
     considered.push(m);
   }
   if (considered.length === 0) return [];
-  const [lists, pdbs] = await Promise.all([
-    mapPool(considered, API_CONCURRENCY, (m) => kube.listPods({ nodeName: m.nodeName as string })),
-    kube.listPdbs(),
-  ]);
+  const podLists = await mapPool(considered, API_CONCURRENCY, (m) => kube.listPods({ nodeName: m.nodeName as string }));
   const podsByNode = new Map<string, KubePod[]>();
   considered.forEach((m, i) => {
-    podsByNode.set(m.nodeName as string, lists[i] ?? []);
+    podsByNode.set(m.nodeName as string, podLists[i] ?? []);
   });
-  return chooseVictims(considered, room, podsByNode, pdbs);
+  return chooseVictims(considered, room, podsByNode, pdbs, waiting);
 }
 
 /** Records the wave, cordons it and makes its first drain pass at once. */

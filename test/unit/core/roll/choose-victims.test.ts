@@ -53,4 +53,32 @@ describe("chooseVictims", () => {
     const chosen = chooseVictims([node("a1", "a"), node("a2", "a"), node("b1", "b")], { a: 1, b: 1 }, new Map(), []);
     expect(chosen.map((n) => n.nodeName)).toEqual(["a1", "b1"]);
   });
+
+  it("takes first the nodes whose pods use the largest share of a budget's round", () => {
+    const pods = new Map([
+      ["n1", [pod("web-0", "n1", "web")]],
+      ["n2", [pod("web-1", "n2", "web")]],
+      ["n3", [pod("db-0", "n3", "db")]],
+    ]);
+    const budgets = [pdb("db", 3, 2), pdb("web", 100, 90)];
+    const chosen = chooseVictims([node("n1"), node("n2"), node("n3")], { a: 2 }, pods, budgets);
+    expect(chosen.map((n) => n.nodeName)).toEqual(["n3", "n1"]);
+  });
+
+  it("queues nothing more behind a budget whose refused pods still wait", () => {
+    const pods = new Map([
+      ["n1", [pod("db-1", "n1", "db")]],
+      ["n2", [pod("db-2", "n2", "db")]],
+      ["n3", []],
+    ]);
+    const waiting = [pod("db-0", "n0", "db")];
+    const budgets = [pdb("db", 4, 3)];
+    // Without the waiting pod one db node fits the budget; with it, none does, and none is queued behind it.
+    expect(chooseVictims([node("n1"), node("n2"), node("n3")], { a: 3 }, pods, budgets).map((n) => n.nodeName)).toEqual(
+      ["n1", "n3", "n2"],
+    );
+    expect(
+      chooseVictims([node("n1"), node("n2"), node("n3")], { a: 3 }, pods, budgets, waiting).map((n) => n.nodeName),
+    ).toEqual(["n3"]);
+  });
 });
