@@ -21,6 +21,8 @@ export interface PipelineWave {
   drain: DrainResult;
   /** When the drain should be looked at again. */
   nextAt: string;
+  /** Nodes still to drain and terminate (absent in a pipeline stored before it was kept: the batch says). */
+  nodes?: string[];
 }
 
 /** The roll's pipeline between ticks (kept in the store, not in the workflow state). */

@@ -101,6 +101,8 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
     settled: [],
     podsByNode: new Map(),
     refused: [],
+    waveNodes: new Map(),
+    terminatedNodes: new Set(),
   };
   try {
     const snapshot = await shared.snapshot();

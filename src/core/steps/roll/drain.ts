@@ -53,6 +53,10 @@ export interface TickShared {
   podsByNode: Map<string, KubePod[]>;
   /** Pods whose eviction the tick's passes were refused: they wait on their cordoned nodes. */
   refused: KubePod[];
+  /** Each wave's nodes still to drain and terminate, as the pipeline keeps them (no batch read needed). */
+  waveNodes: Map<number, string[]>;
+  /** Nodes the tick terminated. */
+  terminatedNodes: Set<string>;
 }
 
 export const emptyTally = (): RollRunData["counters"] => ({
@@ -82,9 +86,13 @@ export async function loadBatch(deps: Deps, state: RollState, known?: Map<number
 export async function drainWaves(deps: Deps, waves: RollState[], shared: TickShared): Promise<DrainResult[]> {
   const first = waves[0];
   if (!first) return [];
-  const batches = await Promise.all(waves.map((wave) => loadBatch(deps, wave, shared.batches)));
+  const nodesOf = await Promise.all(
+    waves.map(
+      async (wave) => shared.waveNodes.get(indexOf(wave)) ?? stillThere(await loadBatch(deps, wave, shared.batches)),
+    ),
+  );
   const kube = await deps.kube(first.input.cluster);
-  const { passes, podsByNode } = await evictionPasses(deps, kube, batches.map(stillThere), { runId: first.run.runId });
+  const { passes, podsByNode } = await evictionPasses(deps, kube, nodesOf, { runId: first.run.runId });
   for (const [node, pods] of podsByNode) shared.podsByNode.set(node, pods);
   const blocked = new Set(passes.flatMap((pass) => pass.blocked.map((b) => b.pod)));
   for (const pods of podsByNode.values()) {
@@ -92,13 +100,18 @@ export async function drainWaves(deps: Deps, waves: RollState[], shared: TickSha
   }
   const results: DrainResult[] = [];
   for (const [i, wave] of waves.entries()) {
-    results.push(await afterPass(deps, wave, batches[i] as StoredBatch, passes[i] as EvictionPass, shared, kube));
+    results.push(await afterPass(deps, wave, passes[i] as EvictionPass, shared, kube));
   }
   return results;
 }
 
+const indexOf = (wave: RollState): number => {
+  if (!wave.batch) throw new Error("no current batch");
+  return wave.batch.index;
+};
+
 /** The wave's cordoned nodes whose instance it has not terminated yet. */
-function stillThere(stored: StoredBatch): string[] {
+export function stillThere(stored: StoredBatch): string[] {
   const gone = new Set(stored.victims.filter((v) => stored.terminated.includes(v.instanceId)).map((v) => v.nodeName));
   return stored.cordoned.filter((node) => !gone.has(node));
 }
@@ -107,7 +120,6 @@ function stillThere(stored: StoredBatch): string[] {
 async function afterPass(
   deps: Deps,
   state: RollState,
-  stored: StoredBatch,
   pass: EvictionPass,
   shared: TickShared,
   kube: KubePort,
@@ -123,7 +135,7 @@ async function afterPass(
   if (remaining === 0) {
     if (previous.startedAt) {
       const seconds = (nowMs - Date.parse(previous.startedAt)) / 1000;
-      shared.observations.push(observation(deps, run.runId, `batch-${stored.index}`, "batch-drain", seconds));
+      shared.observations.push(observation(deps, run.runId, `batch-${indexOf(state)}`, "batch-drain", seconds));
     }
     return { ...previous, done: true, failed: false, attempts, remainingPods: 0, blocked: [] };
   }
@@ -169,7 +181,7 @@ async function afterPass(
   }
   const first = blocked[0];
   throw new PdbBlockedTooLongError(
-    `drain of batch ${stored.index + 1} blocked for ${input.drainTimeoutSeconds} s: pod ${first?.pod} cannot be evicted: ${first?.message} (${blocked.length} pods blocked); fix the budget or its workload and rerun, or rerun with force to delete them`,
+    `drain of batch ${indexOf(state) + 1} blocked for ${input.drainTimeoutSeconds} s: pod ${first?.pod} cannot be evicted: ${first?.message} (${blocked.length} pods blocked); fix the budget or its workload and rerun, or rerun with force to delete them`,
   );
 }
 
@@ -211,12 +223,18 @@ export async function terminateWaves(deps: Deps, waves: RollState[], shared: Tic
   const first = waves[0];
   if (!first) return gone;
   const { input, run } = first;
-  const batches = await Promise.all(waves.map((wave) => loadBatch(deps, wave, shared.batches)));
+  // The waves with something to terminate: a node this tick found empty, or nodes the pipeline lost track of.
+  const considered = waves.filter((wave) => {
+    const nodes = shared.waveNodes.get(indexOf(wave));
+    return !nodes || wave.drain?.done || nodes.some((node) => shared.podsByNode.get(node)?.length === 0);
+  });
+  const batches = await Promise.all(considered.map((wave) => loadBatch(deps, wave, shared.batches)));
   const kube = await deps.kube(input.cluster);
   // The nodes this tick's passes looked at need no second look; others (a retried step) are listed.
   const unseen = batches.flatMap(stillThere).filter((node) => !shared.podsByNode.has(node));
   const byNode = new Map([...shared.podsByNode, ...(await drainablePodsOn(kube, unseen))]);
   const snapshot = await shared.snapshot();
+  const terminatedBefore = batches.map((stored) => stored.terminated.length);
   // A retried step must not terminate twice: members already on their way out are done.
   const leaving = new Set(snapshot.members.filter(isLeaving).map((m) => m.instanceId));
   const ready: { stored: StoredBatch; instanceId: string; nodeName: string }[] = [];
@@ -254,6 +272,7 @@ export async function terminateWaves(deps: Deps, waves: RollState[], shared: Tic
     await deps.autoScaling.terminateInstance(instanceId, true);
     stored.terminated.push(instanceId);
     shared.terminatedIds.push(instanceId);
+    shared.terminatedNodes.add(nodeName);
     await traceNodeAction(deps.log, kube, {
       runId: run.runId,
       node: nodeName,
@@ -263,8 +282,8 @@ export async function terminateWaves(deps: Deps, waves: RollState[], shared: Tic
     });
   });
   shared.tally.nodesReplaced += ready.length;
-  for (const stored of batches) {
-    shared.changedBatches.add(stored.index);
+  for (const [i, stored] of batches.entries()) {
+    if (stored.terminated.length !== terminatedBefore[i]) shared.changedBatches.add(stored.index);
     // Every cordoned victim is terminated: the wave's cordon is final, and so are its terminations.
     // Otherwise it stays open and the way out uncordons the victims left in place.
     const cordonedLeft = stored.victims.filter(

@@ -19,7 +19,7 @@ import {
   type WaveProgress,
 } from "../../roll/state";
 import { cordonBatch } from "./batch";
-import { drainWaves, type TickShared, terminateWaves } from "./drain";
+import { drainWaves, stillThere, type TickShared, terminateWaves } from "./drain";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -54,6 +54,7 @@ export async function moveWaves(
   // a time, and a wave backing off would see younger waves, looking more often, take every slot until
   // its drain deadline passed.
   const due = pipeline.waves.filter((wave) => Date.parse(wave.nextAt) <= nowMs || wave.drain.blocked.length > 0);
+  for (const wave of due) if (wave.nodes) shared.waveNodes.set(wave.index, wave.nodes);
   // One pass over every due wave, oldest first: an older wave asks the budgets before a younger one.
   const draining = due.filter((wave) => !wave.drain.done);
   const results = await drainWaves(deps, draining.map(sub), shared);
@@ -68,8 +69,18 @@ export async function moveWaves(
   const replacedBefore = shared.tally.nodesReplaced;
   const gone = await terminateWaves(deps, due.map(sub), shared);
   if (shared.tally.nodesReplaced > replacedBefore) pipeline.lastProgressAt = iso(nowMs);
-  for (const wave of due) if (gone.has(wave.index)) terminated.push(waveProgress(wave, true));
+  for (const wave of due) {
+    if (gone.has(wave.index)) terminated.push(waveProgress(wave, true));
+    else keepNodes(wave, shared);
+  }
   pipeline.waves = pipeline.waves.filter((wave) => !gone.has(wave.index));
+}
+
+/** The wave's nodes still to drain and terminate, for the next tick's pass. */
+function keepNodes(wave: PipelineWave, shared: TickShared): void {
+  const batch = shared.batches.get(wave.index);
+  const nodes = wave.nodes ?? (batch ? stillThere(batch) : undefined);
+  if (nodes) wave.nodes = nodes.filter((node) => !shared.terminatedNodes.has(node));
 }
 
 /** Budgets of at most this many pods are looked up wherever their pods run (one label-selected list each). */
@@ -145,6 +156,7 @@ export async function startWave(
   shared.data.batchesStarted = Math.max(shared.data.batchesStarted, index + 1);
   const sub: RollState = { ...state, batch: cursor(index, expectations) };
   const cordoned = await cordonBatch(deps, sub, shared.journal, shared.batches);
+  shared.waveNodes.set(index, [...batch.cordoned]);
   const [drain] = (await drainWaves(deps, [{ ...sub, drain: cordoned }], shared)) as [DrainResult];
   pipeline.lastProgressAt = iso(nowMs);
   const wave: PipelineWave = {
@@ -158,5 +170,6 @@ export async function startWave(
     terminated.push(waveProgress(wave, true));
     return;
   }
+  wave.nodes = batch.cordoned.filter((node) => !shared.terminatedNodes.has(node));
   pipeline.waves.push(wave);
 }
