@@ -188,8 +188,7 @@ export interface KubePort {
   listNodes(): Promise<KubeNode[]>;
   /** GET /version: the API server's minor ("1.30") and gitVersion. */
   serverVersion(): Promise<{ minor: string; gitVersion: string }>;
-  /** Pods on one node (a field selector) and/or carrying these labels (a label selector), in every namespace. */
-  listPods(filter?: { nodeName?: string; labels?: Record<string, string> }): Promise<KubePod[]>;
+  listPods(filter?: { nodeName?: string }): Promise<KubePod[]>;
   listPdbs(): Promise<KubePdb[]>;
   /** PersistentVolumes pinned to one zone by node affinity (EBS), with their claims. */
   listZonalVolumes(): Promise<KubeZonalVolume[]>;

@@ -85,22 +85,10 @@ export class KubeAdapter implements KubePort {
     return { minor: `${info.major}.${minorDigits}`, gitVersion: info.gitVersion };
   }
 
-  async listPods(filter: { nodeName?: string; labels?: Record<string, string> } = {}): Promise<KubePod[]> {
+  async listPods(filter: { nodeName?: string } = {}): Promise<KubePod[]> {
     const fieldSelector = filter.nodeName ? `spec.nodeName=${filter.nodeName}` : undefined;
-    const labelSelector = filter.labels
-      ? Object.entries(filter.labels)
-          .map(([key, value]) => `${key}=${value}`)
-          .join(",")
-      : undefined;
-    const context = filter.nodeName
-      ? `listing pods on node ${filter.nodeName}`
-      : labelSelector
-        ? `listing pods with labels ${labelSelector}`
-        : "listing pods";
-    const pods = await this.listJson<V1Pod>(context, "/api/v1/pods", {
-      ...(fieldSelector ? { fieldSelector } : {}),
-      ...(labelSelector ? { labelSelector } : {}),
-    });
+    const context = filter.nodeName ? `listing pods on node ${filter.nodeName}` : "listing pods";
+    const pods = await this.listJson<V1Pod>(context, "/api/v1/pods", fieldSelector ? { fieldSelector } : {});
     return pods.map(toKubePod).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
   }
 

@@ -83,13 +83,8 @@ function keepNodes(wave: PipelineWave, shared: TickShared): void {
   if (nodes) wave.nodes = nodes.filter((node) => !shared.terminatedNodes.has(node));
 }
 
-/** Budgets of at most this many pods are looked up wherever their pods run (one label-selected list each). */
-const FEW_PODS = 500;
-
 /**
- * PDB-aware choice within each AZ's room (core/roll/choose-victims), from the pods on the candidates:
- * the AZ-interleaved candidates up to twice the room, and first the nodes running pods of the budgets
- * with few pods (a StatefulSet's, CoreDNS's): those chains are the longest, so they start early.
+ * PDB-aware choice within each AZ's room (core/roll/choose-victims), from the pods on the candidates.
  * `waiting`: pods a budget refused this tick, which still wait on cordoned nodes.
  */
 export async function choose(
@@ -98,28 +93,23 @@ export async function choose(
   room: Record<string, number>,
   waiting: KubePod[] = [],
 ): Promise<OutdatedMember[]> {
-  const pdbs = await kube.listPdbs();
-  const few = pdbs.filter((pdb) => pdb.expectedPods <= FEW_PODS && Object.keys(pdb.matchLabels).length > 0);
-  const lists = await mapPool(few, API_CONCURRENCY, (pdb) => kube.listPods({ labels: pdb.matchLabels }));
-  const hosting = new Set(lists.flat().flatMap((pod) => (pod.nodeName ? [pod.nodeName] : [])));
-  const ordered = [
-    ...candidates.filter((m) => hosting.has(m.nodeName as string)),
-    ...candidates.filter((m) => !hosting.has(m.nodeName as string)),
-  ];
   // Twice the room per AZ is enough to pick around a budget; listing more costs calls for nothing.
   const considered: OutdatedMember[] = [];
   const seen: Record<string, number> = {};
-  for (const m of ordered) {
+  for (const m of candidates) {
     const limit = 2 * (room[m.availabilityZone] ?? 0);
     if ((seen[m.availabilityZone] ?? 0) >= limit) continue;
     seen[m.availabilityZone] = (seen[m.availabilityZone] ?? 0) + 1;
     considered.push(m);
   }
   if (considered.length === 0) return [];
-  const podLists = await mapPool(considered, API_CONCURRENCY, (m) => kube.listPods({ nodeName: m.nodeName as string }));
+  const [lists, pdbs] = await Promise.all([
+    mapPool(considered, API_CONCURRENCY, (m) => kube.listPods({ nodeName: m.nodeName as string })),
+    kube.listPdbs(),
+  ]);
   const podsByNode = new Map<string, KubePod[]>();
   considered.forEach((m, i) => {
-    podsByNode.set(m.nodeName as string, podLists[i] ?? []);
+    podsByNode.set(m.nodeName as string, lists[i] ?? []);
   });
   return chooseVictims(considered, room, podsByNode, pdbs, waiting);
 }
