@@ -93,18 +93,20 @@ export async function readGroup(
   const target: GroupTarget = {};
   if (options.kubernetesVersion) target.kubernetesMinor = options.kubernetesVersion;
   const requestedVersion = options.launchTemplateVersion ?? managedTemplateVersion ?? asg.launchTemplate?.version;
-  if (withTarget && asg.launchTemplate && requestedVersion) {
-    const resolved = await deps.ec2.describeLaunchTemplateVersion(asg.launchTemplate.id, requestedVersion);
+  const instanceIds = asg.instances.map((i) => i.instanceId);
+  // The target version, the instances and the nodes are independent reads: side by side.
+  const [resolved, instances, nodes] = await Promise.all([
+    withTarget && asg.launchTemplate && requestedVersion
+      ? deps.ec2.describeLaunchTemplateVersion(asg.launchTemplate.id, requestedVersion)
+      : undefined,
+    withTarget && instanceIds.length > 0 ? deps.ec2.describeInstances(instanceIds) : Promise.resolve([]),
+    deps.kube(cluster).then((kube) => kube.listNodes()),
+  ]);
+  if (resolved) {
     target.launchTemplateId = resolved.templateId;
     target.launchTemplateVersion = resolved.versionNumber;
     if (resolved.imageId) target.imageId = resolved.imageId;
   }
-
-  const instanceIds = asg.instances.map((i) => i.instanceId);
-  const [instances, nodes] = await Promise.all([
-    withTarget && instanceIds.length > 0 ? deps.ec2.describeInstances(instanceIds) : Promise.resolve([]),
-    deps.kube(cluster).then((kube) => kube.listNodes()),
-  ]);
   const imageById = new Map(instances.map((i) => [i.instanceId, i.imageId]));
   const dnsById = new Map(instances.map((i) => [i.instanceId, i.privateDnsName]));
   const nodeByInstance = new Map(nodes.filter((n) => n.instanceId).map((n) => [n.instanceId as string, n]));
