@@ -162,9 +162,16 @@ export function launchZones(views: Map<string, ZoneView>, count: number): Record
   return out;
 }
 
-/** Ticks are cheap but each costs history events (limit 25,000): look less often on very long rolls. */
-export function minTickSeconds(ticks: number): number {
-  if (ticks > 1600) return 15;
-  if (ticks > 900) return 5;
-  return 2;
+/** Nodes the ticks of a roll list per second at most: each tick lists every node of the group. */
+export const NODES_LISTED_PER_SECOND = 1000;
+
+/**
+ * Ticks are cheap but each costs history events (limit 25,000) and lists every node of the group: look
+ * less often on very long rolls, and on big groups keep the lists to about NODES_LISTED_PER_SECOND
+ * nodes a second (a 5,000-node group: a tick at most every 5 s), a load the API server carries beside
+ * its other clients.
+ */
+export function minTickSeconds(ticks: number, groupNodes = 0): number {
+  const byHistory = ticks > 1600 ? 15 : ticks > 900 ? 5 : 2;
+  return Math.max(byHistory, Math.ceil(groupNodes / NODES_LISTED_PER_SECOND));
 }

@@ -188,7 +188,7 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
     return tick(pipeline, terminated, {
       finished: false,
       aborted: false,
-      retryInSeconds: nextTickSeconds(pipeline, waveExpectations, nowMs),
+      retryInSeconds: nextTickSeconds(pipeline, waveExpectations, nowMs, snapshot.members.length),
       remaining: outdated.length,
       readyNewByZone,
       ...(waveExpectations ? { expectations: waveExpectations } : {}),
@@ -372,7 +372,12 @@ function diagnoseStall(
 }
 
 /** The earliest due drain look, or the replacements' expected Ready time; bounded below by minTickSeconds. */
-function nextTickSeconds(pipeline: StoredPipeline, expectations: RollExpectations | undefined, nowMs: number): number {
+function nextTickSeconds(
+  pipeline: StoredPipeline,
+  expectations: RollExpectations | undefined,
+  nowMs: number,
+  groupNodes: number,
+): number {
   const candidates: number[] = [];
   for (const wave of pipeline.waves) candidates.push((Date.parse(wave.nextAt) - nowMs) / 1000);
   const oldestAsk = pipeline.requestedAt[0];
@@ -387,5 +392,5 @@ function nextTickSeconds(pipeline: StoredPipeline, expectations: RollExpectation
     );
   }
   const soonest = candidates.length > 0 ? Math.min(...candidates) : 30;
-  return Math.min(30, Math.max(minTickSeconds(pipeline.ticks), Math.ceil(soonest)));
+  return Math.min(30, Math.max(minTickSeconds(pipeline.ticks, groupNodes), Math.ceil(soonest)));
 }
