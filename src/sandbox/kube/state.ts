@@ -76,7 +76,8 @@ export class ClusterState {
   private expiredEvents = 0;
   /** ClusterRoles, Roles and their bindings: what the authorizer reads (auth/rbac-authorizer.ts). */
   readonly rbac: RbacStore;
-  private readonly eventKeys = new Set<string>();
+  /** Names of the live events per namespace (the records' own strings: no key string per event). */
+  private readonly eventNames = new Map<string, Set<string>>();
   readonly counters: DisruptionCounters = { podsEvicted: 0, evictionsRefusedByPdb: 0, pdbViolations: 0, podsLost: 0 };
   apiCalls = 0;
   /** Sampled round trips of those requests, summed. */
@@ -279,7 +280,12 @@ export class ClusterState {
     this.expireEvents();
     this.events.push(record);
     this.eventWrittenMs.push(this.now());
-    this.eventKeys.add(podKey(record.namespace, record.name));
+    let names = this.eventNames.get(record.namespace);
+    if (names === undefined) {
+      names = new Set();
+      this.eventNames.set(record.namespace, names);
+    }
+    names.add(record.name);
     const live = this.events.length - this.expiredEvents;
     if (live > MAX_EVENTS + EVENT_TRIM_CHUNK) this.dropEvents(live - MAX_EVENTS);
   }
@@ -302,7 +308,7 @@ export class ClusterState {
   private dropEvents(count: number): void {
     for (let index = this.expiredEvents; index < this.expiredEvents + count; index++) {
       const old = this.events[index] as EventRecord;
-      this.eventKeys.delete(podKey(old.namespace, old.name));
+      this.eventNames.get(old.namespace)?.delete(old.name);
     }
     this.expiredEvents += count;
     if (this.expiredEvents >= EVENT_TRIM_CHUNK) {
@@ -314,6 +320,6 @@ export class ClusterState {
 
   hasEvent(namespace: string, name: string): boolean {
     this.expireEvents();
-    return this.eventKeys.has(podKey(namespace, name));
+    return this.eventNames.get(namespace)?.has(name) ?? false;
   }
 }
