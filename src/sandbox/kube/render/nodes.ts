@@ -85,9 +85,11 @@ export function renderNode(
 
 /** The kubelet's max-pods covers DaemonSet pods too; the scenario's podCapacity does not. */
 export function daemonSetsFor(state: ClusterState, node: NodeRecord): number {
-  return state.workloads.filter(
-    (workload) =>
-      workload.kind === "DaemonSet" &&
-      (workload.spec.nodeGroup === undefined || workload.spec.nodeGroup === node.instance.nodeGroup),
-  ).length;
+  // Counted without building a list: every node list asks this of every node.
+  let count = 0;
+  for (const workload of state.workloads) {
+    if (workload.kind !== "DaemonSet") continue;
+    if (workload.spec.nodeGroup === undefined || workload.spec.nodeGroup === node.instance.nodeGroup) count += 1;
+  }
+  return count;
 }
