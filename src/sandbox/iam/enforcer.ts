@@ -70,6 +70,11 @@ export class IamEnforcer {
   /** Every authorization, in order, whatever its decision. */
   readonly recorded: RecordedRequest[] = [];
   private readonly cache = new Map<string, Promise<Decision>>();
+  /**
+   * One record per distinct authorization (same role, request, command and decision): a long run
+   * asks the same things thousands of times, and `recorded` lists them all as that one object.
+   */
+  private readonly records = new Map<string, RecordedRequest[]>();
 
   constructor(
     readonly roles: Map<string, SandboxRole>,
@@ -102,15 +107,35 @@ export class IamEnforcer {
     command = request.action,
     service: IamServiceId = serviceOf(request.action.split(":")[0] ?? ""),
   ): Promise<void> {
-    const decision = await this.decide(role, request);
-    this.recorded.push({ ...request, role: role.name, command, decision });
+    const key = decisionKey(role, request);
+    const decision = await this.decide(key, role, request);
+    this.recorded.push(this.recordOf(key, request, role, command, decision));
     if (decision !== "Allowed" && this.enforce) {
       throw accessDeniedError(service, role.principal, request.action, request.resource);
     }
   }
 
-  private decide(role: SandboxRole, request: AuthorizationRequest): Promise<Decision> {
-    const key = `${role.name}\u0000${request.action}\u0000${request.resource}\u0000${JSON.stringify(request.context)}`;
+  private recordOf(
+    key: string,
+    request: AuthorizationRequest,
+    role: SandboxRole,
+    command: string,
+    decision: Decision,
+  ): RecordedRequest {
+    let same = this.records.get(key);
+    if (same === undefined) {
+      same = [];
+      this.records.set(key, same);
+    }
+    let record = same.find((r) => r.command === command && r.decision === decision);
+    if (record === undefined) {
+      record = Object.freeze({ ...request, role: role.name, command, decision });
+      same.push(record);
+    }
+    return record;
+  }
+
+  private decide(key: string, role: SandboxRole, request: AuthorizationRequest): Promise<Decision> {
     let decision = this.cache.get(key);
     if (!decision) {
       decision = evaluatePolicy(role.principal, this.directory.account, role.policy, request);
@@ -134,6 +159,11 @@ export class IamEnforcer {
   denials(): RecordedRequest[] {
     return this.recorded.filter((r) => r.decision !== "Allowed");
   }
+}
+
+/** What IAM's answer depends on: the role, the action, the resource and the request's condition keys. */
+function decisionKey(role: SandboxRole, request: AuthorizationRequest): string {
+  return `${role.name}\u0000${request.action}\u0000${request.resource}\u0000${JSON.stringify(request.context)}`;
 }
 
 /** IAM's service prefix → the service whose error shape a refusal takes. */

@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { route } from "./api/router";
-import type { ApiRequest, ApiResponse } from "./api/types";
+import { type ApiRequest, type ApiResponse, SerializedJson } from "./api/types";
 import { forbiddenStatus } from "./auth/forbidden";
 import { type Authenticate, type Identity, UNRESTRICTED_IDENTITY } from "./auth/identity";
 import { RbacAuthorizer } from "./auth/rbac-authorizer";
@@ -101,7 +101,7 @@ function answer(
 }
 
 function send(response: ServerResponse, result: ApiResponse): void {
-  const payload = JSON.stringify(result.body);
+  const payload = result.body instanceof SerializedJson ? result.body.text : JSON.stringify(result.body);
   response.writeHead(result.status, {
     "Content-Type": "application/json",
     "Content-Length": Buffer.byteLength(payload),

@@ -26,7 +26,12 @@ import type {
 } from "./types";
 import type { ClusterFlavor } from "./versions";
 
-/** Real clusters keep events for an hour (kube-apiserver --event-ttl); a bound keeps long runs small. */
+/**
+ * kube-apiserver stores each event with a lease of --event-ttl (default one hour) from when it was
+ * written: an event not written again since is gone from lists and gets after that.
+ */
+export const EVENT_TTL_MS = 3_600_000;
+/** A bound besides the TTL keeps a busy hour small. */
 const MAX_EVENTS = 20_000;
 /** Old events are dropped in chunks so that a long run does not shift the array on every event. */
 const EVENT_TRIM_CHUNK = 2_000;
@@ -63,10 +68,16 @@ export class ClusterState {
   readonly workloads: WorkloadRecord[] = [];
   readonly pdbs = new Map<string, PdbRecord>();
   readonly claims = new Map<string, ClaimRecord>();
-  readonly events: EventRecord[] = [];
+  /** Events in the order they were written, the expired ones included until the next look (liveEvents). */
+  private readonly events: EventRecord[] = [];
+  /** When each of `events` was written (virtual ms), for the TTL. */
+  private readonly eventWrittenMs: number[] = [];
+  /** Expired events at the head of `events`, dropped from the arrays in chunks. */
+  private expiredEvents = 0;
   /** ClusterRoles, Roles and their bindings: what the authorizer reads (auth/rbac-authorizer.ts). */
   readonly rbac: RbacStore;
-  private readonly eventKeys = new Set<string>();
+  /** Names of the live events per namespace (the records' own strings: no key string per event). */
+  private readonly eventNames = new Map<string, Set<string>>();
   readonly counters: DisruptionCounters = { podsEvicted: 0, evictionsRefusedByPdb: 0, pdbViolations: 0, podsLost: 0 };
   apiCalls = 0;
   /** Sampled round trips of those requests, summed. */
@@ -266,16 +277,49 @@ export class ClusterState {
   }
 
   storeEvent(record: EventRecord): void {
+    this.expireEvents();
     this.events.push(record);
-    this.eventKeys.add(podKey(record.namespace, record.name));
-    if (this.events.length > MAX_EVENTS + EVENT_TRIM_CHUNK) {
-      for (const old of this.events.splice(0, this.events.length - MAX_EVENTS)) {
-        this.eventKeys.delete(podKey(old.namespace, old.name));
-      }
+    this.eventWrittenMs.push(this.now());
+    let names = this.eventNames.get(record.namespace);
+    if (names === undefined) {
+      names = new Set();
+      this.eventNames.set(record.namespace, names);
+    }
+    names.add(record.name);
+    const live = this.events.length - this.expiredEvents;
+    if (live > MAX_EVENTS + EVENT_TRIM_CHUNK) this.dropEvents(live - MAX_EVENTS);
+  }
+
+  /** The events kube-apiserver still holds, oldest written first. */
+  liveEvents(): readonly EventRecord[] {
+    this.expireEvents();
+    return this.expiredEvents === 0 ? this.events : this.events.slice(this.expiredEvents);
+  }
+
+  private expireEvents(): void {
+    const cutoff = this.now() - EVENT_TTL_MS;
+    let expired = 0;
+    const live = this.events.length - this.expiredEvents;
+    while (expired < live && (this.eventWrittenMs[this.expiredEvents + expired] as number) <= cutoff) expired += 1;
+    if (expired > 0) this.dropEvents(expired);
+  }
+
+  /** Forgets the `count` oldest live events; the arrays shrink once enough of them have gone. */
+  private dropEvents(count: number): void {
+    for (let index = this.expiredEvents; index < this.expiredEvents + count; index++) {
+      const old = this.events[index] as EventRecord;
+      this.eventNames.get(old.namespace)?.delete(old.name);
+    }
+    this.expiredEvents += count;
+    if (this.expiredEvents >= EVENT_TRIM_CHUNK) {
+      this.events.splice(0, this.expiredEvents);
+      this.eventWrittenMs.splice(0, this.expiredEvents);
+      this.expiredEvents = 0;
     }
   }
 
   hasEvent(namespace: string, name: string): boolean {
-    return this.eventKeys.has(podKey(namespace, name));
+    this.expireEvents();
+    return this.eventNames.get(namespace)?.has(name) ?? false;
   }
 }

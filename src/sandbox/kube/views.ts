@@ -76,7 +76,7 @@ export function podViews(state: ClusterState): readonly PodView[] {
 }
 
 export function eventViews(state: ClusterState): EventView[] {
-  return state.events.map((event) => ({
+  return state.liveEvents().map((event) => ({
     namespace: event.namespace,
     name: event.name,
     involvedKind: event.involvedObject.kind,

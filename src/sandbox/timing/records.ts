@@ -41,14 +41,21 @@ export interface SampledRun {
 
 export class SampleRecords {
   private readonly samples: SampleRecord[] = [];
-  /** purpose + entity already recorded: a sample asked for twice is the same sample, kept once. */
-  private readonly seen = new Set<string>();
+  /**
+   * Entities already recorded, per purpose: a sample asked for twice is the same sample, kept once.
+   * The entity strings are the records' own (no key string per sample kept besides them).
+   */
+  private readonly seen = new Map<SampledPurpose, Set<string>>();
   private readonly totals = new Map<CallKind, { count: number; seconds: number }>();
 
   record(sample: SampleRecord): void {
-    const key = `${sample.purpose}\u0000${sample.entity}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
+    let entities = this.seen.get(sample.purpose);
+    if (entities === undefined) {
+      entities = new Set();
+      this.seen.set(sample.purpose, entities);
+    }
+    if (entities.has(sample.entity)) return;
+    entities.add(sample.entity);
     this.samples.push(sample);
   }
 

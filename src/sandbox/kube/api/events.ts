@@ -156,7 +156,8 @@ function handlersFor(api: EventApi): ResourceHandlers {
       return listResponse<EventRecord>(state, request, {
         kind: "EventList",
         apiVersion: api === "core" ? "v1" : "events.k8s.io/v1",
-        records: state.events
+        records: state
+          .liveEvents()
           .filter((event) => namespace === undefined || event.namespace === namespace)
           .sort(byNamespaceAndName),
         key: namespacedKey,
@@ -166,7 +167,9 @@ function handlersFor(api: EventApi): ResourceHandlers {
       });
     },
     get(state, _request, namespace, name) {
-      const event = state.events.find((candidate) => candidate.namespace === namespace && candidate.name === name);
+      const event = state
+        .liveEvents()
+        .find((candidate) => candidate.namespace === namespace && candidate.name === name);
       return event
         ? ok(render(event))
         : { status: 404, body: notFound("events", name, api === "core" ? "" : "events.k8s.io") };

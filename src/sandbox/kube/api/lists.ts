@@ -15,7 +15,7 @@ import {
   SelectorError,
 } from "../selectors";
 import type { ClusterState } from "../state";
-import { type ApiRequest, type ApiResponse, ok } from "./types";
+import { type ApiRequest, type ApiResponse, ok, SerializedJson } from "./types";
 
 export interface ListSpec<R> {
   kind: string;
@@ -27,6 +27,11 @@ export interface ListSpec<R> {
   /** Field selectors the resource supports, each read from a record. */
   fields: Record<string, (record: R) => string | undefined>;
   render(record: R): Record<string, unknown>;
+  /**
+   * The record as a list item (render() without kind and apiVersion) already serialized, for
+   * resources whose items are kept as text between lists (render/node-json.ts).
+   */
+  itemJson?(record: R): string;
   /** An index that answers the field selector faster than a scan (pods by spec.nodeName). */
   narrow?(requirements: FieldRequirement[]): readonly R[] | undefined;
 }
@@ -89,6 +94,12 @@ export function listResponse<R>(state: ClusterState, request: ApiRequest, spec: 
     if (remaining > 0) {
       metadata.continue = encodeContinue(spec.key(page[page.length - 1] as R));
       metadata.remainingItemCount = remaining;
+    }
+    if (spec.itemJson) {
+      // Key for key what JSON.stringify writes for the object below.
+      const head = `{"kind":${JSON.stringify(spec.kind)},"apiVersion":${JSON.stringify(spec.apiVersion)}`;
+      const items = page.map((record) => (spec.itemJson as (record: R) => string)(record)).join(",");
+      return ok(new SerializedJson(`${head},"metadata":${JSON.stringify(metadata)},"items":[${items}]}`));
     }
     // Items of a list carry no kind/apiVersion of their own.
     const items = page.map((record) => {

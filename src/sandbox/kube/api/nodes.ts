@@ -1,9 +1,11 @@
 /** /api/v1/nodes: list, get, patch (cordon, labels, taints), replace, delete. */
 import { deleteNode, setUnschedulable } from "../nodes";
 import { CONDITION_TAINT_KEYS } from "../predicates";
+import { nodeItemJson } from "../render/node-json";
 import { renderNode } from "../render/nodes";
 import { failure, notFound, success } from "../render/status";
 import type { ClusterState } from "../state";
+import { rfc3339 } from "../time";
 import type { NodeRecord, Taint } from "../types";
 import { listResponse } from "./lists";
 import { applyPatch, PatchError } from "./patch";
@@ -76,6 +78,7 @@ function findNode(state: ClusterState, name: string): NodeRecord | ApiResponse {
 export const nodeHandlers: ResourceHandlers = {
   namespaced: false,
   list(state, request) {
+    const now = rfc3339(state.now());
     return listResponse(state, request, {
       kind: "NodeList",
       apiVersion: "v1",
@@ -83,7 +86,8 @@ export const nodeHandlers: ResourceHandlers = {
       key: (node) => node.name,
       labels: (node) => node.labels,
       fields: { "metadata.name": (node) => node.name, "spec.unschedulable": (node) => String(node.unschedulable) },
-      render: (node) => renderNode(state, node),
+      render: (node) => renderNode(state, node, now),
+      itemJson: (node) => nodeItemJson(state, node, now),
     });
   },
   get(state, _request, _namespace, name) {

@@ -13,7 +13,13 @@ export interface ApiRequest {
 
 export interface ApiResponse {
   status: number;
+  /** A value the server answers with JSON.stringify, or text already serialized (SerializedJson). */
   body: unknown;
+}
+
+/** A body already written as JSON text, byte for byte what JSON.stringify of the value it stands for gives. */
+export class SerializedJson {
+  constructor(readonly text: string) {}
 }
 
 /** A resource's handlers. `namespace` is undefined for cluster-scoped resources and all-namespace lists. */

@@ -10,8 +10,15 @@ const CONDITION_MESSAGES: [type: string, reason: string, message: string][] = [
   ["PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available"],
 ];
 
-export function renderNode(state: ClusterState, node: NodeRecord): Record<string, unknown> {
-  const now = rfc3339(state.now());
+/**
+ * `now` is the current time as the node's heartbeats and derived taints show it; the list cache
+ * (node-json.ts) renders with a stand-in and puts the time in when it answers.
+ */
+export function renderNode(
+  state: ClusterState,
+  node: NodeRecord,
+  now: string = rfc3339(state.now()),
+): Record<string, unknown> {
   const created = rfc3339(node.createdAtMs);
   const instance = node.instance;
   const pressureStatus = node.ready === "Unknown" ? "Unknown" : "False";
@@ -77,10 +84,12 @@ export function renderNode(state: ClusterState, node: NodeRecord): Record<string
 }
 
 /** The kubelet's max-pods covers DaemonSet pods too; the scenario's podCapacity does not. */
-function daemonSetsFor(state: ClusterState, node: NodeRecord): number {
-  return state.workloads.filter(
-    (workload) =>
-      workload.kind === "DaemonSet" &&
-      (workload.spec.nodeGroup === undefined || workload.spec.nodeGroup === node.instance.nodeGroup),
-  ).length;
+export function daemonSetsFor(state: ClusterState, node: NodeRecord): number {
+  // Counted without building a list: every node list asks this of every node.
+  let count = 0;
+  for (const workload of state.workloads) {
+    if (workload.kind !== "DaemonSet") continue;
+    if (workload.spec.nodeGroup === undefined || workload.spec.nodeGroup === node.instance.nodeGroup) count += 1;
+  }
+  return count;
 }

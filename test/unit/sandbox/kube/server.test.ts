@@ -266,6 +266,46 @@ describe("simulated API server over HTTP", () => {
     expect(reasons).toEqual(expect.arrayContaining(["Killing", "SuccessfulCreate", "Scheduled"]));
   });
 
+  it("forgets an event an hour after it was written, as kube-apiserver's --event-ttl does", async () => {
+    const { cluster, clock } = boot();
+    api = await connect(cluster);
+    const node = cluster.nodes()[0]!.name;
+    const cordon = (name: string) =>
+      api!.core.createNamespacedEvent({
+        namespace: "default",
+        body: {
+          metadata: { name },
+          involvedObject: { apiVersion: "v1", kind: "Node", name: node },
+          reason: "TugboatCordon",
+          message: "cordoned for roll",
+          type: "Normal",
+        },
+      });
+    const listed = async () =>
+      (await api!.core.listNamespacedEvent({ namespace: "default", fieldSelector: "reason=TugboatCordon" })).items.map(
+        (event) => event.metadata?.name,
+      );
+
+    await cordon("early");
+    clock.advanceBy(1800);
+    await cordon("later");
+    clock.advanceBy(1799);
+    const beforeTheHour = await listed();
+    clock.advanceBy(1);
+    const afterTheHour = await listed();
+    const earlyAfterTheHour = await apiError(() =>
+      api!.core.readNamespacedEvent({ namespace: "default", name: "early" }),
+    );
+    // Its name is free again, as the stored object is gone.
+    await cordon("early");
+
+    expect(beforeTheHour).toEqual(["early", "later"]);
+    expect(afterTheHour).toEqual(["later"]);
+    expect(earlyAfterTheHour.code).toBe(404);
+    expect(await listed()).toEqual(["early", "later"]);
+    expect(cluster.events().map((event) => event.name)).toEqual(["later", "early"]);
+  });
+
   it("answers a stale resourceVersion on a node update with 409 Conflict", async () => {
     const { cluster } = boot();
     api = await connect(cluster);
