@@ -6,6 +6,7 @@
  * (`ValidationError`, `Throttling`, every EC2 error) become the service's base exception with
  * `name` set to the code, which is also what the SDK does.
  */
+
 import {
   AlreadyExistsFault,
   AutoScalingServiceException,
@@ -49,16 +50,10 @@ import {
   SSMServiceException,
   ThrottlingException as SsmThrottlingException,
 } from "@aws-sdk/client-ssm";
+import type { AwsServiceName } from "../../adapters/deps";
 
-export type ServiceId =
-  | "autoscaling"
-  | "ec2"
-  | "eks"
-  | "elasticloadbalancing"
-  | "ssm"
-  | "secretsmanager"
-  | "sfn"
-  | "sts";
+/** The services the simulated region answers: those Tugboat's clients call (src/adapters/deps.ts). */
+export type ServiceId = AwsServiceName;
 
 export type Fault = "client" | "server";
 
