@@ -5,6 +5,7 @@
 import { TerminalError } from "../errors";
 import type { AutoScalingGroupState } from "../model/aws";
 import type { Deps } from "../ports";
+import { instanceFacts } from "./instance-facts";
 import type { GroupMember, GroupSnapshot, GroupTarget, NodeGroupMode } from "./snapshot-types";
 import { kubeletMinor } from "./snapshot-types";
 
@@ -99,7 +100,7 @@ export async function readGroup(
     withTarget && asg.launchTemplate && requestedVersion
       ? deps.ec2.describeLaunchTemplateVersion(asg.launchTemplate.id, requestedVersion)
       : undefined,
-    withTarget && instanceIds.length > 0 ? deps.ec2.describeInstances(instanceIds) : Promise.resolve([]),
+    withTarget && instanceIds.length > 0 ? instanceFacts(deps.ec2, instanceIds) : Promise.resolve(undefined),
     deps.kube(cluster).then((kube) => kube.listNodes()),
   ]);
   if (resolved) {
@@ -107,8 +108,8 @@ export async function readGroup(
     target.launchTemplateVersion = resolved.versionNumber;
     if (resolved.imageId) target.imageId = resolved.imageId;
   }
-  const imageById = new Map(instances.map((i) => [i.instanceId, i.imageId]));
-  const dnsById = new Map(instances.map((i) => [i.instanceId, i.privateDnsName]));
+  const imageById = new Map([...(instances ?? [])].map(([id, facts]) => [id, facts.imageId]));
+  const dnsById = new Map([...(instances ?? [])].map(([id, facts]) => [id, facts.privateDnsName]));
   const nodeByInstance = new Map(nodes.filter((n) => n.instanceId).map((n) => [n.instanceId as string, n]));
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
 
