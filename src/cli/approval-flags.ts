@@ -112,3 +112,17 @@ export function printAnswers(io: CliIO, approvals: SandboxApprovals): void {
     io.stderr(`[${String(given.atSeconds).padStart(5)} s] tug approve as ${given.by}: ${given.message}`);
   }
 }
+
+/** Runs `work` under the scripted approvals; `sandbox` is closed if it throws before handing it back. */
+export async function runOwningSandbox<T>(
+  approvals: SandboxApprovals,
+  sandbox: Sandbox,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await approvals.run(work);
+  } catch (err) {
+    await sandbox.close();
+    throw err;
+  }
+}

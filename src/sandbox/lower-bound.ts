@@ -46,8 +46,6 @@ export function lowerBoundSeconds({ scenario, outdatedNodes, maxExtraNodes, samp
   const joinFloor = floorSeconds(timing.instanceBootSeconds) + floorSeconds(timing.nodeReadySeconds);
   const joins = smallest(sampled.joinSeconds, n, joinFloor);
   const byKey = new Map(scenario.cluster.workloads.map((w) => [`${w.namespace}/${w.name}`, w]));
-  const shutdownFloor = (w: ScenarioWorkload) =>
-    Math.min(floorSeconds(w.shutdownSeconds ?? w.terminationGracePeriodSeconds), w.terminationGracePeriodSeconds);
 
   const drainOf = (node: LowerBoundInput["outdatedNodes"][number]) => {
     const floors = node.workloads.map((ref) => {
@@ -105,14 +103,15 @@ function orderedReadyChain(
   timing: Scenario["timing"],
 ): number {
   const samples = sampled.byWorkload.get(`${w.namespace}/${w.name}`) ?? { start: [], attach: [], shutdown: [] };
-  const shutdownFloor = Math.min(
-    floorSeconds(w.shutdownSeconds ?? w.terminationGracePeriodSeconds),
-    w.terminationGracePeriodSeconds,
-  );
-  const firstShutdown = smallest(samples.shutdown, 1, shutdownFloor)[0] ?? 0;
+  const firstShutdown = smallest(samples.shutdown, 1, shutdownFloor(w))[0] ?? 0;
   const starts = sum(smallest(samples.start, moved, floorSeconds(w.startSeconds ?? timing.podStartSeconds)));
   const attaches = w.zonalVolumes ? sum(smallest(samples.attach, moved, floorSeconds(timing.volumeAttachSeconds))) : 0;
   return firstShutdown + starts + attaches;
+}
+
+/** The least a pod of `w` takes to exit: its shutdown, never past its grace period. */
+function shutdownFloor(w: ScenarioWorkload): number {
+  return Math.min(floorSeconds(w.shutdownSeconds ?? w.terminationGracePeriodSeconds), w.terminationGracePeriodSeconds);
 }
 
 /** The `count` smallest of `values`, ascending, padded with `floor` when there are fewer. */

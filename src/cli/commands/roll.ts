@@ -7,6 +7,7 @@ import {
   APPROVAL_USAGE,
   approvalFrom,
   printAnswers,
+  runOwningSandbox,
   sandboxApprovalsFor,
   withApprovalHint,
   withSandboxAnswers,
@@ -85,20 +86,14 @@ export async function rollCommand(argv: string[], io: CliIO): Promise<number> {
   const own = await Sandbox.start(scenario, { onLog: view.onLog });
   if (values.report) recorder.observeCapacity(own);
   const approvals = sandboxApprovalsFor(values, own, request.cluster);
-  // The sandbox is ours to close, also when the run throws before handing it back.
-  const { result, sandbox, run } = await approvals
-    .run(() =>
-      rollInSandbox({
-        scenario,
-        request,
-        sandbox: own,
-        run: { onEvent: withSandboxAnswers(approvals, recorder.onEvent) },
-      }),
-    )
-    .catch(async (err: unknown) => {
-      await own.close();
-      throw err;
-    });
+  const { result, sandbox, run } = await runOwningSandbox(approvals, own, () =>
+    rollInSandbox({
+      scenario,
+      request,
+      sandbox: own,
+      run: { onEvent: withSandboxAnswers(approvals, recorder.onEvent) },
+    }),
+  );
   try {
     view.finish();
     printAnswers(io, approvals);

@@ -7,6 +7,7 @@ import {
   APPROVAL_USAGE,
   approvalFrom,
   printAnswers,
+  runOwningSandbox,
   sandboxApprovalsFor,
   withApprovalHint,
   withSandboxAnswers,
@@ -135,21 +136,15 @@ export async function upgradeCommand(argv: string[], io: CliIO): Promise<number>
   const recorder = new RunRecorder(view.onEvent);
   const own = await Sandbox.start(scenario, { onLog: view.onLog });
   if (values.report) recorder.observeCapacity(own);
-  // The sandbox is ours to close, also when the run throws before handing it back.
   const approvals = sandboxApprovalsFor(values, own, request.cluster);
-  const { result, plan, preflight, sandbox } = await approvals
-    .run(() =>
-      upgradeInSandbox({
-        scenario,
-        request,
-        sandbox: own,
-        run: { onEvent: withSandboxAnswers(approvals, recorder.onEvent) },
-      }),
-    )
-    .catch(async (err: unknown) => {
-      await own.close();
-      throw err;
-    });
+  const { result, plan, preflight, sandbox } = await runOwningSandbox(approvals, own, () =>
+    upgradeInSandbox({
+      scenario,
+      request,
+      sandbox: own,
+      run: { onEvent: withSandboxAnswers(approvals, recorder.onEvent) },
+    }),
+  );
   try {
     printAnswers(io, approvals);
     const out = values.json ? io.stderr : io.stdout;

@@ -96,7 +96,7 @@ export async function readGroup(
   const requestedVersion = options.launchTemplateVersion ?? managedTemplateVersion ?? asg.launchTemplate?.version;
   const instanceIds = asg.instances.map((i) => i.instanceId);
   // The target version, the instances and the nodes are independent reads: side by side.
-  const [resolved, instances, nodes] = await Promise.all([
+  const [resolved, facts, nodes] = await Promise.all([
     withTarget && asg.launchTemplate && requestedVersion
       ? deps.ec2.describeLaunchTemplateVersion(asg.launchTemplate.id, requestedVersion)
       : undefined,
@@ -108,15 +108,14 @@ export async function readGroup(
     target.launchTemplateVersion = resolved.versionNumber;
     if (resolved.imageId) target.imageId = resolved.imageId;
   }
-  const imageById = new Map([...(instances ?? [])].map(([id, facts]) => [id, facts.imageId]));
-  const dnsById = new Map([...(instances ?? [])].map(([id, facts]) => [id, facts.privateDnsName]));
   const nodeByInstance = new Map(nodes.filter((n) => n.instanceId).map((n) => [n.instanceId as string, n]));
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
 
   const members: GroupMember[] = asg.instances.map((instance) => {
     // providerID first; the private DNS name is the fallback when a node was registered without one.
     const node =
-      nodeByInstance.get(instance.instanceId) ?? nodeByName.get(dnsById.get(instance.instanceId) ?? "\u0000");
+      nodeByInstance.get(instance.instanceId) ??
+      nodeByName.get(facts?.get(instance.instanceId)?.privateDnsName ?? "\u0000");
     const member: GroupMember = {
       instanceId: instance.instanceId,
       availabilityZone: instance.availabilityZone,
@@ -125,7 +124,7 @@ export async function readGroup(
       unschedulable: node?.unschedulable ?? false,
     };
     if (instance.launchTemplateVersion) member.launchTemplateVersion = instance.launchTemplateVersion;
-    const imageId = imageById.get(instance.instanceId);
+    const imageId = facts?.get(instance.instanceId)?.imageId;
     if (imageId) member.imageId = imageId;
     if (node) {
       member.nodeName = node.name;

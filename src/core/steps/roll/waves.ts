@@ -146,7 +146,8 @@ export async function startWave(
   shared.data.batchesStarted = Math.max(shared.data.batchesStarted, index + 1);
   const sub: RollState = { ...state, batch: cursor(index, expectations) };
   const cordoned = await cordonBatch(deps, sub, shared.journal, shared.batches);
-  shared.waveNodes.set(index, [...batch.cordoned]);
+  const nodes = [...batch.cordoned];
+  shared.waveNodes.set(index, nodes);
   const [drain] = (await drainWaves(deps, [{ ...sub, drain: cordoned }], shared)) as [DrainResult];
   pipeline.lastProgressAt = iso(nowMs);
   const wave: PipelineWave = {
@@ -155,11 +156,12 @@ export async function startWave(
     byZone: batch.byZone,
     drain,
     nextAt: iso(nowMs + drain.retryInSeconds * 1000),
+    nodes,
   };
   if ((await terminateWaves(deps, [{ ...sub, drain }], shared)).has(index)) {
     terminated.push(waveProgress(wave, true));
     return;
   }
-  wave.nodes = batch.cordoned.filter((node) => !shared.terminatedNodes.has(node));
+  keepNodes(wave, shared);
   pipeline.waves.push(wave);
 }
