@@ -5,18 +5,18 @@
 import middy from "@middy/core";
 import type { Deps } from "../../src/core/ports";
 import { errorContract, requireRunState } from "./middleware";
-import { currentDeps } from "./runtime";
+import { depsFrom, readsContextDeps } from "./runtime";
 
 export function stepHandler<S extends object, K extends string, R>(
   resultKey: K,
   run: (deps: Deps, state: S) => Promise<R> | R,
   options: { requireRun?: boolean } = {},
 ) {
-  const handler = middy(async (state: S) => {
-    const result = await run(currentDeps(), state);
+  const handler = middy(async (state: S, context: unknown) => {
+    const result = await run(depsFrom(context), state);
     return { ...state, [resultKey]: result } as S & Record<K, R>;
   });
   handler.use(errorContract());
   if (options.requireRun !== false) handler.use(requireRunState());
-  return handler;
+  return readsContextDeps(handler);
 }

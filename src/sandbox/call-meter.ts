@@ -4,10 +4,14 @@
  * SDK's retry back-off between them (src/sandbox/timing/virtual-retry.ts), and calls issued
  * concurrently overlap, so a call is weighted by 1 / (calls in flight when it starts). Sequential calls
  * weigh 1 each, a pool of ten about 0.1.
+ *
+ * The call travels from the per-call middleware to the per-attempt one in the SDK's handler context,
+ * not in an AsyncLocalStorage: a store in use makes Node 22 hook every promise the process creates,
+ * which cost about a quarter of a sandbox run's CPU.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
-import type { Pluggable } from "@smithy/types";
+import type { HandlerExecutionContext, Pluggable } from "@smithy/types";
 import type { KubePort } from "../core/ports";
+import { retryKindOf } from "./timing/virtual-retry";
 
 export interface MeteredCall {
   /** Calls numbered in the order they started: the entity their samples are drawn for. */
@@ -17,14 +21,12 @@ export interface MeteredCall {
   attempts: number;
   /** Modelled seconds so far: attempts' round trips and back-off waits. */
   seconds: number;
+  /** What the last attempt failed with, if it failed. */
+  lastError?: unknown;
 }
 
-const callScope = new AsyncLocalStorage<MeteredCall>();
-
-/** The metered AWS call the current code runs inside (the SDK's retry strategy charges it its back-off). */
-export function currentCall(): MeteredCall | undefined {
-  return callScope.getStore();
-}
+const METERED_CALL = Symbol("tugboat.meteredCall");
+type MeteredContext = HandlerExecutionContext & { [METERED_CALL]?: MeteredCall };
 
 export class CallMeter {
   private inFlight = 0;
@@ -59,21 +61,25 @@ export class CallMeter {
 }
 
 /**
- * Meters every call of an SDK client: one record per call (above the retry middleware), and a sampled
- * round trip per attempt (below it). `attemptSeconds` draws the round trip of attempt n of call id.
+ * Meters every call of an SDK client: one record per call (above the retry middleware), and per attempt
+ * (below it) a sampled round trip plus, from the second attempt on, the back-off the SDK would have
+ * slept before it. `attemptSeconds` draws the round trip of attempt n of call id; `backoffSeconds` the
+ * wait before retry r (1, 2, …), longer after throttling.
  */
 export function meterPlugin(
   meter: CallMeter,
   attemptSeconds: (call: number, attempt: number) => number = () => 0,
+  backoffSeconds: (call: number, retry: number, throttled: boolean) => number = () => 0,
   // biome-ignore lint/suspicious/noExplicitAny: one plugin serves every client, whatever its types.
 ): Pluggable<any, any> {
   return {
     applyToStack(stack) {
       stack.add(
-        (next) => async (args) => {
+        (next, context: MeteredContext) => async (args) => {
           const { call, end } = meter.start();
+          context[METERED_CALL] = call;
           try {
-            return await callScope.run(call, () => next(args));
+            return await next(args);
           } finally {
             end();
           }
@@ -81,13 +87,21 @@ export function meterPlugin(
         { step: "initialize", priority: "high", name: "tugboatCallMeter" },
       );
       stack.add(
-        (next) => async (args) => {
-          const call = callScope.getStore();
-          if (call) {
-            call.attempts++;
-            call.seconds += attemptSeconds(call.id, call.attempts);
+        (next, context: MeteredContext) => async (args) => {
+          const call = context[METERED_CALL];
+          if (!call) return next(args);
+          call.attempts++;
+          if (call.attempts > 1) {
+            const throttled = retryKindOf(call.lastError) === "THROTTLING";
+            call.seconds += backoffSeconds(call.id, call.attempts - 1, throttled);
           }
-          return next(args);
+          call.seconds += attemptSeconds(call.id, call.attempts);
+          try {
+            return await next(args);
+          } catch (error) {
+            call.lastError = error;
+            throw error;
+          }
         },
         { step: "finalizeRequest", priority: "low", name: "tugboatCallAttemptMeter" },
       );

@@ -194,6 +194,8 @@ export class Sandbox {
     const awsMeter = new CallMeter();
     const kubeMeter = new CallMeter();
     const attemptSeconds = (call: number, attempt: number) => timing.awsCallSeconds(call, attempt);
+    const backoffSeconds = (call: number, retry: number, throttled: boolean) =>
+      timing.retryBackoffSeconds(call, retry, throttled);
     const log: Log = {
       info: (message, attributes) => record("info", message, attributes),
       warn: (message, attributes) => record("warn", message, attributes),
@@ -219,11 +221,9 @@ export class Sandbox {
       const deps = createAwsDeps({
         region: scenario.region,
         tableName: TABLE_NAME,
-        clientConfig: sandboxClientConfig(scenario.region, {
-          backoffSeconds: (call, retry, throttled) => timing.retryBackoffSeconds(call, retry, throttled),
-        }),
+        clientConfig: sandboxClientConfig(scenario.region),
         plugins: (service) => [
-          meterPlugin(awsMeter, attemptSeconds),
+          meterPlugin(awsMeter, attemptSeconds, backoffSeconds),
           ...(role ? [iamPlugin(iam, role, service as AwsServiceName)] : []),
           sandboxPlugin(region, service),
         ],
@@ -250,7 +250,7 @@ export class Sandbox {
       // hours and refresh their token as kubectl does.
       deps.kube = async (name) =>
         meteredKube(role ? await kubeFor(name) : refreshingKube(() => kubeFor(name)), kubeMeter);
-      deps.clients.dynamo.middlewareStack.use(meterPlugin(awsMeter, attemptSeconds));
+      deps.clients.dynamo.middlewareStack.use(meterPlugin(awsMeter, attemptSeconds, backoffSeconds));
       if (role) deps.clients.dynamo.middlewareStack.use(iamPlugin(iam, role, "dynamodb"));
       deps.clients.dynamo.middlewareStack.add(
         (next) => async (args) => {

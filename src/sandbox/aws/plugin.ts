@@ -48,16 +48,16 @@ export interface SandboxClientConfig {
 /**
  * Client configuration for the sandbox: static fake credentials, the scenario's region, and a retry
  * strategy that retries like the SDK's standard one but never sleeps in real time (the simulated
- * services answer instantly; virtual time is the runner's to move). `backoffSeconds` gives the wait
- * each retry would have slept, charged to the call on the virtual clock (none by default).
+ * services answer instantly; virtual time is the runner's to move). The wait each retry would have
+ * slept is charged to the call on the virtual clock by the call meter (meterPlugin), if any.
  */
 export function sandboxClientConfig(
   region: SimulatedRegion | string,
-  options: { maxAttempts?: number; backoffSeconds?: (call: number, retry: number, throttled: boolean) => number } = {},
+  options: { maxAttempts?: number } = {},
 ): SandboxClientConfig {
   return {
     region: typeof region === "string" ? region : region.regionName,
     credentials: { ...STEP_CREDENTIALS },
-    retryStrategy: new VirtualBackoffRetryStrategy(options.maxAttempts ?? 5, options.backoffSeconds ?? (() => 0)),
+    retryStrategy: new VirtualBackoffRetryStrategy(options.maxAttempts ?? 5),
   };
 }

@@ -6,7 +6,7 @@
  */
 import { resolve } from "node:path";
 import { ExecutionAbortedError, StateMachine } from "aws-local-stepfunctions";
-import { runWithDeps } from "../../../functions/lib/runtime";
+import { invokeWithDeps } from "../../../functions/lib/runtime";
 import type { WorkflowSpec } from "../../../workflows";
 import { loadDefinition } from "../../../workflows";
 import type { Deps } from "../../core/ports";
@@ -180,7 +180,7 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
         try {
           return {
             ok: true as const,
-            value: await runWithDeps(stepDeps, () => handler(request.Payload, { functionName: placeholder })),
+            value: await invokeWithDeps(stepDeps, handler, request.Payload, { functionName: placeholder }),
             callSeconds: measured(),
           };
         } catch (err) {
@@ -247,7 +247,7 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
       const outcome = await scheduler.exclusive(async () => {
         const measured = cost.measure();
         try {
-          await runWithDeps(stepDeps, () => handler(payload, { functionName: token.placeholder }));
+          await invokeWithDeps(stepDeps, handler, payload, { functionName: token.placeholder });
           return { ok: true as const, callSeconds: measured() };
         } catch (err) {
           return { ok: false as const, error: err, callSeconds: measured() };

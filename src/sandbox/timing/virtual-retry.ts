@@ -3,10 +3,17 @@
  * SDK (retry throttling, transient and server errors up to maxAttempts, within a retry quota of 500
  * tokens costing 5 per retry, 10 after a timeout, refunded on success) but never sleeps in real time:
  * the back-off it would have slept (full jitter, drawn from the seed) is charged to the call being
- * retried, on the virtual clock, through the call meter (src/sandbox/call-meter.ts).
+ * retried, on the virtual clock, by the call meter (src/sandbox/call-meter.ts). The strategy is told
+ * how the SDK classified each error it retries, and keeps that for the meter (retryKindOf).
  */
-import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
-import { currentCall } from "../call-meter";
+import type { RetryErrorInfo, RetryErrorType, RetryStrategyV2, RetryToken } from "@smithy/types";
+
+const retryKinds = new WeakMap<object, RetryErrorType>();
+
+/** How the SDK's retry middleware classified `error` when it asked this strategy to retry it. */
+export function retryKindOf(error: unknown): RetryErrorType | undefined {
+  return typeof error === "object" && error !== null ? retryKinds.get(error) : undefined;
+}
 
 const INITIAL_RETRY_TOKENS = 500;
 const RETRY_COST = 5;
@@ -24,14 +31,8 @@ function token(retryCount: number, cost: number | undefined): VirtualRetryToken 
 export class VirtualBackoffRetryStrategy implements RetryStrategyV2 {
   readonly mode = "standard";
   private capacity = INITIAL_RETRY_TOKENS;
-  /** Calls that run outside a metered scope still draw distinct jitter. */
-  private unscoped = 0;
 
-  constructor(
-    private readonly maxAttempts: number,
-    /** Seconds to wait before retry `retry` (1, 2, …) of call `call`; charged, never slept. */
-    private readonly backoffSeconds: (call: number, retry: number, throttled: boolean) => number,
-  ) {}
+  constructor(private readonly maxAttempts: number) {}
 
   async acquireInitialRetryToken(): Promise<RetryToken> {
     return token(0, undefined);
@@ -40,14 +41,13 @@ export class VirtualBackoffRetryStrategy implements RetryStrategyV2 {
   async refreshRetryTokenForRetry(previous: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
     const retryable = errorInfo.errorType !== "CLIENT_ERROR";
     const cost = errorInfo.errorType === "TRANSIENT" ? TIMEOUT_RETRY_COST : RETRY_COST;
+    const error = errorInfo.error;
+    if (typeof error === "object" && error !== null) retryKinds.set(error, errorInfo.errorType);
     const attempts = previous.getRetryCount() + 1;
     if (!retryable || attempts >= this.maxAttempts || this.capacity < cost) {
       throw new Error("No retry token available");
     }
     this.capacity -= cost;
-    const call = currentCall();
-    const seconds = this.backoffSeconds(call?.id ?? -++this.unscoped, attempts, errorInfo.errorType === "THROTTLING");
-    if (call) call.seconds += seconds;
     return token(attempts, cost);
   }
 
