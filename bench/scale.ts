@@ -45,11 +45,12 @@ export interface ScaleOptions {
 
 /**
  * V8 settings of the scale run's process. Left to itself V8 lets the old generation grow to about four
- * times the live set between full collections: 1.6 GB resident for about 340 MB live on `huge`. Growing
- * it by the live set (×2) kept the peak at 0.9 GB for about 11 % more CPU; by half of it (×1.5), 0.8 GB
- * for about 28 % more (bench/README.md). No cap on the heap: the run cannot run out of memory for it.
+ * times the live set between full collections: 1.6 GB resident for about 340 MB live on `huge`. With
+ * the live set at about 260 MB (flat ids, no stale pod order), growing the heap by half of it (×1.5)
+ * peaks at about 0.7 GB, against 0.8 GB for ×2, at no CPU cost that runs could tell apart
+ * (bench/README.md). No cap on the heap: the run cannot run out of memory for it.
  */
-export const SCALE_V8_FLAGS: readonly string[] = ["--heap-growing-percent=100"];
+export const SCALE_V8_FLAGS: readonly string[] = ["--heap-growing-percent=50"];
 
 /**
  * The scale run in a process of its own (bin/scale-worker.mjs): its peak memory is its own, not that

@@ -98,6 +98,8 @@ export class VirtualClock {
 }
 
 /** Deterministic PRNG (mulberry32) so that a seed fixes every random choice in a run. */
+const HEX_CODES = Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+
 export class SeededRandom {
   private state: number;
   constructor(seed: number) {
@@ -115,9 +117,10 @@ export class SeededRandom {
   }
   /** Hex string of `length` characters, for instance ids. */
   hex(length: number): string {
-    let out = "";
-    while (out.length < length) out += this.int(16).toString(16);
-    return out;
+    // Character codes joined once: a flat string, where `+=` would build a rope (src/sandbox/flat.ts).
+    const codes: number[] = [];
+    for (let i = 0; i < length; i++) codes.push(HEX_CODES[this.int(16)] as number);
+    return String.fromCharCode(...codes);
   }
   shuffle<T>(items: T[]): T[] {
     const copy = [...items];

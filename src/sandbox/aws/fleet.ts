@@ -8,6 +8,7 @@
  * shutting-down lasts SHUTDOWN_SECONDS; a terminated instance stays visible in DescribeInstances for
  * an hour, as EC2 documents, with its private DNS name cleared.
  */
+import { flat } from "../flat";
 import type { LaunchedInstance } from "../links";
 import type { CapacityType, SimImage, SimInstance, SimSubnet } from "./model";
 import { isoSeconds, type RegionContext } from "./world";
@@ -185,5 +186,5 @@ function allocateAddress(subnet: SimSubnet, regionName: string): { ip: string; d
   const [first = "10", second = "0"] = subnet.cidrBlock.split(".");
   const ip = `${first}.${second}.${third}.${fourth}`;
   const domain = regionName === "us-east-1" ? "ec2.internal" : `${regionName}.compute.internal`;
-  return { ip, dnsName: `ip-${ip.replaceAll(".", "-")}.${domain}` };
+  return { ip, dnsName: flat(`ip-${ip.replaceAll(".", "-")}.${domain}`) };
 }

@@ -5,6 +5,7 @@
  * produces.
  */
 import { SeededRandom } from "../clock";
+import { flat } from "../flat";
 
 /** A new independent stream seeded from `parent` (consumes one draw of the parent). */
 export function forkRandom(parent: SeededRandom): SeededRandom {
@@ -24,7 +25,7 @@ export function hashString(text: string): number {
 /** A version-4 shaped UUID from `rng`. */
 export function uuidFrom(rng: SeededRandom): string {
   const variant = "89ab"[rng.int(4)];
-  return `${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-${variant}${rng.hex(3)}-${rng.hex(12)}`;
+  return flat(`${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-${variant}${rng.hex(3)}-${rng.hex(12)}`);
 }
 
 export class IdFactory {
@@ -35,7 +36,7 @@ export class IdFactory {
   /** `prefix-` and `length` hex digits, never the same twice in a run. */
   resourceId(prefix: string, length = 17): string {
     for (;;) {
-      const id = `${prefix}-${this.rng.hex(length)}`;
+      const id = flat(`${prefix}-${this.rng.hex(length)}`);
       if (!this.issued.has(id)) {
         this.issued.add(id);
         return id;

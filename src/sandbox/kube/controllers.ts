@@ -8,6 +8,7 @@
  * - DaemonSet: one pod per node of its group, bound directly and tolerating cordons.
  * Each pass looks only at the workloads something happened to (ClusterState.dirtyWorkloads).
  */
+import { flat } from "../flat";
 import { safeSuffix } from "./names";
 import { bindPod, createPod, startContainers } from "./pods";
 import { isPodReady, isTerminating, nodeGroupOf } from "./predicates";
@@ -18,7 +19,7 @@ import { ensureClaim } from "./volumes";
 
 function uniquePodName(state: ClusterState, namespace: string, prefix: string): string {
   for (;;) {
-    const name = `${prefix}-${safeSuffix(state.rng, 5)}`;
+    const name = flat(`${prefix}-${safeSuffix(state.rng, 5)}`);
     if (!state.pods.has(namespace, name)) return name;
   }
 }

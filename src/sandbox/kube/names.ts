@@ -4,13 +4,14 @@
  * look-alike digits), which is why real pod names look like `web-5d59d67564-x7k2p`.
  */
 import type { SeededRandom } from "../clock";
+import { flat } from "../flat";
 
 const SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
 export function safeSuffix(rng: SeededRandom, length: number): string {
-  let out = "";
-  for (let i = 0; i < length; i++) out += SAFE_ALPHABET[rng.int(SAFE_ALPHABET.length)];
-  return out;
+  const codes: number[] = [];
+  for (let i = 0; i < length; i++) codes.push(SAFE_ALPHABET.charCodeAt(rng.int(SAFE_ALPHABET.length)));
+  return String.fromCharCode(...codes);
 }
 
 /** A pod-template-hash: 9 or 10 characters, as the hashes of real ReplicaSets are. */
@@ -21,10 +22,10 @@ export function templateHash(rng: SeededRandom): string {
 /** An RFC 4122 version-4 shaped UID. */
 export function uid(rng: SeededRandom): string {
   const variant = "89ab"[rng.int(4)];
-  return `${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-${variant}${rng.hex(3)}-${rng.hex(12)}`;
+  return flat(`${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-${variant}${rng.hex(3)}-${rng.hex(12)}`);
 }
 
 /** An EBS volume id (`vol-` and 17 hex digits). */
 export function ebsVolumeId(rng: SeededRandom): string {
-  return `vol-${rng.hex(17)}`;
+  return flat(`vol-${rng.hex(17)}`);
 }

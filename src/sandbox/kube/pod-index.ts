@@ -36,8 +36,13 @@ export class PodIndex {
   private readonly ready = new Map<string, number>();
   private readonly spreadByZone = new Map<string, Map<string, number>>();
   private readonly spreadByNode = new Map<string, Map<string, number>>();
-  /** Every pod in key order as of the last sorted() call, and what changed since (merged on the next call). */
+  /**
+   * Every pod in key order as of the last sorted() call, and what changed since (merged on the next
+   * call). When nobody lists every pod for a while (a roll lists pods per node), the order would keep
+   * each removed pod alive: past a quarter of it removed, the order is dropped and made anew when asked.
+   */
   private sortedCache: PodRecord[] = [];
+  private orderDropped = false;
   private readonly addedSinceSort = new Set<PodRecord>();
   private readonly removedSinceSort = new Set<PodRecord>();
 
@@ -63,6 +68,12 @@ export class PodIndex {
    * the pods instead of a sort of 40,000 keys.
    */
   sorted(): readonly PodRecord[] {
+    if (this.orderDropped) {
+      this.orderDropped = false;
+      const keyed = [...this.byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      this.sortedCache = keyed.map(([, pod]) => pod);
+      return this.sortedCache;
+    }
     if (this.addedSinceSort.size === 0 && this.removedSinceSort.size === 0) return this.sortedCache;
     // The default sort compares UTF-16 code units, the same order as `<` on the keys.
     const added = [...this.addedSinceSort].map((pod) => ({ key: podKey(pod.namespace, pod.name), pod }));
@@ -113,7 +124,7 @@ export class PodIndex {
     }
     siblings.add(pod);
     this.pending.add(pod);
-    this.addedSinceSort.add(pod);
+    if (!this.orderDropped) this.addedSinceSort.add(pod);
   }
 
   bind(pod: PodRecord, node: NodeRecord): void {
@@ -161,7 +172,16 @@ export class PodIndex {
       }
     }
     // A pod added and removed between two lists never enters the order.
-    if (!this.addedSinceSort.delete(pod)) this.removedSinceSort.add(pod);
+    if (this.orderDropped || this.addedSinceSort.delete(pod)) return;
+    this.removedSinceSort.add(pod);
+    if (this.removedSinceSort.size > 1000 && this.removedSinceSort.size * 4 > this.sortedCache.length) this.dropOrder();
+  }
+
+  private dropOrder(): void {
+    this.orderDropped = true;
+    this.sortedCache = [];
+    this.addedSinceSort.clear();
+    this.removedSinceSort.clear();
   }
 
   forgetNode(nodeName: string): void {

@@ -4,6 +4,7 @@
  * shutdown and EKS update takes; the workflow runner and the call meter ask it how long each step,
  * API call attempt and retry back-off takes.
  */
+import { flat } from "../flat";
 import type { ScenarioTiming } from "../scenario/schema";
 import type { Duration } from "./duration";
 import { SampleRecords } from "./records";
@@ -130,6 +131,20 @@ export class TimingModel {
   }
 }
 
+/** "namespace/name" of each workload, one string per workload however many samples name it. */
+const workloadKeys = new Map<string, Map<string, string>>();
+
 function workloadKey(pod: PodTimingSubject): string {
-  return `${pod.workload.namespace}/${pod.workload.name}`;
+  const { namespace, name } = pod.workload;
+  let byName = workloadKeys.get(namespace);
+  if (byName === undefined) {
+    byName = new Map();
+    workloadKeys.set(namespace, byName);
+  }
+  let key = byName.get(name);
+  if (key === undefined) {
+    key = flat(`${namespace}/${name}`);
+    byName.set(name, key);
+  }
+  return key;
 }

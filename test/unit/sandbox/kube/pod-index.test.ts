@@ -48,4 +48,27 @@ describe("PodIndex.sorted", () => {
       }),
     );
   });
+
+  it("stays exact when most pods are replaced between two lists (the order is dropped and made anew)", () => {
+    const index = new PodIndex();
+    const live = new Map<string, PodRecord>();
+    const add = (name: string) => {
+      const created = pod("default", name);
+      index.add(created);
+      live.set(podKey("default", name), created);
+    };
+    for (let i = 0; i < 4000; i++) add(`old-${i}`);
+    expect(index.sorted()).toHaveLength(4000);
+    // A roll replaces pods node by node and nobody lists them all until the end.
+    for (let i = 0; i < 3000; i++) {
+      const gone = live.get(podKey("default", `old-${i}`)) as PodRecord;
+      index.remove(gone, undefined, false);
+      live.delete(podKey("default", `old-${i}`));
+      add(`new-${i}`);
+    }
+    const expected = [...live.keys()].sort();
+    expect(index.sorted().map((p) => podKey(p.namespace, p.name))).toEqual(expected);
+    add("after-0");
+    expect(index.sorted().map((p) => podKey(p.namespace, p.name))).toEqual([...live.keys()].sort());
+  });
 });
