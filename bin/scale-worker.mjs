@@ -3,4 +3,8 @@ import "./node-compat.mjs";
 import { register } from "tsx/esm/api";
 
 register();
+// tsx turns on source maps for stack traces, and Node then keeps a map per loaded module (about 20 MB
+// resident). The scale run measures the roll's memory, not the loader's: its errors carry stacks of
+// the transpiled code instead.
+process.setSourceMapsEnabled(false);
 await import("../bench/scale-worker.ts");

@@ -139,7 +139,7 @@ export class SandboxEvents {
       timing: { ...DEFAULT_REACTION_TIMING, ...options.timing },
     };
     const events = new SandboxEvents(sandbox, receiveDeps, starter, options);
-    events.regionCursor = sandbox.region.events().length;
+    events.regionCursor = sandbox.region.eventCount();
     return events;
   }
 
@@ -184,9 +184,8 @@ export class SandboxEvents {
    * leaving out those already delivered by hand.
    */
   takeRegionEvents(): RegionEvent[] {
-    const all = this.sandbox.region.events();
-    const fresh = all.slice(this.regionCursor);
-    this.regionCursor = all.length;
+    const fresh = this.sandbox.region.eventsSince(this.regionCursor);
+    this.regionCursor = this.sandbox.region.eventCount();
     return fresh.filter((event) => !this.delivered.has(event.id) && rulesMatching(event).length > 0);
   }
 

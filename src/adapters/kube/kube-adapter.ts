@@ -69,8 +69,8 @@ export class KubeAdapter implements KubePort {
   }
 
   async listNodes(): Promise<KubeNode[]> {
-    const nodes = await this.listJson<V1Node>("listing nodes", "/api/v1/nodes");
-    return nodes.map(toKubeNode).sort((a, b) => a.name.localeCompare(b.name));
+    const nodes = await this.listJson<V1Node, KubeNode>("listing nodes", "/api/v1/nodes", toKubeNode);
+    return nodes.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async serverVersion(): Promise<{ minor: string; gitVersion: string }> {
@@ -88,8 +88,13 @@ export class KubeAdapter implements KubePort {
   async listPods(filter: { nodeName?: string } = {}): Promise<KubePod[]> {
     const fieldSelector = filter.nodeName ? `spec.nodeName=${filter.nodeName}` : undefined;
     const context = filter.nodeName ? `listing pods on node ${filter.nodeName}` : "listing pods";
-    const pods = await this.listJson<V1Pod>(context, "/api/v1/pods", fieldSelector ? { fieldSelector } : {});
-    return pods.map(toKubePod).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+    const pods = await this.listJson<V1Pod, KubePod>(
+      context,
+      "/api/v1/pods",
+      toKubePod,
+      fieldSelector ? { fieldSelector } : {},
+    );
+    return pods.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
   }
 
   async listPdbs(): Promise<KubePdb[]> {
@@ -231,17 +236,24 @@ export class KubeAdapter implements KubePort {
 
   /**
    * A list read page by page as plain JSON (json-get.ts): the shapes are the API's own, with timestamps
-   * as RFC 3339 strings, which kube-mapping.ts reads as well as Dates.
+   * as RFC 3339 strings, which kube-mapping.ts reads as well as Dates. Each page is mapped as it comes,
+   * so only one page of full objects is held at a time: 40,000 pods as the API writes them take
+   * several times the memory of what Tugboat keeps of them.
    */
-  private async listJson<T>(context: string, path: string, params: Record<string, string> = {}): Promise<T[]> {
-    const items: T[] = [];
+  private async listJson<T, R>(
+    context: string,
+    path: string,
+    map: (item: T) => R,
+    params: Record<string, string> = {},
+  ): Promise<R[]> {
+    const items: R[] = [];
     let token: string | undefined;
     do {
       const query = new URLSearchParams({ ...params, limit: String(this.pageSize) });
       if (token) query.set("continue", token);
       try {
         const page = await getJson<{ items?: T[]; metadata?: { continue?: string } }>(this.kc, `${path}?${query}`);
-        items.push(...(page.items ?? []));
+        for (const item of page.items ?? []) items.push(map(item));
         token = page.metadata?.continue || undefined;
       } catch (err) {
         throw kubeStepError(err, context);

@@ -22,9 +22,18 @@ export interface RegionEvent {
 
 export type RegionEventListener = (event: RegionEvent) => void;
 
+/**
+ * Events the bus keeps for later looks. EventBridge itself keeps none (rules deliver as events come);
+ * the sandbox keeps the recent ones for whoever delivers them later, and drops the oldest past this
+ * many so that a 5,000-node roll (30,000 state changes) does not hold them all.
+ */
+export const REGION_EVENTS_KEPT = 5000;
+
 export class RegionEventBus {
   private readonly listeners: RegionEventListener[] = [];
-  private readonly history: RegionEvent[] = [];
+  private history: RegionEvent[] = [];
+  /** Events emitted and no longer kept. */
+  private dropped = 0;
 
   constructor(
     private readonly clock: VirtualClock,
@@ -36,9 +45,19 @@ export class RegionEventBus {
     this.listeners.push(listener);
   }
 
-  /** Every event so far, oldest first. */
+  /** The events kept (the last REGION_EVENTS_KEPT at most), oldest first. */
   emitted(): readonly RegionEvent[] {
     return this.history;
+  }
+
+  /** Events emitted so far, kept or not: a cursor for emittedSince. */
+  emittedCount(): number {
+    return this.dropped + this.history.length;
+  }
+
+  /** The events emitted since `cursor` (an earlier emittedCount()) that are still kept. */
+  emittedSince(cursor: number): readonly RegionEvent[] {
+    return this.history.slice(Math.max(0, cursor - this.dropped));
   }
 
   emit(source: RegionEvent["source"], detailType: string, resources: string[], detail: Record<string, unknown>): void {
@@ -54,6 +73,11 @@ export class RegionEventBus {
       detail,
     };
     this.history.push(event);
+    if (this.history.length >= 2 * REGION_EVENTS_KEPT) {
+      const drop = this.history.length - REGION_EVENTS_KEPT;
+      this.history = this.history.slice(drop);
+      this.dropped += drop;
+    }
     for (const listener of this.listeners) listener(event);
   }
 

@@ -487,8 +487,18 @@ export class SimulatedRegion {
     this.ctx.events.on(listener);
   }
 
+  /** The events the region still keeps (events.ts: the last REGION_EVENTS_KEPT at least), oldest first. */
   events(): readonly RegionEvent[] {
     return this.ctx.events.emitted();
+  }
+
+  /** Events emitted so far, kept or not: a cursor for eventsSince. */
+  eventCount(): number {
+    return this.ctx.events.emittedCount();
+  }
+
+  eventsSince(cursor: number): readonly RegionEvent[] {
+    return this.ctx.events.emittedSince(cursor);
   }
 
   /**
