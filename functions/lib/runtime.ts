@@ -3,8 +3,8 @@
  * environment. In the sandbox: the runner supplies deps wired to the simulated region and API server,
  * so the same handler module serves both. A step handler (stepHandler) finds them on the invocation's
  * context; other handlers (the chat functions) in an AsyncLocalStorage scope. The context is preferred
- * because a store in use makes Node 22 hook every promise of the process, about a quarter of a
- * sandbox run's CPU.
+ * because a store in use makes Node 22 hook every promise of the process (2 % of a sandbox run's
+ * profile in async_hooks alone, bench/README.md).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createAwsDeps } from "../../src/adapters/deps";

@@ -98,8 +98,6 @@ export class VirtualClock {
 }
 
 /** Deterministic PRNG (mulberry32) so that a seed fixes every random choice in a run. */
-const HEX_CODES = Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
-
 export class SeededRandom {
   private state: number;
   constructor(seed: number) {
@@ -117,9 +115,13 @@ export class SeededRandom {
   }
   /** Hex string of `length` characters, for instance ids. */
   hex(length: number): string {
+    return this.chars("0123456789abcdef", length);
+  }
+  /** `length` characters drawn from `alphabet`, one draw each. */
+  chars(alphabet: string, length: number): string {
     // Character codes joined once: a flat string, where `+=` would build a rope (src/sandbox/flat.ts).
     const codes: number[] = [];
-    for (let i = 0; i < length; i++) codes.push(HEX_CODES[this.int(16)] as number);
+    for (let i = 0; i < length; i++) codes.push(alphabet.charCodeAt(this.int(alphabet.length)));
     return String.fromCharCode(...codes);
   }
   shuffle<T>(items: T[]): T[] {

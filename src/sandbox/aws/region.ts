@@ -60,6 +60,7 @@ import { runCommandHandlers } from "./self-managed-run-command";
 import { type RegionSnapshot, takeSnapshot } from "./snapshot";
 import { autoScalingTagCommands, ec2TagCommands } from "./tagging";
 import { type ApiServerVersion, type RegionContext, RegionWorld, SANDBOX_ACCOUNT_ID } from "./world";
+import { activeZonalShifts } from "./zonal-shifts";
 
 /** EC2 gives a Spot instance two minutes' warning before it interrupts it. */
 export const SPOT_WARNING_SECONDS = 120;
@@ -546,38 +547,9 @@ export class SimulatedRegion {
     subnet.usableAddresses += free - availableAddresses(this.ctx, subnet);
   }
 
-  /**
-   * ARC ListZonalShifts (status ACTIVE): one shift per shifted zone and resource registered with zonal
-   * shift, here the EKS cluster and the cluster's Auto Scaling groups spanning the zone. `awayFrom` is
-   * the zone's ID, as ARC names it.
-   */
+  /** ARC ListZonalShifts (status ACTIVE): the shifts the scenario or a test started (zonal-shifts.ts). */
   listZonalShifts(): { items: Record<string, unknown>[] } {
-    const { world, scenario } = this.ctx;
-    const items: Record<string, unknown>[] = [];
-    const startTime = new Date(this.ctx.clock.nowMs());
-    const expiryTime = new Date(this.ctx.clock.nowMs() + 3 * 3600_000);
-    for (const zone of this.ctx.faults.zonalShifts()) {
-      const subnet = [...world.subnets.values()].find((s) => s.availabilityZone === zone);
-      const awayFrom = subnet?.availabilityZoneId ?? zone;
-      const resources: string[] = [];
-      const eksCluster = world.clusters.get(scenario.cluster.name);
-      if (eksCluster) resources.push(eksCluster.arn);
-      for (const group of world.groups.values()) {
-        if (group.subnets.some((s) => s.availabilityZone === zone)) resources.push(group.arn);
-      }
-      for (const resourceIdentifier of resources) {
-        items.push({
-          zonalShiftId: `${awayFrom}-${items.length + 1}`,
-          resourceIdentifier,
-          awayFrom,
-          status: "ACTIVE",
-          startTime,
-          expiryTime,
-          comment: "zonal shift started by the scenario",
-        });
-      }
-    }
-    return { items };
+    return activeZonalShifts(this.ctx);
   }
 
   /** Starts or ends an ARC zonal shift away from a zone during a run. */

@@ -9,9 +9,7 @@ import { flat } from "../flat";
 const SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
 export function safeSuffix(rng: SeededRandom, length: number): string {
-  const codes: number[] = [];
-  for (let i = 0; i < length; i++) codes.push(SAFE_ALPHABET.charCodeAt(rng.int(SAFE_ALPHABET.length)));
-  return String.fromCharCode(...codes);
+  return rng.chars(SAFE_ALPHABET, length);
 }
 
 /** A pod-template-hash: 9 or 10 characters, as the hashes of real ReplicaSets are. */

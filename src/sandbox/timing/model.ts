@@ -132,19 +132,13 @@ export class TimingModel {
 }
 
 /** "namespace/name" of each workload, one string per workload however many samples name it. */
-const workloadKeys = new Map<string, Map<string, string>>();
+const workloadKeys = new WeakMap<PodTimingSubject["workload"], string>();
 
 function workloadKey(pod: PodTimingSubject): string {
-  const { namespace, name } = pod.workload;
-  let byName = workloadKeys.get(namespace);
-  if (byName === undefined) {
-    byName = new Map();
-    workloadKeys.set(namespace, byName);
-  }
-  let key = byName.get(name);
+  let key = workloadKeys.get(pod.workload);
   if (key === undefined) {
-    key = flat(`${namespace}/${name}`);
-    byName.set(name, key);
+    key = flat(`${pod.workload.namespace}/${pod.workload.name}`);
+    workloadKeys.set(pod.workload, key);
   }
   return key;
 }
