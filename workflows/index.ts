@@ -59,6 +59,7 @@ export type AccessKind =
   | "ssm:GetParameters"
   | "dynamodb:GetItem"
   | "dynamodb:BatchGetItem"
+  | "dynamodb:BatchWriteItem"
   | "dynamodb:PutItem"
   | "dynamodb:DeleteItem"
   | "dynamodb:UpdateItem"
@@ -120,6 +121,9 @@ const versions = "ec2:DescribeLaunchTemplateVersions";
 const nodegroup = "eks:DescribeNodegroup";
 const get = "dynamodb:GetItem";
 const put = "dynamodb:PutItem";
+/** Gets and writes a step makes side by side go as one batch (src/adapters/aws/dynamo-coalescer.ts). */
+const batchGet = "dynamodb:BatchGetItem";
+const batchWrite = "dynamodb:BatchWriteItem";
 const del = "dynamodb:DeleteItem";
 const resize = "autoscaling:UpdateAutoScalingGroup";
 const resume = "autoscaling:ResumeProcesses";
@@ -177,7 +181,19 @@ export const rollNodeGroup: WorkflowSpec = {
     // One tick of the pipelined roll: drains (kube), terminates, raises desired capacity, reads the group.
     AdvanceRollFunctionArn: {
       module: "functions/steps/advance-roll",
-      access: ["kube", groups, resize, "autoscaling:LaunchInstances", terminate, instances, versions, get, put],
+      access: [
+        "kube",
+        groups,
+        resize,
+        "autoscaling:LaunchInstances",
+        terminate,
+        instances,
+        versions,
+        get,
+        put,
+        batchGet,
+        batchWrite,
+      ],
     },
     ValidateBatchFunctionArn: { module: "functions/steps/validate-batch", access: ["kube", groups, get] },
     RestoreGroupFunctionArn: {

@@ -3,6 +3,7 @@
  * In the sandbox the same clients are built and the simulated region is plugged into their middleware
  * stacks through `plugins`; nothing else differs.
  */
+import type { Agent as HttpAgent } from "node:http";
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EC2Client } from "@aws-sdk/client-ec2";
@@ -54,6 +55,11 @@ export interface AwsDepsOptions {
   log?: Log;
   /** DynamoDB endpoint override (dynalite on loopback in the sandbox and in tests). */
   dynamoEndpoint?: string;
+  /**
+   * The HTTP agent that reaches an endpoint (DynamoDB's, a cluster's API server), when it is not the
+   * clients' own: the sandbox's servers run in the same process (src/sandbox/in-process-agent.ts).
+   */
+  agentFor?: (url: string) => HttpAgent | undefined;
   /** How ListZonalShifts is sent (the sandbox's region); by default a signed GET of ARC's REST API. */
   zonalShiftSend?: ListZonalShiftsSend;
 }
@@ -78,9 +84,11 @@ export function createAwsClients(opts: AwsDepsOptions): AwsClients {
     for (const plugin of opts.plugins?.(service) ?? []) client.middlewareStack.use(plugin);
     return client;
   };
+  const dynamoAgent = opts.dynamoEndpoint ? opts.agentFor?.(opts.dynamoEndpoint) : undefined;
   const dynamo = new DynamoDBClient({
     ...config,
     ...(opts.dynamoEndpoint ? { endpoint: opts.dynamoEndpoint } : {}),
+    ...(dynamoAgent ? { requestHandler: { httpAgent: dynamoAgent } } : {}),
   });
   return {
     autoScaling: withPlugins("autoscaling", new AutoScalingClient(config)),
@@ -161,7 +169,13 @@ export function createAwsDeps(
     const cached = kubeByCluster.get(cluster);
     if (cached && nowMs - cached.builtAtMs < KUBE_ACCESS_REUSE_MS) return cached.port;
     const port = loadKubeClient().then(async ({ kubeConfigForCluster, KubeAdapter }) => {
-      const config = await kubeConfigForCluster(cluster, { eks, ssm: clients.ssm, secrets: clients.secrets, token });
+      const config = await kubeConfigForCluster(cluster, {
+        eks,
+        ssm: clients.ssm,
+        secrets: clients.secrets,
+        token,
+        ...(opts.agentFor ? { agentFor: opts.agentFor } : {}),
+      });
       return new KubeAdapter(config, { clock });
     });
     port.catch(() => kubeByCluster.delete(cluster));

@@ -63,9 +63,11 @@ function replacedLane(run: RollRun, wave: RollWave, zone: string, n: number): No
     if (toMs > fromMs) segments.push({ state, fromMs, toMs });
   };
   push("serving-old", run.startMs, wave.cordonedMs);
-  if (wave.terminatedMs !== undefined) {
+  // A node empty before the rest of its wave went at the end of the tick that found it so.
+  const goneMs = wave.goneAtByZone?.[zone]?.[n - 1] ?? wave.terminatedMs;
+  if (goneMs !== undefined) {
     // One tick drains the last pods and terminates: the node is gone at its end.
-    push("draining", wave.cordonedMs, wave.terminatedMs);
+    push("draining", wave.cordonedMs, goneMs);
   } else {
     // The wave stopped before terminating: the clean-up uncordons its nodes, which serve again.
     const back = run.restoredMs ?? endMs;

@@ -28,6 +28,8 @@ export interface RollWave {
   cordonedMs: number;
   /** Drained and terminated (one tick does both). */
   terminatedMs?: number;
+  /** Per AZ, when each node that went before the rest of its wave was terminated (in order). */
+  goneAtByZone?: Record<string, number[]>;
   /** Terminated, or the run went to clean up, or the history ends. */
   endMs: number;
   drainAttempts: number;
@@ -211,6 +213,13 @@ export function deriveRoll(events: RecordedEvent[]): RollRun {
           }
           closeBlocked(index, atMs);
           wave.drainAttempts = num(p.attempts) ?? wave.drainAttempts;
+          for (const [zone, count] of Object.entries((obj(p.goneByZone) as Record<string, number>) ?? {})) {
+            const goneAt = wave.goneAtByZone ?? {};
+            const times = goneAt[zone] ?? [];
+            while (times.length < count) times.push(atMs);
+            goneAt[zone] = times;
+            wave.goneAtByZone = goneAt;
+          }
           if (p.terminated === true) {
             wave.terminatedMs = atMs;
             wave.endMs = atMs;

@@ -22,6 +22,7 @@ import { hashString } from "./aws/ids";
 import type { SimulatedRegion } from "./aws/region";
 import { SeededRandom, type VirtualClock } from "./clock";
 import { type EtcdGateway, startEtcdGateway } from "./etcd/gateway";
+import type { InProcessServers } from "./in-process-agent";
 import type { KubeRequestLog } from "./kube/auth/request-log";
 import { sandboxAuthenticator } from "./kube/auth/sandbox-authenticator";
 import { SimulatedCluster } from "./kube/cluster";
@@ -57,6 +58,8 @@ export class SandboxClusters implements InstanceLifecycleListener {
       clock: VirtualClock;
       timing: TimingModel;
       kubeRequests: KubeRequestLog;
+      /** Where each API server is registered for in-process connections. */
+      inProcess?: InProcessServers;
     },
   ) {
     this.all = [home];
@@ -224,6 +227,7 @@ export class SandboxClusters implements InstanceLifecycleListener {
       onAuthorized: (request) => this.opts.kubeRequests.record(request),
     });
     this.servers.push(server);
+    this.opts.inProcess?.add(server.url, server.httpServer);
     return server;
   }
 }

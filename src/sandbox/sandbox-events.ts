@@ -9,7 +9,7 @@
  * Reactions started by one delivery run one after the other (the local interpreter runs one execution
  * at a time); events the region emits meanwhile wait for `deliverRegionEvents`.
  */
-import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
+
 import type { SQSEvent } from "aws-lambda";
 import type { ReceiveDeps } from "../../functions/events/lib/receive-runtime";
 import { runWithReceiveDeps } from "../../functions/events/lib/receive-runtime";
@@ -28,6 +28,7 @@ import { roleNameForModule, sandboxStateMachineName } from "./iam/roles";
 import { SANDBOX_ACCOUNT } from "./runner/definition";
 import type { ExecutionStatus, LocalRunOptions, LocalRunResult, RunnerEvent } from "./runner/local-workflow";
 import type { Sandbox } from "./sandbox";
+import { createActiveTable } from "./tables";
 
 /** EventBridge → SQS → the receive function's poller. */
 export const DELIVERY_SECONDS = 1;
@@ -124,11 +125,7 @@ export class SandboxEvents {
 
   static async attach(sandbox: Sandbox, options: SandboxEventsOptions = {}): Promise<SandboxEvents> {
     const dynamo = sandbox.deps.clients.dynamo;
-    try {
-      await dynamo.send(new CreateTableCommand({ TableName: LEDGER_TABLE, ...tableDefinition() }));
-    } catch (err) {
-      if ((err as Error).name !== "ResourceInUseException") throw err;
-    }
+    await createActiveTable(dynamo, { TableName: LEDGER_TABLE, ...tableDefinition() }, "keep");
     const starter = new QueuedReactionStarter(sandbox);
     const receiveDeps: ReceiveDeps = {
       // The receive function's own role; the event ledger's table is the sandbox's own and is not checked.

@@ -3,7 +3,6 @@
  * production adapters plugged into them and its workflows run by the local interpreter. One object
  * per run; deterministic for a scenario's seed.
  */
-import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { type WorkflowSpec, workflows as workflowByName } from "../../workflows";
 import { tableDefinition } from "../adapters/aws/state-table";
@@ -21,6 +20,7 @@ import { IamEnforcer } from "./iam/enforcer";
 import { iamPlugin } from "./iam/plugin";
 import { writeRecording } from "./iam/recording";
 import { OPERATOR_ROLE, roleNameForModule, type SandboxAccount, sandboxRoles } from "./iam/roles";
+import { InProcessServers } from "./in-process-agent";
 import { KubeRequestLog } from "./kube/auth/request-log";
 import { SimulatedCluster } from "./kube/cluster";
 import { refreshingKube } from "./refreshing-kube";
@@ -35,6 +35,7 @@ import { VirtualScheduler } from "./runner/virtual-scheduler";
 import { SandboxClusters } from "./sandbox-clusters";
 import { toObservations } from "./scenario/history";
 import type { Scenario } from "./scenario/schema";
+import { createActiveTable } from "./tables";
 import { TimingModel } from "./timing/model";
 
 export interface LogLine {
@@ -164,7 +165,9 @@ export class Sandbox {
     const timing = new TimingModel(scenario.timing, scenario.seed, () => clock.nowMs());
     const cluster = new SimulatedCluster({ scenario, clock, rng, timing });
     const kubeRequests = new KubeRequestLog();
-    const clusters = new SandboxClusters(cluster, { scenario, clock, timing, kubeRequests });
+    // Requests to the sandbox's own servers travel through in-memory pipes, not loopback TCP.
+    const inProcess = new InProcessServers();
+    const clusters = new SandboxClusters(cluster, { scenario, clock, timing, kubeRequests, inProcess });
     const region = new SimulatedRegion({
       scenario,
       clock,
@@ -184,7 +187,13 @@ export class Sandbox {
     const db = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((resolve) => db.listen(0, "127.0.0.1", () => resolve()));
     const address = db.address() as { port: number };
-    const closers = [() => clusters.close(), () => new Promise<void>((resolve) => db.close(() => resolve()))];
+    const dynamoEndpoint = `http://127.0.0.1:${address.port}`;
+    inProcess.add(dynamoEndpoint, db);
+    const closers = [
+      async () => inProcess.close(),
+      () => clusters.close(),
+      () => new Promise<void>((resolve) => db.close(() => resolve())),
+    ];
     if (cluster.etcd) {
       const gateway = await startEtcdGateway(cluster.etcd);
       region.setEtcdEndpoint(gateway.url);
@@ -229,7 +238,8 @@ export class Sandbox {
         ],
         clock: { now: () => clock.now() },
         log,
-        dynamoEndpoint: `http://127.0.0.1:${address.port}`,
+        dynamoEndpoint,
+        agentFor: (url) => inProcess.agentFor(url),
         // ARC zonal shift has no client among the dependencies: its one call is authorized and metered here.
         zonalShiftSend: async () => {
           const { end } = awsMeter.start();
@@ -277,7 +287,7 @@ export class Sandbox {
       iam,
       makeDeps,
     );
-    await deps.clients.dynamo.send(new CreateTableCommand({ TableName: TABLE_NAME, ...tableDefinition() }));
+    await createActiveTable(deps.clients.dynamo, { TableName: TABLE_NAME, ...tableDefinition() });
     region.setExecutionStatusProvider((arn) => sandbox.executions.get(arn));
     await seedHistory(deps, scenario, clock.nowMs());
     return sandbox;

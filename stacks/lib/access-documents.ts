@@ -83,6 +83,7 @@ const EKS_ADDON_ACTIONS = ["eks:DescribeAddon", "eks:UpdateAddon"];
 export const STATE_ACTIONS = [
   "dynamodb:GetItem",
   "dynamodb:BatchGetItem",
+  "dynamodb:BatchWriteItem",
   "dynamodb:PutItem",
   "dynamodb:DeleteItem",
   "dynamodb:UpdateItem",

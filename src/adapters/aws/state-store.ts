@@ -11,7 +11,6 @@ import {
   BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
@@ -21,6 +20,7 @@ import type { Observation, ObservationScope } from "../../core/estimates/observa
 import type { LockRecord, RunRecord, RunStatus } from "../../core/model/state";
 import type { StatePort } from "../../core/ports";
 import { isConditionalCheckFailed, toStepError } from "./classify";
+import { DynamoCoalescer } from "./dynamo-coalescer";
 import { ObservationStore } from "./observation-store";
 import {
   boundedJson,
@@ -89,6 +89,8 @@ function toRun(item: Item): RunRecord {
 
 export class DynamoStateStore implements StatePort {
   private readonly observations: ObservationStore;
+  /** Gets and unconditional writes made side by side, sent together (dynamo-coalescer.ts). */
+  private readonly requests: DynamoCoalescer;
   /** Run index entries this store has written (cluster and sort key). */
   private readonly indexed = new Set<string>();
 
@@ -97,18 +99,13 @@ export class DynamoStateStore implements StatePort {
     private readonly tableName: string,
   ) {
     this.observations = new ObservationStore(client, tableName);
+    this.requests = new DynamoCoalescer(client, tableName);
   }
 
   async getLock(cluster: string): Promise<LockRecord | undefined> {
     try {
-      const out = await this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { pk: clusterPk(cluster), sk: LOCK_SK },
-          ConsistentRead: true,
-        }),
-      );
-      return out.Item ? toLock(out.Item) : undefined;
+      const item = await this.requests.get({ pk: clusterPk(cluster), sk: LOCK_SK });
+      return item ? toLock(item) : undefined;
     } catch (err) {
       throw toStepError(err, `reading the lock of cluster ${cluster} from table ${this.tableName}`);
     }
@@ -201,32 +198,22 @@ export class DynamoStateStore implements StatePort {
     try {
       // The record first, then its index entry: a listing never finds an entry without a record
       // behind it, and rewriting the entry is harmless.
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: runPk(run.runId),
-            sk: RUN_META_SK,
-            runId: run.runId,
-            cluster: run.cluster,
-            nodeGroup: run.nodeGroup,
-            workflow: run.workflow,
-            status: run.status,
-            startedAt: run.startedAt,
-            updatedAt: run.updatedAt,
-            dataJson,
-          },
-        }),
-      );
+      await this.requests.put({
+        pk: runPk(run.runId),
+        sk: RUN_META_SK,
+        runId: run.runId,
+        cluster: run.cluster,
+        nodeGroup: run.nodeGroup,
+        workflow: run.workflow,
+        status: run.status,
+        startedAt: run.startedAt,
+        updatedAt: run.updatedAt,
+        dataJson,
+      });
       const indexSk = runIndexSk(run.startedAt, run.runId);
       // The entry never changes once written: a run saved once per tick writes it once per container.
       if (this.indexed.has(`${run.cluster}\u0000${indexSk}`)) return;
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: clusterPk(run.cluster), sk: indexSk, runId: run.runId },
-        }),
-      );
+      await this.requests.put({ pk: clusterPk(run.cluster), sk: indexSk, runId: run.runId });
       this.indexed.add(`${run.cluster}\u0000${indexSk}`);
     } catch (err) {
       throw toStepError(err, what);
@@ -235,10 +222,8 @@ export class DynamoStateStore implements StatePort {
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
     try {
-      const out = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk: runPk(runId), sk: RUN_META_SK }, ConsistentRead: true }),
-      );
-      return out.Item ? toRun(out.Item) : undefined;
+      const item = await this.requests.get({ pk: runPk(runId), sk: RUN_META_SK });
+      return item ? toRun(item) : undefined;
     } catch (err) {
       throw toStepError(err, `reading run ${runId}`);
     }
@@ -256,17 +241,9 @@ export class DynamoStateStore implements StatePort {
   async putItem(runId: string, key: string, value: unknown): Promise<void> {
     const what = `saving item ${key} of run ${runId}`;
     try {
-      if (value === undefined) {
-        // JSON has no undefined: storing "nothing" means there is no item.
-        await this.client.send(
-          new DeleteCommand({ TableName: this.tableName, Key: { pk: runPk(runId), sk: itemSk(key) } }),
-        );
-        return;
-      }
-      const json = boundedJson(value, what);
-      await this.client.send(
-        new PutCommand({ TableName: this.tableName, Item: { pk: runPk(runId), sk: itemSk(key), json } }),
-      );
+      // JSON has no undefined: storing "nothing" means there is no item.
+      if (value === undefined) await this.requests.delete({ pk: runPk(runId), sk: itemSk(key) });
+      else await this.requests.put({ pk: runPk(runId), sk: itemSk(key), json: boundedJson(value, what) });
     } catch (err) {
       throw toStepError(err, what);
     }
@@ -274,10 +251,7 @@ export class DynamoStateStore implements StatePort {
 
   async getItem<T>(runId: string, key: string): Promise<T | undefined> {
     try {
-      const out = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk: runPk(runId), sk: itemSk(key) }, ConsistentRead: true }),
-      );
-      const json = out.Item?.json;
+      const json = (await this.requests.get({ pk: runPk(runId), sk: itemSk(key) }))?.json;
       return typeof json === "string" ? (JSON.parse(json) as T) : undefined;
     } catch (err) {
       throw toStepError(err, `reading item ${key} of run ${runId}`);

@@ -6,6 +6,8 @@
  *    /tugboat/<cluster>/kubeconfig (SecureString), or else in Secrets Manager as tugboat/<cluster>/kubeconfig.
  * Nothing is cached here: a KubeConfig holds a token that expires, and the caller knows how long it lives.
  */
+
+import type { Agent } from "node:http";
 import {
   GetSecretValueCommand,
   type GetSecretValueCommandOutput,
@@ -25,6 +27,8 @@ export interface KubeAccessDeps {
   secrets: SecretsManagerClient;
   /** A bearer token for an EKS cluster (eksBearerToken in production). */
   token: (cluster: string) => Promise<string>;
+  /** The agent that reaches a server, when it is not the client's own (AwsDepsOptions.agentFor). */
+  agentFor?: (url: string) => Agent | undefined;
 }
 
 export const kubeconfigParameterName = (cluster: string) => `/tugboat/${cluster}/kubeconfig`;
@@ -36,14 +40,15 @@ const TUGBOAT_USER = "tugboat";
 
 export async function kubeConfigForCluster(cluster: string, deps: KubeAccessDeps): Promise<KubeConfig> {
   const eksCluster = await deps.eks.describeCluster(cluster);
-  if (eksCluster) return eksKubeConfig(eksCluster, await deps.token(cluster));
+  if (eksCluster) return connected(eksKubeConfig(eksCluster, await deps.token(cluster)), deps);
 
   const fromSsm = await readSsmKubeconfig(cluster, deps.ssm);
-  if (fromSsm !== undefined) return parseKubeconfig(fromSsm, `SSM parameter ${kubeconfigParameterName(cluster)}`);
+  if (fromSsm !== undefined)
+    return connected(parseKubeconfig(fromSsm, `SSM parameter ${kubeconfigParameterName(cluster)}`), deps);
 
   const fromSecret = await readSecretKubeconfig(cluster, deps.secrets);
   if (fromSecret !== undefined)
-    return parseKubeconfig(fromSecret, `Secrets Manager secret ${kubeconfigSecretId(cluster)}`);
+    return connected(parseKubeconfig(fromSecret, `Secrets Manager secret ${kubeconfigSecretId(cluster)}`), deps);
 
   throw new TerminalError(
     `no way to reach the Kubernetes API of cluster ${cluster}: it is not an EKS cluster in this account and region, ` +
@@ -51,7 +56,12 @@ export async function kubeConfigForCluster(cluster: string, deps: KubeAccessDeps
   );
 }
 
-function eksKubeConfig(eksCluster: EksClusterState, token: string): KubeConfig {
+function connected(kc: PooledKubeConfig, deps: KubeAccessDeps): PooledKubeConfig {
+  const server = kc.getCurrentCluster()?.server;
+  return server && deps.agentFor ? kc.connectThrough(deps.agentFor(server)) : kc;
+}
+
+function eksKubeConfig(eksCluster: EksClusterState, token: string): PooledKubeConfig {
   if (!eksCluster.endpoint) {
     const message = `EKS cluster ${eksCluster.name} has no API endpoint (status ${eksCluster.status || "unknown"})`;
     if (SETTLING_STATUSES.has(eksCluster.status)) throw new RetryableError(`${message}; it should have one soon`);
@@ -101,7 +111,7 @@ async function readSecretKubeconfig(cluster: string, secrets: SecretsManagerClie
   return undefined;
 }
 
-function parseKubeconfig(text: string, source: string): KubeConfig {
+function parseKubeconfig(text: string, source: string): PooledKubeConfig {
   const kc = new PooledKubeConfig();
   try {
     // YAML is a superset of JSON, so this reads either form.

@@ -16,6 +16,15 @@ type HttpsOptions = Parameters<KubeConfig["applyToHTTPSOptions"]>[0];
 export class PooledKubeConfig extends KubeConfig {
   private agent: Agent | undefined;
 
+  /**
+   * Requests to the server go through `agent` rather than one built from the config's TLS options (the
+   * sandbox's in-process API servers, src/sandbox/in-process-agent.ts). Set once, before any request.
+   */
+  connectThrough(agent: Agent | undefined): this {
+    if (agent) this.agent = agent;
+    return this;
+  }
+
   private pooled(built: Agent | undefined): Agent | undefined {
     if (!built || built === this.agent) return this.agent;
     // Proxy agents (a proxy-url in the kubeconfig) are the client's business: left as built.

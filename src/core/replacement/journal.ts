@@ -88,6 +88,14 @@ export class Journal {
     readonly owner: JournalOwner,
   ) {}
 
+  /**
+   * Reads the head now, so that a step can read it side by side with its other state (one batch in
+   * the store) rather than at its first record.
+   */
+  async preload(): Promise<void> {
+    await this.storedHead();
+  }
+
   private async storedHead(): Promise<JournalHead | undefined> {
     this.known ??= await this.deps.state.getItem<JournalHead>(this.owner.runId, JOURNAL_KEY);
     return this.known;

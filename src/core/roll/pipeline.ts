@@ -23,6 +23,11 @@ export interface PipelineWave {
   nextAt: string;
   /** Nodes still to drain and terminate (absent in a pipeline stored before it was kept: the batch says). */
   nodes?: string[];
+  /**
+   * Nodes already terminated, per AZ: a node goes as soon as it is empty, not with the slowest of its
+   * wave, and the report draws each one's drain to its own end.
+   */
+  goneByZone?: Record<string, number>;
 }
 
 /** The roll's pipeline between ticks (kept in the store, not in the workflow state). */
@@ -69,6 +74,7 @@ export function waveProgress(wave: PipelineWave, terminated: boolean): WaveProgr
     remainingPods: wave.drain.remainingPods,
     attempts: wave.drain.attempts,
     terminated,
+    ...(wave.goneByZone && Object.keys(wave.goneByZone).length > 0 ? { goneByZone: { ...wave.goneByZone } } : {}),
     blockedBy: budgets.slice(0, BUDGETS_NAMED),
     ...(wave.drain.blocked.length > 0 && budgets.length === 0 ? { blockedUnnamed: true } : {}),
   };

@@ -120,6 +120,8 @@ export interface WaveProgress {
   attempts: number;
   /** Drained and terminated in this tick. */
   terminated: boolean;
+  /** Nodes of a wave still draining that are already terminated, per AZ (each goes once it is empty). */
+  goneByZone?: Record<string, number>;
   /** Budgets ("namespace/name") that refused an eviction in the last pass (a few at most). */
   blockedBy: string[];
   /** Evictions were refused by a budget the message did not name. */

@@ -298,18 +298,24 @@ const onTable =
     return [{ action, resource: input.IndexName ? `${table}/index/${input.IndexName}` : table, context: {} }];
   };
 
+/** A batch is authorized on each table it names. */
+const onTables =
+  (action: string): Mapper =>
+  (input, dir) =>
+    Object.keys(input.RequestItems ?? {}).map((table) => ({
+      action,
+      resource: arn(dir, "dynamodb", `table/${table}`),
+      context: {},
+    }));
+
 const dynamodb: Record<string, Mapper> = {
   GetItem: onTable("dynamodb:GetItem"),
   PutItem: onTable("dynamodb:PutItem"),
   DeleteItem: onTable("dynamodb:DeleteItem"),
   UpdateItem: onTable("dynamodb:UpdateItem"),
   Query: onTable("dynamodb:Query"),
-  BatchGetItem: (input, dir) =>
-    Object.keys(input.RequestItems ?? {}).map((table) => ({
-      action: "dynamodb:BatchGetItem",
-      resource: arn(dir, "dynamodb", `table/${table}`),
-      context: {},
-    })),
+  BatchGetItem: onTables("dynamodb:BatchGetItem"),
+  BatchWriteItem: onTables("dynamodb:BatchWriteItem"),
   // The sandbox creates its tables itself (as the stack does at deploy time), under no step's role.
   CreateTable: () => [],
 };

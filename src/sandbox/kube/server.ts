@@ -6,7 +6,7 @@
  * @kubernetes/client-node exactly as it reaches EKS. Requests are answered synchronously against
  * the cluster's store; virtual time moves only when the sandbox advances the clock.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { route } from "./api/router";
 import { type ApiRequest, type ApiResponse, SerializedJson } from "./api/types";
@@ -20,6 +20,8 @@ import { badRequest, failure } from "./render/status";
 export interface KubeApiServer {
   /** http://127.0.0.1:<port> */
   url: string;
+  /** The server itself, for connections that do not go through the kernel (sandbox/in-process-agent.ts). */
+  httpServer: Server;
   close(): Promise<void>;
 }
 
@@ -134,6 +136,7 @@ export async function startKubeApiServer(
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    httpServer: server,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -147,4 +147,32 @@ describe("a pipelined roll from its ticks", () => {
       ["serving-old", 310_000, 311_000],
     ]);
   });
+  it("ends each node's drain at the tick that terminated it, when it empties before the rest of its wave", () => {
+    const events: RecordedEvent[] = [
+      ...start,
+      ...tick(10, { launchedByZone: { a: 1, b: 1 }, readyNewByZone: {}, waves: [] }),
+      ...tick(100, {
+        launchedByZone: { a: 1, b: 1 },
+        readyNewByZone: { a: 1, b: 1 },
+        waves: [wave(0, { a: 1, b: 1 })],
+      }),
+      // The node in b is empty at 130 s and goes; the one in a still drains.
+      ...tick(130, {
+        launchedByZone: { a: 1, b: 1 },
+        readyNewByZone: { a: 1, b: 1 },
+        waves: [wave(0, { a: 1, b: 1 }, { goneByZone: { b: 1 } })],
+      }),
+      ...tick(200, {
+        launchedByZone: { a: 1, b: 1 },
+        readyNewByZone: { a: 1, b: 1 },
+        waves: [wave(0, { a: 1, b: 1 }, { terminated: true, remainingPods: 0, goneByZone: { b: 1 } })],
+      }),
+      { kind: "entered", state: "Summarize", atMs: 250_000 },
+    ];
+    const lanes = nodeLanes(deriveRoll(events));
+    const drain = (label: string) => lanes.find((l) => l.label === label)?.segments.find((s) => s.state === "draining");
+    expect([drain("wave 1, replaced node 1 in b")?.toMs, drain("wave 1, replaced node 1 in a")?.toMs]).toEqual([
+      130_000, 200_000,
+    ]);
+  });
 });

@@ -42,11 +42,14 @@ export async function loadPipeline(deps: Pick<Deps, "state">, runId: string): Pr
 export async function advanceRoll(deps: Deps, state: RollState): Promise<PipelineTick> {
   const { input, run } = state;
   const nowMs = deps.clock.now().getTime();
-  // Each tick's store reads and writes are on the path of every replacement: independent ones overlap.
+  // Each tick's store reads and writes are on the path of every replacement: independent ones overlap
+  // (and travel as one batch). Most ticks record in the journal, so its head comes with them.
+  const journal = rollJournal(deps, state);
   const [record, stored, lock] = await Promise.all([
     deps.state.getRun(run.runId),
     loadPipeline(deps, run.runId),
     deps.state.getLock(input.cluster),
+    journal.preload(),
   ]);
   if (!record) throw new Error(`run ${run.runId} has no record in the store`);
   const data = record.data as unknown as RollRunData;
@@ -94,7 +97,7 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
     },
     tally: emptyTally(),
     terminatedIds: [],
-    journal: rollJournal(deps, state),
+    journal,
     batches: new Map(),
     changedBatches: new Set(),
     observations: [],
@@ -103,6 +106,7 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
     refused: [],
     waveNodes: new Map(),
     terminatedNodes: new Set(),
+    terminatedZones: new Map(),
   };
   try {
     const snapshot = await shared.snapshot();

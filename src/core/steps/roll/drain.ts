@@ -57,6 +57,8 @@ export interface TickShared {
   waveNodes: Map<number, string[]>;
   /** Nodes the tick terminated. */
   terminatedNodes: Set<string>;
+  /** Per wave, the AZs of the nodes the tick terminated. */
+  terminatedZones: Map<number, string[]>;
 }
 
 export const emptyTally = (): RollRunData["counters"] => ({
@@ -273,6 +275,8 @@ export async function terminateWaves(deps: Deps, waves: RollState[], shared: Tic
     stored.terminated.push(instanceId);
     shared.terminatedIds.push(instanceId);
     shared.terminatedNodes.add(nodeName);
+    const zone = stored.victims.find((v) => v.instanceId === instanceId)?.availabilityZone;
+    if (zone) shared.terminatedZones.set(stored.index, [...(shared.terminatedZones.get(stored.index) ?? []), zone]);
     await traceNodeAction(deps.log, kube, {
       runId: run.runId,
       node: nodeName,

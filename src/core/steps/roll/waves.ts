@@ -81,6 +81,9 @@ function keepNodes(wave: PipelineWave, shared: TickShared): void {
   const batch = shared.batches.get(wave.index);
   const nodes = wave.nodes ?? (batch ? stillThere(batch) : undefined);
   if (nodes) wave.nodes = nodes.filter((node) => !shared.terminatedNodes.has(node));
+  for (const zone of shared.terminatedZones.get(wave.index) ?? []) {
+    wave.goneByZone = { ...wave.goneByZone, [zone]: (wave.goneByZone?.[zone] ?? 0) + 1 };
+  }
 }
 
 /**
