@@ -3,4 +3,7 @@ import "./node-compat.mjs";
 import { register } from "tsx/esm/api";
 
 register();
+// tsx turns on source maps for stack traces; Node then keeps a map per module and maps every stack a
+// run's errors (refused evictions, throttled calls) capture. A prediction reports figures, not stacks.
+process.setSourceMapsEnabled(false);
 await import("../src/sandbox/predict-worker.ts");

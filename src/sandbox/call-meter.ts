@@ -2,8 +2,11 @@
  * Charges API calls the modelled time they take, by one rule for every caller (Tugboat's steps and the
  * benchmark's peers alike): each call costs the sampled round trip of each of its attempts plus the
  * SDK's retry back-off between them (src/sandbox/timing/virtual-retry.ts), and calls issued
- * concurrently overlap, so a call is weighted by 1 / (calls in flight when it starts). Sequential calls
- * weigh 1 each, a pool of ten about 0.1.
+ * concurrently overlap, so a call is weighted by 1 / (the most calls in flight at once while it was).
+ * Sequential calls weigh 1 each, a pool of ten 0.1 each. The most during its life, not the count when it
+ * starts: how many are in flight at one call's start depends on the order the event loop resumes the
+ * callers (a pool whose answers arrive in one burst restarts its lanes one by one), and a charge must
+ * not depend on that.
  *
  * The call travels from the per-call middleware to the per-attempt one in the SDK's handler context,
  * not in an AsyncLocalStorage: a store in use makes Node 22 hook every promise the process creates
@@ -16,8 +19,8 @@ import { retryKindOf } from "./timing/virtual-retry";
 export interface MeteredCall {
   /** Calls numbered in the order they started: the entity their samples are drawn for. */
   readonly id: number;
-  /** 1 / calls in flight when it started. */
-  readonly weight: number;
+  /** The most calls in flight at once while this one was (itself included). */
+  peak: number;
   attempts: number;
   /** Modelled seconds so far: attempts' round trips and back-off waits. */
   seconds: number;
@@ -29,34 +32,33 @@ const METERED_CALL = Symbol("tugboat.meteredCall");
 type MeteredContext = HandlerExecutionContext & { [METERED_CALL]?: MeteredCall };
 
 export class CallMeter {
-  private inFlight = 0;
-  /** Calls started. */
+  private readonly open = new Set<MeteredCall>();
+  private started = 0;
+  /** Calls finished. */
   raw = 0;
-  /** Calls weighted by overlap. */
+  /** Calls finished, each weighted by overlap. */
   weighted = 0;
   /** Modelled seconds of finished calls, each weighted by overlap. */
   seconds = 0;
 
   start(): { call: MeteredCall; end: () => void } {
-    this.inFlight++;
-    this.raw++;
-    const call: MeteredCall = { id: this.raw, weight: 1 / this.inFlight, attempts: 0, seconds: 0 };
-    this.weighted += call.weight;
+    const call: MeteredCall = { id: ++this.started, peak: 0, attempts: 0, seconds: 0 };
+    this.open.add(call);
+    const inFlight = this.open.size;
+    for (const other of this.open) if (other.peak < inFlight) other.peak = inFlight;
     let ended = false;
     return {
       call,
       end: () => {
         if (ended) return;
         ended = true;
-        this.inFlight--;
-        this.seconds += call.seconds * call.weight;
+        this.open.delete(call);
+        const weight = 1 / call.peak;
+        this.raw++;
+        this.weighted += weight;
+        this.seconds += call.seconds * weight;
       },
     };
-  }
-
-  /** Raw calls per weighted call: 1 when sequential, up to the pool size when concurrent. */
-  overlap(): number {
-    return this.weighted > 0 ? this.raw / this.weighted : 1;
   }
 }
 
