@@ -5,11 +5,11 @@
  * real time and memory the simulation took on this machine, in a process of its own.
  */
 import { fork } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { type RollRequest, rollInSandbox } from "../src/sandbox/sandbox-roll";
 import { loadScenario } from "../src/sandbox/scenario/load";
 import type { Scenario } from "../src/sandbox/scenario/schema";
 import { benchGroup, scenarioNodeCount } from "./run-strategy";
+import { bundleWorker } from "./worker-bundle";
 
 export interface ScaleFigures {
   scenario: string;
@@ -53,12 +53,15 @@ export interface ScaleOptions {
 export const SCALE_V8_FLAGS: readonly string[] = ["--heap-growing-percent=50"];
 
 /**
- * The scale run in a process of its own (bin/scale-worker.mjs): its peak memory is its own, not that
- * of whatever ran before it in the caller's process, and it runs under SCALE_V8_FLAGS.
+ * The scale run in a process of its own: its peak memory is its own, not that of whatever ran before it
+ * in the caller's process, and it runs under SCALE_V8_FLAGS. The process runs the worker bundled
+ * (bench/worker-bundle.ts), on plain Node as a Lambda runs its bundle: the TypeScript loader's memory
+ * is not the roll's.
  */
-export function runScale(options: ScaleOptions = {}): Promise<ScaleFigures> {
+export async function runScale(options: ScaleOptions = {}): Promise<ScaleFigures> {
+  const bundle = await bundleWorker("bench/scale-worker.ts");
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL("../bin/scale-worker.mjs", import.meta.url)), [], {
+    const child = fork(bundle, [], {
       execArgv: [...process.execArgv, ...SCALE_V8_FLAGS],
       stdio: ["ignore", "ignore", "inherit", "ipc"],
     });

@@ -86,6 +86,11 @@ type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 const handlerCache = new Map<string, Handler>();
 const repoRoot = resolve(import.meta.dirname, "../../..");
 
+/** Handlers linked in ahead of time, by module path: a bundled runner has no loader to import `.ts` files by path. */
+export function linkHandlers(handlers: Record<string, Handler>): void {
+  for (const [module, handler] of Object.entries(handlers)) handlerCache.set(module, handler);
+}
+
 async function loadHandler(module: string): Promise<Handler> {
   const cached = handlerCache.get(module);
   if (cached) return cached;
