@@ -196,18 +196,10 @@ async function runWorkflow(
   }
 }
 
-/**
- * V8 settings of a prediction worker. A run allocates fast and most of it dies young (each tick's lists
- * and answers): a young generation of 64 MB semi-spaces instead of 16 MB promotes less of it to the old
- * generation, about 6 % less CPU per run (bench/README.md) for about 100 MB more memory per worker.
- */
-export const PREDICT_WORKER_V8_FLAGS: readonly string[] = ["--max-semi-space-size=64"];
-
 /** The same runs in a child process (bin/predict-worker.mjs), which answers with their figures. */
 function runSeedsElsewhere(scenario: Scenario, what: PredictRequest, indices: number[]): Promise<RunFigures[]> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(new URL("../../bin/predict-worker.mjs", import.meta.url)), [], {
-      execArgv: [...process.execArgv, ...PREDICT_WORKER_V8_FLAGS],
       stdio: ["ignore", "ignore", "inherit", "ipc"],
     });
     let answered = false;
