@@ -4,7 +4,6 @@
  * render every pod to answer "pods on node X". Records come in key order (namespace, then name),
  * as etcd returns them, and a continue token resumes after the last key served.
  */
-import type { ItemTemplate } from "../render/node-json";
 import { badRequest } from "../render/status";
 import {
   assertSupportedFields,
@@ -29,13 +28,11 @@ export interface ListSpec<R> {
   fields: Record<string, (record: R) => string | undefined>;
   render(record: R): Record<string, unknown>;
   /**
-   * The record as a list item (render() without kind and apiVersion) already serialized, with the time
-   * of the answer (`now`) to be written at its `nowAt`, for resources whose items are kept serialized
-   * between lists (render/node-json.ts).
+   * The record as a list item (render() without kind and apiVersion) already serialized, pushed onto
+   * `out` as UTF-8 pieces, for resources whose items are kept serialized between lists
+   * (render/node-json.ts).
    */
-  itemTemplate?(record: R): ItemTemplate;
-  /** The time of the answer as RFC 3339 bytes (20), for itemTemplate. */
-  now?: Buffer;
+  itemBytes?(record: R, out: Buffer[]): void;
   /** An index that answers the field selector faster than a scan (pods by spec.nodeName). */
   narrow?(requirements: FieldRequirement[]): readonly R[] | undefined;
 }
@@ -66,7 +63,7 @@ function firstAfter<R>(records: readonly R[], key: (record: R) => string, after:
   return lo;
 }
 
-const COMMA = 0x2c;
+const COMMA = Buffer.from(",");
 const CLOSE_LIST = Buffer.from("]}");
 
 export function listResponse<R>(state: ClusterState, request: ApiRequest, spec: ListSpec<R>): ApiResponse {
@@ -102,25 +99,16 @@ export function listResponse<R>(state: ClusterState, request: ApiRequest, spec: 
       metadata.continue = encodeContinue(spec.key(page[page.length - 1] as R));
       metadata.remainingItemCount = remaining;
     }
-    if (spec.itemTemplate) {
-      // Key for key what JSON.stringify writes for the object below, into one buffer of the answer's size.
-      const head = Buffer.from(
-        `{"kind":${JSON.stringify(spec.kind)},"apiVersion":${JSON.stringify(spec.apiVersion)},"metadata":${JSON.stringify(metadata)},"items":[`,
-      );
-      const templates = page.map((record) => (spec.itemTemplate as (record: R) => ItemTemplate)(record));
-      let length = head.length + Math.max(0, templates.length - 1) + CLOSE_LIST.length;
-      for (const template of templates) length += template.bytes.length;
-      const out = Buffer.allocUnsafe(length);
-      let at = head.copy(out, 0);
-      const now = spec.now ?? Buffer.alloc(0);
-      templates.forEach((template, i) => {
-        if (i > 0) out[at++] = COMMA;
-        template.bytes.copy(out, at);
-        for (const offset of template.nowAt) now.copy(out, at + offset);
-        at += template.bytes.length;
+    if (spec.itemBytes) {
+      // Key for key what JSON.stringify writes for the object below.
+      const head = `{"kind":${JSON.stringify(spec.kind)},"apiVersion":${JSON.stringify(spec.apiVersion)}`;
+      const chunks = [Buffer.from(`${head},"metadata":${JSON.stringify(metadata)},"items":[`)];
+      page.forEach((record, i) => {
+        if (i > 0) chunks.push(COMMA);
+        (spec.itemBytes as (record: R, out: Buffer[]) => void)(record, chunks);
       });
-      CLOSE_LIST.copy(out, at);
-      return ok(new SerializedJson([out]));
+      chunks.push(CLOSE_LIST);
+      return ok(new SerializedJson(chunks));
     }
     // Items of a list carry no kind/apiVersion of their own.
     const items = page.map((record) => {

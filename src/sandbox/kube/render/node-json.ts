@@ -12,40 +12,48 @@ import type { ClusterState } from "../state";
 import type { NodeRecord } from "../types";
 import { daemonSetsFor, renderNode } from "./nodes";
 
-/**
- * Stands for the time of the answer while a node is rendered: as long as an RFC 3339 second (20 bytes),
- * so the time of each answer is written over it in place; unique to this process so no label holds it.
- */
-const NOW_STAND_IN = `~${randomUUID().replaceAll("-", "").slice(0, 19)}`;
+/** Stands for the time of the answer while a node is rendered; unique to this process so no label holds it. */
+const NOW_STAND_IN = `now-${randomUUID()}`;
 const STAND_IN_BYTES = Buffer.from(NOW_STAND_IN);
 
-/** A list item's JSON as UTF-8 with the stand-in at `nowAt`: copied into an answer, the time written over. */
-export interface ItemTemplate {
-  /** The node's own buffer, not the shared pool's (which one node's remembered bytes would keep alive for others). */
-  bytes: Buffer;
-  nowAt: readonly number[];
-}
-
-interface RenderedNode extends ItemTemplate {
+interface RenderedNode {
   resourceVersion: string;
   daemonSets: number;
+  /**
+   * The item's JSON as UTF-8, cut where the time of the answer goes: views into one buffer of the
+   * node's own (not the shared pool's, which one node's remembered bytes would keep alive for others).
+   */
+  parts: Buffer[];
 }
 
 const rendered = new WeakMap<NodeRecord, RenderedNode>();
 
-/** The node as an item of a NodeList (no kind or apiVersion), as JSON.stringify writes it, the time left to fill. */
-export function nodeItemTemplate(state: ClusterState, node: NodeRecord): ItemTemplate {
+/**
+ * The node as an item of a NodeList (no kind or apiVersion), as JSON.stringify would write it at the
+ * time `now` (RFC 3339, as UTF-8): its pieces are pushed onto `out`.
+ */
+export function nodeItemBytes(state: ClusterState, node: NodeRecord, now: Buffer, out: Buffer[]): void {
   const daemonSets = daemonSetsFor(state, node);
   let cached = rendered.get(node);
   if (cached === undefined || cached.resourceVersion !== node.resourceVersion || cached.daemonSets !== daemonSets) {
     const { kind: _kind, apiVersion: _version, ...item } = renderNode(state, node, NOW_STAND_IN);
-    const json = JSON.stringify(item);
-    const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
-    bytes.write(json, "utf8");
-    const nowAt: number[] = [];
-    for (let at = bytes.indexOf(STAND_IN_BYTES); at !== -1; at = bytes.indexOf(STAND_IN_BYTES, at + 1)) nowAt.push(at);
-    cached = { resourceVersion: node.resourceVersion, daemonSets, bytes, nowAt };
+    cached = { resourceVersion: node.resourceVersion, daemonSets, parts: cutAtStandIns(JSON.stringify(item)) };
     rendered.set(node, cached);
   }
-  return cached;
+  const { parts } = cached;
+  out.push(parts[0] as Buffer);
+  for (let i = 1; i < parts.length; i++) out.push(now, parts[i] as Buffer);
+}
+
+function cutAtStandIns(json: string): Buffer[] {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
+  bytes.write(json, "utf8");
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (let at = bytes.indexOf(STAND_IN_BYTES); at !== -1; at = bytes.indexOf(STAND_IN_BYTES, from)) {
+    parts.push(bytes.subarray(from, at));
+    from = at + STAND_IN_BYTES.length;
+  }
+  parts.push(bytes.subarray(from));
+  return parts;
 }
