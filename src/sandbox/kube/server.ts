@@ -103,10 +103,10 @@ function answer(
 }
 
 function send(response: ServerResponse, result: ApiResponse): void {
-  const payload = result.body instanceof SerializedJson ? result.body.bytes : JSON.stringify(result.body);
+  const payload = result.body instanceof SerializedJson ? result.body.text : JSON.stringify(result.body);
   response.writeHead(result.status, {
     "Content-Type": "application/json",
-    "Content-Length": typeof payload === "string" ? Buffer.byteLength(payload) : payload.length,
+    "Content-Length": Buffer.byteLength(payload),
     "Cache-Control": "no-cache, private",
   });
   response.end(payload);

@@ -28,11 +28,10 @@ export interface ListSpec<R> {
   fields: Record<string, (record: R) => string | undefined>;
   render(record: R): Record<string, unknown>;
   /**
-   * The record as a list item (render() without kind and apiVersion) already serialized, pushed onto
-   * `out` as UTF-8 pieces, for resources whose items are kept serialized between lists
-   * (render/node-json.ts).
+   * The record as a list item (render() without kind and apiVersion) already serialized, for
+   * resources whose items are kept as text between lists (render/node-json.ts).
    */
-  itemBytes?(record: R, out: Buffer[]): void;
+  itemJson?(record: R): string;
   /** An index that answers the field selector faster than a scan (pods by spec.nodeName). */
   narrow?(requirements: FieldRequirement[]): readonly R[] | undefined;
 }
@@ -62,9 +61,6 @@ function firstAfter<R>(records: readonly R[], key: (record: R) => string, after:
   }
   return lo;
 }
-
-const COMMA = Buffer.from(",");
-const CLOSE_LIST = Buffer.from("]}");
 
 export function listResponse<R>(state: ClusterState, request: ApiRequest, spec: ListSpec<R>): ApiResponse {
   try {
@@ -99,16 +95,11 @@ export function listResponse<R>(state: ClusterState, request: ApiRequest, spec: 
       metadata.continue = encodeContinue(spec.key(page[page.length - 1] as R));
       metadata.remainingItemCount = remaining;
     }
-    if (spec.itemBytes) {
+    if (spec.itemJson) {
       // Key for key what JSON.stringify writes for the object below.
       const head = `{"kind":${JSON.stringify(spec.kind)},"apiVersion":${JSON.stringify(spec.apiVersion)}`;
-      const chunks = [Buffer.from(`${head},"metadata":${JSON.stringify(metadata)},"items":[`)];
-      page.forEach((record, i) => {
-        if (i > 0) chunks.push(COMMA);
-        (spec.itemBytes as (record: R, out: Buffer[]) => void)(record, chunks);
-      });
-      chunks.push(CLOSE_LIST);
-      return ok(new SerializedJson(chunks));
+      const items = page.map((record) => (spec.itemJson as (record: R) => string)(record)).join(",");
+      return ok(new SerializedJson(`${head},"metadata":${JSON.stringify(metadata)},"items":[${items}]}`));
     }
     // Items of a list carry no kind/apiVersion of their own.
     const items = page.map((record) => {

@@ -1,7 +1,7 @@
 /** /api/v1/nodes: list, get, patch (cordon, labels, taints), replace, delete. */
 import { deleteNode, setUnschedulable } from "../nodes";
 import { CONDITION_TAINT_KEYS } from "../predicates";
-import { nodeItemBytes } from "../render/node-json";
+import { nodeItemJson } from "../render/node-json";
 import { renderNode } from "../render/nodes";
 import { failure, notFound, success } from "../render/status";
 import type { ClusterState } from "../state";
@@ -79,7 +79,6 @@ export const nodeHandlers: ResourceHandlers = {
   namespaced: false,
   list(state, request) {
     const now = rfc3339(state.now());
-    const nowBytes = Buffer.from(now);
     return listResponse(state, request, {
       kind: "NodeList",
       apiVersion: "v1",
@@ -88,7 +87,7 @@ export const nodeHandlers: ResourceHandlers = {
       labels: (node) => node.labels,
       fields: { "metadata.name": (node) => node.name, "spec.unschedulable": (node) => String(node.unschedulable) },
       render: (node) => renderNode(state, node, now),
-      itemBytes: (node, out) => nodeItemBytes(state, node, nowBytes, out),
+      itemJson: (node) => nodeItemJson(state, node, now),
     });
   },
   get(state, _request, _namespace, name) {
