@@ -28,7 +28,7 @@ export async function bundleWorker(entry: string): Promise<string> {
   ].sort();
   const contents = [
     `import "./bin/node-compat.mjs";`,
-    `import { linkHandlers } from "./src/sandbox/runner/local-workflow";`,
+    `import { linkHandlers } from "./src/sandbox/runner/handlers";`,
     ...modules.map((module, i) => `import { handler as h${i} } from ${JSON.stringify(`./${module}`)};`),
     `linkHandlers({ ${modules.map((module, i) => `${JSON.stringify(module)}: h${i}`).join(", ")} });`,
     `import ${JSON.stringify(`./${entry}`)};`,

@@ -4,7 +4,6 @@
  * (the handler gets Payload; its result is wrapped; a thrown error becomes Error/Cause as Lambda
  * reports it), Wait states advancing the virtual clock, and every step costing modelled time.
  */
-import { resolve } from "node:path";
 import { ExecutionAbortedError, StateMachine } from "aws-local-stepfunctions";
 import { invokeWithDeps } from "../../../functions/lib/runtime";
 import type { WorkflowSpec } from "../../../workflows";
@@ -14,6 +13,7 @@ import type { VirtualClock } from "../clock";
 import type { IamEnforcer } from "../iam/enforcer";
 import { sandboxFunctionArn, sandboxStateMachineArn, stateMachineRoleName } from "../iam/roles";
 import { prepareDefinition, SANDBOX_ACCOUNT, TASK_TOKEN_MARKER, VIRTUAL_START_TIME, waitSeconds } from "./definition";
+import { loadHandler } from "./handlers";
 import { ExecutionMeter } from "./history";
 import { StateRetryClock } from "./retry-backoff";
 import type { TaskTokens } from "./task-tokens";
@@ -80,24 +80,6 @@ export interface LocalRunResult {
   startedAtMs: number;
   endedAtMs: number;
   meter: ExecutionMeter;
-}
-
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-const handlerCache = new Map<string, Handler>();
-const repoRoot = resolve(import.meta.dirname, "../../..");
-
-/** Handlers linked in ahead of time, by module path: a bundled runner has no loader to import `.ts` files by path. */
-export function linkHandlers(handlers: Record<string, Handler>): void {
-  for (const [module, handler] of Object.entries(handlers)) handlerCache.set(module, handler);
-}
-
-async function loadHandler(module: string): Promise<Handler> {
-  const cached = handlerCache.get(module);
-  if (cached) return cached;
-  const loaded = (await import(resolve(repoRoot, `${module}.ts`))) as { handler?: Handler };
-  if (typeof loaded.handler !== "function") throw new Error(`${module} exports no handler`);
-  handlerCache.set(module, loaded.handler);
-  return loaded.handler;
 }
 
 /**
