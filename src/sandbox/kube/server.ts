@@ -103,10 +103,12 @@ function answer(
 }
 
 function send(response: ServerResponse, result: ApiResponse): void {
-  const payload = result.body instanceof SerializedJson ? result.body.text : JSON.stringify(result.body);
+  const text = result.body instanceof SerializedJson ? result.body.text : JSON.stringify(result.body);
+  // Encoded once: its length is the buffer's (Buffer.byteLength would walk a list's text a second time).
+  const payload = Buffer.from(text, "utf8");
   response.writeHead(result.status, {
     "Content-Type": "application/json",
-    "Content-Length": Buffer.byteLength(payload),
+    "Content-Length": payload.length,
     "Cache-Control": "no-cache, private",
   });
   response.end(payload);

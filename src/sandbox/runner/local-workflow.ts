@@ -98,6 +98,9 @@ function lambdaError(err: unknown): Error {
  * The state machine's role must allow what Step Functions does for it; a refusal fails the task as Step
  * Functions reports it (the integration's exception name, IAM's message as the cause).
  */
+/** Definition texts aws-local-stepfunctions validated in this process. */
+const validatedDefinitions = new Set<string>();
+
 async function authorizeStateMachine(
   options: LocalRunOptions,
   action: "lambda:InvokeFunction" | "states:StartExecution",
@@ -308,7 +311,13 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
   const retryIntervalOverrides: Record<string, number> = {};
   for (const name of prepared.lambdaStates.keys()) retryIntervalOverrides[name] = 0;
 
-  const machine = new StateMachine(prepared.definition as never, { validationOptions: { checkArn: false } });
+  // The library compiles a JSON-schema validator for every machine it checks; a definition it passed once
+  // in this process (a prediction runs the same workflow again and again) is not checked again.
+  const definitionText = JSON.stringify(prepared.definition);
+  const machine = new StateMachine(prepared.definition as never, {
+    validationOptions: { checkArn: false, noValidate: validatedDefinitions.has(definitionText) },
+  });
+  validatedDefinitions.add(definitionText);
   execution = machine.run(options.input as never, {
     overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, retryIntervalOverrides },
     context: {
