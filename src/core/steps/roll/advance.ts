@@ -8,7 +8,6 @@
 import { ReplacementNotReadyError } from "../../errors";
 import { REPLACEMENT_READY } from "../../estimates/defaults";
 import { median } from "../../estimates/estimate";
-import type { Observation } from "../../estimates/observations";
 import { nextLookSeconds } from "../../estimates/poll";
 import { loadObservations, observation, recordObservations } from "../../estimates/record";
 import { type RollExpectations, rollEstimates, rollExpectations } from "../../estimates/roll-estimates";
@@ -182,7 +181,7 @@ export async function advanceRoll(deps: Deps, state: RollState): Promise<Pipelin
       if (chosen.length > 0) {
         const observations = await loadObservations(deps, { cluster: input.cluster, nodeGroup: input.nodeGroup });
         waveExpectations = rollExpectations(rollEstimates(observations));
-        noteReadiness(deps, state, pipeline, shared.observations);
+        await recordReadiness(deps, state, pipeline);
         await startWave(deps, state, pipeline, chosen, waveExpectations, nowMs, terminated, shared);
         cordoned = chosen.length;
       }
@@ -339,15 +338,12 @@ async function keepSurgeInFlight(
 /** LaunchInstances launches at most 100 instances per call. */
 const LAUNCH_LIMIT = 100;
 
-/**
- * The replacements' surge → Ready seconds since the last wave, as one observation that the tick records
- * with its others (one read and one write of the group's observations per tick, with the pipeline that
- * forgets these seconds).
- */
-function noteReadiness(deps: Deps, state: RollState, pipeline: StoredPipeline, observations: Observation[]): void {
+async function recordReadiness(deps: Deps, state: RollState, pipeline: StoredPipeline): Promise<void> {
   if (pipeline.readySeconds.length === 0) return;
-  const what = `wave-${pipeline.nextIndex}`;
-  observations.push(observation(deps, state.run.runId, what, "replacement-ready", median(pipeline.readySeconds)));
+  const { input, run } = state;
+  await recordObservations(deps, { cluster: input.cluster, nodeGroup: input.nodeGroup }, [
+    observation(deps, run.runId, `wave-${pipeline.nextIndex}`, "replacement-ready", median(pipeline.readySeconds)),
+  ]);
   pipeline.readySeconds = [];
 }
 
