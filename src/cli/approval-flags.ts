@@ -1,14 +1,12 @@
 /**
  * `--approve` on `tug roll`, `tug upgrade` and `tug rebalance`: the run waits for someone else's approval
- * before its first change (docs/chatops.md). Against a deployed stack the approval is posted to Slack
+ * before its first change (docs/chatops.md). The flags and the request's `approval`; what the sandbox
+ * does with them is in sandbox-approvals.ts. Against a deployed stack the approval is posted to Slack
  * when `--approval-channel` names a channel (ChatOps deployed), and is answered there or with
  * `tug approve <run|cluster> [--reject]`. In the sandbox, `--then-answer` scripts those answers.
  */
 import type { ApprovalRequest } from "../core/chatops/approval";
-import type { RunnerEvent } from "../sandbox/runner/local-workflow";
-import type { Sandbox } from "../sandbox/sandbox";
-import { APPROVAL_STATES, parseScriptedAnswer, SandboxApprovals } from "../sandbox/slack/cli-approvals";
-import { type CliIO, UsageError } from "./io";
+import { UsageError } from "./io";
 
 export const APPROVAL_FLAGS = {
   approve: { type: "boolean" },
@@ -64,65 +62,4 @@ export function approvalFrom(
     ...(channel ? { channel } : {}),
     ...(options.eachControlPlaneStep ? { eachControlPlaneStep: true as const } : {}),
   };
-}
-
-/** The sandbox's answers to the run's approvals (none scripted: an approval expires). */
-export function sandboxApprovalsFor(values: ApprovalValues, sandbox: Sandbox, cluster: string): SandboxApprovals {
-  const answers = (values["then-answer"] ?? []).map((text) => {
-    try {
-      return parseScriptedAnswer(text);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-  });
-  return new SandboxApprovals(sandbox, cluster, answers);
-}
-
-/** A progress handler that also says, when the run asks for an approval, how to answer it. */
-export function withApprovalHint(
-  io: CliIO,
-  onEvent: (event: RunnerEvent) => void,
-  runId: string,
-  cluster: string,
-): (event: RunnerEvent) => void {
-  return (event) => {
-    onEvent(event);
-    if (event.kind === "state-entered" && !event.execution && APPROVAL_STATES.has(event.state)) {
-      io.stderr(
-        `${event.state}: someone else answers with \`tug approve ${runId}\` (or \`tug approve ${cluster}\`), \`--reject\` to refuse; it expires after 3600 s`,
-      );
-    }
-  };
-}
-
-/** In the sandbox: the scripted answers hear the run's events before the progress view does. */
-export function withSandboxAnswers(
-  approvals: SandboxApprovals,
-  onEvent: (event: RunnerEvent) => void,
-): (event: RunnerEvent) => void {
-  return (event) => {
-    approvals.onEvent(event);
-    onEvent(event);
-  };
-}
-
-/** What each scripted `tug approve` said, on stderr. */
-export function printAnswers(io: CliIO, approvals: SandboxApprovals): void {
-  for (const given of approvals.given) {
-    io.stderr(`[${String(given.atSeconds).padStart(5)} s] tug approve as ${given.by}: ${given.message}`);
-  }
-}
-
-/** Runs `work` under the scripted approvals; `sandbox` is closed if it throws before handing it back. */
-export async function runOwningSandbox<T>(
-  approvals: SandboxApprovals,
-  sandbox: Sandbox,
-  work: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await approvals.run(work);
-  } catch (err) {
-    await sandbox.close();
-    throw err;
-  }
 }

@@ -1,20 +1,4 @@
 /** The `tug` command: dispatch, usage errors (exit 2) and failures (exit 1) with a message saying what is wrong. */
-import { approveCommand } from "./commands/approve";
-import { connectCommand } from "./commands/connect";
-import { createCommand } from "./commands/create";
-import { deleteCommand } from "./commands/delete";
-import { demoCommand } from "./commands/demo";
-import { doctorCommand } from "./commands/doctor";
-import { eventsExplainCommand } from "./commands/events-explain";
-import { eventsReplayCommand } from "./commands/events-replay";
-import { predictCommand } from "./commands/predict";
-import { rebalanceCommand } from "./commands/rebalance";
-import { reportCommand } from "./commands/report";
-import { rollCommand } from "./commands/roll";
-import { slackCommand } from "./commands/slack";
-import { abortCommand, statusCommand } from "./commands/status";
-import { twinCommand } from "./commands/twin";
-import { upgradeCommand } from "./commands/upgrade";
 import { type CliIO, type Command, processIO, UsageError } from "./io";
 
 const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
@@ -82,22 +66,31 @@ const HELP = `tug: lifecycle automation for Kubernetes clusters on AWS
   tug slack replay --sandbox <scenario> <requests.json> [--json]
                                              run the real Slack handler on requests at virtual times`;
 
-const COMMANDS: Record<string, Command> = {
-  demo: demoCommand,
-  roll: rollCommand,
-  connect: connectCommand,
-  doctor: doctorCommand,
-  upgrade: upgradeCommand,
-  report: reportCommand,
-  rebalance: rebalanceCommand,
-  create: createCommand,
-  delete: deleteCommand,
-  twin: twinCommand,
-  predict: predictCommand,
-  status: (argv, io) => statusCommand(argv, io),
-  abort: (argv, io) => abortCommand(argv, io),
-  approve: (argv, io) => approveCommand(argv, io),
-  slack: slackCommand,
+/**
+ * Each command loads when it is run: `tug status` needs no sandbox, and `tug predict` forks its workers
+ * without first loading every workflow into the parent.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  demo: async () => (await import("./commands/demo")).demoCommand,
+  roll: async () => (await import("./commands/roll")).rollCommand,
+  connect: async () => (await import("./commands/connect")).connectCommand,
+  doctor: async () => (await import("./commands/doctor")).doctorCommand,
+  upgrade: async () => (await import("./commands/upgrade")).upgradeCommand,
+  report: async () => (await import("./commands/report")).reportCommand,
+  rebalance: async () => (await import("./commands/rebalance")).rebalanceCommand,
+  create: async () => (await import("./commands/create")).createCommand,
+  delete: async () => (await import("./commands/delete")).deleteCommand,
+  twin: async () => (await import("./commands/twin")).twinCommand,
+  predict: async () => (await import("./commands/predict")).predictCommand,
+  status: async () => (await import("./commands/status")).statusCommand,
+  abort: async () => (await import("./commands/status")).abortCommand,
+  approve: async () => (await import("./commands/approve")).approveCommand,
+  slack: async () => (await import("./commands/slack")).slackCommand,
+};
+
+const EVENTS_COMMANDS: Record<string, () => Promise<Command>> = {
+  explain: async () => (await import("./commands/events-explain")).eventsExplainCommand,
+  replay: async () => (await import("./commands/events-replay")).eventsReplayCommand,
 };
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
@@ -109,13 +102,13 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     }
     if (name === "events") {
       const [sub, ...args] = rest;
-      if (sub === "explain") return await eventsExplainCommand(args, io);
-      if (sub === "replay") return await eventsReplayCommand(args, io);
-      throw new UsageError(`unknown events command "${sub ?? ""}": expected "explain" or "replay"`);
+      const load = sub ? EVENTS_COMMANDS[sub] : undefined;
+      if (!load) throw new UsageError(`unknown events command "${sub ?? ""}": expected "explain" or "replay"`);
+      return await (await load())(args, io);
     }
-    const command = COMMANDS[name];
-    if (!command) throw new UsageError(`unknown command "${name}"\n\n${HELP}`);
-    return await command(rest, io);
+    const load = COMMANDS[name];
+    if (!load) throw new UsageError(`unknown command "${name}"\n\n${HELP}`);
+    return await (await load())(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`tug: ${err.message}`);

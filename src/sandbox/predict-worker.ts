@@ -2,7 +2,8 @@
  * The child side of a prediction spread over processes (predict.ts): takes one share of the runs over
  * IPC, runs them in this process and answers with their figures.
  */
-import { type PredictWorkerAnswer, type PredictWorkerAsk, runSeeds } from "./predict";
+import type { PredictWorkerAnswer, PredictWorkerAsk } from "./predict";
+import { runSeeds } from "./predict-runs";
 
 process.once("message", async (ask: PredictWorkerAsk) => {
   let answer: PredictWorkerAnswer;
@@ -13,3 +14,6 @@ process.once("message", async (ask: PredictWorkerAsk) => {
   }
   process.send?.(answer, () => process.exit(0));
 });
+
+// The parent gone (interrupted, killed), nobody will read these figures: stop instead of running on.
+process.once("disconnect", () => process.exit(1));

@@ -11,9 +11,9 @@ import { type Prediction, predict } from "../../sandbox/predict";
 import { loadScenarioOf } from "../args";
 import type { CliIO } from "../io";
 import { UsageError } from "../io";
-import { rebalanceRequestFrom } from "./rebalance";
-import { rollRequestFrom } from "./roll";
-import { upgradeRequestFrom } from "./upgrade";
+import { rebalanceRequestFrom } from "./rebalance-request";
+import { rollRequestFrom } from "./roll-request";
+import { upgradeRequestFrom } from "./upgrade-request";
 
 const USAGE =
   "tug predict roll <cluster> <nodegroup> --sandbox <scenario> [--runs N] [--json] | tug predict upgrade <cluster> --to 1.N --sandbox <scenario> [--runs N] [--json] | tug predict rebalance <cluster> --sandbox <scenario> [--runs N] [--json]";

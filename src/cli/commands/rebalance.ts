@@ -1,52 +1,11 @@
-/** `tug rebalance <cluster>`: in the sandbox with --sandbox, else on the deployed state machine. */
-import type { RebalanceRequest } from "../../core/rebalance/input";
 import type { RunnerEvent } from "../../sandbox/runner/local-workflow";
 import { Sandbox } from "../../sandbox/sandbox";
 import { type RebalanceJson, rebalanceInSandbox } from "../../sandbox/sandbox-rebalance";
-import {
-  APPROVAL_FLAGS,
-  APPROVAL_USAGE,
-  approvalFrom,
-  printAnswers,
-  sandboxApprovalsFor,
-  withApprovalHint,
-  withSandboxAnswers,
-} from "../approval-flags";
-import { loadScenarioOf, parseCommand, positiveInt } from "../args";
+import { loadScenarioOf } from "../args";
 import type { CliIO } from "../io";
-import { UsageError } from "../io";
 import { executionName, printRemoteOutcome, runRemote, stateMachineArn } from "../remote";
-
-const USAGE = `tug rebalance <cluster> [--sandbox <scenario>] [--dry-run] [--group <nodegroup>]... [--drain-timeout S] [--json] [--state-machine <arn>] ${APPROVAL_USAGE}`;
-
-const FLAGS = {
-  sandbox: { type: "string" },
-  "dry-run": { type: "boolean" },
-  group: { type: "string", multiple: true },
-  "drain-timeout": { type: "string" },
-  json: { type: "boolean" },
-  "state-machine": { type: "string" },
-  ...APPROVAL_FLAGS,
-} as const;
-
-export function rebalanceRequestFrom(argv: string[]) {
-  const { values, positionals } = parseCommand(argv, FLAGS, USAGE);
-  const [cluster, ...extra] = positionals;
-  if (!cluster) throw new UsageError(`expected <cluster>\nusage: ${USAGE}`);
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"\nusage: ${USAGE}`);
-  const drainTimeoutSeconds = positiveInt(values["drain-timeout"], "--drain-timeout");
-  const approval = approvalFrom(values);
-  const request: Partial<RebalanceRequest> & { cluster: string } = {
-    cluster,
-    dryRun: values["dry-run"] ?? false,
-    trigger: "operator",
-    requestedBy: `tug cli (${process.env.USER ?? "unknown"})`,
-    ...(values.group && values.group.length > 0 ? { nodeGroups: values.group } : {}),
-    ...(drainTimeoutSeconds !== undefined ? { drainTimeoutSeconds } : {}),
-    ...(approval ? { approval } : {}),
-  };
-  return { request, values };
-}
+import { printAnswers, sandboxApprovalsFor, withApprovalHint, withSandboxAnswers } from "../sandbox-approvals";
+import { rebalanceRequestFrom } from "./rebalance-request";
 
 export function rebalanceExitCode(outcome: string): number {
   return outcome === "succeeded" ? 0 : outcome === "refused" ? 3 : outcome === "partial" ? 4 : 1;
