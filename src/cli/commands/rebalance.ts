@@ -1,3 +1,4 @@
+/** `tug rebalance <cluster>`: in the sandbox with --sandbox, else on the deployed state machine. */
 import type { RunnerEvent } from "../../sandbox/runner/local-workflow";
 import { Sandbox } from "../../sandbox/sandbox";
 import { type RebalanceJson, rebalanceInSandbox } from "../../sandbox/sandbox-rebalance";

@@ -4,7 +4,7 @@
  * (the handler gets Payload; its result is wrapped; a thrown error becomes Error/Cause as Lambda
  * reports it), Wait states advancing the virtual clock, and every step costing modelled time.
  */
-import { ExecutionAbortedError, StateMachine } from "aws-local-stepfunctions";
+import { ExecutionAbortedError, type StateMachine } from "aws-local-stepfunctions";
 import { invokeWithDeps } from "../../../functions/lib/runtime";
 import type { WorkflowSpec } from "../../../workflows";
 import { loadDefinition } from "../../../workflows";
@@ -16,6 +16,7 @@ import { prepareDefinition, SANDBOX_ACCOUNT, TASK_TOKEN_MARKER, VIRTUAL_START_TI
 import { loadHandler } from "./handlers";
 import { ExecutionMeter } from "./history";
 import { StateRetryClock } from "./retry-backoff";
+import { stateMachineOf } from "./state-machine";
 import type { TaskTokens } from "./task-tokens";
 import type { VirtualScheduler } from "./virtual-scheduler";
 
@@ -98,9 +99,6 @@ function lambdaError(err: unknown): Error {
  * The state machine's role must allow what Step Functions does for it; a refusal fails the task as Step
  * Functions reports it (the integration's exception name, IAM's message as the cause).
  */
-/** Definition texts aws-local-stepfunctions validated in this process. */
-const validatedDefinitions = new Set<string>();
-
 async function authorizeStateMachine(
   options: LocalRunOptions,
   action: "lambda:InvokeFunction" | "states:StartExecution",
@@ -311,13 +309,7 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
   const retryIntervalOverrides: Record<string, number> = {};
   for (const name of prepared.lambdaStates.keys()) retryIntervalOverrides[name] = 0;
 
-  // The library compiles a JSON-schema validator for every machine it checks; a definition it passed once
-  // in this process (a prediction runs the same workflow again and again) is not checked again.
-  const definitionText = JSON.stringify(prepared.definition);
-  const machine = new StateMachine(prepared.definition as never, {
-    validationOptions: { checkArn: false, noValidate: validatedDefinitions.has(definitionText) },
-  });
-  validatedDefinitions.add(definitionText);
+  const machine = stateMachineOf(prepared.definition);
   execution = machine.run(options.input as never, {
     overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, retryIntervalOverrides },
     context: {
